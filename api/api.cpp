@@ -1,0 +1,241 @@
+#include "api/api.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/field.hpp>
+
+#include <chrono>
+
+#include "api/append_parsing.hpp"
+#include "api/async_append.hpp"
+#include "api/problem.hpp"
+#include "api/query.hpp"
+#include "domain/event_catalogue.hpp"
+
+namespace perspectief::api {
+namespace {
+
+namespace http = boost::beast::http;
+namespace asio = boost::asio;
+
+constexpr std::size_t kMaxStreamRead = 100'000;
+constexpr std::uint64_t kFeedDefaultLimit = 1000;
+constexpr std::uint64_t kFeedMaxLimit = 10'000;
+constexpr std::uint64_t kFeedMaxWait = 60;
+
+struct StreamTarget {
+  StreamKind kind;
+  std::string stream;
+};
+
+std::optional<StreamTarget> stream_of(const RouteMatch& m) {
+  StreamKind kind{};
+  switch (m.route->id) {
+    case RouteId::append_case:
+    case RouteId::read_case_events: kind = StreamKind::case_file; break;
+    case RouteId::append_location:
+    case RouteId::read_location_events: kind = StreamKind::location; break;
+    case RouteId::append_activity:
+    case RouteId::read_activity_events: kind = StreamKind::activity; break;
+    case RouteId::append_programme:
+    case RouteId::read_programme_events: return StreamTarget{StreamKind::programme, "programme"};
+    default: return std::nullopt;
+  }
+  if (!is_valid_id(m.id)) return std::nullopt;
+  return StreamTarget{kind, stream_name(kind, m.id)};
+}
+
+// Which roles may read a stream's events (spec/api.md, "may read"). Case streams hold
+// personal data: only the roles that see case files with PII.
+bool may_read(Role role, StreamKind kind) {
+  switch (kind) {
+    case StreamKind::case_file:
+      return role == Role::intake || role == Role::regie || role == Role::legal ||
+             role == Role::return_support;
+    case StreamKind::location:
+      return role == Role::intake || role == Role::housing || role == Role::legal ||
+             role == Role::return_support || role == Role::regie;
+    case StreamKind::activity:
+      return role == Role::participation || role == Role::intake || role == Role::regie;
+    case StreamKind::programme:
+      return role != Role::ops;
+  }
+  return false;
+}
+
+bool is_json_content_type(std::string_view ct) {
+  const auto semi = ct.find(';');
+  auto media = ct.substr(0, semi);
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  if (media.size() != 16) return false;
+  for (std::size_t i = 0; i < media.size(); ++i) {
+    const char c = media[i] >= 'A' && media[i] <= 'Z' ? static_cast<char>(media[i] - 'A' + 'a') : media[i];
+    if (c != "application/json"[i]) return false;
+  }
+  return true;
+}
+
+boost::json::array envelopes_json(const std::vector<Envelope>& events) {
+  boost::json::array arr;
+  arr.reserve(events.size());
+  for (const auto& e : events) arr.push_back(to_json(e));
+  return arr;
+}
+
+void set_etag(Response& res, std::uint64_t version) {
+  res.set(http::field::etag, "\"" + std::to_string(version) + "\"");
+}
+
+struct FeedQuery {
+  std::uint64_t after = 0;
+  std::uint64_t limit = kFeedDefaultLimit;
+  std::uint64_t wait_seconds = 0;
+};
+
+// A plain function, not a coroutine: GCC 12 miscompiles several Result locals in one
+// coroutine frame (seen as a valid second parameter being refused).
+Result<FeedQuery> parse_feed_query(std::string_view target) {
+  const auto qpos = target.find('?');
+  auto params = parse_query(qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1));
+  if (!params) return params.take_error();
+  for (const auto& [key, value] : *params) {
+    if (key != "after" && key != "limit" && key != "wait") {
+      Error e = make_error(ErrorCode::invalid, "unknown query parameter");
+      e.fields.push_back({key.size() <= 32 ? key : "query", "is not a parameter of this route"});
+      return e;
+    }
+  }
+  FeedQuery q;
+  auto after = uint_param(*params, "after", 0, 0, UINT64_MAX);
+  if (!after) return after.take_error();
+  q.after = *after;
+  auto limit = uint_param(*params, "limit", kFeedDefaultLimit, 1, kFeedMaxLimit);
+  if (!limit) return limit.take_error();
+  q.limit = *limit;
+  auto wait = uint_param(*params, "wait", 0, 0, kFeedMaxWait);
+  if (!wait) return wait.take_error();
+  q.wait_seconds = *wait;
+  return q;
+}
+
+}  // namespace
+
+Api::Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, const Clock& clock)
+    : store_(store), tokens_(tokens), signal_(signal), clock_(clock) {}
+
+asio::awaitable<Response> Api::handle(const Request& req, std::string_view& route_template) {
+  route_template = "unmatched";
+  const std::string_view target = req.target();
+  const auto qpos = target.find('?');
+  const auto path = target.substr(0, qpos);
+  const auto m = match_route(req.method(), path);
+  if (!m) co_return problem(404, "no such route");
+  if (m->route == nullptr) {
+    Response res = problem(405, "this path takes " + m->allow);
+    res.set(http::field::allow, m->allow);
+    co_return res;
+  }
+  route_template = m->route->path_template;
+  const RouteId id = m->route->id;
+  if (id == RouteId::healthz) co_return json_response(200, {{"status", "ok"}});
+  if (id == RouteId::readyz) {
+    if (!ready_.load()) co_return problem(503, "the service is not ready");
+    co_return json_response(200, {{"status", "ready"}, {"position", store_.last_position()}});
+  }
+
+  const auto actor = tokens_.authenticate(req[http::field::authorization]);
+  if (!actor) {
+    Response res = problem(401, "missing or unknown bearer token");
+    res.set(http::field::www_authenticate, "Bearer");
+    co_return res;
+  }
+  try {
+    switch (id) {
+      case RouteId::append_case:
+      case RouteId::append_location:
+      case RouteId::append_activity:
+      case RouteId::append_programme:
+        co_return co_await append(req, *m, *actor);
+      case RouteId::read_case_events:
+      case RouteId::read_location_events:
+      case RouteId::read_activity_events:
+      case RouteId::read_programme_events:
+        co_return read_stream(*m, *actor);
+      case RouteId::read_feed:
+        co_return co_await read_feed(req, *actor);
+      default:
+        break;
+    }
+  } catch (const std::exception&) {
+    // Exceptions carry no client-safe text; the details stay out of the body.
+    co_return problem(500, "internal error");
+  }
+  co_return problem(404, "no such route");
+}
+
+asio::awaitable<Response> Api::append(const Request& req, const RouteMatch& m, const Actor& actor) {
+  const auto target = stream_of(m);
+  if (!target) {
+    co_return problem(400, "the id in the path must be 1-64 characters of [A-Za-z0-9_-]",
+                      {{"path", "bad id"}});
+  }
+  if (!is_json_content_type(req[http::field::content_type])) {
+    co_return problem(415, "send the events as application/json");
+  }
+  auto expected = parse_if_match(req[http::field::if_match]);
+  if (!expected) co_return problem(expected.error());
+  auto events = parse_append_body(req.body(), target->kind);
+  if (!events) co_return problem(events.error());
+  for (const auto& e : *events) {
+    if (!may_append(actor.role, e.type)) {
+      co_return problem(403, "role " + std::string{to_string(actor.role)} + " may not append " + e.type);
+    }
+  }
+  AppendRequest request{target->stream, *expected, std::move(events).value(), actor};
+  auto result = co_await async_append(store_, std::move(request), asio::use_awaitable);
+  if (!result) co_return problem(result.error());
+  boost::json::object body{{"stream", result->stream},
+                           {"version", result->version},
+                           {"position", result->position},
+                           {"events", envelopes_json(result->events)}};
+  Response res = json_response(result->duplicate ? 200 : 201, body);
+  set_etag(res, result->version);
+  co_return res;
+}
+
+Response Api::read_stream(const RouteMatch& m, const Actor& actor) {
+  const auto target = stream_of(m);
+  if (!target) {
+    return problem(400, "the id in the path must be 1-64 characters of [A-Za-z0-9_-]",
+                   {{"path", "bad id"}});
+  }
+  if (!may_read(actor.role, target->kind)) {
+    return problem(403, "role " + std::string{to_string(actor.role)} + " may not read these events");
+  }
+  auto events = store_.read_stream(target->stream, 1, kMaxStreamRead, Direction::forwards);
+  if (!events) return problem(events.error());
+  if (events->empty() && target->kind != StreamKind::programme) {
+    return problem(404, "no such " + std::string{to_string(target->kind)});
+  }
+  const std::uint64_t version = events->empty() ? 0 : events->back().version;
+  Response res = json_response(200, {{"events", envelopes_json(*events)}});
+  set_etag(res, version);
+  return res;
+}
+
+asio::awaitable<Response> Api::read_feed(const Request& req, const Actor& actor) {
+  if (actor.role != Role::regie) {
+    co_return problem(403, "the event feed is for regie (as stored) and researchers (pseudonymised)");
+  }
+  const auto query = parse_feed_query(req.target());
+  if (!query) co_return problem(query.error());
+  const FeedQuery q = *query;
+  if (q.wait_seconds > 0 && store_.last_position() <= q.after) {
+    co_await signal_.wait_beyond(q.after, std::chrono::seconds(q.wait_seconds));
+  }
+  auto events = store_.read_all(q.after, q.limit);
+  if (!events) co_return problem(events.error());
+  const std::uint64_t next = events->empty() ? q.after : events->back().position;
+  co_return json_response(200, {{"events", envelopes_json(*events)}, {"next", next}});
+}
+
+}  // namespace perspectief::api

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <atomic>
+
+#include "api/auth.hpp"
+#include "api/commit_signal.hpp"
+#include "api/http_types.hpp"
+#include "api/router.hpp"
+#include "eventstore/clock.hpp"
+#include "eventstore/event_store.hpp"
+
+namespace perspectief::api {
+
+// The REST handlers: parse, authorise, call the store (or, later, a read model), map the
+// result. Holds no state of its own beyond references.
+class Api {
+ public:
+  Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, const Clock& clock);
+
+  // Answers one request; never throws. `route_template` is set to the matched template (or
+  // "unmatched") for logs and metrics.
+  boost::asio::awaitable<Response> handle(const Request& request, std::string_view& route_template);
+
+  void set_ready(bool ready) { ready_.store(ready); }
+
+ private:
+  boost::asio::awaitable<Response> append(const Request& req, const RouteMatch& m, const Actor& actor);
+  Response read_stream(const RouteMatch& m, const Actor& actor);
+  boost::asio::awaitable<Response> read_feed(const Request& req, const Actor& actor);
+
+  EventStore& store_;
+  const TokenRegistry& tokens_;
+  CommitSignal& signal_;
+  const Clock& clock_;
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace perspectief::api

@@ -1,0 +1,136 @@
+#include "api/http_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <memory>
+
+#include "api/problem.hpp"
+
+namespace perspectief::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+HttpServer::HttpServer(asio::io_context& ioc, Api& api, ServerOptions options)
+    : ioc_(ioc), api_(api), options_(options), acceptor_(ioc) {}
+
+Result<tcp::endpoint> HttpServer::listen(const std::string& host, unsigned short port) {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) return make_error(ErrorCode::invalid, "bad listen address " + host);
+  const tcp::endpoint ep{address, port};
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return make_error(ErrorCode::unavailable, "cannot listen on " + host + ": " + ec.message());
+  return acceptor_.local_endpoint();
+}
+
+void HttpServer::start() { asio::co_spawn(ioc_, accept_loop(), asio::detached); }
+
+void HttpServer::stop(std::chrono::milliseconds grace, std::function<void()> done) {
+  stopping_ = true;
+  asio::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+  });
+  auto timer = std::make_shared<asio::steady_timer>(ioc_);
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  auto poll = std::make_shared<std::function<void()>>();
+  *poll = [this, timer, deadline, poll, done = std::move(done)]() {
+    if (in_flight_.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      done();
+      return;
+    }
+    timer->expires_after(std::chrono::milliseconds(20));
+    timer->async_wait([poll](const boost::system::error_code&) { (*poll)(); });
+  };
+  asio::post(ioc_, [poll] { (*poll)(); });
+}
+
+asio::awaitable<void> HttpServer::accept_loop() {
+  while (!stopping_) {
+    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_),
+                                                        asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+      continue;  // e.g. EMFILE: keep serving the connections we have
+    }
+    boost::system::error_code opt_ec;
+    socket.set_option(tcp::no_delay(true), opt_ec);
+    auto ex = socket.get_executor();
+    asio::co_spawn(ex, session(std::move(socket)), asio::detached);
+  }
+}
+
+asio::awaitable<void> HttpServer::session(tcp::socket socket) {
+  beast::tcp_stream stream{std::move(socket)};
+  beast::flat_buffer buffer;
+  bool first = true;
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(options_.max_body);
+    parser.header_limit(static_cast<std::uint32_t>(options_.max_header));
+    // Slow clients: the whole request must arrive within read_timeout once it has begun; an
+    // idle keep-alive connection may wait idle_timeout for the next one.
+    stream.expires_after(first || buffer.size() > 0 ? options_.read_timeout : options_.idle_timeout);
+    first = false;
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    (void)n;
+    if (ec) {
+      std::optional<Response> reply;
+      if (ec == http::error::body_limit) {
+        reply = problem(413, "the body is over " + std::to_string(options_.max_body) + " bytes");
+      } else if (ec == http::error::header_limit) {
+        reply = problem(431, "the headers are over the limit");
+      } else if (ec != http::error::end_of_stream && ec != beast::error::timeout &&
+                 ec != asio::error::connection_reset && ec != asio::error::eof &&
+                 ec != asio::error::operation_aborted && ec != http::error::partial_message) {
+        reply = problem(400, "the request is not valid HTTP/1.1");
+      }
+      if (reply) {
+        reply->keep_alive(false);
+        stream.expires_after(options_.write_timeout);
+        co_await http::async_write(stream, *reply, asio::as_tuple(asio::use_awaitable));
+        if (log_) log_({"-", "unmatched", reply->result_int(), 0.0});
+      }
+      break;
+    }
+    const Request req = parser.release();
+    const auto started = std::chrono::steady_clock::now();
+    ++in_flight_;
+    stream.expires_never();
+    std::string_view route;
+    Response res = co_await api_.handle(req, route);
+    --in_flight_;
+    const bool keep = req.keep_alive() && !stopping_;
+    res.keep_alive(keep);
+    res.prepare_payload();
+    stream.expires_after(options_.write_timeout);
+    auto [wec, wn] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+    (void)wn;
+    if (log_) {
+      log_({http::to_string(req.method()), route, res.result_int(),
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
+    }
+    if (wec || !keep) break;
+  }
+  boost::system::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+}  // namespace perspectief::api

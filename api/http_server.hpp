@@ -1,0 +1,64 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "api/api.hpp"
+
+namespace perspectief::api {
+
+struct ServerOptions {
+  std::size_t max_body = 1 << 20;
+  std::size_t max_header = 16 * 1024;
+  std::chrono::seconds read_timeout{15};   // a whole request (headers and body) must arrive in it
+  std::chrono::seconds idle_timeout{60};   // a keep-alive connection may wait this long
+  std::chrono::seconds write_timeout{30};
+};
+
+// One line per finished request, for the structured log (never personal data).
+struct RequestLog {
+  std::string_view method;
+  std::string_view route;
+  unsigned status;
+  double seconds;
+};
+
+// A Beast HTTP/1.1 server: one coroutine per connection on its own strand, keep-alive,
+// a deadline on every read and write, a body and header limit, graceful stop.
+class HttpServer {
+ public:
+  HttpServer(boost::asio::io_context& ioc, Api& api, ServerOptions options);
+
+  // Binds and listens; port 0 picks a free port. Returns the bound endpoint.
+  Result<boost::asio::ip::tcp::endpoint> listen(const std::string& host, unsigned short port);
+
+  // Starts accepting (call after listen).
+  void start();
+
+  // Stops accepting; in-flight requests finish, idle connections are closed. `done` runs
+  // once nothing is in flight (or after `grace`).
+  void stop(std::chrono::milliseconds grace, std::function<void()> done);
+
+  void on_request(std::function<void(const RequestLog&)> log) { log_ = std::move(log); }
+
+ private:
+  boost::asio::awaitable<void> accept_loop();
+  boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket);
+
+  boost::asio::io_context& ioc_;
+  Api& api_;
+  ServerOptions options_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> in_flight_{0};
+  std::function<void(const RequestLog&)> log_;
+};
+
+}  // namespace perspectief::api

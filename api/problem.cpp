@@ -1,0 +1,81 @@
+#include "api/problem.hpp"
+
+#include <boost/beast/http/field.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <string>
+
+namespace perspectief::api {
+namespace {
+
+struct Kind {
+  std::string_view slug;
+  std::string_view title;
+};
+
+Kind kind_of(unsigned status) {
+  switch (status) {
+    case 400: return {"invalid-request", "The request is not valid"};
+    case 401: return {"unauthorized", "A valid bearer token is required"};
+    case 403: return {"forbidden", "This role may not do that"};
+    case 404: return {"not-found", "Not found"};
+    case 405: return {"method-not-allowed", "Method not allowed on this path"};
+    case 408: return {"request-timeout", "The request was not received in time"};
+    case 409: return {"conflict", "The request conflicts with the programme's rules or the log"};
+    case 412: return {"precondition-failed", "The stream is not at the expected version"};
+    case 413: return {"payload-too-large", "The request body is over the limit"};
+    case 415: return {"unsupported-media-type", "The body must be application/json"};
+    case 431: return {"headers-too-large", "The request headers are over the limit"};
+    case 503: return {"unavailable", "The service cannot answer now"};
+    default: return {"internal", "Internal error"};
+  }
+}
+
+}  // namespace
+
+unsigned http_status(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::invalid: return 400;
+    case ErrorCode::not_found: return 404;
+    case ErrorCode::conflict: return 409;
+    case ErrorCode::precondition_failed: return 412;
+    case ErrorCode::unavailable: return 503;
+  }
+  return 500;
+}
+
+Response json_response(unsigned status, const boost::json::value& body) {
+  Response res{static_cast<boost::beast::http::status>(status), 11};
+  res.set(boost::beast::http::field::content_type, "application/json; charset=utf-8");
+  res.set(boost::beast::http::field::cache_control, "no-store");
+  res.body() = boost::json::serialize(body);
+  res.prepare_payload();
+  return res;
+}
+
+Response problem(unsigned status, std::string_view detail, const std::vector<FieldError>& fields,
+                 std::string_view rule) {
+  const Kind k = kind_of(status);
+  boost::json::object body;
+  body["type"] = "urn:perspectief:problem:" + std::string{rule.empty() ? k.slug : rule};
+  body["title"] = k.title;
+  body["status"] = status;
+  body["detail"] = detail;
+  if (!rule.empty()) body["rule"] = rule;
+  if (!fields.empty()) {
+    boost::json::array errors;
+    for (const auto& f : fields) {
+      errors.push_back(boost::json::object{{"field", f.field}, {"message", f.message}});
+    }
+    body["errors"] = std::move(errors);
+  }
+  Response res = json_response(status, body);
+  res.set(boost::beast::http::field::content_type, "application/problem+json");
+  return res;
+}
+
+Response problem(const Error& error) {
+  return problem(http_status(error.code), error.message, error.fields, error.rule);
+}
+
+}  // namespace perspectief::api

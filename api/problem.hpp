@@ -1,0 +1,26 @@
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <string_view>
+#include <vector>
+
+#include "api/http_types.hpp"
+#include "domain/result.hpp"
+
+namespace perspectief::api {
+
+// The one place where errors become HTTP (RFC 9457 problem JSON).
+unsigned http_status(ErrorCode code);
+
+// A problem response. `detail` and `fields` are shown to the client: they name rules and
+// fields, never personal data.
+Response problem(unsigned status, std::string_view detail, const std::vector<FieldError>& fields = {},
+                 std::string_view rule = {});
+
+Response problem(const Error& error);
+
+// A JSON response with the given status.
+Response json_response(unsigned status, const boost::json::value& body);
+
+}  // namespace perspectief::api

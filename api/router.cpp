@@ -1,0 +1,76 @@
+#include "api/router.hpp"
+
+#include <array>
+#include <vector>
+
+namespace perspectief::api {
+namespace {
+
+using boost::beast::http::verb;
+
+constexpr std::array<RouteSpec, 11> kRoutes{{
+    {RouteId::healthz, verb::get, "/healthz"},
+    {RouteId::readyz, verb::get, "/readyz"},
+    {RouteId::append_case, verb::post, "/v1/cases/{caseId}/events"},
+    {RouteId::read_case_events, verb::get, "/v1/cases/{caseId}/events"},
+    {RouteId::append_location, verb::post, "/v1/locations/{locationId}/events"},
+    {RouteId::read_location_events, verb::get, "/v1/locations/{locationId}/events"},
+    {RouteId::append_activity, verb::post, "/v1/activities/{activityId}/events"},
+    {RouteId::read_activity_events, verb::get, "/v1/activities/{activityId}/events"},
+    {RouteId::append_programme, verb::post, "/v1/programme/events"},
+    {RouteId::read_programme_events, verb::get, "/v1/programme/events"},
+    {RouteId::read_feed, verb::get, "/v1/events"},
+}};
+
+std::vector<std::string_view> split(std::string_view path) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 1;
+  if (path.empty() || path[0] != '/') return parts;
+  while (start <= path.size()) {
+    const auto end = path.find('/', start);
+    const auto stop = end == std::string_view::npos ? path.size() : end;
+    parts.push_back(path.substr(start, stop - start));
+    start = stop + 1;
+  }
+  return parts;
+}
+
+// Matches a template segment by segment; a "{…}" segment captures any non-empty segment.
+bool matches(std::string_view tmpl, std::string_view path, std::string& id) {
+  const auto t = split(tmpl);
+  const auto p = split(path);
+  if (t.size() != p.size()) return false;
+  std::string captured;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (!t[i].empty() && t[i].front() == '{') {
+      if (p[i].empty()) return false;
+      captured = p[i];
+    } else if (t[i] != p[i]) {
+      return false;
+    }
+  }
+  id = std::move(captured);
+  return true;
+}
+
+}  // namespace
+
+std::span<const RouteSpec> routes() { return kRoutes; }
+
+std::optional<RouteMatch> match_route(verb method, std::string_view path) {
+  std::optional<RouteMatch> found;
+  for (const auto& r : kRoutes) {
+    std::string id;
+    if (!matches(r.path_template, path, id)) continue;
+    if (!found) found.emplace();
+    if (r.method == method) {
+      found->route = &r;
+      found->id = std::move(id);
+    }
+    if (!found->allow.empty()) found->allow += ", ";
+    found->allow += std::string{boost::beast::http::to_string(r.method)};
+  }
+  return found;
+}
+
+}  // namespace perspectief::api

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <ostream>  // boost/core/detail/string_view.hpp (1.81) uses it without including it
+
+#include <boost/beast/http/verb.hpp>
+
+namespace perspectief::api {
+
+enum class RouteId {
+  healthz,
+  readyz,
+  append_case,
+  append_location,
+  append_activity,
+  append_programme,
+  read_case_events,
+  read_location_events,
+  read_activity_events,
+  read_programme_events,
+  read_feed,
+};
+
+struct RouteSpec {
+  RouteId id;
+  boost::beast::http::verb method;
+  std::string_view path_template;  // e.g. "/v1/cases/{caseId}/events"; also the metrics label
+};
+
+// Every route of the router (tests compare it with docs/openapi.yaml).
+std::span<const RouteSpec> routes();
+
+struct RouteMatch {
+  const RouteSpec* route = nullptr;  // null: no route for this method (see allow)
+  std::string id;                    // the {…Id} path parameter, raw (validated by the handler)
+  std::string allow;                 // for 405: the methods this path takes, "GET, POST"
+};
+
+// nullopt: no such path (404). A match without route: the path exists with other methods (405).
+std::optional<RouteMatch> match_route(boost::beast::http::verb method, std::string_view path);
+
+}  // namespace perspectief::api

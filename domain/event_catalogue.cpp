@@ -1,0 +1,319 @@
+#include "domain/event_catalogue.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <utility>
+
+#include "domain/time.hpp"
+
+namespace perspectief {
+namespace {
+
+constexpr std::size_t kMaxText = 200;
+constexpr std::size_t kMaxFreeText = 4000;
+constexpr std::size_t kMaxListItems = 32;
+
+struct OutcomeClass {
+  std::string_view outcome;
+  std::string_view klass;
+};
+
+constexpr std::array<OutcomeClass, 12> kOutcomes{{
+    {"residence_permit", "durable"},
+    {"independent_return", "durable"},
+    {"onward_migration", "durable"},
+    {"new_asylum_application", "semi_durable"},
+    {"medical_postponement", "semi_durable"},
+    {"forced_departure", "no_solution"},
+    {"detention", "no_solution"},
+    {"left_unknown", "no_solution"},
+    {"removed_non_cooperation", "no_solution"},
+    {"transferred_other_shelter", "other"},
+    {"deceased", "other"},
+    {"other", "other"},
+}};
+
+std::array<std::string_view, 12> make_outcome_values() {
+  std::array<std::string_view, 12> out{};
+  for (std::size_t i = 0; i < kOutcomes.size(); ++i) out[i] = kOutcomes[i].outcome;
+  return out;
+}
+
+const std::array<std::string_view, 12> kOutcomeValues = make_outcome_values();
+
+FieldSpec req(std::string_view name, FieldKind kind) { return {name, kind, true, false}; }
+FieldSpec opt(std::string_view name, FieldKind kind) { return {name, kind, false, false}; }
+FieldSpec note(std::string_view name) { return {name, FieldKind::free_text, false, true}; }
+FieldSpec count(std::string_view name, std::int64_t min) {
+  return {name, FieldKind::integer, true, false, min};
+}
+FieldSpec one_of(std::string_view name, bool required, std::vector<std::string_view> values) {
+  return {name, FieldKind::enumeration, required, false, 0, std::move(values)};
+}
+
+std::vector<EventSpec> build_catalogue() {
+  using K = FieldKind;
+  using S = StreamKind;
+  std::vector<std::string_view> outcomes(kOutcomeValues.begin(), kOutcomeValues.end());
+  return {
+      {"ProgrammeCapacitySet", S::programme,
+       {count("places", 0), count("lvvPlaces", 0), count("maxStayMonths", 1)}},
+      {"LocationOpened", S::location,
+       {req("name", K::text), req("operator", K::identifier), count("beds", 0)}},
+      {"LocationCapacityChanged", S::location, {count("beds", 0)}},
+      {"LocationClosed", S::location, {}},
+      {"NeighbourhoodContactRecorded", S::location,
+       {one_of("kind", true, {"meeting", "visit", "complaint", "compliment", "volunteer_help"}),
+        note("notes")}},
+      {"ActivityScheduled", S::activity,
+       {req("title", K::text), req("organisation", K::text),
+        one_of("category", true,
+               {"language", "work_skills", "sport", "culture", "health", "information", "other"}),
+        req("startsAt", K::timestamp), opt("coDesigned", K::boolean)}},
+      {"ActivityHeld", S::activity,
+       {count("residents", 0), count("volunteers", 0), count("neighbours", 0),
+        opt("volunteerHours", K::number)}},
+      {"ActivityCancelled", S::activity, {note("reason")}},
+      {"CaseRegistered", S::case_file,
+       {{"person", K::person, true, true}, note("referralSource")}},
+      {"IntakeCompleted", S::case_file,
+       {req("eligible", K::boolean), {"vulnerabilities", K::text_list, false, true},
+        note("notes")}},
+      {"PlacementDecided", S::case_file,
+       {one_of("decision", true, {"admitted", "rejected", "referred", "waitlisted"}),
+        one_of("funding", false, {"lvv", "municipal"}), note("referredTo"), note("reason")}},
+      {"CaseManagerAssigned", S::case_file,
+       {req("caseManager", K::text), req("organisation", K::text)}},
+      {"BedAssigned", S::case_file, {req("locationId", K::identifier), note("bedLabel")}},
+      {"Transferred", S::case_file, {req("toLocationId", K::identifier), note("reason")}},
+      {"LivingAllowancePaid", S::case_file,
+       {count("amountCents", 1), req("period", K::year_month)}},
+      {"LegalStepRecorded", S::case_file,
+       {one_of("step", true,
+               {"asylum_application", "repeat_asylum_application", "regular_application",
+                "medical_postponement_64vw", "no_fault_procedure", "ind_decision", "appeal",
+                "appeal_decision", "other"}),
+        one_of("result", false, {"pending", "granted", "rejected", "withdrawn"}), note("notes")}},
+      {"PerspectiveChosen", S::case_file,
+       {one_of("track", true, {"legal_stay_nl", "return", "onward_migration", "undecided"})}},
+      {"ReturnStepRecorded", S::case_file,
+       {one_of("step", true,
+               {"orientation", "travel_documents_requested", "travel_documents_obtained",
+                "return_support_approved", "departure_scheduled"}),
+        opt("country", K::text), note("notes")}},
+      {"ParticipationRecorded", S::case_file,
+       {req("activity", K::text), req("organisation", K::text), opt("hours", K::number),
+        opt("activityId", K::identifier)}},
+      {"EscalationRaised", S::case_file,
+       {req("escalationId", K::identifier),
+        one_of("reason", true, {"non_cooperation", "house_rules", "behaviour", "other"}),
+        one_of("level", true, {"warning", "final_warning", "termination_proposed"}),
+        note("notes")}},
+      {"EscalationResolved", S::case_file,
+       {req("escalationId", K::identifier),
+        one_of("resolution", true, {"resolved", "stay_terminated"})}},
+      {"StayExtended", S::case_file,
+       {req("until", K::date), {"reason", K::free_text, true, true}}},
+      {"ExitInterviewHeld", S::case_file, {opt("declined", K::boolean), note("notes")}},
+      {"StayEnded", S::case_file,
+       {one_of("outcome", true, std::move(outcomes)), opt("destinationCountry", K::text),
+        note("notes")}},
+      {"PersonalDataErased", S::case_file, {}, true},
+  };
+}
+
+const std::vector<EventSpec>& catalogue() {
+  static const std::vector<EventSpec> kCatalogue = build_catalogue();
+  return kCatalogue;
+}
+
+std::string path(std::string_view prefix, std::string_view name) {
+  std::string p{prefix};
+  p += '.';
+  p += name;
+  return p;
+}
+
+void check_string(const boost::json::value& v, const std::string& field, std::size_t max,
+                  std::vector<FieldError>& errors) {
+  if (!v.is_string()) {
+    errors.push_back({field, "must be a string"});
+  } else if (v.as_string().empty()) {
+    errors.push_back({field, "must not be empty"});
+  } else if (v.as_string().size() > max) {
+    errors.push_back({field, "must be at most " + std::to_string(max) + " characters"});
+  }
+}
+
+void check_string_list(const boost::json::value& v, const std::string& field,
+                       std::vector<FieldError>& errors) {
+  if (!v.is_array()) {
+    errors.push_back({field, "must be an array of strings"});
+    return;
+  }
+  const auto& arr = v.as_array();
+  if (arr.size() > kMaxListItems) {
+    errors.push_back({field, "must have at most " + std::to_string(kMaxListItems) + " items"});
+    return;
+  }
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    check_string(arr[i], field + "[" + std::to_string(i) + "]", kMaxText, errors);
+  }
+}
+
+void check_field(const FieldSpec& spec, const boost::json::value& v, const std::string& field,
+                 std::vector<FieldError>& errors);
+
+void check_person(const boost::json::value& v, const std::string& field,
+                  std::vector<FieldError>& errors) {
+  static const std::vector<FieldSpec> kPerson{
+      req("name", FieldKind::text),          opt("dateOfBirth", FieldKind::date),
+      opt("nationality", FieldKind::text),   opt("gender", FieldKind::text),
+      opt("languages", FieldKind::text_list), opt("vNumber", FieldKind::text),
+  };
+  if (!v.is_object()) {
+    errors.push_back({field, "must be an object"});
+    return;
+  }
+  const auto& obj = v.as_object();
+  for (const auto& f : kPerson) {
+    const auto* member = obj.if_contains(f.name);
+    if (member == nullptr) {
+      if (f.required) errors.push_back({path(field, f.name), "is required"});
+      continue;
+    }
+    check_field(f, *member, path(field, f.name), errors);
+  }
+  for (const auto& kv : obj) {
+    const bool known = std::any_of(kPerson.begin(), kPerson.end(),
+                                   [&](const FieldSpec& f) { return f.name == kv.key(); });
+    if (!known) errors.push_back({field, "has an unknown field"});
+  }
+}
+
+void check_field(const FieldSpec& spec, const boost::json::value& v, const std::string& field,
+                 std::vector<FieldError>& errors) {
+  switch (spec.kind) {
+    case FieldKind::text:
+      check_string(v, field, kMaxText, errors);
+      break;
+    case FieldKind::free_text:
+      check_string(v, field, kMaxFreeText, errors);
+      break;
+    case FieldKind::identifier:
+      if (!v.is_string() || !is_valid_id(v.as_string())) {
+        errors.push_back({field, "must be 1-64 characters of [A-Za-z0-9_-]"});
+      }
+      break;
+    case FieldKind::integer:
+      if (!v.is_int64() && !v.is_uint64()) {
+        errors.push_back({field, "must be an integer"});
+      } else if (v.is_uint64() ? false : v.as_int64() < spec.min) {
+        errors.push_back({field, "must be at least " + std::to_string(spec.min)});
+      }
+      break;
+    case FieldKind::number:
+      if (!v.is_number()) {
+        errors.push_back({field, "must be a number"});
+      } else if (v.to_number<double>() < 0) {
+        errors.push_back({field, "must not be negative"});
+      }
+      break;
+    case FieldKind::boolean:
+      if (!v.is_bool()) errors.push_back({field, "must be true or false"});
+      break;
+    case FieldKind::enumeration:
+      if (!v.is_string() ||
+          std::find(spec.values.begin(), spec.values.end(), std::string_view{v.as_string()}) ==
+              spec.values.end()) {
+        std::string msg = "must be one of:";
+        for (const auto value : spec.values) {
+          msg += ' ';
+          msg += value;
+        }
+        errors.push_back({field, msg});
+      }
+      break;
+    case FieldKind::date:
+      if (!v.is_string() || !parse_date(v.as_string())) {
+        errors.push_back({field, "must be a date YYYY-MM-DD"});
+      }
+      break;
+    case FieldKind::year_month:
+      if (!v.is_string() || !is_year_month(v.as_string())) {
+        errors.push_back({field, "must be a month YYYY-MM"});
+      }
+      break;
+    case FieldKind::timestamp:
+      if (!v.is_string() || !parse_rfc3339(v.as_string())) {
+        errors.push_back({field, "must be an RFC 3339 time"});
+      }
+      break;
+    case FieldKind::text_list:
+      check_string_list(v, field, errors);
+      break;
+    case FieldKind::person:
+      check_person(v, field, errors);
+      break;
+  }
+}
+
+std::int64_t int_or(const boost::json::object& data, std::string_view name, std::int64_t dflt) {
+  const auto* v = data.if_contains(name);
+  return v != nullptr && v->is_int64() ? v->as_int64() : dflt;
+}
+
+}  // namespace
+
+std::span<const EventSpec> event_catalogue() { return catalogue(); }
+
+const EventSpec* find_event_spec(std::string_view type) {
+  const auto& all = catalogue();
+  const auto it =
+      std::find_if(all.begin(), all.end(), [&](const EventSpec& s) { return s.type == type; });
+  return it == all.end() ? nullptr : &*it;
+}
+
+std::vector<FieldError> validate_event_data(const EventSpec& spec,
+                                            const boost::json::object& data) {
+  std::vector<FieldError> errors;
+  for (const auto& f : spec.fields) {
+    const auto* v = data.if_contains(f.name);
+    if (v == nullptr || (v->is_null() && !f.required)) {
+      if (f.required) errors.push_back({path("data", f.name), "is required"});
+      continue;
+    }
+    check_field(f, *v, path("data", f.name), errors);
+  }
+  for (const auto& kv : data) {
+    const bool known = std::any_of(spec.fields.begin(), spec.fields.end(),
+                                   [&](const FieldSpec& f) { return f.name == kv.key(); });
+    if (known) continue;
+    // A key is echoed only when it looks like a field name: keys are client text.
+    const std::string field = is_valid_id(kv.key()) ? path("data", kv.key()) : "data";
+    errors.push_back({field, "is not a field of " + std::string{spec.type}});
+  }
+  if (errors.empty() && spec.type == "ProgrammeCapacitySet" &&
+      int_or(data, "lvvPlaces", 0) > int_or(data, "places", 0)) {
+    errors.push_back({"data.lvvPlaces", "must not exceed places"});
+  }
+  if (errors.empty() && spec.type == "PlacementDecided") {
+    const auto* decision = data.if_contains("decision");
+    if (decision != nullptr && decision->as_string() == "admitted" && !data.contains("funding")) {
+      errors.push_back({"data.funding", "is required when the decision is admitted"});
+    }
+  }
+  return errors;
+}
+
+std::span<const std::string_view> outcome_values() { return kOutcomeValues; }
+
+std::string_view outcome_class(std::string_view outcome) {
+  for (const auto& o : kOutcomes) {
+    if (o.outcome == outcome) return o.klass;
+  }
+  return "other";
+}
+
+}  // namespace perspectief

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace perspectief {
+
+enum class Role { intake, housing, legal, return_support, participation, regie, researcher, ops };
+
+std::optional<Role> parse_role(std::string_view text);
+std::string_view to_string(Role role);
+
+// Who did something: recorded on every appended event.
+struct Actor {
+  std::string subject;
+  std::string organisation;
+  Role role{Role::ops};
+};
+
+// Whether `role` may append events of `type` at all (spec/api.md, roles). Scope rules that
+// depend on state (a housing organisation's own locations and residents) are the deciders'.
+bool may_append(Role role, std::string_view type);
+
+}  // namespace perspectief

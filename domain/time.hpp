@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace perspectief {
+
+// Business and record times: microseconds since the Unix epoch, UTC.
+using Micros = std::int64_t;
+
+// Days since 1970-01-01 (UTC calendar date).
+using Days = std::int64_t;
+
+constexpr Micros kMicrosPerSecond = 1'000'000;
+constexpr Micros kMicrosPerDay = 86'400 * kMicrosPerSecond;
+
+struct CivilDate {
+  int year;
+  unsigned month;  // 1..12
+  unsigned day;    // 1..31
+};
+
+Days days_from_civil(CivilDate d);
+CivilDate civil_from_days(Days days);
+
+// RFC 3339 with a 'Z' or numeric offset, seconds required, fraction optional (up to micros).
+std::optional<Micros> parse_rfc3339(std::string_view text);
+
+// "YYYY-MM-DD" with a valid calendar day.
+std::optional<Days> parse_date(std::string_view text);
+
+// "YYYY-MM" with month 01..12.
+bool is_year_month(std::string_view text);
+
+// UTC, 'Z'; milliseconds or microseconds only when the value has them.
+std::string format_rfc3339(Micros t);
+std::string format_date(Days d);
+
+inline Days day_of(Micros t) {
+  return t >= 0 ? t / kMicrosPerDay : (t - kMicrosPerDay + 1) / kMicrosPerDay;
+}
+
+}  // namespace perspectief

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/result.hpp"
+#include "domain/role.hpp"
+#include "eventstore/envelope.hpp"
+
+namespace perspectief {
+
+// The version a writer expects the stream to have (optimistic concurrency).
+struct ExpectedVersion {
+  enum class Kind { any, no_stream, exact };
+  Kind kind = Kind::any;
+  std::uint64_t version = 0;
+
+  static ExpectedVersion any() { return {}; }
+  static ExpectedVersion no_stream() { return {Kind::no_stream, 0}; }
+  static ExpectedVersion exact(std::uint64_t v) { return {Kind::exact, v}; }
+  bool holds(std::uint64_t current) const {
+    return kind == Kind::any || (kind == Kind::no_stream && current == 0) ||
+           (kind == Kind::exact && current == version);
+  }
+};
+
+// One event to append. Build it with make_new_event so the canonical data text and the
+// content hash are computed by the caller's thread, not the single writer's.
+struct NewEvent {
+  std::string event_id;  // a UUID, lower case
+  std::string type;
+  int schema_version = 1;
+  std::optional<Micros> occurred_at;  // absent: the commit time
+  boost::json::object data;
+  std::string data_json;     // canonical_json(data)
+  std::string content_hash;  // SHA-256 over type, schema version and data_json (32 bytes)
+};
+
+NewEvent make_new_event(std::string event_id, std::string type, std::optional<Micros> occurred_at,
+                        boost::json::object data, int schema_version = 1);
+
+struct AppendRequest {
+  std::string stream;
+  ExpectedVersion expected;
+  std::vector<NewEvent> events;  // appended atomically, in order
+  Actor actor;
+};
+
+struct AppendResult {
+  std::string stream;
+  std::uint64_t version = 0;   // the stream's version after the append
+  std::uint64_t position = 0;  // position of the last event of the request
+  bool duplicate = false;      // every event was already stored: nothing appended
+  std::vector<Envelope> events;
+};
+
+using AppendCallback = std::function<void(Result<AppendResult>)>;
+
+}  // namespace perspectief

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include "domain/role.hpp"
+#include "domain/time.hpp"
+
+namespace perspectief {
+
+// A stored event as every read returns it (spec/api.md, "Envelope").
+struct Envelope {
+  std::uint64_t position = 0;  // global, gapless, from 1
+  std::string stream;
+  std::uint64_t version = 0;  // within the stream, from 1
+  std::string event_id;
+  std::string type;
+  int schema_version = 1;
+  Micros occurred_at = 0;
+  Micros recorded_at = 0;
+  Actor actor;
+  boost::json::object data;
+};
+
+// The API shape: camelCase, RFC 3339 times.
+boost::json::object to_json(const Envelope& e);
+
+}  // namespace perspectief

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/result.hpp"
+#include "eventstore/append.hpp"
+#include "eventstore/envelope.hpp"
+
+namespace perspectief {
+
+enum class Direction { forwards, backwards };
+
+// The append-only log. Implementations are thread-safe.
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+
+  // Appends `request.events` to `request.stream` atomically. `done` is called once, on an
+  // internal thread, and only after the write-ahead log covering the events is synced:
+  // - ok, duplicate=false: appended; positions and the new version in the result;
+  // - ok, duplicate=true: every event's eventId was already stored with the same type,
+  //   schema version, data (and occurredAt, where given): the stored envelopes, nothing new;
+  // - conflict: an eventId is stored with other content, or repeated within the request, or
+  //   part of the request is a resend and part is new; or the AppendPolicy refused;
+  // - precondition_failed: `request.expected` does not hold;
+  // - unavailable: the store is closed or a commit failed.
+  virtual void append(AppendRequest request, AppendCallback done) = 0;
+
+  // Blocking convenience for tools and tests.
+  Result<AppendResult> append_sync(AppendRequest request);
+
+  // Events of one stream from `from_version` (inclusive; backwards: down from it, 0 = last),
+  // at most `max_count`. An unknown stream gives an empty list.
+  [[nodiscard]] virtual Result<std::vector<Envelope>> read_stream(
+      std::string_view stream, std::uint64_t from_version, std::size_t max_count,
+      Direction direction) const = 0;
+
+  // Events with position > after, in position order, at most `limit`.
+  [[nodiscard]] virtual Result<std::vector<Envelope>> read_all(std::uint64_t after,
+                                                               std::size_t limit) const = 0;
+
+  // The committed stream version (0 = no such stream).
+  [[nodiscard]] virtual std::uint64_t stream_version(std::string_view stream) const = 0;
+
+  // The position of the last committed event (0 = empty).
+  [[nodiscard]] virtual std::uint64_t last_position() const = 0;
+
+  // `on_commit(last_position)` runs on the writer thread after each durable commit; keep it
+  // short (post elsewhere). Returns an id for unsubscribe.
+  virtual std::uint64_t subscribe(std::function<void(std::uint64_t)> on_commit) = 0;
+  virtual void unsubscribe(std::uint64_t id) = 0;
+
+  // Named checkpoints for projections (their own key space, written durably).
+  [[nodiscard]] virtual Status put_checkpoint(std::string_view name, std::string_view bytes) = 0;
+  [[nodiscard]] virtual std::optional<std::string> get_checkpoint(std::string_view name) const = 0;
+};
+
+}  // namespace perspectief

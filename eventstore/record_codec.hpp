@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "domain/result.hpp"
+#include "eventstore/envelope.hpp"
+#include "eventstore/sha256.hpp"
+
+namespace perspectief {
+
+// The bytes stored per event in the `events` column family: a JSON object with the envelope
+// fields (times as integer microseconds), the data as canonical JSON text, and `prev`, the
+// SHA-256 (hex) of the previous stored record, so the log forms a hash chain.
+struct StoredRecord {
+  Envelope envelope;
+  std::string prev_hash_hex;
+};
+
+// `data_json` is the canonical JSON of envelope.data (already computed by the producer).
+std::string encode_record(const Envelope& e, std::string_view data_json,
+                          std::string_view prev_hash_hex);
+
+Result<StoredRecord> decode_record(std::string_view bytes);
+
+// The hash of the empty chain: the `prev` of position 1.
+inline const std::string& genesis_hash_hex() {
+  static const std::string kZero(64, '0');
+  return kZero;
+}
+
+}  // namespace perspectief

@@ -1,0 +1,399 @@
+#include "eventstore/rocks_event_store.hpp"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "eventstore/keys.hpp"
+#include "eventstore/record_codec.hpp"
+
+namespace perspectief {
+namespace {
+
+enum Cf : std::size_t { kDefault = 0, kEvents, kStreams, kEventIds, kHeads, kCheckpoints };
+
+rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
+
+Error store_error(const rocksdb::Status& s) {
+  // RocksDB messages name files, never event content.
+  return make_error(ErrorCode::unavailable, "event store: " + s.ToString());
+}
+
+rocksdb::Options db_options() {
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.create_missing_column_families = true;
+  o.IncreaseParallelism(2);
+  o.max_background_jobs = 2;
+  return o;
+}
+
+rocksdb::ColumnFamilyOptions cf_options(bool point_lookups) {
+  rocksdb::ColumnFamilyOptions o;
+  rocksdb::BlockBasedTableOptions t;
+  if (point_lookups) {
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    t.whole_key_filtering = true;
+  }
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return o;
+}
+
+}  // namespace
+
+// What a group commit has admitted but not yet written.
+struct RocksEventStore::GroupState {
+  rocksdb::WriteBatch batch;
+  std::uint64_t next_position = 0;
+  std::string prev_hash_hex;
+  std::unordered_map<std::string, std::uint64_t> heads;  // stream -> version, pending
+  struct PendingId {
+    keys::EventIdEntry entry;
+    Envelope envelope;
+  };
+  std::unordered_map<std::string, PendingId> ids;
+  std::size_t appended = 0;
+};
+
+Result<std::unique_ptr<RocksEventStore>> RocksEventStore::open(RocksStoreOptions options) {
+  std::unique_ptr<RocksEventStore> store{new RocksEventStore()};
+  store->options_ = std::move(options);
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const char* name : kColumnFamilies) {
+    const std::string n{name};
+    const bool lookups = n == "event_ids" || n == "heads" || n == "streams";
+    cfs.emplace_back(n, cf_options(lookups));
+  }
+  rocksdb::DB* raw = nullptr;
+  const auto s = rocksdb::DB::Open(db_options(), store->options_.path, cfs, &store->cf_, &raw);
+  if (!s.ok()) return store_error(s);
+  store->db_.reset(raw);
+
+  std::unique_ptr<rocksdb::Iterator> it{store->db_->NewIterator({}, store->cf_[kEvents])};
+  it->SeekToLast();
+  if (it->Valid()) {
+    store->last_position_ = keys::decode_u64(std::string_view{it->key().data(), it->key().size()});
+    store->last_hash_hex_ = to_hex(sha256(std::string_view{it->value().data(), it->value().size()}));
+  } else {
+    store->last_hash_hex_ = genesis_hash_hex();
+  }
+  if (!it->status().ok()) return store_error(it->status());
+  store->writer_ = std::thread([s = store.get()] { s->writer_loop(); });
+  return store;
+}
+
+RocksEventStore::~RocksEventStore() { close(); }
+
+void RocksEventStore::close() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  if (db_) {
+    for (auto* h : cf_) db_->DestroyColumnFamilyHandle(h);
+    cf_.clear();
+    (void)db_->Close();
+    db_.reset();
+  }
+}
+
+void RocksEventStore::append(AppendRequest request, AppendCallback done) {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (!stopping_) {
+      queue_.push_back({std::move(request), std::move(done)});
+      queue_cv_.notify_one();
+      return;
+    }
+  }
+  done(make_error(ErrorCode::unavailable, "the event store is closing"));
+}
+
+void RocksEventStore::writer_loop() {
+  std::vector<Pending> work;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued was answered
+      std::size_t events = 0;
+      while (!queue_.empty() &&
+             (work.empty() || events + queue_.front().request.events.size() <=
+                                  options_.max_group_events)) {
+        events += queue_.front().request.events.size();
+        work.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    commit_group(work);
+    work.clear();
+  }
+}
+
+std::uint64_t RocksEventStore::head_of(const std::string& stream, const GroupState& group) {
+  if (const auto it = group.heads.find(stream); it != group.heads.end()) return it->second;
+  if (const auto it = heads_.find(stream); it != heads_.end()) return it->second;
+  std::string value;
+  const auto s = db_->Get({}, cf_[kHeads], slice(stream), &value);
+  const std::uint64_t v = s.ok() ? keys::decode_u64(value) : 0;
+  if (s.ok()) heads_.emplace(stream, v);
+  return v;
+}
+
+void RocksEventStore::commit_group(std::vector<Pending>& work) {
+  GroupState group;
+  group.next_position = last_position_.load() + 1;
+  group.prev_hash_hex = last_hash_hex_;
+  std::vector<std::optional<Result<AppendResult>>> results;
+  results.reserve(work.size());
+  for (auto& p : work) results.emplace_back(admit(p.request, group));
+
+  if (group.appended > 0) {
+    rocksdb::WriteOptions wo;
+    wo.sync = true;  // a 201 means the WAL is on disk
+    const auto s = db_->Write(wo, &group.batch);
+    if (!s.ok()) {
+      failed_ = true;
+      for (auto& r : results) {
+        if (r->ok()) r.emplace(store_error(s));
+      }
+    } else {
+      for (auto& [stream, version] : group.heads) heads_[stream] = version;
+      last_hash_hex_ = group.prev_hash_hex;
+      last_position_.store(group.next_position - 1);
+    }
+  }
+  for (std::size_t i = 0; i < work.size(); ++i) work[i].done(std::move(*results[i]));
+  if (group.appended > 0 && !failed_) {
+    std::lock_guard lock(subscribers_mu_);
+    for (auto& [id, fn] : subscribers_) fn(last_position_.load());
+  }
+}
+
+Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupState& group) {
+  if (failed_) return make_error(ErrorCode::unavailable, "the event store failed a commit");
+  if (request.events.empty()) return make_error(ErrorCode::invalid, "no events to append");
+
+  // Idempotency: which eventIds are stored already (committed or earlier in this group)?
+  std::unordered_set<std::string_view> seen;
+  std::vector<std::uint64_t> stored_positions;
+  for (const auto& e : request.events) {
+    if (!seen.insert(e.event_id).second) {
+      return make_error(ErrorCode::conflict, "an eventId appears twice in the request");
+    }
+    keys::EventIdEntry entry;
+    bool found = false;
+    if (const auto it = group.ids.find(e.event_id); it != group.ids.end()) {
+      entry = it->second.entry;
+      found = true;
+    } else {
+      std::string value;
+      const auto s = db_->Get({}, cf_[kEventIds], slice(e.event_id), &value);
+      if (s.ok()) {
+        found = keys::decode_event_id_entry(value, entry);
+        if (!found) return make_error(ErrorCode::unavailable, "corrupt eventId index entry");
+      } else if (!s.IsNotFound()) {
+        return store_error(s);
+      }
+    }
+    if (!found) continue;
+    const bool same = entry.content_hash == e.content_hash &&
+                      (!e.occurred_at || *e.occurred_at == entry.occurred_at);
+    if (!same) {
+      return make_error(ErrorCode::conflict, "eventId is already stored with other content");
+    }
+    stored_positions.push_back(entry.position);
+  }
+  if (!stored_positions.empty()) {
+    if (stored_positions.size() != request.events.size()) {
+      return make_error(ErrorCode::conflict,
+                        "part of the request is already stored: resend all of it or none");
+    }
+    return resend_result(request, group, stored_positions);
+  }
+
+  const std::uint64_t current = head_of(request.stream, group);
+  if (!request.expected.holds(current)) {
+    const std::string expected = request.expected.kind == ExpectedVersion::Kind::no_stream
+                                     ? "0"
+                                     : std::to_string(request.expected.version);
+    return make_error(ErrorCode::precondition_failed,
+                      "expected stream version " + expected + ", but it is " +
+                          std::to_string(current));
+  }
+
+  const Micros now = options_.clock->now();
+  std::vector<Envelope> envelopes;
+  envelopes.reserve(request.events.size());
+  std::uint64_t position = group.next_position;
+  std::uint64_t version = current;
+  for (const auto& e : request.events) {
+    Envelope env;
+    env.position = position++;
+    env.stream = request.stream;
+    env.version = ++version;
+    env.event_id = e.event_id;
+    env.type = e.type;
+    env.schema_version = e.schema_version;
+    env.occurred_at = e.occurred_at.value_or(now);
+    env.recorded_at = now;
+    env.actor = request.actor;
+    env.data = e.data;
+    envelopes.push_back(std::move(env));
+  }
+  if (options_.policy != nullptr) {
+    auto admitted = options_.policy->admit(request, envelopes);
+    if (!admitted) return admitted.take_error();
+  }
+
+  for (std::size_t i = 0; i < envelopes.size(); ++i) {
+    const Envelope& env = envelopes[i];
+    const NewEvent& e = request.events[i];
+    const std::string record = encode_record(env, e.data_json, group.prev_hash_hex);
+    group.prev_hash_hex = to_hex(sha256(record));
+    const std::string pos_key = keys::encode_u64(env.position);
+    group.batch.Put(cf_[kEvents], pos_key, record);
+    group.batch.Put(cf_[kStreams], keys::stream_index(env.stream, env.version), pos_key);
+    const keys::EventIdEntry entry{env.position, env.occurred_at, e.content_hash};
+    group.batch.Put(cf_[kEventIds], e.event_id, keys::encode_event_id_entry(entry));
+    group.ids[e.event_id] = {entry, env};
+  }
+  group.batch.Put(cf_[kHeads], request.stream, keys::encode_u64(version));
+  group.heads[request.stream] = version;
+  group.next_position = position;
+  group.appended += envelopes.size();
+
+  AppendResult result;
+  result.stream = request.stream;
+  result.version = version;
+  result.position = position - 1;
+  result.events = std::move(envelopes);
+  return result;
+}
+
+Result<AppendResult> RocksEventStore::resend_result(const AppendRequest& request,
+                                                    GroupState& group,
+                                                    const std::vector<std::uint64_t>& positions) {
+  AppendResult result;
+  result.stream = request.stream;
+  result.duplicate = true;
+  for (std::size_t i = 0; i < positions.size(); ++i) {
+    const auto it = group.ids.find(request.events[i].event_id);
+    if (it != group.ids.end()) {
+      result.events.push_back(it->second.envelope);
+      continue;
+    }
+    auto stored = read_positions({positions[i]});
+    if (!stored) return stored.take_error();
+    result.events.push_back(std::move(stored->front()));
+  }
+  for (const auto& e : result.events) {
+    if (e.stream != request.stream) {
+      return make_error(ErrorCode::conflict, "eventId is already stored in another stream");
+    }
+  }
+  result.version = result.events.back().version;
+  result.position = result.events.back().position;
+  return result;
+}
+
+Result<std::vector<Envelope>> RocksEventStore::read_positions(
+    const std::vector<std::uint64_t>& positions) const {
+  std::vector<std::string> key_bytes;
+  key_bytes.reserve(positions.size());
+  for (const auto p : positions) key_bytes.push_back(keys::encode_u64(p));
+  std::vector<rocksdb::Slice> key_slices(key_bytes.begin(), key_bytes.end());
+  std::vector<std::string> values;
+  const std::vector<rocksdb::ColumnFamilyHandle*> handles(key_slices.size(), cf_[kEvents]);
+  const auto statuses = db_->MultiGet({}, handles, key_slices, &values);
+  std::vector<Envelope> out;
+  out.reserve(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!statuses[i].ok()) return store_error(statuses[i]);
+    auto rec = decode_record(values[i]);
+    if (!rec) return rec.take_error();
+    out.push_back(std::move(rec->envelope));
+  }
+  return out;
+}
+
+Result<std::vector<Envelope>> RocksEventStore::read_stream(std::string_view stream,
+                                                           std::uint64_t from_version,
+                                                           std::size_t max_count,
+                                                           Direction direction) const {
+  const std::string prefix = keys::stream_prefix(stream);
+  std::vector<std::uint64_t> positions;
+  std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator({}, cf_[kStreams])};
+  const auto in_stream = [&] {
+    return it->Valid() && it->key().starts_with(slice(prefix)) &&
+           it->key().size() == prefix.size() + 8;
+  };
+  if (direction == Direction::forwards) {
+    for (it->Seek(keys::stream_index(stream, std::max<std::uint64_t>(from_version, 1)));
+         in_stream() && positions.size() < max_count; it->Next()) {
+      positions.push_back(keys::decode_u64({it->value().data(), it->value().size()}));
+    }
+  } else {
+    const std::uint64_t start = from_version == 0 ? UINT64_MAX : from_version;
+    for (it->SeekForPrev(keys::stream_index(stream, start));
+         in_stream() && positions.size() < max_count; it->Prev()) {
+      positions.push_back(keys::decode_u64({it->value().data(), it->value().size()}));
+    }
+  }
+  if (!it->status().ok()) return store_error(it->status());
+  return read_positions(positions);
+}
+
+Result<std::vector<Envelope>> RocksEventStore::read_all(std::uint64_t after,
+                                                        std::size_t limit) const {
+  std::vector<Envelope> out;
+  std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator({}, cf_[kEvents])};
+  for (it->Seek(keys::encode_u64(after + 1)); it->Valid() && out.size() < limit; it->Next()) {
+    auto rec = decode_record({it->value().data(), it->value().size()});
+    if (!rec) return rec.take_error();
+    out.push_back(std::move(rec->envelope));
+  }
+  if (!it->status().ok()) return store_error(it->status());
+  return out;
+}
+
+std::uint64_t RocksEventStore::stream_version(std::string_view stream) const {
+  std::string value;
+  const auto s = db_->Get({}, cf_[kHeads], slice(stream), &value);
+  return s.ok() ? keys::decode_u64(value) : 0;
+}
+
+std::uint64_t RocksEventStore::subscribe(std::function<void(std::uint64_t)> on_commit) {
+  std::lock_guard lock(subscribers_mu_);
+  const auto id = next_subscriber_++;
+  subscribers_.emplace(id, std::move(on_commit));
+  return id;
+}
+
+void RocksEventStore::unsubscribe(std::uint64_t id) {
+  std::lock_guard lock(subscribers_mu_);
+  subscribers_.erase(id);
+}
+
+Status RocksEventStore::put_checkpoint(std::string_view name, std::string_view bytes) {
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  const auto s = db_->Put(wo, cf_[kCheckpoints], slice(name), slice(bytes));
+  if (!s.ok()) return store_error(s);
+  return Ok{};
+}
+
+std::optional<std::string> RocksEventStore::get_checkpoint(std::string_view name) const {
+  std::string value;
+  const auto s = db_->Get({}, cf_[kCheckpoints], slice(name), &value);
+  if (!s.ok()) return std::nullopt;
+  return value;
+}
+
+}  // namespace perspectief

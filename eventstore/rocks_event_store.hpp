@@ -1,0 +1,107 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "eventstore/append_policy.hpp"
+#include "eventstore/clock.hpp"
+#include "eventstore/event_store.hpp"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace perspectief {
+
+struct RocksStoreOptions {
+  std::string path;
+  const Clock* clock = nullptr;     // required
+  AppendPolicy* policy = nullptr;   // optional; must outlive the store
+  std::size_t max_group_events = 8192;  // events gathered into one WriteBatch at most
+};
+
+// Column families: events (position -> record), streams (stream+version -> position),
+// event_ids (eventId -> position, occurredAt, content hash), heads (stream -> version),
+// checkpoints (name -> bytes).
+inline constexpr const char* kColumnFamilies[] = {"default",   "events", "streams",
+                                                  "event_ids", "heads",  "checkpoints"};
+
+// The event log on RocksDB. One writer thread gathers concurrent appends into one WriteBatch
+// and one WAL sync (group commit); nobody is answered before the sync covering their events.
+class RocksEventStore final : public EventStore {
+ public:
+  // Opens (creating if missing) the store at options.path. unavailable if the directory
+  // cannot be opened or is locked by another process.
+  static Result<std::unique_ptr<RocksEventStore>> open(RocksStoreOptions options);
+  ~RocksEventStore() override;
+
+  RocksEventStore(const RocksEventStore&) = delete;
+  RocksEventStore& operator=(const RocksEventStore&) = delete;
+
+  // Answers every queued append, stops the writer and closes the database. Idempotent.
+  void close();
+
+  void append(AppendRequest request, AppendCallback done) override;
+  Result<std::vector<Envelope>> read_stream(std::string_view stream, std::uint64_t from_version,
+                                            std::size_t max_count,
+                                            Direction direction) const override;
+  Result<std::vector<Envelope>> read_all(std::uint64_t after, std::size_t limit) const override;
+  std::uint64_t stream_version(std::string_view stream) const override;
+  std::uint64_t last_position() const override { return last_position_.load(); }
+  std::uint64_t subscribe(std::function<void(std::uint64_t)> on_commit) override;
+  void unsubscribe(std::uint64_t id) override;
+  Status put_checkpoint(std::string_view name, std::string_view bytes) override;
+  std::optional<std::string> get_checkpoint(std::string_view name) const override;
+
+  // For backups (a consistent checkpoint of the live store).
+  rocksdb::DB* db() { return db_.get(); }
+
+ private:
+  struct Pending {
+    AppendRequest request;
+    AppendCallback done;
+  };
+  struct GroupState;
+
+  RocksEventStore() = default;
+  void writer_loop();
+  void commit_group(std::vector<Pending>& work);
+  Result<AppendResult> admit(const AppendRequest& request, GroupState& group);
+  Result<AppendResult> resend_result(const AppendRequest& request, GroupState& group,
+                                     const std::vector<std::uint64_t>& positions);
+  std::uint64_t head_of(const std::string& stream, const GroupState& group);
+  Result<std::vector<Envelope>> read_positions(const std::vector<std::uint64_t>& positions) const;
+
+  RocksStoreOptions options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cf_;  // in kColumnFamilies order
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+
+  // Writer-thread state.
+  std::unordered_map<std::string, std::uint64_t> heads_;
+  std::string last_hash_hex_;
+  bool failed_ = false;
+
+  std::atomic<std::uint64_t> last_position_{0};
+
+  mutable std::mutex subscribers_mu_;
+  std::map<std::uint64_t, std::function<void(std::uint64_t)>> subscribers_;
+  std::uint64_t next_subscriber_ = 1;
+};
+
+}  // namespace perspectief

@@ -1,0 +1,109 @@
+#include "eventstore/verify.hpp"
+
+#include <rocksdb/db.h>
+
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "eventstore/keys.hpp"
+#include "eventstore/record_codec.hpp"
+#include "eventstore/rocks_event_store.hpp"
+
+namespace perspectief {
+namespace {
+
+std::string_view view(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+
+VerifyReport fault(VerifyReport r, std::uint64_t position, std::string problem) {
+  r.ok = false;
+  r.bad_position = position;
+  r.problem = std::move(problem);
+  return r;
+}
+
+}  // namespace
+
+VerifyReport verify_store(const std::string& path) {
+  VerifyReport report;
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const char* name : kColumnFamilies) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions{});
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  const auto s = rocksdb::DB::OpenForReadOnly(rocksdb::Options{}, path, cfs, &handles, &raw);
+  if (!s.ok()) return fault(report, 0, "cannot open the store: " + s.ToString());
+  std::unique_ptr<rocksdb::DB> db{raw};
+  struct Closer {
+    rocksdb::DB* db;
+    std::vector<rocksdb::ColumnFamilyHandle*>& handles;
+    ~Closer() {
+      for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    }
+  } closer{db.get(), handles};
+  auto* events = handles[1];
+  auto* streams = handles[2];
+  auto* event_ids = handles[3];
+  auto* heads = handles[4];
+
+  std::unordered_map<std::string, std::uint64_t> versions;
+  std::string prev = genesis_hash_hex();
+  std::uint64_t expected = 1;
+  std::unique_ptr<rocksdb::Iterator> it{db->NewIterator({}, events)};
+  for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected) {
+    const auto key = view(it->key());
+    const std::uint64_t position = key.size() == 8 ? keys::decode_u64(key) : 0;
+    if (position != expected) {
+      return fault(report, expected, "position missing: the next record is at " +
+                                         std::to_string(position));
+    }
+    const auto bytes = view(it->value());
+    auto rec = decode_record(bytes);
+    if (!rec) return fault(report, position, "record does not decode");
+    const Envelope& e = rec->envelope;
+    if (e.position != position) return fault(report, position, "record names another position");
+    if (rec->prev_hash_hex != prev) return fault(report, position, "hash chain broken");
+    prev = to_hex(sha256(bytes));
+
+    auto& v = versions[e.stream];
+    if (e.version != v + 1) return fault(report, position, "stream version out of sequence");
+    v = e.version;
+    std::string indexed;
+    if (!db->Get({}, streams, keys::stream_index(e.stream, e.version), &indexed).ok() ||
+        keys::decode_u64(indexed) != position) {
+      return fault(report, position, "stream index does not point at the record");
+    }
+    std::string id_entry;
+    keys::EventIdEntry entry;
+    if (!db->Get({}, event_ids, e.event_id, &id_entry).ok() ||
+        !keys::decode_event_id_entry(id_entry, entry) || entry.position != position) {
+      return fault(report, position, "eventId index does not point at the record");
+    }
+    ++report.events;
+  }
+  if (!it->status().ok()) return fault(report, expected, "read failed: " + it->status().ToString());
+
+  std::uint64_t stream_entries = 0;
+  std::unique_ptr<rocksdb::Iterator> sit{db->NewIterator({}, streams)};
+  for (sit->SeekToFirst(); sit->Valid(); sit->Next()) ++stream_entries;
+  if (stream_entries != report.events) {
+    return fault(report, 0, "stream index has entries without records");
+  }
+  std::uint64_t id_entries = 0;
+  std::unique_ptr<rocksdb::Iterator> iit{db->NewIterator({}, event_ids)};
+  for (iit->SeekToFirst(); iit->Valid(); iit->Next()) ++id_entries;
+  if (id_entries != report.events) return fault(report, 0, "eventId index has extra entries");
+
+  std::uint64_t head_count = 0;
+  std::unique_ptr<rocksdb::Iterator> hit{db->NewIterator({}, heads)};
+  for (hit->SeekToFirst(); hit->Valid(); hit->Next(), ++head_count) {
+    const auto found = versions.find(std::string{view(hit->key())});
+    if (found == versions.end() || found->second != keys::decode_u64(view(hit->value()))) {
+      return fault(report, 0, "stream head does not match the last version of its stream");
+    }
+  }
+  if (head_count != versions.size()) return fault(report, 0, "a stream has no head");
+  report.streams = versions.size();
+  return report;
+}
+
+}  // namespace perspectief

@@ -1,0 +1,121 @@
+// perspectief-server: wiring, flags and signals; the logic lives in the libraries.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "api/api.hpp"
+#include "api/auth.hpp"
+#include "api/commit_signal.hpp"
+#include "api/http_server.hpp"
+#include "eventstore/clock.hpp"
+#include "eventstore/rocks_event_store.hpp"
+#include "services/flags.hpp"
+
+namespace {
+
+using namespace perspectief;
+
+int fail(const std::string& message) {
+  std::cerr << "perspectief-server: " << message << "\n";
+  return 2;
+}
+
+const std::vector<std::string> kFlags{"data-dir", "listen", "tokens", "keys-dir", "tls-cert",
+                                      "tls-key", "threads", "max-body", "places", "lvv-places",
+                                      "max-stay-months", "demo", "help"};
+
+constexpr const char* kUsage =
+    "usage: perspectief-server --tokens FILE [--data-dir DIR] [--listen HOST:PORT]\n"
+    "       [--keys-dir DIR] [--threads N] [--max-body BYTES]\n"
+    "       [--places N --lvv-places N --max-stay-months N] [--demo]\n"
+    "Each flag can also be set as PERSPECTIEF_<FLAG> in the environment.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  auto flags = Flags::parse(args, kFlags, {"demo", "help"});
+  if (!flags) return fail(flags.error().message + "\n" + kUsage);
+  if (flags->has("help")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (flags->has("tls-cert") || flags->has("tls-key")) {
+    return fail("TLS (--tls-cert/--tls-key) is not available in this build yet");
+  }
+  const auto tokens_path = flags->get("tokens");
+  if (!tokens_path) return fail(std::string{"--tokens is required\n"} + kUsage);
+  auto tokens = api::TokenRegistry::load(*tokens_path);
+  if (!tokens) return fail(tokens.error().message);
+  auto listen = parse_listen(flags->get_or("listen", "127.0.0.1:8080"));
+  if (!listen) return fail(listen.error().message);
+  auto threads = flags->get_uint("threads", std::max(1U, std::thread::hardware_concurrency()));
+  if (!threads || *threads == 0 || *threads > 256) return fail("--threads must be 1..256");
+  auto max_body = flags->get_uint("max-body", 1 << 20);
+  if (!max_body || *max_body == 0) return fail("--max-body must be a positive number of bytes");
+
+  const std::string data_dir = flags->get_or("data-dir", "./var/data");
+  std::error_code fs_ec;
+  std::filesystem::create_directories(data_dir, fs_ec);
+  if (fs_ec) return fail("cannot create --data-dir " + data_dir + ": " + fs_ec.message());
+
+  if (flags->has("demo")) {
+    std::cerr << "perspectief-server: --demo: no demo generator in this build yet; "
+                 "starting on the store as it is\n";
+  }
+  SystemClock clock;
+  auto store = RocksEventStore::open({data_dir, &clock});
+  if (!store) return fail(store.error().message);
+
+  boost::asio::io_context ioc{static_cast<int>(*threads)};
+  api::CommitSignal signal{**store};
+  api::Api handlers{**store, *tokens, signal, clock};
+  api::ServerOptions server_options;
+  server_options.max_body = *max_body;
+  api::HttpServer server{ioc, handlers, server_options};
+
+  std::mutex log_mu;
+  server.on_request([&log_mu, &clock](const api::RequestLog& r) {
+    // Route templates only: no ids, no bodies, nothing personal.
+    boost::json::object line{{"time", format_rfc3339(clock.now())},
+                             {"method", r.method},
+                             {"route", r.route},
+                             {"status", r.status},
+                             {"durationMs", r.seconds * 1000.0}};
+    const std::string text = boost::json::serialize(line);
+    std::lock_guard lock(log_mu);
+    std::fprintf(stderr, "%s\n", text.c_str());
+  });
+
+  auto endpoint = server.listen(listen->host, listen->port);
+  if (!endpoint) return fail(endpoint.error().message);
+  server.start();
+  handlers.set_ready(true);
+
+  boost::asio::signal_set signals{ioc, SIGTERM, SIGINT};
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    handlers.set_ready(false);
+    signal.shutdown();
+    server.stop(std::chrono::seconds(10), [&ioc] { ioc.stop(); });
+  });
+
+  const auto& addr = endpoint->address();
+  const std::string host = addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string();
+  std::printf("listening on http://%s:%u\n", host.c_str(), static_cast<unsigned>(endpoint->port()));
+  std::fflush(stdout);
+
+  std::vector<std::thread> pool;
+  for (std::uint64_t i = 1; i < *threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool) t.join();
+  (*store)->close();
+  return 0;
+}
