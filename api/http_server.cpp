@@ -13,6 +13,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <array>
 #include <memory>
 
 #include "api/problem.hpp"
@@ -77,6 +78,27 @@ asio::awaitable<void> HttpServer::accept_loop() {
   }
 }
 
+namespace {
+
+// After refusing a request mid-body, read and discard what the client is still sending (for a
+// bounded time and amount) so that closing does not reset the connection before the client
+// has read the problem reply.
+asio::awaitable<void> drain(beast::tcp_stream& stream) {
+  boost::system::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.expires_after(std::chrono::seconds(2));
+  std::array<char, 16 * 1024> sink{};
+  std::size_t total = 0;
+  constexpr std::size_t kMaxDrain = 16 * 1024 * 1024;
+  while (total < kMaxDrain) {
+    auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
+    if (rec) break;
+    total += n;
+  }
+}
+
+}  // namespace
+
 asio::awaitable<void> HttpServer::session(tcp::socket socket) {
   beast::tcp_stream stream{std::move(socket)};
   beast::flat_buffer buffer;
@@ -107,6 +129,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
         stream.expires_after(options_.write_timeout);
         co_await http::async_write(stream, *reply, asio::as_tuple(asio::use_awaitable));
         if (log_) log_({"-", "unmatched", reply->result_int(), 0.0});
+        co_await drain(stream);
       }
       break;
     }

@@ -5,7 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 deploy/install-deps.sh
-cmake --preset release -DPERSPECTIEF_BUILD_TESTS=OFF -DPERSPECTIEF_BUILD_BENCH=OFF >/dev/null
+cmake --preset release >/dev/null
 cmake --build --preset release -j "${PERSPECTIEF_JOBS:-2}" --target perspectief-server perspectief
 
 mkdir -p var

@@ -155,6 +155,8 @@ void RocksEventStore::commit_group(std::vector<Pending>& work) {
   for (auto& p : work) results.emplace_back(admit(p.request, group));
 
   if (group.appended > 0) {
+    group.batch.Put(cf_[kDefault], kChainHeadKey,
+                    keys::encode_u64(group.next_position - 1) + group.prev_hash_hex);
     rocksdb::WriteOptions wo;
     wo.sync = true;  // a 201 means the WAL is on disk
     const auto s = db_->Write(wo, &group.batch);

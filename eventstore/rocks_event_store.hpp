@@ -36,6 +36,10 @@ struct RocksStoreOptions {
 inline constexpr const char* kColumnFamilies[] = {"default",   "events", "streams",
                                                   "event_ids", "heads",  "checkpoints"};
 
+// Key in the default column family: the last position (8 bytes) and the hex SHA-256 of its
+// record, so that verify can tell whether the newest record was altered.
+inline constexpr const char* kChainHeadKey = "chain-head";
+
 // The event log on RocksDB. One writer thread gathers concurrent appends into one WriteBatch
 // and one WAL sync (group commit); nobody is answered before the sync covering their events.
 class RocksEventStore final : public EventStore {

@@ -61,7 +61,11 @@ VerifyReport verify_store(const std::string& path) {
     if (!rec) return fault(report, position, "record does not decode");
     const Envelope& e = rec->envelope;
     if (e.position != position) return fault(report, position, "record names another position");
-    if (rec->prev_hash_hex != prev) return fault(report, position, "hash chain broken");
+    if (rec->prev_hash_hex != prev) {
+      return fault(report, position - 1,
+                   "hash chain broken: record " + std::to_string(position - 1) +
+                       " does not match the hash record " + std::to_string(position) + " holds");
+    }
     prev = to_hex(sha256(bytes));
 
     auto& v = versions[e.stream];
@@ -81,6 +85,19 @@ VerifyReport verify_store(const std::string& path) {
     ++report.events;
   }
   if (!it->status().ok()) return fault(report, expected, "read failed: " + it->status().ToString());
+
+  std::string head;
+  const bool has_head = db->Get({}, handles[0], kChainHeadKey, &head).ok();
+  if (report.events > 0) {
+    if (!has_head || head.size() != 8 + 64 || keys::decode_u64(head.substr(0, 8)) != report.events) {
+      return fault(report, report.events, "chain head does not name the last position");
+    }
+    if (head.substr(8) != prev) {
+      return fault(report, report.events,
+                   "hash chain broken: record " + std::to_string(report.events) +
+                       " does not match the chain head");
+    }
+  }
 
   std::uint64_t stream_entries = 0;
   std::unique_ptr<rocksdb::Iterator> sit{db->NewIterator({}, streams)};

@@ -7,6 +7,6 @@ cd "$root"
 deploy/install-deps.sh
 preset=${PERSPECTIEF_PRESET:-release}
 jobs=${PERSPECTIEF_JOBS:-2}
-cmake --preset "$preset" >/dev/null
+cmake --preset "$preset" -DPERSPECTIEF_BUILD_TESTS=ON >/dev/null
 cmake --build --preset "$preset" -j "$jobs"
 ctest --preset "$preset" -j "$jobs" --timeout 600 "$@"

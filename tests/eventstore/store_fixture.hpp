@@ -1,0 +1,50 @@
+#pragma once
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "eventstore/clock.hpp"
+#include "eventstore/rocks_event_store.hpp"
+#include "eventstore/sha256.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace perspectief::testing {
+
+inline constexpr Micros kT0 = 1614592800LL * kMicrosPerSecond;  // 2021-03-01T10:00:00Z
+
+inline NewEvent event(const std::string& type, const char* data_json = "{}",
+                      std::string event_id = random_uuid(), std::optional<Micros> at = std::nullopt) {
+  return make_new_event(std::move(event_id), type, at, boost::json::parse(data_json).as_object());
+}
+
+inline AppendRequest request(const std::string& stream, std::vector<NewEvent> events,
+                             ExpectedVersion expected = ExpectedVersion::any()) {
+  return AppendRequest{stream, expected, std::move(events), Actor{"s-1", "org-1", Role::regie}};
+}
+
+// A store in a temp dir that tests can close and reopen.
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { reopen(); }
+
+  void reopen() {
+    store_.reset();
+    auto s = RocksEventStore::open({dir_.sub("db"), &clock_});
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    store_ = std::move(s).value();
+  }
+
+  Result<AppendResult> append(const std::string& stream, std::vector<NewEvent> events,
+                              ExpectedVersion expected = ExpectedVersion::any()) {
+    return store_->append_sync(request(stream, std::move(events), expected));
+  }
+
+  TempDir dir_;
+  ManualClock clock_{kT0};
+  std::unique_ptr<RocksEventStore> store_;
+};
+
+}  // namespace perspectief::testing

@@ -1,0 +1,110 @@
+#include "eventstore/verify.hpp"
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include "eventstore/keys.hpp"
+#include "tests/eventstore/store_fixture.hpp"
+
+namespace perspectief::testing {
+namespace {
+
+class VerifyTest : public StoreTest {
+ protected:
+  void fill(int n) {
+    for (int i = 0; i < n; ++i) {
+      ASSERT_TRUE(append("case-" + std::to_string(i % 3), {event("PerspectiveChosen", R"({"track":"return"})")}).ok());
+    }
+  }
+
+  // Opens the raw database (store closed) and lets `edit` change it.
+  template <class Fn>
+  void tamper(Fn edit) {
+    store_.reset();
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    for (const char* name : kColumnFamilies) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions{});
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options{}, dir_.sub("db"), cfs, &handles, &db).ok());
+    edit(*db, handles);
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    delete db;
+  }
+};
+
+TEST_F(VerifyTest, AHealthyStorePasses) {
+  fill(10);
+  store_->close();
+  const auto r = verify_store(dir_.sub("db"));
+  EXPECT_TRUE(r.ok) << r.problem;
+  EXPECT_EQ(r.events, 10U);
+  EXPECT_EQ(r.streams, 3U);
+}
+
+TEST_F(VerifyTest, AnEmptyStorePasses) {
+  store_->close();
+  const auto r = verify_store(dir_.sub("db"));
+  EXPECT_TRUE(r.ok) << r.problem;
+  EXPECT_EQ(r.events, 0U);
+}
+
+TEST_F(VerifyTest, FindsAnAlteredRecord) {
+  fill(5);
+  tamper([](rocksdb::DB& db, auto& h) {
+    std::string value;
+    ASSERT_TRUE(db.Get({}, h[1], keys::encode_u64(3), &value).ok());
+    const auto at = value.find("return");
+    ASSERT_NE(at, std::string::npos);
+    value.replace(at, 6, "rEturn");
+    ASSERT_TRUE(db.Put({}, h[1], keys::encode_u64(3), value).ok());
+  });
+  const auto r = verify_store(dir_.sub("db"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.bad_position, 3U);
+  EXPECT_EQ(r.problem, "hash chain broken: record 3 does not match the hash record 4 holds");
+}
+
+TEST_F(VerifyTest, FindsAnAlteredLastRecord) {
+  fill(4);
+  tamper([](rocksdb::DB& db, auto& h) {
+    std::string value;
+    ASSERT_TRUE(db.Get({}, h[1], keys::encode_u64(4), &value).ok());
+    value.replace(value.find("return"), 6, "RETURN");
+    ASSERT_TRUE(db.Put({}, h[1], keys::encode_u64(4), value).ok());
+  });
+  const auto r = verify_store(dir_.sub("db"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.bad_position, 4U);
+}
+
+TEST_F(VerifyTest, FindsAGap) {
+  fill(5);
+  tamper([](rocksdb::DB& db, auto& h) { ASSERT_TRUE(db.Delete({}, h[1], keys::encode_u64(2)).ok()); });
+  const auto r = verify_store(dir_.sub("db"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.bad_position, 2U);
+  EXPECT_EQ(r.problem, "position missing: the next record is at 3");
+}
+
+TEST_F(VerifyTest, FindsABrokenStreamIndex) {
+  fill(3);
+  tamper([](rocksdb::DB& db, auto& h) {
+    // case-1's only event is at position 2; point its index elsewhere.
+    ASSERT_TRUE(db.Put({}, h[2], keys::stream_index("case-1", 1), keys::encode_u64(1)).ok());
+  });
+  const auto r = verify_store(dir_.sub("db"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.bad_position, 2U);
+  EXPECT_EQ(r.problem, "stream index does not point at the record");
+}
+
+TEST_F(VerifyTest, FindsAWrongHead) {
+  fill(3);
+  tamper([](rocksdb::DB& db, auto& h) { ASSERT_TRUE(db.Put({}, h[4], "case-0", keys::encode_u64(7)).ok()); });
+  const auto r = verify_store(dir_.sub("db"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.problem, "stream head does not match the last version of its stream");
+}
+
+}  // namespace
+}  // namespace perspectief::testing

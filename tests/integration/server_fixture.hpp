@@ -1,0 +1,53 @@
+#pragma once
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/server_process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace perspectief::testing {
+
+// A real perspectief-server on port 0 with a RocksDB store in a temp dir, and a client.
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    tokens_ = write_tokens_file(dir_.str());
+    start();
+  }
+
+  void start(std::vector<std::string> extra = {}) {
+    client_.reset();
+    server_ = std::make_unique<ServerProcess>(tokens_, dir_.sub("data"), std::move(extra));
+    client_ = std::make_unique<HttpClient>(server_->port());
+  }
+
+  HttpResult post(const std::string& target, const std::string& role, const std::string& body,
+                  const std::map<std::string, std::string>& headers = {}) {
+    return client_->post(target, "t-" + role, body, headers);
+  }
+  HttpResult get(const std::string& target, const std::string& role) {
+    return client_->get(target, "t-" + role);
+  }
+
+  static std::string problem_type(const HttpResult& r) {
+    const auto v = r.json();
+    return v.is_object() && v.as_object().contains("type") ? std::string{v.at("type").as_string()} : "";
+  }
+
+  TempDir dir_;
+  std::string tokens_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+inline std::string registered(const char* name = "Test Person") {
+  return std::string{R"({"type":"CaseRegistered","data":{"person":{"name":")"} + name + R"("}}})";
+}
+
+}  // namespace perspectief::testing
