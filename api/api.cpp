@@ -17,7 +17,6 @@ namespace {
 namespace http = boost::beast::http;
 namespace asio = boost::asio;
 
-constexpr std::size_t kMaxStreamRead = 100'000;
 constexpr std::uint64_t kFeedDefaultLimit = 1000;
 constexpr std::uint64_t kFeedMaxLimit = 10'000;
 constexpr std::uint64_t kFeedMaxWait = 60;
@@ -51,11 +50,10 @@ bool may_read(Role role, StreamKind kind) {
     case StreamKind::case_file:
       return role == Role::intake || role == Role::regie || role == Role::legal ||
              role == Role::return_support;
-    case StreamKind::location:
-      return role == Role::intake || role == Role::housing || role == Role::legal ||
-             role == Role::return_support || role == Role::regie;
+    case StreamKind::location:  // neighbourhood notes are free text, so personal data
+      return role == Role::intake || role == Role::housing || role == Role::regie;
     case StreamKind::activity:
-      return role == Role::participation || role == Role::intake || role == Role::regie;
+      return role == Role::participation || role == Role::regie;
     case StreamKind::programme:
       return role != Role::ops;
   }
@@ -100,7 +98,8 @@ Result<FeedQuery> parse_feed_query(std::string_view target) {
   for (const auto& [key, value] : *params) {
     if (key != "after" && key != "limit" && key != "wait") {
       Error e = make_error(ErrorCode::invalid, "unknown query parameter");
-      e.fields.push_back({key.size() <= 32 ? key : "query", "is not a parameter of this route"});
+      // Query keys are client text: echo one only when it looks like a parameter name.
+      e.fields.push_back({is_valid_id(key) ? key : "query", "is not a parameter of this route"});
       return e;
     }
   }
@@ -138,7 +137,7 @@ asio::awaitable<Response> Api::handle(const Request& req, std::string_view& rout
   const RouteId id = m->route->id;
   if (id == RouteId::healthz) co_return json_response(200, {{"status", "ok"}});
   if (id == RouteId::readyz) {
-    if (!ready_.load()) co_return problem(503, "the service is not ready");
+    if (!ready_.load() || !store_.writable()) co_return problem(503, "the service is not ready");
     co_return json_response(200, {{"status", "ready"}, {"position", store_.last_position()}});
   }
 
@@ -211,7 +210,9 @@ Response Api::read_stream(const RouteMatch& m, const Actor& actor) {
   if (!may_read(actor.role, target->kind)) {
     return problem(403, "role " + std::string{to_string(actor.role)} + " may not read these events");
   }
-  auto events = store_.read_stream(target->stream, 1, kMaxStreamRead, Direction::forwards);
+  // Streams are small by design (one person, one location): read them whole, so the ETag is
+  // the stream's version.
+  auto events = store_.read_stream(target->stream, 1, SIZE_MAX, Direction::forwards);
   if (!events) return problem(events.error());
   if (events->empty() && target->kind != StreamKind::programme) {
     return problem(404, "no such " + std::string{to_string(target->kind)});

@@ -85,6 +85,11 @@ Result<NewEvent> parse_event(const boost::json::value& v, StreamKind kind, const
     }
   }
   if (!errors.empty()) return invalid("the event is not valid", std::move(errors));
+  // An optional field sent as null is the same as one left out: store neither, so a resend
+  // without the key has the same content.
+  for (auto it = data.begin(); it != data.end();) {
+    it = it->value().is_null() ? data.erase(it) : std::next(it);
+  }
   return make_new_event(std::move(event_id), std::string{spec->type}, occurred, std::move(data));
 }
 

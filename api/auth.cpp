@@ -74,9 +74,10 @@ Result<TokenRegistry> TokenRegistry::load(const std::string& path) {
 }
 
 std::optional<Actor> TokenRegistry::authenticate(std::string_view authorization) const {
-  constexpr std::string_view kBearer = "Bearer ";
-  if (authorization.size() <= kBearer.size() || authorization.substr(0, kBearer.size()) != kBearer) {
-    return std::nullopt;
+  constexpr std::string_view kBearer = "bearer ";
+  if (authorization.size() <= kBearer.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kBearer.size(); ++i) {  // the scheme is case-insensitive
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kBearer[i]) return std::nullopt;
   }
   const auto token = authorization.substr(kBearer.size());
   const auto it = by_hash_.find(to_hex(sha256(token)));

@@ -69,7 +69,10 @@ asio::awaitable<void> HttpServer::accept_loop() {
                                                         asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-      continue;  // e.g. EMFILE: keep serving the connections we have
+      // e.g. EMFILE: keep serving the connections we have, and do not spin.
+      asio::steady_timer backoff{ioc_, std::chrono::milliseconds(50)};
+      co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
     }
     boost::system::error_code opt_ec;
     socket.set_option(tcp::no_delay(true), opt_ec);
@@ -107,10 +110,17 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(options_.max_body);
     parser.header_limit(static_cast<std::uint32_t>(options_.max_header));
-    // Slow clients: the whole request must arrive within read_timeout once it has begun; an
-    // idle keep-alive connection may wait idle_timeout for the next one.
-    stream.expires_after(first || buffer.size() > 0 ? options_.read_timeout : options_.idle_timeout);
+    // Slow clients: an idle keep-alive connection may wait idle_timeout for the first byte of
+    // its next request (a new connection only read_timeout); from that byte on, the whole
+    // request must arrive within read_timeout.
+    if (buffer.size() == 0) {
+      stream.expires_after(first ? options_.read_timeout : options_.idle_timeout);
+      auto [fec, fn] = co_await stream.async_read_some(buffer.prepare(4096), asio::as_tuple(asio::use_awaitable));
+      if (fec) break;
+      buffer.commit(fn);
+    }
     first = false;
+    stream.expires_after(options_.read_timeout);
     auto [ec, n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     (void)n;
     if (ec) {
@@ -139,13 +149,13 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
     stream.expires_never();
     std::string_view route;
     Response res = co_await api_.handle(req, route);
-    --in_flight_;
     const bool keep = req.keep_alive() && !stopping_;
     res.keep_alive(keep);
     res.prepare_payload();
     stream.expires_after(options_.write_timeout);
     auto [wec, wn] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
     (void)wn;
+    --in_flight_;
     if (log_) {
       log_({http::to_string(req.method()), route, res.result_int(),
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});

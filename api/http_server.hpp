@@ -42,8 +42,9 @@ class HttpServer {
   // Starts accepting (call after listen).
   void start();
 
-  // Stops accepting; in-flight requests finish, idle connections are closed. `done` runs
-  // once nothing is in flight (or after `grace`).
+  // Stops accepting; in-flight requests finish and their connections close after the reply.
+  // `done` runs once nothing is in flight (or after `grace`); idle keep-alive connections
+  // end when the caller then stops the io_context.
   void stop(std::chrono::milliseconds grace, std::function<void()> done);
 
   void on_request(std::function<void(const RequestLog&)> log) { log_ = std::move(log); }

@@ -1,5 +1,7 @@
 #include "api/query.hpp"
 
+#include "domain/stream_name.hpp"
+
 #include <charconv>
 
 namespace perspectief::api {
@@ -53,7 +55,7 @@ Result<std::unordered_map<std::string, std::string>> parse_query(std::string_vie
       }
       if (out.contains(key)) {
         Error e = make_error(ErrorCode::invalid, "a query parameter is repeated");
-        if (key.size() <= 32) e.fields.push_back({key, "may appear once"});
+        if (is_valid_id(key)) e.fields.push_back({key, "may appear once"});
         return e;
       }
       out.emplace(std::move(key), std::move(value));

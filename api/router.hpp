@@ -31,7 +31,7 @@ struct RouteSpec {
   std::string_view path_template;  // e.g. "/v1/cases/{caseId}/events"; also the metrics label
 };
 
-// Every route of the router (tests compare it with docs/openapi.yaml).
+// Every route of the router, in a fixed order.
 std::span<const RouteSpec> routes();
 
 struct RouteMatch {

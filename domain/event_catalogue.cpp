@@ -13,6 +13,14 @@ namespace {
 constexpr std::size_t kMaxText = 200;
 constexpr std::size_t kMaxFreeText = 4000;
 constexpr std::size_t kMaxListItems = 32;
+constexpr std::int64_t kMaxInteger = 9'007'199'254'740'991;  // 2^53 - 1: exact in every JSON client
+
+// Length in Unicode code points (the parser has already checked the UTF-8).
+std::size_t code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
 
 struct OutcomeClass {
   std::string_view outcome;
@@ -141,7 +149,7 @@ void check_string(const boost::json::value& v, const std::string& field, std::si
     errors.push_back({field, "must be a string"});
   } else if (v.as_string().empty()) {
     errors.push_back({field, "must not be empty"});
-  } else if (v.as_string().size() > max) {
+  } else if (code_points(v.as_string()) > max) {
     errors.push_back({field, "must be at most " + std::to_string(max) + " characters"});
   }
 }
@@ -207,10 +215,13 @@ void check_field(const FieldSpec& spec, const boost::json::value& v, const std::
       }
       break;
     case FieldKind::integer:
-      if (!v.is_int64() && !v.is_uint64()) {
-        errors.push_back({field, "must be an integer"});
-      } else if (v.is_uint64() ? false : v.as_int64() < spec.min) {
+      if (!v.is_int64()) {
+        errors.push_back({field, v.is_uint64() ? "must be at most " + std::to_string(kMaxInteger)
+                                               : std::string{"must be an integer"}});
+      } else if (v.as_int64() < spec.min) {
         errors.push_back({field, "must be at least " + std::to_string(spec.min)});
+      } else if (v.as_int64() > kMaxInteger) {
+        errors.push_back({field, "must be at most " + std::to_string(kMaxInteger)});
       }
       break;
     case FieldKind::number:
@@ -300,7 +311,9 @@ std::vector<FieldError> validate_event_data(const EventSpec& spec,
   }
   if (errors.empty() && spec.type == "PlacementDecided") {
     const auto* decision = data.if_contains("decision");
-    if (decision != nullptr && decision->as_string() == "admitted" && !data.contains("funding")) {
+    const auto* funding = data.if_contains("funding");
+    if (decision != nullptr && decision->as_string() == "admitted" &&
+        (funding == nullptr || funding->is_null())) {
       errors.push_back({"data.funding", "is required when the decision is admitted"});
     }
   }

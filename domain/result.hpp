@@ -29,10 +29,11 @@ struct Error {
   std::string message;
   std::vector<FieldError> fields;
   std::string rule;
+  std::string internal;  // for the operator's log only (file names, library messages); never sent
 };
 
 inline Error make_error(ErrorCode code, std::string message) {
-  return Error{code, std::move(message), {}, {}};
+  return Error{code, std::move(message), {}, {}, {}};
 }
 
 // A value or an Error (std::expected is not in GCC 12).

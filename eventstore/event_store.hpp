@@ -47,6 +47,9 @@ class EventStore {
   // The committed stream version (0 = no such stream).
   [[nodiscard]] virtual std::uint64_t stream_version(std::string_view stream) const = 0;
 
+  // False once a commit failed or the store closed: appends are refused from then on.
+  [[nodiscard]] virtual bool writable() const = 0;
+
   // The position of the last committed event (0 = empty).
   [[nodiscard]] virtual std::uint64_t last_position() const = 0;
 

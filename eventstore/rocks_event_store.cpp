@@ -19,8 +19,10 @@ enum Cf : std::size_t { kDefault = 0, kEvents, kStreams, kEventIds, kHeads, kChe
 rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
 
 Error store_error(const rocksdb::Status& s) {
-  // RocksDB messages name files, never event content.
-  return make_error(ErrorCode::unavailable, "event store: " + s.ToString());
+  // RocksDB messages name files and paths: for the operator's log, not for clients.
+  Error e = make_error(ErrorCode::unavailable, "the event store cannot serve this now");
+  e.internal = "rocksdb: " + s.ToString();
+  return e;
 }
 
 rocksdb::Options db_options() {
@@ -93,6 +95,7 @@ void RocksEventStore::close() {
     std::lock_guard lock(queue_mu_);
     stopping_ = true;
   }
+  closed_ = true;
   queue_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
   if (db_) {
@@ -136,13 +139,15 @@ void RocksEventStore::writer_loop() {
   }
 }
 
-std::uint64_t RocksEventStore::head_of(const std::string& stream, const GroupState& group) {
+Result<std::uint64_t> RocksEventStore::head_of(const std::string& stream, const GroupState& group) {
   if (const auto it = group.heads.find(stream); it != group.heads.end()) return it->second;
   if (const auto it = heads_.find(stream); it != heads_.end()) return it->second;
   std::string value;
   const auto s = db_->Get({}, cf_[kHeads], slice(stream), &value);
-  const std::uint64_t v = s.ok() ? keys::decode_u64(value) : 0;
-  if (s.ok()) heads_.emplace(stream, v);
+  if (s.IsNotFound()) return std::uint64_t{0};
+  if (!s.ok()) return store_error(s);  // never guess 0: that would rewrite version 1
+  const std::uint64_t v = keys::decode_u64(value);
+  heads_.emplace(stream, v);
   return v;
 }
 
@@ -220,7 +225,9 @@ Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupS
     return resend_result(request, group, stored_positions);
   }
 
-  const std::uint64_t current = head_of(request.stream, group);
+  const auto head = head_of(request.stream, group);
+  if (!head) return head.error();
+  const std::uint64_t current = *head;
   if (!request.expected.holds(current)) {
     const std::string expected = request.expected.kind == ExpectedVersion::Kind::no_stream
                                      ? "0"

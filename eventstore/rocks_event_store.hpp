@@ -62,6 +62,7 @@ class RocksEventStore final : public EventStore {
   Result<std::vector<Envelope>> read_all(std::uint64_t after, std::size_t limit) const override;
   std::uint64_t stream_version(std::string_view stream) const override;
   std::uint64_t last_position() const override { return last_position_.load(); }
+  bool writable() const override { return !failed_.load() && !closed_.load(); }
   std::uint64_t subscribe(std::function<void(std::uint64_t)> on_commit) override;
   void unsubscribe(std::uint64_t id) override;
   Status put_checkpoint(std::string_view name, std::string_view bytes) override;
@@ -83,7 +84,7 @@ class RocksEventStore final : public EventStore {
   Result<AppendResult> admit(const AppendRequest& request, GroupState& group);
   Result<AppendResult> resend_result(const AppendRequest& request, GroupState& group,
                                      const std::vector<std::uint64_t>& positions);
-  std::uint64_t head_of(const std::string& stream, const GroupState& group);
+  Result<std::uint64_t> head_of(const std::string& stream, const GroupState& group);
   Result<std::vector<Envelope>> read_positions(const std::vector<std::uint64_t>& positions) const;
 
   RocksStoreOptions options_;
@@ -99,7 +100,8 @@ class RocksEventStore final : public EventStore {
   // Writer-thread state.
   std::unordered_map<std::string, std::uint64_t> heads_;
   std::string last_hash_hex_;
-  bool failed_ = false;
+  std::atomic<bool> failed_{false};
+  std::atomic<bool> closed_{false};
 
   std::atomic<std::uint64_t> last_position_{0};
 

@@ -56,6 +56,14 @@ std::optional<std::string> Flags::get(const std::string& name) const {
   return it->second;
 }
 
+Result<bool> Flags::enabled(const std::string& name) const {
+  const auto v = get(name);
+  if (!v) return false;
+  if (*v == "true" || *v == "1" || *v == "yes") return true;
+  if (*v == "false" || *v == "0" || *v == "no" || v->empty()) return false;
+  return make_error(ErrorCode::invalid, "--" + name + " takes true or false");
+}
+
 std::string Flags::get_or(const std::string& name, const std::string& fallback) const {
   return get(name).value_or(fallback);
 }
@@ -86,6 +94,7 @@ Result<HostPort> parse_listen(const std::string& text) {
     return make_error(ErrorCode::invalid, "--listen must be HOST:PORT");
   }
   hp.port = static_cast<unsigned short>(v);
+  if (hp.host == "localhost") hp.host = "127.0.0.1";
   return hp;
 }
 

@@ -20,6 +20,9 @@ class Flags {
   std::optional<std::string> get(const std::string& name) const;
   std::string get_or(const std::string& name, const std::string& fallback) const;
   bool has(const std::string& name) const { return get(name).has_value(); }
+  // A switch: absent -> false; "true", "1", "yes" or bare -> true; "false", "0", "no", "" ->
+  // false; anything else is invalid.
+  Result<bool> enabled(const std::string& name) const;
   Result<std::uint64_t> get_uint(const std::string& name, std::uint64_t fallback) const;
   const std::vector<std::string>& positional() const { return positional_; }
 

@@ -43,7 +43,10 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   auto flags = Flags::parse(args, kFlags, {"demo", "help"});
   if (!flags) return fail(flags.error().message + "\n" + kUsage);
-  if (flags->has("help")) {
+  const auto help = flags->enabled("help");
+  const auto demo = flags->enabled("demo");
+  if (!help || !demo) return fail((!help ? help.error() : demo.error()).message);
+  if (*help) {
     std::cout << kUsage;
     return 0;
   }
@@ -66,7 +69,10 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(data_dir, fs_ec);
   if (fs_ec) return fail("cannot create --data-dir " + data_dir + ": " + fs_ec.message());
 
-  if (flags->has("demo")) {
+  for (const char* n : {"places", "lvv-places", "max-stay-months"}) {
+    if (auto v = flags->get_uint(n, 0); !v) return fail(v.error().message);
+  }
+  if (*demo) {
     std::cerr << "perspectief-server: --demo: no demo generator in this build yet; "
                  "starting on the store as it is\n";
   }

@@ -69,6 +69,15 @@ TEST(AppendParsing, RefusesBadBodiesWithTheField) {
   }
 }
 
+TEST(AppendParsing, NullOptionalFieldsAreDropped) {
+  auto with_null = parse_append_body(R"({"type":"StayEnded","data":{"outcome":"other","notes":null}})", StreamKind::case_file);
+  auto without = parse_append_body(R"({"type":"StayEnded","data":{"outcome":"other"}})", StreamKind::case_file);
+  ASSERT_TRUE(with_null.ok());
+  ASSERT_TRUE(without.ok());
+  EXPECT_EQ(with_null->front().data_json, R"({"outcome":"other"})");
+  EXPECT_EQ(with_null->front().content_hash, without->front().content_hash);
+}
+
 TEST(AppendParsing, LimitsEventsPerRequestAndDepth) {
   std::string many = "[";
   for (std::size_t i = 0; i <= kMaxEventsPerRequest; ++i) many += std::string(i ? "," : "") + R"({"type":"LocationClosed"})";

@@ -24,7 +24,8 @@ TEST(TokenRegistry, PlainAndHashedTokens) {
   EXPECT_FALSE(reg->authenticate("secret-one"));
   EXPECT_FALSE(reg->authenticate("Bearer "));
   EXPECT_FALSE(reg->authenticate(""));
-  EXPECT_FALSE(reg->authenticate("bearer secret-one"));
+  EXPECT_TRUE(reg->authenticate("bearer secret-one"));  // RFC 9110: schemes are case-insensitive
+  EXPECT_FALSE(reg->authenticate("Basic secret-one"));
 }
 
 TEST(TokenRegistry, RefusesBadFiles) {

@@ -104,12 +104,27 @@ TEST(EventCatalogue, RefusesEachKindOfBadField) {
       {"StayExtended", R"({"until":"2022-02-30","reason":"x"})", "data.until"},
       {"StayExtended", R"({"until":"2022-02-28"})", "data.reason"},
       {"StayEnded", R"({"outcome":"vanished"})", "data.outcome"},
+      {"PlacementDecided", R"({"decision":"admitted","funding":null})", "data.funding"},
+      {"LivingAllowancePaid", R"({"amountCents":18446744073709551615,"period":"2021-03"})", "data.amountCents"},
+      {"LivingAllowancePaid", R"({"amountCents":9007199254740992,"period":"2021-03"})", "data.amountCents"},
   };
   for (const auto& c : cases) {
     const auto errors = validate(c.type, c.data);
     ASSERT_FALSE(errors.empty()) << c.type << " " << c.data;
     EXPECT_EQ(errors[0].field, c.field) << c.type << " " << c.data;
   }
+}
+
+TEST(EventCatalogue, TextLimitsCountCharactersNotBytes) {
+  std::string name;
+  for (int i = 0; i < 200; ++i) name += "\xD8\xA7";  // 200 x Arabic alef, 400 bytes
+  const std::string ok = R"({"caseManager":")" + name + R"(","organisation":"o"})";
+  const auto* spec = find_event_spec("CaseManagerAssigned");
+  EXPECT_TRUE(validate_event_data(*spec, boost::json::parse(ok).as_object()).empty());
+  const std::string too_long = R"({"caseManager":")" + name + R"(x","organisation":"o"})";
+  const auto errors = validate_event_data(*spec, boost::json::parse(too_long).as_object());
+  ASSERT_EQ(errors.size(), 1U);
+  EXPECT_EQ(errors[0].message, "must be at most 200 characters");
 }
 
 TEST(EventCatalogue, MessagesNeverEchoTheValue) {
