@@ -6,6 +6,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <chrono>
 #include <unordered_set>
 
 #include "eventstore/keys.hpp"
@@ -40,6 +41,10 @@ rocksdb::ColumnFamilyOptions cf_options(bool point_lookups) {
   if (point_lookups) {
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     t.whole_key_filtering = true;
+    // Most lookups are for eventIds and streams that do not exist yet: a memtable bloom
+    // filter answers those without walking the skiplist.
+    o.memtable_prefix_bloom_size_ratio = 0.1;
+    o.memtable_whole_key_filtering = true;
   }
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   return o;
@@ -84,7 +89,9 @@ Result<std::unique_ptr<RocksEventStore>> RocksEventStore::open(RocksStoreOptions
     store->last_hash_hex_ = genesis_hash_hex();
   }
   if (!it->status().ok()) return store_error(it->status());
+  store->written_position_ = store->last_position_.load();
   store->writer_ = std::thread([s = store.get()] { s->writer_loop(); });
+  store->syncer_ = std::thread([s = store.get()] { s->syncer_loop(); });
   return store;
 }
 
@@ -98,6 +105,12 @@ void RocksEventStore::close() {
   closed_ = true;
   queue_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lock(sync_mu_);
+    writer_done_ = true;
+  }
+  sync_cv_.notify_all();
+  if (syncer_.joinable()) syncer_.join();
   if (db_) {
     for (auto* h : cf_) db_->DestroyColumnFamilyHandle(h);
     cf_.clear();
@@ -134,8 +147,78 @@ void RocksEventStore::writer_loop() {
         queue_.pop_front();
       }
     }
-    commit_group(work);
+    write_group(work);
     work.clear();
+  }
+}
+
+void RocksEventStore::syncer_loop() {
+  std::deque<Written> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(sync_mu_);
+      sync_cv_.wait(lock, [&] { return writer_done_ || !to_sync_.empty(); });
+      if (to_sync_.empty()) return;  // the writer is done and everything was answered
+      // Commit delay: if the last sync carried more requests than are waiting now, their
+      // senders are probably about to send again; wait briefly so one fsync covers them.
+      const auto waiting = [&] {
+        std::size_t n = 0;
+        for (const auto& w : to_sync_) n += w.work.size();
+        return n;
+      };
+      if (waiting() < last_sync_requests_ && !writer_done_) {
+        sync_cv_.wait_for(lock, kCommitDelay,
+                          [&] { return writer_done_ || waiting() >= last_sync_requests_; });
+      }
+      batch.swap(to_sync_);
+      syncing_ = true;
+    }
+    last_sync_requests_ = 0;
+    for (const auto& w : batch) last_sync_requests_ += w.work.size();
+    const std::uint64_t target = batch.back().last_position;
+    if (target > last_position_.load() && !failed_) {
+      const auto t0 = std::chrono::steady_clock::now();
+      const auto s = db_->SyncWAL();
+      sync_micros_ += static_cast<std::uint64_t>(
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+              .count());
+      const Error e = s.ok() ? Error{} : store_error(s);
+      finish(batch, s.ok(), s.ok() ? nullptr : &e);
+    } else {
+      finish(batch, false, nullptr);
+    }
+    batch.clear();
+    std::lock_guard lock(sync_mu_);
+    syncing_ = false;
+  }
+}
+
+void RocksEventStore::finish(std::deque<Written>& batch, bool synced_ok, const Error* failure) {
+  const std::uint64_t target = batch.back().last_position;
+  const bool advanced = synced_ok && target > last_position_.load();
+  if (advanced) {
+    last_position_.store(target);
+    ++commits_;
+    for (const auto& w : batch) committed_events_ += w.events;
+  }
+  if (failure != nullptr) failed_ = true;
+  if (failed_ && !advanced) {
+    const Error e = failure != nullptr ? *failure
+                                       : make_error(ErrorCode::unavailable, "the event store failed a commit");
+    for (auto& w : batch) {
+      for (auto& r : w.results) {
+        if (r->ok()) r.emplace(e);
+      }
+    }
+  }
+  // Subscribers (projections, long polls) hear of a commit before its appenders are
+  // answered, so a read after a 201 can already reflect it.
+  if (advanced) {
+    std::lock_guard lock(subscribers_mu_);
+    for (auto& [id, fn] : subscribers_) fn(target);
+  }
+  for (auto& w : batch) {
+    for (std::size_t i = 0; i < w.work.size(); ++i) w.work[i].done(std::move(*w.results[i]));
   }
 }
 
@@ -151,36 +234,61 @@ Result<std::uint64_t> RocksEventStore::head_of(const std::string& stream, const 
   return v;
 }
 
-void RocksEventStore::commit_group(std::vector<Pending>& work) {
+void RocksEventStore::write_group(std::vector<Pending>& work) {
   GroupState group;
-  group.next_position = last_position_.load() + 1;
+  group.next_position = written_position_ + 1;
   group.prev_hash_hex = last_hash_hex_;
-  std::vector<std::optional<Result<AppendResult>>> results;
-  results.reserve(work.size());
-  for (auto& p : work) results.emplace_back(admit(p.request, group));
+  Written written;
+  bool inline_sync = false;
+  written.results.reserve(work.size());
+  for (auto& p : work) written.results.emplace_back(admit(p.request, group));
 
   if (group.appended > 0) {
     group.batch.Put(cf_[kDefault], kChainHeadKey,
                     keys::encode_u64(group.next_position - 1) + group.prev_hash_hex);
+    // Light load (nothing queued, nothing syncing): sync in this write and answer here.
+    // Otherwise write unsynced and let the syncer sync once for every batch written meanwhile.
+    {
+      std::scoped_lock lock(sync_mu_, queue_mu_);
+      inline_sync = to_sync_.empty() && !syncing_ && queue_.empty();
+    }
     rocksdb::WriteOptions wo;
-    wo.sync = true;  // a 201 means the WAL is on disk
+    wo.sync = inline_sync;
+    const auto t0 = std::chrono::steady_clock::now();
     const auto s = db_->Write(wo, &group.batch);
+    if (inline_sync) {
+      sync_micros_ += static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                      std::chrono::steady_clock::now() - t0)
+                                                      .count());
+    }
     if (!s.ok()) {
       failed_ = true;
-      for (auto& r : results) {
+      for (auto& r : written.results) {
         if (r->ok()) r.emplace(store_error(s));
       }
     } else {
       for (auto& [stream, version] : group.heads) heads_[stream] = version;
       last_hash_hex_ = group.prev_hash_hex;
-      last_position_.store(group.next_position - 1);
+      written_position_ = group.next_position - 1;
+      written.events = group.appended;
     }
   }
-  for (std::size_t i = 0; i < work.size(); ++i) work[i].done(std::move(*results[i]));
-  if (group.appended > 0 && !failed_) {
-    std::lock_guard lock(subscribers_mu_);
-    for (auto& [id, fn] : subscribers_) fn(last_position_.load());
+  // Every answer waits for the sync that covers what this batch saw, also refusals and
+  // resends: a resend of an event that is written but not yet durable must wait for it.
+  written.last_position = written_position_;
+  written.work = std::move(work);
+  work = {};
+  if (inline_sync) {
+    std::deque<Written> one;
+    one.push_back(std::move(written));
+    finish(one, !failed_, nullptr);
+    return;
   }
+  {
+    std::lock_guard lock(sync_mu_);
+    to_sync_.push_back(std::move(written));
+  }
+  sync_cv_.notify_one();
 }
 
 Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupState& group) {
@@ -337,6 +445,7 @@ Result<std::vector<Envelope>> RocksEventStore::read_stream(std::string_view stre
                                                            std::size_t max_count,
                                                            Direction direction) const {
   const std::string prefix = keys::stream_prefix(stream);
+  const std::uint64_t durable = last_position_.load();
   std::vector<std::uint64_t> positions;
   std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator({}, cf_[kStreams])};
   const auto in_stream = [&] {
@@ -346,13 +455,16 @@ Result<std::vector<Envelope>> RocksEventStore::read_stream(std::string_view stre
   if (direction == Direction::forwards) {
     for (it->Seek(keys::stream_index(stream, std::max<std::uint64_t>(from_version, 1)));
          in_stream() && positions.size() < max_count; it->Next()) {
-      positions.push_back(keys::decode_u64({it->value().data(), it->value().size()}));
+      const auto p = keys::decode_u64({it->value().data(), it->value().size()});
+      if (p > durable) break;  // written, not yet synced: not visible
+      positions.push_back(p);
     }
   } else {
     const std::uint64_t start = from_version == 0 ? UINT64_MAX : from_version;
     for (it->SeekForPrev(keys::stream_index(stream, start));
          in_stream() && positions.size() < max_count; it->Prev()) {
-      positions.push_back(keys::decode_u64({it->value().data(), it->value().size()}));
+      const auto p = keys::decode_u64({it->value().data(), it->value().size()});
+      if (p <= durable) positions.push_back(p);
     }
   }
   if (!it->status().ok()) return store_error(it->status());
@@ -363,7 +475,9 @@ Result<std::vector<Envelope>> RocksEventStore::read_all(std::uint64_t after,
                                                         std::size_t limit) const {
   std::vector<Envelope> out;
   std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator({}, cf_[kEvents])};
+  const std::uint64_t durable = last_position_.load();
   for (it->Seek(keys::encode_u64(after + 1)); it->Valid() && out.size() < limit; it->Next()) {
+    if (keys::decode_u64({it->key().data(), it->key().size()}) > durable) break;
     auto rec = decode_record({it->value().data(), it->value().size()});
     if (!rec) return rec.take_error();
     out.push_back(std::move(rec->envelope));
@@ -373,9 +487,10 @@ Result<std::vector<Envelope>> RocksEventStore::read_all(std::uint64_t after,
 }
 
 std::uint64_t RocksEventStore::stream_version(std::string_view stream) const {
-  std::string value;
-  const auto s = db_->Get({}, cf_[kHeads], slice(stream), &value);
-  return s.ok() ? keys::decode_u64(value) : 0;
+  // The heads column family may be ahead of the durable position; the last durable event
+  // of the stream is not.
+  auto last = read_stream(stream, 0, 1, Direction::backwards);
+  return last.ok() && !last->empty() ? last->front().version : 0;
 }
 
 std::uint64_t RocksEventStore::subscribe(std::function<void(std::uint64_t)> on_commit) {
