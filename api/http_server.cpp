@@ -49,18 +49,18 @@ void HttpServer::stop(std::chrono::milliseconds grace, std::function<void()> don
     boost::system::error_code ec;
     acceptor_.close(ec);
   });
-  auto timer = std::make_shared<asio::steady_timer>(ioc_);
+  asio::co_spawn(ioc_, drain_in_flight(grace, std::move(done)), asio::detached);
+}
+
+asio::awaitable<void> HttpServer::drain_in_flight(std::chrono::milliseconds grace,
+                                                  std::function<void()> done) {
   const auto deadline = std::chrono::steady_clock::now() + grace;
-  auto poll = std::make_shared<std::function<void()>>();
-  *poll = [this, timer, deadline, poll, done = std::move(done)]() {
-    if (in_flight_.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
-      done();
-      return;
-    }
-    timer->expires_after(std::chrono::milliseconds(20));
-    timer->async_wait([poll](const boost::system::error_code&) { (*poll)(); });
-  };
-  asio::post(ioc_, [poll] { (*poll)(); });
+  asio::steady_timer timer{ioc_};
+  while (in_flight_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  done();
 }
 
 asio::awaitable<void> HttpServer::accept_loop() {

@@ -51,6 +51,8 @@ class HttpServer {
 
  private:
   boost::asio::awaitable<void> accept_loop();
+  boost::asio::awaitable<void> drain_in_flight(std::chrono::milliseconds grace,
+                                               std::function<void()> done);
   boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket);
 
   boost::asio::io_context& ioc_;
