@@ -7,6 +7,7 @@
 
 #include "api/append_parsing.hpp"
 #include "api/async_append.hpp"
+#include "api/case_access.hpp"
 #include "api/problem.hpp"
 #include "api/query.hpp"
 #include "domain/event_catalogue.hpp"
@@ -49,7 +50,7 @@ bool may_read(Role role, StreamKind kind) {
   switch (kind) {
     case StreamKind::case_file:
       return role == Role::intake || role == Role::regie || role == Role::legal ||
-             role == Role::return_support;
+             role == Role::return_support || role == Role::housing;  // housing: scoped below
     case StreamKind::location:  // neighbourhood notes are free text, so personal data
       return role == Role::intake || role == Role::housing || role == Role::regie;
     case StreamKind::activity:
@@ -118,8 +119,9 @@ Result<FeedQuery> parse_feed_query(std::string_view target) {
 
 }  // namespace
 
-Api::Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, const Clock& clock)
-    : store_(store), tokens_(tokens), signal_(signal), clock_(clock) {}
+Api::Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, const Clock& clock,
+         const CaseFiles& case_files)
+    : store_(store), tokens_(tokens), signal_(signal), clock_(clock), case_files_(case_files) {}
 
 asio::awaitable<Response> Api::handle(const Request& req, std::string_view& route_template) {
   route_template = "unmatched";
@@ -161,6 +163,10 @@ asio::awaitable<Response> Api::handle(const Request& req, std::string_view& rout
         co_return read_stream(*m, *actor);
       case RouteId::read_feed:
         co_return co_await read_feed(req, *actor);
+      case RouteId::read_case:
+        co_return read_case(*m, *actor);
+      case RouteId::list_cases:
+        co_return list_cases(req, *actor);
       default:
         break;
     }
@@ -210,6 +216,13 @@ Response Api::read_stream(const RouteMatch& m, const Actor& actor) {
   if (!may_read(actor.role, target->kind)) {
     return problem(403, "role " + std::string{to_string(actor.role)} + " may not read these events");
   }
+  if (target->kind == StreamKind::case_file && actor.role == Role::housing) {
+    const auto view = case_files_.get(m.id);
+    if (!view) return problem(404, "no such case");
+    if (case_access(actor, *view) != CaseAccess::with_pii) {
+      return problem(403, "this case is neither waiting for a bed nor housed in a location of yours");
+    }
+  }
   // Streams are small by design (one person, one location): read them whole, so the ETag is
   // the stream's version.
   auto events = store_.read_stream(target->stream, 1, SIZE_MAX, Direction::forwards);
@@ -237,6 +250,84 @@ asio::awaitable<Response> Api::read_feed(const Request& req, const Actor& actor)
   if (!events) co_return problem(events.error());
   const std::uint64_t next = events->empty() ? q.after : events->back().position;
   co_return json_response(200, {{"events", envelopes_json(*events)}, {"next", next}});
+}
+
+Response Api::read_case(const RouteMatch& m, const Actor& actor) {
+  if (!may_read_case_files(actor.role)) {
+    return problem(403, "role " + std::string{to_string(actor.role)} + " may not read case files");
+  }
+  if (!is_valid_id(m.id)) {
+    return problem(400, "the id in the path must be 1-64 characters of [A-Za-z0-9_-]", {{"path", "bad id"}});
+  }
+  const auto view = case_files_.get(m.id);
+  if (!view) return problem(404, "no such case");
+  const CaseAccess access = case_access(actor, *view);
+  if (access == CaseAccess::none) {
+    return problem(403, "this case is neither waiting for a bed nor housed in a location of yours");
+  }
+  boost::json::value person = access == CaseAccess::with_pii ? person_of(m.id, *view) : boost::json::value(nullptr);
+  Response res = json_response(200, case_file_json(*view, std::move(person)));
+  set_etag(res, view->state.version);
+  return res;
+}
+
+boost::json::value Api::person_of(const std::string& case_id, const CaseFileView& view) {
+  if (view.state.erased) return nullptr;
+  auto first = store_.read_stream(stream_name(StreamKind::case_file, case_id), 1, 1, Direction::forwards);
+  if (!first || first->empty()) return nullptr;
+  const auto* person = first->front().data.if_contains("person");
+  return person != nullptr ? *person : boost::json::value(nullptr);
+}
+
+namespace {
+
+Result<CaseFilter> parse_case_filter(std::string_view target) {
+  const auto qpos = target.find('?');
+  auto params = parse_query(qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1));
+  if (!params) return params.take_error();
+  CaseFilter f;
+  for (const auto& [key, value] : *params) {
+    if (key == "status") {
+      f.status = parse_case_status(value);
+      if (!f.status) {
+        Error e = make_error(ErrorCode::invalid, "bad query parameter status");
+        e.fields.push_back({"status", "must be one of: registered intake_completed admitted rejected referred waitlisted housed ended"});
+        return e;
+      }
+    } else if (key == "locationId" || key == "after") {
+      if (!is_valid_id(value)) {
+        Error e = make_error(ErrorCode::invalid, "bad query parameter " + key);
+        e.fields.push_back({key, "must be 1-64 characters of [A-Za-z0-9_-]"});
+        return e;
+      }
+      (key == "after" ? f.after : f.location_id) = value;
+    } else if (key != "limit") {
+      Error e = make_error(ErrorCode::invalid, "unknown query parameter");
+      e.fields.push_back({is_valid_id(key) ? key : "query", "is not a parameter of this route"});
+      return e;
+    }
+  }
+  auto limit = uint_param(*params, "limit", 100, 1, 1000);
+  if (!limit) return limit.take_error();
+  f.limit = *limit;
+  return f;
+}
+
+}  // namespace
+
+Response Api::list_cases(const Request& req, const Actor& actor) {
+  if (!may_read_case_files(actor.role)) {
+    return problem(403, "role " + std::string{to_string(actor.role)} + " may not read case files");
+  }
+  auto filter = parse_case_filter(req.target());
+  if (!filter) return problem(filter.error());
+  filter->visible = [&actor](const CaseFileView& v) { return case_access(actor, v) != CaseAccess::none; };
+  const CasePage page = case_files_.list(*filter);
+  boost::json::array cases;
+  cases.reserve(page.cases.size());
+  for (const auto& v : page.cases) cases.push_back(case_summary_json(v));
+  return json_response(200, {{"cases", std::move(cases)},
+                             {"next", page.next.empty() ? boost::json::value(nullptr) : boost::json::value(page.next)}});
 }
 
 }  // namespace perspectief::api

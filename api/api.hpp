@@ -10,6 +10,7 @@
 #include "api/router.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/event_store.hpp"
+#include "projections/case_files.hpp"
 
 namespace perspectief::api {
 
@@ -17,7 +18,8 @@ namespace perspectief::api {
 // result. Holds no state of its own beyond references.
 class Api {
  public:
-  Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, const Clock& clock);
+  Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, const Clock& clock,
+      const CaseFiles& case_files);
 
   // Answers one request; never throws. `route_template` is set to the matched template (or
   // "unmatched") for logs and metrics.
@@ -29,11 +31,16 @@ class Api {
   boost::asio::awaitable<Response> append(const Request& req, const RouteMatch& m, const Actor& actor);
   Response read_stream(const RouteMatch& m, const Actor& actor);
   boost::asio::awaitable<Response> read_feed(const Request& req, const Actor& actor);
+  Response read_case(const RouteMatch& m, const Actor& actor);
+  Response list_cases(const Request& req, const Actor& actor);
+  // The person of a case from its CaseRegistered event; null once erased or absent.
+  boost::json::value person_of(const std::string& case_id, const CaseFileView& view);
 
   EventStore& store_;
   const TokenRegistry& tokens_;
   CommitSignal& signal_;
   const Clock& clock_;
+  const CaseFiles& case_files_;
   std::atomic<bool> ready_{false};
 };
 

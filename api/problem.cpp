@@ -39,6 +39,7 @@ unsigned http_status(ErrorCode code) {
     case ErrorCode::not_found: return 404;
     case ErrorCode::conflict: return 409;
     case ErrorCode::precondition_failed: return 412;
+    case ErrorCode::forbidden: return 403;
     case ErrorCode::unavailable: return 503;
   }
   return 500;

@@ -8,7 +8,7 @@ namespace {
 
 using boost::beast::http::verb;
 
-constexpr std::array<RouteSpec, 11> kRoutes{{
+constexpr std::array<RouteSpec, 13> kRoutes{{
     {RouteId::healthz, verb::get, "/healthz"},
     {RouteId::readyz, verb::get, "/readyz"},
     {RouteId::append_case, verb::post, "/v1/cases/{caseId}/events"},
@@ -20,6 +20,8 @@ constexpr std::array<RouteSpec, 11> kRoutes{{
     {RouteId::append_programme, verb::post, "/v1/programme/events"},
     {RouteId::read_programme_events, verb::get, "/v1/programme/events"},
     {RouteId::read_feed, verb::get, "/v1/events"},
+    {RouteId::read_case, verb::get, "/v1/cases/{caseId}"},
+    {RouteId::list_cases, verb::get, "/v1/cases"},
 }};
 
 std::vector<std::string_view> split(std::string_view path) {

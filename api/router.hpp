@@ -23,6 +23,8 @@ enum class RouteId {
   read_activity_events,
   read_programme_events,
   read_feed,
+  read_case,
+  list_cases,
 };
 
 struct RouteSpec {

@@ -13,6 +13,7 @@ enum class ErrorCode {
   not_found,            // the stream, case or route does not exist (404)
   conflict,             // a rule of the programme or an eventId reuse (409)
   precondition_failed,  // the expected stream version does not hold (412)
+  forbidden,            // the actor's role or scope does not allow it (403)
   unavailable,          // the store cannot serve now (503)
 };
 

@@ -1,5 +1,6 @@
 #include "domain/time.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -71,6 +72,15 @@ CivilDate civil_from_days(Days z) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   return {static_cast<int>(y + (m <= 2 ? 1 : 0)), m, d};
+}
+
+Days add_months(Days d, int months) {
+  const CivilDate c = civil_from_days(d);
+  const int total = c.year * 12 + static_cast<int>(c.month) - 1 + months;
+  const int year = total >= 0 ? total / 12 : (total - 11) / 12;
+  const auto month = static_cast<unsigned>(total - year * 12 + 1);
+  const unsigned day = std::min(c.day, days_in_month(year, month));
+  return days_from_civil({year, month, day});
 }
 
 std::optional<Days> parse_date(std::string_view text) {

@@ -38,6 +38,10 @@ bool is_year_month(std::string_view text);
 std::string format_rfc3339(Micros t);
 std::string format_date(Days d);
 
+// Calendar-month arithmetic: the same day `months` later, clamped to the month's last day
+// (Jan 31 + 1 month = Feb 28, or Feb 29 in a leap year).
+Days add_months(Days d, int months);
+
 inline Days day_of(Micros t) {
   return t >= 0 ? t / kMicrosPerDay : (t - kMicrosPerDay + 1) / kMicrosPerDay;
 }

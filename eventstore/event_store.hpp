@@ -53,8 +53,9 @@ class EventStore {
   // The position of the last committed event (0 = empty).
   [[nodiscard]] virtual std::uint64_t last_position() const = 0;
 
-  // `on_commit(last_position)` runs on the writer thread after each durable commit; keep it
-  // short (post elsewhere). Returns an id for unsubscribe.
+  // `on_commit(last_position)` runs on the store's commit thread after each durable commit,
+  // before the appenders of that commit are answered; keep it short. Returns an id for
+  // unsubscribe.
   virtual std::uint64_t subscribe(std::function<void(std::uint64_t)> on_commit) = 0;
   virtual void unsubscribe(std::uint64_t id) = 0;
 

@@ -435,6 +435,7 @@ Result<std::vector<Envelope>> RocksEventStore::read_positions(
     if (!statuses[i].ok()) return store_error(statuses[i]);
     auto rec = decode_record(values[i]);
     if (!rec) return rec.take_error();
+    if (options_.upcast) options_.upcast(rec->envelope);
     out.push_back(std::move(rec->envelope));
   }
   return out;
@@ -480,6 +481,7 @@ Result<std::vector<Envelope>> RocksEventStore::read_all(std::uint64_t after,
     if (keys::decode_u64({it->key().data(), it->key().size()}) > durable) break;
     auto rec = decode_record({it->value().data(), it->value().size()});
     if (!rec) return rec.take_error();
+    if (options_.upcast) options_.upcast(rec->envelope);
     out.push_back(std::move(rec->envelope));
   }
   if (!it->status().ok()) return store_error(it->status());

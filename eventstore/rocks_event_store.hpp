@@ -29,6 +29,8 @@ struct RocksStoreOptions {
   const Clock* clock = nullptr;     // required
   AppendPolicy* policy = nullptr;   // optional; must outlive the store
   std::size_t max_group_events = 8192;  // events gathered into one WriteBatch at most
+  // Applied to every envelope read (schema evolution: domain/upcasters.hpp). Optional.
+  std::function<void(Envelope&)> upcast;
 };
 
 // Column families: events (position -> record), streams (stream+version -> position),

@@ -15,7 +15,11 @@
 #include "api/commit_signal.hpp"
 #include "api/http_server.hpp"
 #include "eventstore/clock.hpp"
+#include "domain/upcasters.hpp"
 #include "eventstore/rocks_event_store.hpp"
+#include "projections/case_files.hpp"
+#include "projections/projector.hpp"
+#include "projections/write_policy.hpp"
 #include "services/flags.hpp"
 
 namespace {
@@ -69,20 +73,39 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(data_dir, fs_ec);
   if (fs_ec) return fail("cannot create --data-dir " + data_dir + ": " + fs_ec.message());
 
-  for (const char* n : {"places", "lvv-places", "max-stay-months"}) {
-    if (auto v = flags->get_uint(n, 0); !v) return fail(v.error().message);
+  auto places = flags->get_uint("places", 500);
+  auto lvv_places = flags->get_uint("lvv-places", 360);
+  auto max_stay = flags->get_uint("max-stay-months", 18);
+  if (!places || !lvv_places || !max_stay) return fail("--places, --lvv-places, --max-stay-months take whole numbers");
+  if (*lvv_places > *places || *places > 1'000'000 || *max_stay < 1 || *max_stay > 120) {
+    return fail("need lvv-places <= places <= 1000000 and 1 <= max-stay-months <= 120");
   }
+  const ProgrammeState defaults = initial_programme(static_cast<std::int64_t>(*places),
+                                                    static_cast<std::int64_t>(*lvv_places),
+                                                    static_cast<std::int64_t>(*max_stay));
   if (*demo) {
     std::cerr << "perspectief-server: --demo: no demo generator in this build yet; "
                  "starting on the store as it is\n";
   }
   SystemClock clock;
-  auto store = RocksEventStore::open({data_dir, &clock});
-  if (!store) return fail(store.error().message);
+  WritePolicy policy{defaults, clock};
+  RocksStoreOptions store_options;
+  store_options.path = data_dir;
+  store_options.clock = &clock;
+  store_options.policy = &policy;
+  store_options.upcast = [](Envelope& e) { e.schema_version = upcast(e.type, e.schema_version, e.data); };
+  auto store = RocksEventStore::open(std::move(store_options));
+  if (!store) return fail("cannot open the store at " + data_dir + ": " + store.error().internal);
+  // The write model and the read models fold the log before the first request.
+  if (auto loaded = policy.load(**store); !loaded) return fail("cannot load the log: " + loaded.error().message);
+  CaseFiles case_files{defaults};
+  Projector projector{**store};
+  projector.add(case_files);
+  if (auto started = projector.start(); !started) return fail("cannot project the log: " + started.error().message);
 
   boost::asio::io_context ioc{static_cast<int>(*threads)};
   api::CommitSignal signal{**store};
-  api::Api handlers{**store, *tokens, signal, clock};
+  api::Api handlers{**store, *tokens, signal, clock, case_files};
   api::ServerOptions server_options;
   server_options.max_body = *max_body;
   api::HttpServer server{ioc, handlers, server_options};

@@ -31,7 +31,10 @@ struct BenchStore {
   BenchStore() {
     std::random_device rd;
     dir = std::filesystem::temp_directory_path() / ("perspectief-bench-" + std::to_string(rd()));
-    store = std::move(RocksEventStore::open({dir.string(), &clock}).value());
+    RocksStoreOptions o;
+    o.path = dir.string();
+    o.clock = &clock;
+    store = std::move(RocksEventStore::open(std::move(o)).value());
   }
   ~BenchStore() {
     store.reset();

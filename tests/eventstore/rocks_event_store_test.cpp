@@ -206,7 +206,7 @@ TEST_F(RocksEventStoreTest, RefusesAppendsAfterClose) {
 }
 
 TEST_F(RocksEventStoreTest, SecondOpenOfTheSameDirectoryIsRefused) {
-  auto second = RocksEventStore::open({dir_.sub("db"), &clock_});
+  auto second = RocksEventStore::open(options(dir_.sub("db"), &clock_));
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.error().code, ErrorCode::unavailable);
 }
@@ -236,7 +236,7 @@ TEST(RocksEventStorePolicy, PolicyRefusalAppendsNothing) {
   TempDir dir;
   ManualClock clock{kT0};
   RefuseOddCases policy;
-  auto store = RocksEventStore::open({dir.sub("db"), &clock, &policy});
+  auto store = RocksEventStore::open(options(dir.sub("db"), &clock, &policy));
   ASSERT_TRUE(store.ok());
   auto refused = (*store)->append_sync(request("case-odd", {event("PerspectiveChosen", R"({"track":"return"})")}));
   ASSERT_FALSE(refused.ok());

@@ -25,6 +25,14 @@ inline AppendRequest request(const std::string& stream, std::vector<NewEvent> ev
   return AppendRequest{stream, expected, std::move(events), Actor{"s-1", "org-1", Role::regie}};
 }
 
+inline RocksStoreOptions options(std::string path, const Clock* clock, AppendPolicy* policy = nullptr) {
+  RocksStoreOptions o;
+  o.path = std::move(path);
+  o.clock = clock;
+  o.policy = policy;
+  return o;
+}
+
 // A store in a temp dir that tests can close and reopen.
 class StoreTest : public ::testing::Test {
  protected:
@@ -32,7 +40,7 @@ class StoreTest : public ::testing::Test {
 
   void reopen() {
     store_.reset();
-    auto s = RocksEventStore::open({dir_.sub("db"), &clock_});
+    auto s = RocksEventStore::open(options(dir_.sub("db"), &clock_));
     ASSERT_TRUE(s.ok()) << s.error().message;
     store_ = std::move(s).value();
   }

@@ -33,13 +33,14 @@ class CrashTest : public ServerTest {
           HttpClient c(port);
           for (int i = 0; !stop; ++i) {
             const std::string id = random_uuid();
-            const std::string stream_id = "r" + std::to_string(round) + "-w" + std::to_string(w) + "-" + std::to_string(i % 7);
-            // Some requests are two-event batches: both or neither must survive.
-            std::string body = R"({"type":"PerspectiveChosen","eventId":")" + id + R"(","data":{"track":"return"}})";
+            const std::string stream_id = "r" + std::to_string(round) + "-w" + std::to_string(w) + "-" + std::to_string(i);
+            // Every request registers a new case; some are two-event batches (registration and
+            // intake): both or neither must survive.
+            std::string body = R"({"type":"CaseRegistered","eventId":")" + id + R"(","data":{"person":{"name":"N"}}})";
             std::string second;
             if (i % 5 == 0) {
               second = random_uuid();
-              body = "[" + body + R"(,{"type":"PerspectiveChosen","eventId":")" + second + R"(","data":{"track":"undecided"}}])";
+              body = "[" + body + R"(,{"type":"IntakeCompleted","eventId":")" + second + R"(","data":{"eligible":true}}])";
             }
             const auto r = c.post("/v1/cases/" + stream_id + "/events", "t-regie", body);
             if (r.status != 201) continue;

@@ -94,8 +94,12 @@ struct RoleCase {
 
 TEST_F(HttpAppend, RolesMayAppendOnlyTheirEvents) {
   const std::vector<RoleCase> cases{
+      {"regie", "/v1/programme/events", R"({"type":"ProgrammeCapacitySet","data":{"places":500,"lvvPlaces":360,"maxStayMonths":18}})", 201},
+      {"housing", "/v1/locations/loc-1/events", R"({"type":"LocationOpened","data":{"name":"L","operator":"org-housing","beds":5}})", 201},
       {"intake", "/v1/cases/r-1/events", R"({"type":"CaseRegistered","data":{"person":{"name":"N"}}})", 201},
       {"housing", "/v1/cases/r-1/events", R"({"type":"IntakeCompleted","data":{"eligible":true}})", 403},
+      {"intake", "/v1/cases/r-1/events", R"({"type":"IntakeCompleted","data":{"eligible":true}})", 201},
+      {"intake", "/v1/cases/r-1/events", R"({"type":"PlacementDecided","data":{"decision":"admitted","funding":"lvv"}})", 201},
       {"legal", "/v1/cases/r-1/events", R"({"type":"LegalStepRecorded","data":{"step":"appeal"}})", 201},
       {"legal", "/v1/cases/r-1/events", R"({"type":"ReturnStepRecorded","data":{"step":"orientation"}})", 403},
       {"return", "/v1/cases/r-1/events", R"({"type":"ReturnStepRecorded","data":{"step":"orientation"}})", 201},
@@ -103,7 +107,6 @@ TEST_F(HttpAppend, RolesMayAppendOnlyTheirEvents) {
       {"participation", "/v1/activities/a-1/events", R"({"type":"ActivityScheduled","data":{"title":"t","organisation":"o","category":"sport","startsAt":"2021-03-01T10:00:00Z"}})", 201},
       {"researcher", "/v1/cases/r-1/events", R"({"type":"PerspectiveChosen","data":{"track":"return"}})", 403},
       {"ops", "/v1/programme/events", R"({"type":"ProgrammeCapacitySet","data":{"places":500,"lvvPlaces":360,"maxStayMonths":18}})", 403},
-      {"regie", "/v1/programme/events", R"({"type":"ProgrammeCapacitySet","data":{"places":500,"lvvPlaces":360,"maxStayMonths":18}})", 201},
   };
   for (const auto& c : cases) {
     const auto r = post(c.target, c.role, c.body);
@@ -112,7 +115,7 @@ TEST_F(HttpAppend, RolesMayAppendOnlyTheirEvents) {
       EXPECT_EQ(problem_type(r), "urn:perspectief:problem:forbidden");
     }
   }
-  EXPECT_EQ(get("/v1/events?limit=100", "regie").json().at("events").as_array().size(), 6U);
+  EXPECT_EQ(get("/v1/events?limit=100", "regie").json().at("events").as_array().size(), 9U);
 }
 
 TEST_F(HttpAppend, AuthenticationAndReadPermissions) {

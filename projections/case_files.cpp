@@ -1,0 +1,104 @@
+#include "projections/case_files.hpp"
+
+#include <mutex>
+
+namespace perspectief {
+namespace {
+
+boost::json::value date_or_null(const std::optional<Days>& d) {
+  return d ? boost::json::value(format_date(*d)) : boost::json::value(nullptr);
+}
+
+boost::json::value text_or_null(const std::string& s) {
+  return s.empty() ? boost::json::value(nullptr) : boost::json::value(s);
+}
+
+void put_summary_fields(boost::json::object& o, const CaseFileView& v) {
+  const CaseState& s = v.state;
+  o["caseId"] = v.case_id;
+  o["status"] = to_string(s.status);
+  o["funding"] = text_or_null(std::string{to_string(s.funding)});
+  o["caseManager"] = text_or_null(s.case_manager);
+  o["organisation"] = text_or_null(s.organisation);
+  o["locationId"] = text_or_null(s.location_id);
+  o["admittedOn"] = date_or_null(s.admitted_on);
+  o["limitOn"] = date_or_null(v.limit_on);
+  o["track"] = text_or_null(s.track);
+  o["outcome"] = text_or_null(s.outcome);
+  o["endedOn"] = date_or_null(s.ended_on);
+  o["version"] = s.version;
+}
+
+}  // namespace
+
+void CaseFiles::apply(const Envelope& envelope) {
+  std::unique_lock lock(mu_);
+  model_.apply(envelope);
+}
+
+CaseFileView CaseFiles::view(const std::string& id, const CaseState& state) const {
+  CaseFileView v{id, state, limit_on(state, model_.programme().max_stay_months), {}};
+  if (const auto* loc = model_.location(state.location_id)) v.location_operator = loc->operator_id;
+  return v;
+}
+
+std::optional<CaseFileView> CaseFiles::get(const std::string& case_id) const {
+  std::shared_lock lock(mu_);
+  const CaseState* s = model_.find_case(case_id);
+  if (s == nullptr) return std::nullopt;
+  return view(case_id, *s);
+}
+
+CasePage CaseFiles::list(const CaseFilter& filter) const {
+  std::shared_lock lock(mu_);
+  CasePage page;
+  const auto& cases = model_.cases();
+  for (auto it = filter.after.empty() ? cases.begin() : cases.upper_bound(filter.after); it != cases.end(); ++it) {
+    const CaseState& s = it->second;
+    if (filter.status && s.status != *filter.status) continue;
+    if (!filter.location_id.empty() && s.location_id != filter.location_id) continue;
+    CaseFileView v = view(it->first, s);
+    if (filter.visible && !filter.visible(v)) continue;
+    if (page.cases.size() == filter.limit) {
+      page.next = page.cases.back().case_id;
+      break;
+    }
+    page.cases.push_back(std::move(v));
+  }
+  return page;
+}
+
+boost::json::object case_summary_json(const CaseFileView& view) {
+  boost::json::object o;
+  put_summary_fields(o, view);
+  return o;
+}
+
+boost::json::object case_file_json(const CaseFileView& v, boost::json::value person) {
+  boost::json::object o;
+  put_summary_fields(o, v);
+  o["person"] = std::move(person);
+  boost::json::array legal;
+  for (const auto& l : v.state.legal_steps) {
+    legal.push_back({{"step", l.step}, {"result", text_or_null(l.result)}, {"on", format_date(l.on)}});
+  }
+  o["legalSteps"] = std::move(legal);
+  boost::json::array ret;
+  for (const auto& r : v.state.return_steps) {
+    ret.push_back({{"step", r.step}, {"country", text_or_null(r.country)}, {"on", format_date(r.on)}});
+  }
+  o["returnSteps"] = std::move(ret);
+  boost::json::array esc;
+  for (const auto& e : v.state.escalations) {
+    esc.push_back({{"escalationId", e.id},
+                   {"level", e.level},
+                   {"reason", e.reason},
+                   {"raisedOn", format_date(e.raised_on)},
+                   {"resolvedOn", date_or_null(e.resolved_on)},
+                   {"resolution", text_or_null(e.resolution)}});
+  }
+  o["escalations"] = std::move(esc);
+  return o;
+}
+
+}  // namespace perspectief

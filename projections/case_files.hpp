@@ -1,0 +1,63 @@
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <functional>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "projections/programme_model.hpp"
+#include "projections/projection.hpp"
+
+namespace perspectief {
+
+// One case as the case file shows it (no personal data: the API adds the person from the
+// case's own events, for the roles that may see it).
+struct CaseFileView {
+  std::string case_id;
+  CaseState state;
+  std::optional<Days> limit_on;
+  std::string location_operator;  // of the location where housed, for a housing scope
+};
+
+struct CaseFilter {
+  std::optional<CaseStatus> status;
+  std::string location_id;  // empty: any
+  std::string after;        // caseId to continue after (exclusive)
+  std::size_t limit = 100;
+  // The reader's scope (e.g. a housing organisation's); empty: every case.
+  std::function<bool(const CaseFileView&)> visible;
+};
+
+struct CasePage {
+  std::vector<CaseFileView> cases;
+  std::string next;  // the last caseId returned when more may follow, else empty
+};
+
+// The case files read model: follows durable commits (through the Projector), answers from
+// memory. Thread-safe: one writer (the projector), many readers.
+class CaseFiles final : public Projection {
+ public:
+  explicit CaseFiles(ProgrammeState defaults) : model_(defaults) {}
+
+  std::string_view name() const override { return "case-files"; }
+  void apply(const Envelope& envelope) override;
+
+  std::optional<CaseFileView> get(const std::string& case_id) const;
+  CasePage list(const CaseFilter& filter) const;
+
+ private:
+  CaseFileView view(const std::string& id, const CaseState& state) const;
+
+  mutable std::shared_mutex mu_;
+  ProgrammeModel model_;
+};
+
+// The JSON of spec/api.md: the full case file (with `person` as given: the person object or
+// null) and the summary used in lists.
+boost::json::object case_file_json(const CaseFileView& view, boost::json::value person);
+boost::json::object case_summary_json(const CaseFileView& view);
+
+}  // namespace perspectief

@@ -1,0 +1,155 @@
+#include "projections/programme_model.hpp"
+
+#include "domain/authorization.hpp"
+#include "domain/stream_name.hpp"
+
+namespace perspectief {
+namespace {
+
+// Cross-stream effects of a case event on the beds and places it takes or frees.
+struct Occupancy {
+  std::map<std::string, LocationState>& locations;  // changes applied to these
+  std::int64_t& lvv;
+  std::int64_t& municipal;
+
+  void take(const std::string& location, Funding f, int sign) {
+    locations[location].occupied += sign;
+    (f == Funding::lvv ? lvv : municipal) += sign;
+  }
+  void move(const std::string& from, const std::string& to) {
+    locations[from].occupied -= 1;
+    locations[to].occupied += 1;
+  }
+  void apply(const CaseState& before, const DomainEvent& e) {
+    if (e.type == "BedAssigned") {
+      take(text_of(e.data, "locationId"), before.funding, +1);
+    } else if (e.type == "Transferred") {
+      move(before.location_id, text_of(e.data, "toLocationId"));
+    } else if (e.type == "StayEnded" && before.status == CaseStatus::housed) {
+      take(before.location_id, before.funding, -1);
+    }
+  }
+};
+
+}  // namespace
+
+DomainEvent to_domain_event(const Envelope& e) { return DomainEvent{e.type, e.data, e.occurred_at}; }
+
+ProgrammeModel::ProgrammeModel(ProgrammeState defaults) : programme_(defaults) {}
+
+const LocationState* ProgrammeModel::location(const std::string& id) const {
+  const auto it = locations_.find(id);
+  return it == locations_.end() ? nullptr : &it->second;
+}
+
+const CaseState* ProgrammeModel::find_case(const std::string& id) const {
+  const auto it = cases_.find(id);
+  return it == cases_.end() ? nullptr : &it->second;
+}
+
+Status ProgrammeModel::admit(const Actor& actor, const std::string& stream,
+                             const std::vector<DomainEvent>& events, Micros now) {
+  const auto name = parse_stream_name(stream);
+  if (!name) return make_error(ErrorCode::invalid, "unknown stream");
+  switch (name->kind) {
+    case StreamKind::case_file:
+      return admit_case(actor, name->id, events, now);
+    case StreamKind::location:
+      return admit_location(actor, name->id, events, now);
+    case StreamKind::programme: {
+      ProgrammeState next = programme_;
+      for (const auto& e : events) {
+        auto d = decide(next, e, now);
+        if (!d) return d.take_error();
+        next = evolve(std::move(next), e);
+      }
+      programme_ = next;
+      return Ok{};
+    }
+    case StreamKind::activity: {
+      ActivityState next = activities_[name->id];
+      for (const auto& e : events) {
+        auto d = decide(next, e, now);
+        if (!d) return d.take_error();
+        next = evolve(std::move(next), e);
+      }
+      activities_[name->id] = std::move(next);
+      return Ok{};
+    }
+  }
+  return make_error(ErrorCode::invalid, "unknown stream");
+}
+
+Status ProgrammeModel::admit_location(const Actor& actor, const std::string& id,
+                                      const std::vector<DomainEvent>& events, Micros now) {
+  const auto it = locations_.find(id);
+  LocationState next = it == locations_.end() ? LocationState{} : it->second;
+  for (const auto& e : events) {
+    if (auto a = authorize_location_event(actor, next, e); !a) return a;
+    auto d = decide(next, e, now);
+    if (!d) return d.take_error();
+    next = evolve(std::move(next), e);
+  }
+  locations_[id] = std::move(next);
+  return Ok{};
+}
+
+Status ProgrammeModel::admit_case(const Actor& actor, const std::string& id,
+                                  const std::vector<DomainEvent>& events, Micros now) {
+  const auto it = cases_.find(id);
+  CaseState next = it == cases_.end() ? CaseState{} : it->second;
+  // Work on copies of what the events may touch, so a refused array changes nothing.
+  std::map<std::string, LocationState> touched;
+  std::int64_t lvv = housed_lvv_;
+  std::int64_t municipal = housed_municipal_;
+  const LocationLookup lookup = [&](const std::string& loc) -> const LocationState* {
+    if (const auto t = touched.find(loc); t != touched.end()) return &t->second;
+    return location(loc);
+  };
+  for (const auto& e : events) {
+    for (const char* key : {"locationId", "toLocationId"}) {
+      const std::string loc = text_of(e.data, key);
+      if (!loc.empty() && !touched.contains(loc) && location(loc) != nullptr) touched[loc] = *location(loc);
+    }
+    if (!next.location_id.empty() && !touched.contains(next.location_id) && location(next.location_id) != nullptr) {
+      touched[next.location_id] = *location(next.location_id);
+    }
+    if (auto a = authorize_case_event(actor, next, e, lookup); !a) return a;
+    const CaseContext ctx{programme_, lookup, lvv, municipal};
+    auto d = decide(next, e, ctx, now);
+    if (!d) return d.take_error();
+    Occupancy{touched, lvv, municipal}.apply(next, e);
+    next = evolve(std::move(next), e);
+  }
+  cases_[id] = std::move(next);
+  for (auto& [loc, state] : touched) locations_[loc] = std::move(state);
+  housed_lvv_ = lvv;
+  housed_municipal_ = municipal;
+  return Ok{};
+}
+
+void ProgrammeModel::apply(const Envelope& envelope) {
+  position_ = envelope.position;
+  const auto name = parse_stream_name(envelope.stream);
+  if (!name) return;
+  const DomainEvent e = to_domain_event(envelope);
+  switch (name->kind) {
+    case StreamKind::programme:
+      programme_ = evolve(std::move(programme_), e);
+      break;
+    case StreamKind::location:
+      locations_[name->id] = evolve(std::move(locations_[name->id]), e);
+      break;
+    case StreamKind::activity:
+      activities_[name->id] = evolve(std::move(activities_[name->id]), e);
+      break;
+    case StreamKind::case_file: {
+      CaseState& state = cases_[name->id];
+      Occupancy{locations_, housed_lvv_, housed_municipal_}.apply(state, e);
+      state = evolve(std::move(state), e);
+      break;
+    }
+  }
+}
+
+}  // namespace perspectief

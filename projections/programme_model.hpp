@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/activity.hpp"
+#include "domain/case_file.hpp"
+#include "domain/location.hpp"
+#include "domain/programme.hpp"
+#include "domain/role.hpp"
+#include "eventstore/envelope.hpp"
+
+namespace perspectief {
+
+// The state of every stream of the programme, folded from the log, with the figures that
+// span streams (beds taken per location, places taken per funding stream). One instance
+// decides appends inside the store's writer (WritePolicy); another follows durable commits
+// for reads (CaseFiles). Not thread-safe: its owner serialises access.
+class ProgrammeModel {
+ public:
+  explicit ProgrammeModel(ProgrammeState defaults);
+
+  // Decides the events of one append to `stream` (all or none) as `actor` at `now`: the
+  // occurredAt rules, the actor's scope, the stream's rules and the capacity rules. On
+  // success the events are applied; on refusal nothing changes. Errors: conflict (a rule,
+  // named), forbidden (out of the actor's scope), invalid (an unknown stream).
+  Status admit(const Actor& actor, const std::string& stream, const std::vector<DomainEvent>& events,
+               Micros now);
+
+  // Folds a stored event without checking it (replay, read side).
+  void apply(const Envelope& envelope);
+
+  const ProgrammeState& programme() const { return programme_; }
+  const std::map<std::string, LocationState>& locations() const { return locations_; }
+  const std::map<std::string, CaseState>& cases() const { return cases_; }
+  const std::unordered_map<std::string, ActivityState>& activities() const { return activities_; }
+  const LocationState* location(const std::string& id) const;
+  const CaseState* find_case(const std::string& id) const;
+  std::int64_t housed_lvv() const { return housed_lvv_; }
+  std::int64_t housed_municipal() const { return housed_municipal_; }
+  std::uint64_t position() const { return position_; }
+
+ private:
+  Status admit_case(const Actor& actor, const std::string& id, const std::vector<DomainEvent>& events, Micros now);
+  Status admit_location(const Actor& actor, const std::string& id, const std::vector<DomainEvent>& events, Micros now);
+
+  ProgrammeState programme_;
+  std::map<std::string, LocationState> locations_;
+  std::map<std::string, CaseState> cases_;  // ordered: case lists page by caseId
+  std::unordered_map<std::string, ActivityState> activities_;
+  std::int64_t housed_lvv_ = 0;
+  std::int64_t housed_municipal_ = 0;
+  std::uint64_t position_ = 0;
+};
+
+DomainEvent to_domain_event(const Envelope& e);
+
+}  // namespace perspectief

@@ -1,0 +1,28 @@
+#include "projections/projector.hpp"
+
+namespace perspectief {
+
+Projector::~Projector() {
+  if (subscribed_) store_.unsubscribe(subscription_);
+}
+
+Status Projector::start() {
+  subscription_ = store_.subscribe([this](std::uint64_t) { (void)catch_up(); });
+  subscribed_ = true;
+  return catch_up();
+}
+
+Status Projector::catch_up() {
+  std::lock_guard lock(mu_);
+  for (;;) {
+    auto page = store_.read_all(position_.load(), 10'000);
+    if (!page) return page.take_error();
+    if (page->empty()) return Ok{};
+    for (const auto& e : *page) {
+      for (auto* p : projections_) p->apply(e);
+    }
+    position_.store(page->back().position);
+  }
+}
+
+}  // namespace perspectief
