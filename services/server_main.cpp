@@ -3,6 +3,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -33,15 +35,27 @@ int fail(const std::string& message) {
 
 const std::vector<std::string> kFlags{"data-dir", "listen", "tokens", "keys-dir", "tls-cert",
                                       "tls-key", "threads", "max-body", "places", "lvv-places",
-                                      "max-stay-months", "demo", "help"};
+                                      "max-stay-months", "demo", "help", "request-timeout",
+                                      "idle-timeout"};
 
 constexpr const char* kUsage =
     "usage: perspectief-server --tokens FILE [--data-dir DIR] [--listen HOST:PORT]\n"
     "       [--keys-dir DIR] [--threads N] [--max-body BYTES]\n"
+    "       [--request-timeout SECONDS] [--idle-timeout SECONDS]\n"
     "       [--places N --lvv-places N --max-stay-months N] [--demo]\n"
     "Each flag can also be set as PERSPECTIEF_<FLAG> in the environment.\n";
 
 }  // namespace
+
+// Many idle keep-alive connections must not starve the server of descriptors: take the
+// hard limit.
+static void raise_open_files_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    (void)setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
@@ -50,6 +64,7 @@ int main(int argc, char** argv) {
   const auto help = flags->enabled("help");
   const auto demo = flags->enabled("demo");
   if (!help || !demo) return fail((!help ? help.error() : demo.error()).message);
+  raise_open_files_limit();
   if (*help) {
     std::cout << kUsage;
     return 0;
@@ -108,6 +123,14 @@ int main(int argc, char** argv) {
   api::Api handlers{**store, *tokens, signal, clock, case_files};
   api::ServerOptions server_options;
   server_options.max_body = *max_body;
+  auto request_timeout = flags->get_uint("request-timeout", 15);
+  auto idle_timeout = flags->get_uint("idle-timeout", 60);
+  if (!request_timeout || !idle_timeout || *request_timeout == 0 || *idle_timeout == 0 ||
+      *request_timeout > 3600 || *idle_timeout > 3600) {
+    return fail("--request-timeout and --idle-timeout take 1..3600 seconds");
+  }
+  server_options.read_timeout = std::chrono::seconds(*request_timeout);
+  server_options.idle_timeout = std::chrono::seconds(*idle_timeout);
   api::HttpServer server{ioc, handlers, server_options};
 
   std::mutex log_mu;
