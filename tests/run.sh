@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds and runs every test with ctest: first the release build
-# (warnings are errors), then the ASan+UBSan build. Extra arguments go to ctest (e.g. -R Store).
-# PERSPECTIEF_PRESETS="release" runs only the release build.
+# Installs what is missing, builds and runs every test with ctest:
+#   release     unit, integration and crash tests (warnings are errors)
+#   asan-ubsan  the same under AddressSanitizer and UndefinedBehaviorSanitizer
+#   fuzz        libFuzzer over request parsing for 60 s (clang)
+# PERSPECTIEF_PRESETS="release" runs a subset; extra arguments go to ctest (e.g. -R Store).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 deploy/install-deps.sh
 jobs=${PERSPECTIEF_JOBS:-2}
-for preset in ${PERSPECTIEF_PRESETS:-release asan-ubsan}; do
+for preset in ${PERSPECTIEF_PRESETS:-release asan-ubsan fuzz}; do
   echo "== $preset: configure and build"
-  cmake --preset "$preset" -DPERSPECTIEF_BUILD_TESTS=ON >/dev/null
+  if [ "$preset" = fuzz ]; then
+    cmake --preset fuzz >/dev/null
+  else
+    cmake --preset "$preset" -DPERSPECTIEF_BUILD_TESTS=ON >/dev/null
+  fi
   cmake --build --preset "$preset" -j "$jobs"
   echo "== $preset: test"
   ctest --test-dir "build/$preset" --output-on-failure -j "$jobs" --timeout 600 "$@"
