@@ -8,6 +8,7 @@
 #include "api/append_parsing.hpp"
 #include "api/async_append.hpp"
 #include "api/case_access.hpp"
+#include "api/read_model_routes.hpp"
 #include "api/problem.hpp"
 #include "api/query.hpp"
 #include "domain/event_catalogue.hpp"
@@ -120,8 +121,8 @@ Result<FeedQuery> parse_feed_query(std::string_view target) {
 }  // namespace
 
 Api::Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, const Clock& clock,
-         const CaseFiles& case_files)
-    : store_(store), tokens_(tokens), signal_(signal), clock_(clock), case_files_(case_files) {}
+         const CaseFiles& case_files, const History& history)
+    : store_(store), tokens_(tokens), signal_(signal), clock_(clock), case_files_(case_files), history_(history) {}
 
 asio::awaitable<Response> Api::handle(const Request& req, std::string_view& route_template) {
   route_template = "unmatched";
@@ -167,6 +168,17 @@ asio::awaitable<Response> Api::handle(const Request& req, std::string_view& rout
         co_return read_case(*m, *actor);
       case RouteId::list_cases:
         co_return list_cases(req, *actor);
+      case RouteId::occupancy:
+      case RouteId::utilisation:
+      case RouteId::stay_alerts:
+      case RouteId::outcomes:
+      case RouteId::caseload:
+      case RouteId::escalations:
+      case RouteId::intake_funnel:
+        if (!may_read_model(actor->role, id)) {
+          co_return problem(403, "role " + std::string{to_string(actor->role)} + " may not read this read model");
+        }
+        co_return read_model(id, req.target(), history_, clock_.now());
       default:
         break;
     }
@@ -198,6 +210,15 @@ asio::awaitable<Response> Api::append(const Request& req, const RouteMatch& m, c
   AppendRequest request{target->stream, *expected, std::move(events).value(), actor};
   auto result = co_await async_append(store_, std::move(request), asio::use_awaitable);
   if (!result) co_return problem(result.error());
+  if (result->duplicate) {
+    // A resend is answered with the stored envelopes only for whoever sent the original:
+    // others learn nothing of what is stored under that eventId.
+    for (const auto& e : result->events) {
+      if (e.actor.subject != actor.subject || e.actor.organisation != actor.organisation) {
+        co_return problem(409, "eventId is already stored with other content");
+      }
+    }
+  }
   boost::json::object body{{"stream", result->stream},
                            {"version", result->version},
                            {"position", result->position},
@@ -215,6 +236,11 @@ Response Api::read_stream(const RouteMatch& m, const Actor& actor) {
   }
   if (!may_read(actor.role, target->kind)) {
     return problem(403, "role " + std::string{to_string(actor.role)} + " may not read these events");
+  }
+  if (target->kind == StreamKind::location && actor.role == Role::housing &&
+      case_files_.location_operator(m.id) != actor.organisation) {
+    return problem(case_files_.location_operator(m.id).empty() ? 404 : 403,
+                   "a housing organisation reads the events of its own locations");
   }
   if (target->kind == StreamKind::case_file && actor.role == Role::housing) {
     const auto view = case_files_.get(m.id);

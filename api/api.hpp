@@ -11,6 +11,7 @@
 #include "eventstore/clock.hpp"
 #include "eventstore/event_store.hpp"
 #include "projections/case_files.hpp"
+#include "projections/history.hpp"
 
 namespace perspectief::api {
 
@@ -19,7 +20,7 @@ namespace perspectief::api {
 class Api {
  public:
   Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, const Clock& clock,
-      const CaseFiles& case_files);
+      const CaseFiles& case_files, const History& history);
 
   // Answers one request; never throws. `route_template` is set to the matched template (or
   // "unmatched") for logs and metrics.
@@ -41,6 +42,7 @@ class Api {
   CommitSignal& signal_;
   const Clock& clock_;
   const CaseFiles& case_files_;
+  const History& history_;
   std::atomic<bool> ready_{false};
 };
 

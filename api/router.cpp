@@ -8,7 +8,7 @@ namespace {
 
 using boost::beast::http::verb;
 
-constexpr std::array<RouteSpec, 13> kRoutes{{
+constexpr std::array<RouteSpec, 20> kRoutes{{
     {RouteId::healthz, verb::get, "/healthz"},
     {RouteId::readyz, verb::get, "/readyz"},
     {RouteId::append_case, verb::post, "/v1/cases/{caseId}/events"},
@@ -22,6 +22,13 @@ constexpr std::array<RouteSpec, 13> kRoutes{{
     {RouteId::read_feed, verb::get, "/v1/events"},
     {RouteId::read_case, verb::get, "/v1/cases/{caseId}"},
     {RouteId::list_cases, verb::get, "/v1/cases"},
+    {RouteId::occupancy, verb::get, "/v1/occupancy"},
+    {RouteId::utilisation, verb::get, "/v1/utilisation"},
+    {RouteId::stay_alerts, verb::get, "/v1/alerts/stay-duration"},
+    {RouteId::outcomes, verb::get, "/v1/outcomes"},
+    {RouteId::caseload, verb::get, "/v1/caseload"},
+    {RouteId::escalations, verb::get, "/v1/escalations"},
+    {RouteId::intake_funnel, verb::get, "/v1/intake-funnel"},
 }};
 
 std::vector<std::string_view> split(std::string_view path) {

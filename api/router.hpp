@@ -25,6 +25,13 @@ enum class RouteId {
   read_feed,
   read_case,
   list_cases,
+  occupancy,
+  utilisation,
+  stay_alerts,
+  outcomes,
+  caseload,
+  escalations,
+  intake_funnel,
 };
 
 struct RouteSpec {

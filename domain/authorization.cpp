@@ -13,6 +13,11 @@ bool runs(const std::string& organisation, const LocationState* loc) {
 
 Status authorize_location_event(const Actor& actor, const LocationState& location, const DomainEvent& event) {
   if (actor.role != Role::housing) return Ok{};
+  // Another organisation's location: forbidden, whatever the event (not a rule refusal that
+  // would tell the location exists).
+  if (location.exists && location.operator_id != actor.organisation) {
+    return out_of_scope("this location is run by another organisation");
+  }
   if (event.type == "LocationOpened") {
     if (text_of(event.data, "operator") != actor.organisation) {
       return out_of_scope("a housing organisation opens locations it operates itself");
@@ -30,6 +35,11 @@ Status authorize_case_event(const Actor& actor, const CaseState& state, const Do
   if (actor.role != Role::housing) return Ok{};
   const std::string& org = actor.organisation;
   if (event.type == "BedAssigned") {
+    // Its scope is the cases waiting for a bed: a rule refusal on any other case would tell
+    // it the state of a case it may not read.
+    if (state.status != CaseStatus::admitted) {
+      return out_of_scope("the case is not waiting for a bed");
+    }
     if (!runs(org, location(text_of(event.data, "locationId")))) {
       return out_of_scope("a housing organisation assigns beds in its own locations");
     }

@@ -181,7 +181,7 @@ CaseState evolve(CaseState s, const DomainEvent& e) {
       s.funding = text_of(e.data, "funding") == "lvv" ? Funding::lvv : Funding::municipal;
       s.admission_decided_on = day;
     } else {
-      s.status = *parse_case_status(decision);
+      s.status = parse_case_status(decision).value_or(CaseStatus::waitlisted);
     }
   } else if (t == "CaseManagerAssigned") {
     s.case_manager = text_of(e.data, "caseManager");

@@ -42,6 +42,12 @@ CaseFileView CaseFiles::view(const std::string& id, const CaseState& state) cons
   return v;
 }
 
+std::string CaseFiles::location_operator(const std::string& location_id) const {
+  std::shared_lock lock(mu_);
+  const auto* loc = model_.location(location_id);
+  return loc == nullptr ? std::string{} : loc->operator_id;
+}
+
 std::optional<CaseFileView> CaseFiles::get(const std::string& case_id) const {
   std::shared_lock lock(mu_);
   const CaseState* s = model_.find_case(case_id);

@@ -46,6 +46,8 @@ class CaseFiles final : public Projection {
   void apply(const Envelope& envelope) override;
 
   std::optional<CaseFileView> get(const std::string& case_id) const;
+  // The operator of a location; empty if there is no such location.
+  std::string location_operator(const std::string& location_id) const;
   CasePage list(const CaseFilter& filter) const;
 
  private:

@@ -20,6 +20,7 @@
 #include "domain/upcasters.hpp"
 #include "eventstore/rocks_event_store.hpp"
 #include "projections/case_files.hpp"
+#include "projections/history.hpp"
 #include "projections/projector.hpp"
 #include "projections/write_policy.hpp"
 #include "services/flags.hpp"
@@ -114,13 +115,15 @@ int main(int argc, char** argv) {
   // The write model and the read models fold the log before the first request.
   if (auto loaded = policy.load(**store); !loaded) return fail("cannot load the log: " + loaded.error().message);
   CaseFiles case_files{defaults};
+  History history{defaults.places, defaults.lvv_places, defaults.max_stay_months};
   Projector projector{**store};
   projector.add(case_files);
+  projector.add(history);
   if (auto started = projector.start(); !started) return fail("cannot project the log: " + started.error().message);
 
   boost::asio::io_context ioc{static_cast<int>(*threads)};
   api::CommitSignal signal{**store};
-  api::Api handlers{**store, *tokens, signal, clock, case_files};
+  api::Api handlers{**store, *tokens, signal, clock, case_files, history};
   api::ServerOptions server_options;
   server_options.max_body = *max_body;
   auto request_timeout = flags->get_uint("request-timeout", 15);

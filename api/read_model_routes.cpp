@@ -1,0 +1,138 @@
+#include "api/read_model_routes.hpp"
+
+#include "api/problem.hpp"
+#include "api/query.hpp"
+#include "domain/stream_name.hpp"
+#include "projections/read_models.hpp"
+
+namespace perspectief::api {
+namespace {
+
+using Params = std::unordered_map<std::string, std::string>;
+
+Error bad(const std::string& name, const std::string& message) {
+  Error e = make_error(ErrorCode::invalid, "bad query parameter " + name);
+  e.fields.push_back({name, message});
+  return e;
+}
+
+// asOf: an RFC 3339 time, or a date meaning the end of that day (23:59:59Z).
+Result<Micros> as_of_param(const Params& p, Micros now) {
+  const auto it = p.find("asOf");
+  if (it == p.end()) return now;
+  if (const auto t = parse_rfc3339(it->second)) return *t;
+  if (const auto d = parse_date(it->second)) return end_of_day(*d);
+  return bad("asOf", "must be an RFC 3339 time or a date YYYY-MM-DD");
+}
+
+struct Range {
+  Days from;
+  Days to;
+};
+
+// from/to: dates, inclusive. Defaults: to = today, from = 1 January of to's year.
+Result<Range> range_params(const Params& p, Micros now) {
+  Range r{0, day_of(now)};
+  if (const auto it = p.find("to"); it != p.end()) {
+    const auto d = parse_date(it->second);
+    if (!d) return bad("to", "must be a date YYYY-MM-DD");
+    r.to = *d;
+  }
+  r.from = days_from_civil({civil_from_days(r.to).year, 1, 1});
+  if (const auto it = p.find("from"); it != p.end()) {
+    const auto d = parse_date(it->second);
+    if (!d) return bad("from", "must be a date YYYY-MM-DD");
+    r.from = *d;
+  }
+  if (r.from > r.to) return bad("from", "must not lie after to");
+  if (r.to - r.from > 366 * 20) return bad("from", "the range may span at most 20 years");
+  return r;
+}
+
+Status only(const Params& p, std::initializer_list<std::string_view> allowed) {
+  for (const auto& [key, value] : p) {
+    bool ok = false;
+    for (const auto a : allowed) ok = ok || key == a;
+    if (!ok) return bad(is_valid_id(key) ? key : "query", "is not a parameter of this route");
+  }
+  return Ok{};
+}
+
+Result<boost::json::object> render(RouteId route, const Params& p, const History& h, Micros now) {
+  switch (route) {
+    case RouteId::occupancy:
+    case RouteId::stay_alerts:
+    case RouteId::caseload: {
+      if (auto s = only(p, {"asOf"}); !s) return s.take_error();
+      auto t = as_of_param(p, now);
+      if (!t) return t.take_error();
+      return h.read([&](const History& hh) {
+        return route == RouteId::occupancy     ? occupancy_json(hh, *t)
+               : route == RouteId::stay_alerts ? stay_alerts_json(hh, *t)
+                                               : caseload_json(hh, *t);
+      });
+    }
+    case RouteId::escalations: {
+      if (auto s = only(p, {"asOf", "status"}); !s) return s.take_error();
+      auto t = as_of_param(p, now);
+      if (!t) return t.take_error();
+      EscalationStatus status = EscalationStatus::open;
+      if (const auto it = p.find("status"); it != p.end()) {
+        if (it->second == "resolved") {
+          status = EscalationStatus::resolved;
+        } else if (it->second == "all") {
+          status = EscalationStatus::all;
+        } else if (it->second != "open") {
+          return bad("status", "must be one of: open resolved all");
+        }
+      }
+      return h.read([&](const History& hh) { return escalations_json(hh, *t, status); });
+    }
+    case RouteId::utilisation:
+    case RouteId::outcomes:
+    case RouteId::intake_funnel: {
+      if (auto s = only(p, {"from", "to"}); !s) return s.take_error();
+      auto r = range_params(p, now);
+      if (!r) return r.take_error();
+      return h.read([&](const History& hh) {
+        return route == RouteId::utilisation ? utilisation_json(hh, r->from, r->to)
+               : route == RouteId::outcomes  ? outcomes_json(hh, r->from, r->to)
+                                             : intake_funnel_json(hh, r->from, r->to);
+      });
+    }
+    default:
+      return make_error(ErrorCode::not_found, "no such read model");
+  }
+}
+
+}  // namespace
+
+bool may_read_model(Role role, RouteId route) {
+  switch (role) {
+    case Role::intake:
+    case Role::legal:
+    case Role::return_support:
+    case Role::regie:
+      return true;
+    case Role::housing:
+      return route == RouteId::occupancy || route == RouteId::stay_alerts;
+    case Role::researcher:
+      return route == RouteId::occupancy || route == RouteId::utilisation || route == RouteId::outcomes ||
+             route == RouteId::intake_funnel;
+    case Role::participation:
+    case Role::ops:
+      return false;
+  }
+  return false;
+}
+
+Response read_model(RouteId route, std::string_view target, const History& history, Micros now) {
+  const auto q = target.find('?');
+  auto params = parse_query(q == std::string_view::npos ? std::string_view{} : target.substr(q + 1));
+  if (!params) return problem(params.error());
+  auto body = render(route, *params, history, now);
+  if (!body) return problem(body.error());
+  return json_response(200, *body);
+}
+
+}  // namespace perspectief::api

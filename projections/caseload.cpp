@@ -1,0 +1,22 @@
+#include <map>
+#include <utility>
+
+#include "projections/read_models.hpp"
+
+namespace perspectief {
+
+boost::json::object caseload_json(const History& h, Micros as_of) {
+  std::map<std::pair<std::string, std::string>, std::int64_t> load;
+  for (const auto& [id, facts] : h.cases()) {
+    const CaseAt c = History::case_at(facts, as_of);
+    if (!c.active() || c.manager == 0) continue;
+    ++load[{h.text(c.manager), h.text(static_cast<std::uint32_t>(c.organisation))}];
+  }
+  boost::json::array managers;
+  for (const auto& [key, n] : load) {
+    managers.push_back({{"caseManager", key.first}, {"organisation", key.second}, {"activeCases", n}});
+  }
+  return {{"asOf", format_rfc3339(as_of)}, {"caseManagers", std::move(managers)}};
+}
+
+}  // namespace perspectief

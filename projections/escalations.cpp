@@ -1,0 +1,56 @@
+#include <vector>
+
+#include "projections/read_models.hpp"
+
+namespace perspectief {
+
+boost::json::object escalations_json(const History& h, Micros as_of, EscalationStatus status) {
+  const Days today = day_of(as_of);
+  boost::json::array out;
+  for (const auto& [id, facts] : h.cases()) {
+    struct Open {
+      const Fact* raised;
+      Micros resolved_at = kNever;
+      Resolution resolution = Resolution::none;
+    };
+    std::vector<Open> escalations;
+    for (const Fact& f : facts.facts) {
+      if (f.at > as_of) break;
+      if (f.kind == Fact::Kind::escalation_raised) {
+        escalations.push_back({&f});
+      } else if (f.kind == Fact::Kind::escalation_resolved) {
+        for (auto& e : escalations) {
+          if (e.raised->ref == f.ref && e.resolved_at == kNever) {
+            e.resolved_at = f.at;
+            e.resolution = static_cast<Resolution>(f.code);
+          }
+        }
+      } else if (f.kind == Fact::Kind::ended) {
+        // The end of the stay closes every open escalation on the end date.
+        for (auto& e : escalations) {
+          if (e.resolved_at == kNever) {
+            e.resolved_at = f.at;
+            e.resolution = Resolution::stay_ended;
+          }
+        }
+      }
+    }
+    for (const auto& e : escalations) {
+      const bool open = e.resolved_at == kNever;
+      if ((status == EscalationStatus::open && !open) || (status == EscalationStatus::resolved && open)) continue;
+      const Days raised = day_of(e.raised->at);
+      const Days until = open ? today : day_of(e.resolved_at);
+      out.push_back({{"caseId", id},
+                     {"escalationId", h.text(e.raised->ref)},
+                     {"level", kEscalationLevels[e.raised->code]},
+                     {"reason", kEscalationReasons[e.raised->code2]},
+                     {"raisedOn", format_date(raised)},
+                     {"resolvedOn", open ? boost::json::value(nullptr) : boost::json::value(format_date(day_of(e.resolved_at)))},
+                     {"resolution", open ? boost::json::value(nullptr) : boost::json::value(to_string(e.resolution))},
+                     {"ageDays", until - raised}});
+    }
+  }
+  return {{"asOf", format_rfc3339(as_of)}, {"escalations", std::move(out)}};
+}
+
+}  // namespace perspectief

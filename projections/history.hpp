@@ -1,0 +1,130 @@
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "domain/time.hpp"
+#include "eventstore/envelope.hpp"
+#include "projections/projection.hpp"
+
+namespace perspectief {
+
+constexpr Micros kNever = std::numeric_limits<Micros>::max();
+
+// Small, closed vocabularies of the read models, stored as bytes.
+enum class Decision : std::uint8_t { admitted, rejected, referred, waitlisted };
+enum class FundingCode : std::uint8_t { none, lvv, municipal };
+enum class Track : std::uint8_t { none, legal_stay_nl, return_track, onward_migration, undecided };
+enum class Resolution : std::uint8_t { none, resolved, stay_terminated, stay_ended };
+
+// Escalation levels and reasons by index (Fact::code / code2 of escalation_raised).
+inline constexpr std::string_view kEscalationLevels[] = {"warning", "final_warning", "termination_proposed"};
+inline constexpr std::string_view kEscalationReasons[] = {"non_cooperation", "house_rules", "behaviour", "other"};
+
+std::string_view to_string(Decision d);
+std::string_view to_string(Track t);
+std::string_view to_string(Resolution r);
+
+// One fact of a case that some read model needs, with its business time. A case keeps only
+// these (a few dozen bytes each): no personal data, no free text.
+struct Fact {
+  enum class Kind : std::uint8_t {
+    registered, intake, decision, manager, bed, transfer, extension, track,
+    escalation_raised, escalation_resolved, ended, participation,
+  };
+  Micros at = 0;
+  Kind kind = Kind::registered;
+  std::uint8_t code = 0;   // decision, track, resolution, outcome index, escalation level, eligible
+  std::uint8_t code2 = 0;  // funding of a decision, escalation reason
+  std::uint32_t ref = 0;   // interned id: location, case manager, escalation
+  std::int32_t value = 0;  // interned organisation, extension date (days), ...
+};
+
+struct CaseFacts {
+  std::vector<Fact> facts;  // in stream order (occurredAt never decreases within a stream)
+};
+
+struct LocationFacts {
+  std::string name;
+  std::string operator_id;
+  Micros opened = kNever;
+  Micros closed = kNever;
+  std::vector<std::pair<Micros, std::int64_t>> beds;  // capacity from then on
+  bool exists() const { return opened != kNever; }
+  bool open_at(Micros t) const { return opened <= t && t < closed; }
+  std::int64_t beds_at(Micros t) const;
+};
+
+struct CapacityFacts {
+  Micros at;
+  std::int64_t places;
+  std::int64_t lvv_places;
+  std::int64_t max_stay_months;
+};
+
+// A case as of a moment: the fold of its facts with occurredAt <= that moment.
+struct CaseAt {
+  bool exists = false;
+  bool intake_done = false;
+  std::optional<Decision> decision;  // the latest placement decision
+  FundingCode funding = FundingCode::none;
+  std::uint32_t location = 0;  // 0: not housed
+  bool housed = false;
+  bool ended = false;
+  std::uint8_t outcome = 0;
+  Micros ended_at = kNever;
+  Micros first_bed = kNever;
+  Micros admission_decided = kNever;
+  std::optional<Days> extended_until;
+  std::uint32_t manager = 0;
+  std::int32_t organisation = 0;
+  Track track = Track::none;
+  bool active() const { return !ended && decision == Decision::admitted; }
+};
+
+// Every case's, location's and the programme's facts, folded from durable events: the source of
+// every read model with an "as of" or a date range. Thread-safe: one writer (the projector),
+// readers take a shared lock through read().
+class History final : public Projection {
+ public:
+  History(std::int64_t places, std::int64_t lvv_places, std::int64_t max_stay_months);
+
+  std::string_view name() const override { return "history"; }
+  void apply(const Envelope& envelope) override;
+
+  // Runs `fn(const History&)` under a shared lock.
+  template <class Fn>
+  auto read(Fn&& fn) const {
+    std::shared_lock lock(mu_);
+    return fn(*this);
+  }
+
+  // For readers (inside read()).
+  const std::map<std::string, CaseFacts>& cases() const { return cases_; }
+  const std::map<std::string, LocationFacts>& locations() const { return locations_; }
+  CapacityFacts capacity_at(Micros t) const;
+  const std::string& text(std::uint32_t id) const { return names_[id]; }
+  std::uint32_t location_ref(const std::string& location_id) const;
+  std::uint64_t position() const { return position_; }
+
+  static CaseAt case_at(const CaseFacts& facts, Micros t);
+
+ private:
+  std::uint32_t intern(const std::string& s);
+
+  mutable std::shared_mutex mu_;
+  std::map<std::string, CaseFacts> cases_;
+  std::map<std::string, LocationFacts> locations_;
+  std::vector<CapacityFacts> capacity_;
+  std::vector<std::string> names_{""};  // id 0 is "none"
+  std::unordered_map<std::string, std::uint32_t> name_ids_;
+  std::uint64_t position_ = 0;
+};
+
+}  // namespace perspectief

@@ -1,0 +1,28 @@
+#include "projections/read_models.hpp"
+
+namespace perspectief {
+
+boost::json::object intake_funnel_json(const History& h, Days from, Days to) {
+  std::int64_t registered = 0;
+  std::int64_t intake = 0;
+  std::int64_t decisions[4] = {0, 0, 0, 0};
+  for (const auto& [id, facts] : h.cases()) {
+    for (const Fact& f : facts.facts) {
+      const Days d = day_of(f.at);
+      if (d < from || d > to) continue;
+      if (f.kind == Fact::Kind::registered) ++registered;
+      if (f.kind == Fact::Kind::intake) ++intake;
+      if (f.kind == Fact::Kind::decision) ++decisions[f.code];
+    }
+  }
+  return {{"from", format_date(from)},
+          {"to", format_date(to)},
+          {"registered", registered},
+          {"intakeCompleted", intake},
+          {"admitted", decisions[static_cast<int>(Decision::admitted)]},
+          {"rejected", decisions[static_cast<int>(Decision::rejected)]},
+          {"referred", decisions[static_cast<int>(Decision::referred)]},
+          {"waitlisted", decisions[static_cast<int>(Decision::waitlisted)]}};
+}
+
+}  // namespace perspectief
