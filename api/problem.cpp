@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "domain/json_text.hpp"
+
 namespace perspectief::api {
 namespace {
 
@@ -49,7 +51,7 @@ Response json_response(unsigned status, const boost::json::value& body) {
   Response res{static_cast<boost::beast::http::status>(status), 11};
   res.set(boost::beast::http::field::content_type, "application/json; charset=utf-8");
   res.set(boost::beast::http::field::cache_control, "no-store");
-  res.body() = boost::json::serialize(body);
+  res.body() = json_text(body);
   res.prepare_payload();
   return res;
 }

@@ -30,4 +30,4 @@ echo "Development tokens (var/dev-tokens.json; never use these in production):"
 python3 -c 'import json,sys; [print("  %-14s Bearer %s" % (t["role"], t["token"])) for t in json.load(open(sys.argv[1]))]' "$tokens"
 echo "Try: curl -s -H 'Authorization: Bearer dev-regie' http://$listen/v1/events"
 exec build/release/services/perspectief-server --data-dir var/data --tokens "$tokens" \
-  --listen "$listen" "$@"
+  --listen "$listen" --demo "$@"

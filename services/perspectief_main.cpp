@@ -1,9 +1,23 @@
-// perspectief: the operators' and researchers' tool.
+// perspectief: the operators' and researchers' tool. Wiring only; the logic is in the libraries.
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "api/read_model_routes.hpp"
+#include "api/router.hpp"
+#include "domain/upcasters.hpp"
+#include "eventstore/clock.hpp"
+#include "eventstore/rocks_event_store.hpp"
+#include "eventstore/scan.hpp"
 #include "eventstore/verify.hpp"
+#include "projections/history.hpp"
+#include "projections/write_policy.hpp"
+#include "services/demo.hpp"
 #include "services/flags.hpp"
 
 namespace {
@@ -11,15 +25,26 @@ namespace {
 using namespace perspectief;
 
 constexpr const char* kUsage =
-    "usage: perspectief verify --data-dir DIR\n"
-    "  verify  check gapless positions, stream indexes and the hash chain; exit 1 on a fault\n";
+    "usage: perspectief COMMAND [flags]\n"
+    "  verify  --data-dir D                      check positions, indexes and the hash chain; exit 1 on a fault\n"
+    "  export  --data-dir D [--after N]          the event log as JSON Lines (as regie sees it) on stdout\n"
+    "  replay  (--data-dir D | --events FILE)    rebuild a read model from the log and print the API's JSON\n"
+    "          --read-model NAME [--as-of T] [--from D --to D] [--status S]\n"
+    "          NAME: occupancy utilisation alerts outcomes caseload escalations intake-funnel\n"
+    "  demo    --data-dir D [--cases N] [--years Y] [--seed S]\n"
+    "                                            append a realistic, invented programme history\n"
+    "Common: --places N --lvv-places N --max-stay-months N (defaults 500, 360, 18).\n";
+
+void upcast_envelope(Envelope& e) { e.schema_version = upcast(e.type, e.schema_version, e.data); }
+
+int usage_error(const std::string& command, const std::string& message) {
+  std::cerr << "perspectief " << command << ": " << message << "\n";
+  return 2;
+}
 
 int verify(const Flags& flags) {
   const auto dir = flags.get("data-dir");
-  if (!dir) {
-    std::cerr << "perspectief verify: --data-dir is required\n";
-    return 2;
-  }
+  if (!dir) return usage_error("verify", "--data-dir is required");
   const VerifyReport r = verify_store(*dir);
   if (!r.ok) {
     std::cout << "FAULT";
@@ -32,6 +57,118 @@ int verify(const Flags& flags) {
   return 0;
 }
 
+int export_log(const Flags& flags) {
+  const auto dir = flags.get("data-dir");
+  if (!dir) return usage_error("export", "--data-dir is required");
+  auto after = flags.get_uint("after", 0);
+  if (!after) return usage_error("export", after.error().message);
+  const auto s = scan_store(*dir, *after, upcast_envelope, [](const Envelope& e) {
+    std::cout << boost::json::serialize(to_json(e)) << '\n';
+  });
+  if (!s) {
+    std::cerr << "perspectief export: " << s.error().message << " (" << s.error().internal << ")\n";
+    return 1;
+  }
+  return 0;
+}
+
+Result<ProgrammeState> programme_defaults(const Flags& flags) {
+  auto places = flags.get_uint("places", 500);
+  auto lvv = flags.get_uint("lvv-places", 360);
+  auto months = flags.get_uint("max-stay-months", 18);
+  if (!places || !lvv || !months || *lvv > *places || *months < 1) {
+    return make_error(ErrorCode::invalid, "--places, --lvv-places, --max-stay-months: whole numbers, lvv <= places");
+  }
+  return initial_programme(static_cast<std::int64_t>(*places), static_cast<std::int64_t>(*lvv),
+                           static_cast<std::int64_t>(*months));
+}
+
+int replay(const Flags& flags) {
+  const auto model = flags.get("read-model");
+  if (!model) return usage_error("replay", "--read-model is required");
+  static const std::vector<std::pair<std::string, api::RouteId>> kModels{
+      {"occupancy", api::RouteId::occupancy},     {"utilisation", api::RouteId::utilisation},
+      {"alerts", api::RouteId::stay_alerts},      {"outcomes", api::RouteId::outcomes},
+      {"caseload", api::RouteId::caseload},       {"escalations", api::RouteId::escalations},
+      {"intake-funnel", api::RouteId::intake_funnel}};
+  const auto found = std::find_if(kModels.begin(), kModels.end(), [&](const auto& m) { return m.first == *model; });
+  if (found == kModels.end()) return usage_error("replay", "unknown read model " + *model);
+  auto defaults = programme_defaults(flags);
+  if (!defaults) return usage_error("replay", defaults.error().message);
+  History history{defaults->places, defaults->lvv_places, defaults->max_stay_months};
+  if (const auto dir = flags.get("data-dir")) {
+    const auto s = scan_store(*dir, 0, upcast_envelope, [&](const Envelope& e) { history.apply(e); });
+    if (!s) return usage_error("replay", s.error().message + " (" + s.error().internal + ")");
+  } else if (const auto file = flags.get("events")) {
+    std::ifstream in(*file);
+    if (!in) return usage_error("replay", "cannot read " + *file);
+    std::string line;
+    std::size_t n = 0;
+    while (std::getline(in, line)) {
+      ++n;
+      if (line.empty()) continue;
+      boost::system::error_code ec;
+      const auto v = boost::json::parse(line, ec);
+      if (ec || !v.is_object()) return usage_error("replay", "line " + std::to_string(n) + " is not a JSON object");
+      auto e = envelope_from_json(v.as_object());
+      if (!e) return usage_error("replay", "line " + std::to_string(n) + ": " + e.error().message);
+      upcast_envelope(*e);
+      history.apply(*e);
+    }
+  } else {
+    return usage_error("replay", "--data-dir or --events is required");
+  }
+  // The same query the API would get, answered by the same code.
+  std::string target = "/?";
+  for (const auto& [flag, param] : std::vector<std::pair<std::string, std::string>>{
+           {"as-of", "asOf"}, {"from", "from"}, {"to", "to"}, {"status", "status"}}) {
+    if (const auto v = flags.get(flag)) target += param + "=" + *v + "&";
+  }
+  SystemClock clock;
+  const auto res = api::read_model(found->second, target, history, clock.now());
+  if (res.result_int() != 200) {
+    std::cerr << "perspectief replay: " << res.body() << "\n";
+    return 2;
+  }
+  std::cout << res.body() << "\n";
+  return 0;
+}
+
+int demo(const Flags& flags) {
+  const auto dir = flags.get("data-dir");
+  if (!dir) return usage_error("demo", "--data-dir is required");
+  auto cases = flags.get_uint("cases", 4500);
+  auto years = flags.get_uint("years", 5);
+  auto seed = flags.get_uint("seed", 1);
+  if (!cases || !years || !seed || *cases > 1'000'000 || *years < 1 || *years > 30) {
+    return usage_error("demo", "--cases 0..1000000, --years 1..30, --seed a whole number");
+  }
+  auto defaults = programme_defaults(flags);
+  if (!defaults) return usage_error("demo", defaults.error().message);
+  std::error_code ec;
+  std::filesystem::create_directories(*dir, ec);
+  SystemClock clock;
+  WritePolicy policy{*defaults, clock};
+  RocksStoreOptions o;
+  o.path = *dir;
+  o.clock = &clock;
+  o.policy = &policy;
+  o.upcast = upcast_envelope;
+  auto store = RocksEventStore::open(std::move(o));
+  if (!store) return usage_error("demo", "cannot open the store: " + store.error().internal);
+  if (auto loaded = policy.load(**store); !loaded) return usage_error("demo", loaded.error().message);
+  DemoOptions d;
+  d.cases = static_cast<int>(*cases);
+  d.years = static_cast<int>(*years);
+  d.seed = *seed;
+  d.end = clock.now();
+  auto report = generate_demo(**store, d);
+  if (!report) return usage_error("demo", report.error().message);
+  std::cout << "demo: " << report->events << " events for " << report->cases << " cases over " << *years
+            << " years (seed " << *seed << "), " << report->refused << " refused\n";
+  return report->refused == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -41,18 +178,33 @@ int main(int argc, char** argv) {
   }
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
-  if (command == "verify") {
-    auto flags = Flags::parse(args, {"data-dir"}, {});
-    if (!flags) {
-      std::cerr << "perspectief verify: " << flags.error().message << "\n";
-      return 2;
-    }
-    return verify(*flags);
-  }
   if (command == "help" || command == "--help") {
     std::cout << kUsage;
     return 0;
   }
-  std::cerr << "perspectief: unknown command " << command << "\n" << kUsage;
-  return 2;
+  const std::vector<std::string> common{"places", "lvv-places", "max-stay-months"};
+  auto with = [&](std::vector<std::string> names) {
+    names.insert(names.end(), common.begin(), common.end());
+    return names;
+  };
+  Result<Flags> flags = make_error(ErrorCode::invalid, "unknown command " + command);
+  int (*run)(const Flags&) = nullptr;
+  if (command == "verify") {
+    flags = Flags::parse(args, {"data-dir"}, {});
+    run = verify;
+  } else if (command == "export") {
+    flags = Flags::parse(args, {"data-dir", "after"}, {});
+    run = export_log;
+  } else if (command == "replay") {
+    flags = Flags::parse(args, with({"data-dir", "events", "read-model", "as-of", "from", "to", "status"}), {});
+    run = replay;
+  } else if (command == "demo") {
+    flags = Flags::parse(args, with({"data-dir", "cases", "years", "seed"}), {});
+    run = demo;
+  }
+  if (!flags) {
+    std::cerr << "perspectief: " << flags.error().message << "\n" << kUsage;
+    return 2;
+  }
+  return run(*flags);
 }

@@ -23,6 +23,7 @@
 #include "projections/history.hpp"
 #include "projections/projector.hpp"
 #include "projections/write_policy.hpp"
+#include "services/demo.hpp"
 #include "services/flags.hpp"
 
 namespace {
@@ -99,10 +100,6 @@ int main(int argc, char** argv) {
   const ProgrammeState defaults = initial_programme(static_cast<std::int64_t>(*places),
                                                     static_cast<std::int64_t>(*lvv_places),
                                                     static_cast<std::int64_t>(*max_stay));
-  if (*demo) {
-    std::cerr << "perspectief-server: --demo: no demo generator in this build yet; "
-                 "starting on the store as it is\n";
-  }
   SystemClock clock;
   WritePolicy policy{defaults, clock};
   RocksStoreOptions store_options;
@@ -114,6 +111,14 @@ int main(int argc, char** argv) {
   if (!store) return fail("cannot open the store at " + data_dir + ": " + store.error().internal);
   // The write model and the read models fold the log before the first request.
   if (auto loaded = policy.load(**store); !loaded) return fail("cannot load the log: " + loaded.error().message);
+  if (*demo && (*store)->last_position() == 0) {
+    DemoOptions d;
+    d.end = clock.now();
+    auto report = generate_demo(**store, d);
+    if (!report) return fail("cannot load the demo programme: " + report.error().message);
+    std::cerr << "perspectief-server: --demo: loaded " << report->events << " events for " << report->cases
+              << " invented cases over " << d.years << " years\n";
+  }
   CaseFiles case_files{defaults};
   History history{defaults.places, defaults.lvv_places, defaults.max_stay_months};
   Projector projector{**store};

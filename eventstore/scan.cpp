@@ -1,0 +1,72 @@
+#include "eventstore/scan.hpp"
+
+#include <rocksdb/db.h>
+
+#include <memory>
+#include <vector>
+
+#include "eventstore/keys.hpp"
+#include "eventstore/record_codec.hpp"
+#include "eventstore/rocks_event_store.hpp"
+
+namespace perspectief {
+
+Status scan_store(const std::string& path, std::uint64_t after,
+                  const std::function<void(Envelope&)>& upcast,
+                  const std::function<void(const Envelope&)>& visit) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const char* name : kColumnFamilies) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions{});
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  const auto s = rocksdb::DB::OpenForReadOnly(rocksdb::Options{}, path, cfs, &handles, &raw);
+  if (!s.ok()) {
+    Error e = make_error(ErrorCode::unavailable, "cannot open the store read-only");
+    e.internal = s.ToString();
+    return e;
+  }
+  std::unique_ptr<rocksdb::DB> db{raw};
+  Status result = Ok{};
+  {
+    std::unique_ptr<rocksdb::Iterator> it{db->NewIterator({}, handles[1])};
+    for (it->Seek(keys::encode_u64(after + 1)); it->Valid(); it->Next()) {
+      auto rec = decode_record({it->value().data(), it->value().size()});
+      if (!rec) {
+        result = rec.take_error();
+        break;
+      }
+      if (upcast) upcast(rec->envelope);
+      visit(rec->envelope);
+    }
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  return result;
+}
+
+Result<Envelope> envelope_from_json(const boost::json::object& o) {
+  Envelope e;
+  try {
+    e.position = o.at("position").to_number<std::uint64_t>();
+    e.stream = o.at("stream").as_string();
+    e.version = o.at("version").to_number<std::uint64_t>();
+    if (const auto* id = o.if_contains("eventId")) e.event_id = id->as_string();
+    e.type = o.at("type").as_string();
+    e.schema_version = o.at("schemaVersion").to_number<int>();
+    const auto occurred = parse_rfc3339(o.at("occurredAt").as_string());
+    const auto recorded = parse_rfc3339(o.at("recordedAt").as_string());
+    if (!occurred || !recorded) return make_error(ErrorCode::invalid, "bad time in envelope");
+    e.occurred_at = *occurred;
+    e.recorded_at = *recorded;
+    if (const auto* actor = o.if_contains("actor"); actor != nullptr && actor->is_object()) {
+      const auto& a = actor->as_object();
+      if (const auto* s = a.if_contains("subject")) e.actor.subject = s->as_string();
+      if (const auto* s = a.if_contains("organisation")) e.actor.organisation = s->as_string();
+      if (const auto* s = a.if_contains("role")) e.actor.role = parse_role(s->as_string()).value_or(Role::ops);
+    }
+    e.data = o.at("data").as_object();
+  } catch (const std::exception&) {
+    return make_error(ErrorCode::invalid, "an envelope lacks a field");
+  }
+  return e;
+}
+
+}  // namespace perspectief

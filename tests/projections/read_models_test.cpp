@@ -1,0 +1,998 @@
+#include "projections/read_models.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/role.hpp"
+#include "domain/time.hpp"
+#include "eventstore/envelope.hpp"
+#include "projections/history.hpp"
+
+// The read models of spec/domain.md ("Read models") rendered as in spec/api.md, over a History
+// fed with hand-made envelopes. Every test states its worked example: who was where when, and
+// why the expected numbers follow. "asOf" counts every event with occurredAt <= asOf; dates are
+// UTC calendar dates; date ranges include both ends.
+
+namespace perspectief {
+namespace {
+
+Micros at(std::string_view rfc3339) {
+  const auto t = parse_rfc3339(rfc3339);
+  EXPECT_TRUE(t.has_value()) << rfc3339;
+  return t.value_or(0);
+}
+
+Days date(std::string_view yyyy_mm_dd) {
+  const auto d = parse_date(yyyy_mm_dd);
+  EXPECT_TRUE(d.has_value()) << yyyy_mm_dd;
+  return d.value_or(0);
+}
+
+// JSON equality as JSON means it: numbers by value (3 == 3.0; doubles within a relative 1e-9, so
+// a parsed "0.6667" equals a computed round(x * 1e4) / 1e4 whatever the parser's last bit),
+// objects by their key set, arrays in order.
+bool json_equal(const boost::json::value& a, const boost::json::value& e, const std::string& path,
+                std::string& why) {
+  const auto is_number = [](const boost::json::value& v) { return v.is_int64() || v.is_uint64() || v.is_double(); };
+  if (is_number(a) && is_number(e)) {
+    if (!a.is_double() && !e.is_double()) {
+      const auto as_int = [](const boost::json::value& v) {
+        return v.is_int64() ? v.get_int64() : static_cast<std::int64_t>(v.get_uint64());
+      };
+      if (as_int(a) == as_int(e)) return true;
+    } else {
+      const auto as_double = [](const boost::json::value& v) {
+        return v.is_double() ? v.get_double()
+               : v.is_int64() ? static_cast<double>(v.get_int64())
+                              : static_cast<double>(v.get_uint64());
+      };
+      const double x = as_double(a);
+      const double y = as_double(e);
+      if (std::fabs(x - y) <= 1e-9 * std::max(1.0, std::fabs(y))) return true;
+    }
+    why = path + ": " + boost::json::serialize(a) + " != expected " + boost::json::serialize(e);
+    return false;
+  }
+  if (a.kind() != e.kind() && !(a.is_string() && e.is_string())) {
+    why = path + ": " + boost::json::serialize(a) + " != expected " + boost::json::serialize(e);
+    return false;
+  }
+  if (e.is_object()) {
+    const auto& ao = a.as_object();
+    const auto& eo = e.as_object();
+    for (const auto& kv : eo) {
+      if (!ao.contains(kv.key())) {
+        why = path + ": missing key \"" + std::string(kv.key()) + "\"";
+        return false;
+      }
+    }
+    for (const auto& kv : ao) {
+      if (!eo.contains(kv.key())) {
+        why = path + ": unexpected key \"" + std::string(kv.key()) + "\"";
+        return false;
+      }
+    }
+    for (const auto& kv : eo) {
+      if (!json_equal(ao.at(kv.key()), kv.value(), path + "." + std::string(kv.key()), why)) return false;
+    }
+    return true;
+  }
+  if (e.is_array()) {
+    const auto& aa = a.as_array();
+    const auto& ea = e.as_array();
+    if (aa.size() != ea.size()) {
+      why = path + ": " + std::to_string(aa.size()) + " elements, expected " + std::to_string(ea.size());
+      return false;
+    }
+    for (std::size_t i = 0; i < ea.size(); ++i) {
+      if (!json_equal(aa[i], ea[i], path + "[" + std::to_string(i) + "]", why)) return false;
+    }
+    return true;
+  }
+  if (a == e) return true;
+  why = path + ": " + boost::json::serialize(a) + " != expected " + boost::json::serialize(e);
+  return false;
+}
+
+::testing::AssertionResult JsonIs(const boost::json::value& actual, std::string_view expected_text) {
+  const boost::json::value expected = boost::json::parse(expected_text);
+  std::string why;
+  if (json_equal(actual, expected, "$", why)) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << why << "\n  actual:   " << boost::json::serialize(actual)
+                                       << "\n  expected: " << boost::json::serialize(expected);
+}
+
+// The same array with its elements in a canonical order: for lists whose order the spec leaves
+// open (caseload, escalations).
+boost::json::array unordered(const boost::json::value& v) {
+  boost::json::array a = v.as_array();
+  std::sort(a.begin(), a.end(), [](const boost::json::value& x, const boost::json::value& y) {
+    return boost::json::serialize(x) < boost::json::serialize(y);
+  });
+  return a;
+}
+
+// Only the named members of `o` (those the spec's shape lists; additions are allowed by api.md).
+boost::json::object pick(const boost::json::object& o, std::initializer_list<std::string_view> keys) {
+  boost::json::object out;
+  for (const auto k : keys) {
+    if (const auto* v = o.if_contains(k)) out[k] = *v;
+  }
+  return out;
+}
+
+std::vector<std::string> keys_of(const boost::json::value& v) {
+  std::vector<std::string> out;
+  for (const auto& kv : v.as_object()) out.emplace_back(kv.key());
+  return out;
+}
+
+// A History (defaults 500 places, 360 lvv, 18 months) and a log writer: positions from 1, stream
+// versions from 1, occurredAt from RFC 3339 text, data from JSON text.
+class ReadModelsTest : public ::testing::Test {
+ protected:
+  History h{500, 360, 18};
+
+  void add(const std::string& stream, const std::string& type, std::string_view occurred,
+           std::string_view data = "{}") {
+    Envelope e;
+    e.position = ++position_;
+    e.stream = stream;
+    e.version = ++versions_[stream];
+    e.event_id = "ev-" + std::to_string(e.position);
+    e.type = type;
+    e.occurred_at = at(occurred);
+    e.recorded_at = e.occurred_at;
+    e.actor = Actor{"tester", "regiegroep", Role::regie};
+    e.data = boost::json::parse(data).as_object();
+    h.apply(e);
+  }
+
+  // Programme and locations.
+  void programme_capacity(int places, int lvv, int months, std::string_view when) {
+    add("programme", "ProgrammeCapacitySet", when,
+        R"({"places":)" + std::to_string(places) + R"(,"lvvPlaces":)" + std::to_string(lvv) +
+            R"(,"maxStayMonths":)" + std::to_string(months) + "}");
+  }
+  void open_location(const std::string& id, const std::string& name, const std::string& op, int beds,
+                     std::string_view when) {
+    add("location-" + id, "LocationOpened", when,
+        R"({"name":")" + name + R"(","operator":")" + op + R"(","beds":)" + std::to_string(beds) + "}");
+  }
+  void capacity_changed(const std::string& id, int beds, std::string_view when) {
+    add("location-" + id, "LocationCapacityChanged", when, R"({"beds":)" + std::to_string(beds) + "}");
+  }
+  void close_location(const std::string& id, std::string_view when) { add("location-" + id, "LocationClosed", when); }
+
+  // Cases.
+  void registered(const std::string& c, std::string_view when) {
+    add("case-" + c, "CaseRegistered", when, R"({"person":{"name":"P"}})");
+  }
+  void intake(const std::string& c, std::string_view when, bool eligible = true) {
+    add("case-" + c, "IntakeCompleted", when, eligible ? R"({"eligible":true})" : R"({"eligible":false})");
+  }
+  void decided(const std::string& c, const std::string& decision, std::string_view when,
+               const std::string& funding = "") {
+    add("case-" + c, "PlacementDecided", when,
+        R"({"decision":")" + decision + "\"" + (funding.empty() ? "" : R"(,"funding":")" + funding + "\"") + "}");
+  }
+  // Registered, eligible intake and admitted with `funding`, all at `when`: waiting for a bed.
+  void admitted(const std::string& c, const std::string& funding, std::string_view when) {
+    registered(c, when);
+    intake(c, when);
+    decided(c, "admitted", when, funding);
+  }
+  void bed(const std::string& c, const std::string& location, std::string_view when) {
+    add("case-" + c, "BedAssigned", when, R"({"locationId":")" + location + R"("})");
+  }
+  void transferred(const std::string& c, const std::string& location, std::string_view when) {
+    add("case-" + c, "Transferred", when, R"({"toLocationId":")" + location + R"("})");
+  }
+  void manager(const std::string& c, const std::string& name, const std::string& org, std::string_view when) {
+    add("case-" + c, "CaseManagerAssigned", when, R"({"caseManager":")" + name + R"(","organisation":")" + org + R"("})");
+  }
+  void track(const std::string& c, const std::string& t, std::string_view when) {
+    add("case-" + c, "PerspectiveChosen", when, R"({"track":")" + t + R"("})");
+  }
+  void extended(const std::string& c, const std::string& until, std::string_view when) {
+    add("case-" + c, "StayExtended", when, R"({"until":")" + until + R"(","reason":"regie"})");
+  }
+  void raised(const std::string& c, const std::string& id, const std::string& reason, const std::string& level,
+              std::string_view when) {
+    add("case-" + c, "EscalationRaised", when,
+        R"({"escalationId":")" + id + R"(","reason":")" + reason + R"(","level":")" + level + R"("})");
+  }
+  void resolved(const std::string& c, const std::string& id, const std::string& resolution, std::string_view when) {
+    add("case-" + c, "EscalationResolved", when,
+        R"({"escalationId":")" + id + R"(","resolution":")" + resolution + R"("})");
+  }
+  void ended(const std::string& c, const std::string& outcome, std::string_view when) {
+    add("case-" + c, "StayEnded", when, R"({"outcome":")" + outcome + R"("})");
+  }
+
+  // The read models, under the History's shared lock.
+  boost::json::value occupancy(std::string_view as_of) {
+    return h.read([&](const History& x) { return boost::json::value(occupancy_json(x, at(as_of))); });
+  }
+  boost::json::value utilisation(std::string_view from, std::string_view to) {
+    return h.read([&](const History& x) { return boost::json::value(utilisation_json(x, date(from), date(to))); });
+  }
+  boost::json::value alerts(std::string_view as_of) {
+    return h.read([&](const History& x) { return boost::json::value(stay_alerts_json(x, at(as_of))); });
+  }
+  boost::json::value outcomes(std::string_view from, std::string_view to) {
+    return h.read([&](const History& x) { return boost::json::value(outcomes_json(x, date(from), date(to))); });
+  }
+  boost::json::value caseload(std::string_view as_of) {
+    return h.read([&](const History& x) { return boost::json::value(caseload_json(x, at(as_of))); });
+  }
+  boost::json::value escalations(std::string_view as_of, EscalationStatus status) {
+    return h.read([&](const History& x) { return boost::json::value(escalations_json(x, at(as_of), status)); });
+  }
+  boost::json::value funnel(std::string_view from, std::string_view to) {
+    return h.read([&](const History& x) { return boost::json::value(intake_funnel_json(x, date(from), date(to))); });
+  }
+
+ private:
+  std::uint64_t position_ = 0;
+  std::map<std::string, std::uint64_t> versions_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Occupancy
+// ---------------------------------------------------------------------------------------------
+
+class OccupancyTest : public ReadModelsTest {
+ protected:
+  // Two locations (l1 "De Boeg" 3 beds, l2 "Havenhuis" 2 beds, both opened 2021-03-01) and:
+  //   c1 admitted lvv 03-03 10:00, bed l1 03-04 10:00
+  //   c2 admitted municipal 03-03 11:00, bed l1 03-04 12:00
+  //   c3 admitted lvv 03-03 12:00, bed l2 03-05 10:00
+  //   c4 admitted municipal 03-05 10:00, never gets a bed (waiting for a bed)
+  //   c5 intake 03-03 13:00, waitlisted 03-05 11:00
+  //   c6 not eligible, rejected 03-03 15:00 (counts nowhere)
+  //   c7 only registered 03-03 16:00 (counts nowhere)
+  //   c8 admitted lvv 03-02, bed l2 03-04 10:00, StayEnded 03-06 10:00
+  void two_locations() {
+    open_location("l1", "De Boeg", "hvo-querido", 3, "2021-03-01T09:00:00Z");
+    open_location("l2", "Havenhuis", "leger-des-heils", 2, "2021-03-01T09:30:00Z");
+    admitted("c8", "lvv", "2021-03-02T10:00:00Z");
+    admitted("c1", "lvv", "2021-03-03T10:00:00Z");
+    admitted("c2", "municipal", "2021-03-03T11:00:00Z");
+    admitted("c3", "lvv", "2021-03-03T12:00:00Z");
+    registered("c5", "2021-03-03T13:00:00Z");
+    intake("c5", "2021-03-03T13:00:00Z");
+    registered("c6", "2021-03-03T14:00:00Z");
+    intake("c6", "2021-03-03T14:00:00Z", false);
+    decided("c6", "rejected", "2021-03-03T15:00:00Z");
+    registered("c7", "2021-03-03T16:00:00Z");
+    bed("c1", "l1", "2021-03-04T10:00:00Z");
+    bed("c8", "l2", "2021-03-04T10:00:00Z");
+    bed("c2", "l1", "2021-03-04T12:00:00Z");
+    bed("c3", "l2", "2021-03-05T10:00:00Z");
+    admitted("c4", "municipal", "2021-03-05T10:00:00Z");
+    decided("c5", "waitlisted", "2021-03-05T11:00:00Z");
+    ended("c8", "independent_return", "2021-03-06T10:00:00Z");
+  }
+};
+
+// Before any event: the configured defaults {500, 360, 18} (no ProgrammeCapacitySet appended),
+// municipal = 500 - 360 = 140, nobody housed, no location opened yet.
+TEST_F(OccupancyTest, BeforeAnyEventShowsTheConfiguredDefaults) {
+  two_locations();
+  EXPECT_TRUE(JsonIs(occupancy("2021-02-28T00:00:00Z"), R"({
+    "asOf": "2021-02-28T00:00:00Z",
+    "programme": {"places": 500, "lvvPlaces": 360, "municipalPlaces": 140,
+                  "occupied": 0, "lvvOccupied": 0, "municipalOccupied": 0, "free": 500},
+    "locations": [], "waitingForBed": 0, "waitlisted": 0})"));
+}
+
+// As of 2021-03-07 00:00: housed are c1 (lvv, l1), c2 (municipal, l1) and c3 (lvv, l2); c8's
+// stay ended on 03-06, so l2 holds only c3. occupied 3 = 2 lvv + 1 municipal, free 500 - 3 = 497.
+// l1: 3 beds, 2 occupied, 1 free; l2: 2 beds, 1 occupied, 1 free. c4 admitted without a bed:
+// waitingForBed 1; c5 waitlisted 1; c6 (rejected) and c7 (registered) count nowhere.
+TEST_F(OccupancyTest, CountsHousedByFundingWaitingAndWaitlisted) {
+  two_locations();
+  EXPECT_TRUE(JsonIs(occupancy("2021-03-07T00:00:00Z"), R"({
+    "asOf": "2021-03-07T00:00:00Z",
+    "programme": {"places": 500, "lvvPlaces": 360, "municipalPlaces": 140,
+                  "occupied": 3, "lvvOccupied": 2, "municipalOccupied": 1, "free": 497},
+    "locations": [
+      {"locationId": "l1", "name": "De Boeg", "operator": "hvo-querido", "beds": 3, "occupied": 2, "free": 1, "open": true},
+      {"locationId": "l2", "name": "Havenhuis", "operator": "leger-des-heils", "beds": 2, "occupied": 1, "free": 1, "open": true}],
+    "waitingForBed": 1, "waitlisted": 1})"));
+}
+
+// As of 2021-03-04 11:00: c1 (lvv) is in l1 since 10:00 and c8 (lvv) in l2 since 10:00; c2's
+// bed comes at 12:00 and c3's on 03-05, so both are admitted and waiting; c4 is not admitted
+// yet and c5 not waitlisted yet. occupied 2 (both lvv), free 498; l1 1 of 3, l2 1 of 2.
+TEST_F(OccupancyTest, AsOfBeforeLaterEventsIgnoresThem) {
+  two_locations();
+  EXPECT_TRUE(JsonIs(occupancy("2021-03-04T11:00:00Z"), R"({
+    "asOf": "2021-03-04T11:00:00Z",
+    "programme": {"places": 500, "lvvPlaces": 360, "municipalPlaces": 140,
+                  "occupied": 2, "lvvOccupied": 2, "municipalOccupied": 0, "free": 498},
+    "locations": [
+      {"locationId": "l1", "name": "De Boeg", "operator": "hvo-querido", "beds": 3, "occupied": 1, "free": 2, "open": true},
+      {"locationId": "l2", "name": "Havenhuis", "operator": "leger-des-heils", "beds": 2, "occupied": 1, "free": 1, "open": true}],
+    "waitingForBed": 2, "waitlisted": 0})"));
+}
+
+// asOf exactly at 2021-03-05T10:00:00Z counts the events of that instant: c3's BedAssigned (l2)
+// and c4's admission. Housed: c1 (lvv, l1), c2 (mun, l1), c3 (lvv, l2), c8 (lvv, l2, ends 03-06)
+// -> occupied 4 = 3 lvv + 1 municipal, free 496; l2 is full (2 of 2, free 0); waiting: c4 only.
+// One second earlier c3 is still waiting and c4 not admitted: occupied 3, waiting 1 (c3).
+TEST_F(OccupancyTest, AsOfExactlyAtAnEventCountsIt) {
+  two_locations();
+  EXPECT_TRUE(JsonIs(occupancy("2021-03-05T10:00:00Z"), R"({
+    "asOf": "2021-03-05T10:00:00Z",
+    "programme": {"places": 500, "lvvPlaces": 360, "municipalPlaces": 140,
+                  "occupied": 4, "lvvOccupied": 3, "municipalOccupied": 1, "free": 496},
+    "locations": [
+      {"locationId": "l1", "name": "De Boeg", "operator": "hvo-querido", "beds": 3, "occupied": 2, "free": 1, "open": true},
+      {"locationId": "l2", "name": "Havenhuis", "operator": "leger-des-heils", "beds": 2, "occupied": 2, "free": 0, "open": true}],
+    "waitingForBed": 1, "waitlisted": 0})"));
+  EXPECT_TRUE(JsonIs(occupancy("2021-03-05T09:59:59Z"), R"({
+    "asOf": "2021-03-05T09:59:59Z",
+    "programme": {"places": 500, "lvvPlaces": 360, "municipalPlaces": 140,
+                  "occupied": 3, "lvvOccupied": 2, "municipalOccupied": 1, "free": 497},
+    "locations": [
+      {"locationId": "l1", "name": "De Boeg", "operator": "hvo-querido", "beds": 3, "occupied": 2, "free": 1, "open": true},
+      {"locationId": "l2", "name": "Havenhuis", "operator": "leger-des-heils", "beds": 2, "occupied": 1, "free": 1, "open": true}],
+    "waitingForBed": 1, "waitlisted": 0})"));
+}
+
+// Three locations opened 2021-03-01 09:00: l1 (2 beds), l2 (2 beds), l3 (4 beds).
+// c1 (lvv) gets a bed in l1 on 03-02 12:00 and is transferred to l2 on 03-10 10:00; l1 grows to
+// 5 beds on 03-12 10:00; l3 closes on 03-15 10:00.
+//  - 03-09 23:59:59: c1 in l1 -> l1 1 of 2 (free 1), l2 0 of 2, l3 0 of 4.
+//  - 03-12 10:00:00 (exactly the capacity change): c1 in l2 -> l1 0 of 5 (free 5), l2 1 of 2.
+//  - 03-15 09:59:59: l3 still open, free 4.
+//  - 03-15 10:00:00 (exactly the closure): l3 open false, free 0 (its 4 beds still listed).
+// Throughout, the programme has 1 lvv case housed: occupied 1, free 499.
+TEST_F(OccupancyTest, TransferCapacityChangeAndClosedLocation) {
+  open_location("l1", "De Boeg", "hvo-querido", 2, "2021-03-01T09:00:00Z");
+  open_location("l2", "Havenhuis", "leger-des-heils", 2, "2021-03-01T09:00:00Z");
+  open_location("l3", "Zuidas", "maya-angelou", 4, "2021-03-01T09:00:00Z");
+  admitted("c1", "lvv", "2021-03-02T10:00:00Z");
+  bed("c1", "l1", "2021-03-02T12:00:00Z");
+  transferred("c1", "l2", "2021-03-10T10:00:00Z");
+  capacity_changed("l1", 5, "2021-03-12T10:00:00Z");
+  close_location("l3", "2021-03-15T10:00:00Z");
+
+  EXPECT_TRUE(JsonIs(occupancy("2021-03-09T23:59:59Z"), R"({
+    "asOf": "2021-03-09T23:59:59Z",
+    "programme": {"places": 500, "lvvPlaces": 360, "municipalPlaces": 140,
+                  "occupied": 1, "lvvOccupied": 1, "municipalOccupied": 0, "free": 499},
+    "locations": [
+      {"locationId": "l1", "name": "De Boeg", "operator": "hvo-querido", "beds": 2, "occupied": 1, "free": 1, "open": true},
+      {"locationId": "l2", "name": "Havenhuis", "operator": "leger-des-heils", "beds": 2, "occupied": 0, "free": 2, "open": true},
+      {"locationId": "l3", "name": "Zuidas", "operator": "maya-angelou", "beds": 4, "occupied": 0, "free": 4, "open": true}],
+    "waitingForBed": 0, "waitlisted": 0})"));
+
+  const auto at_change = occupancy("2021-03-12T10:00:00Z");
+  EXPECT_TRUE(JsonIs(at_change.at("locations"), R"([
+      {"locationId": "l1", "name": "De Boeg", "operator": "hvo-querido", "beds": 5, "occupied": 0, "free": 5, "open": true},
+      {"locationId": "l2", "name": "Havenhuis", "operator": "leger-des-heils", "beds": 2, "occupied": 1, "free": 1, "open": true},
+      {"locationId": "l3", "name": "Zuidas", "operator": "maya-angelou", "beds": 4, "occupied": 0, "free": 4, "open": true}])"));
+
+  const auto before_close = occupancy("2021-03-15T09:59:59Z");
+  EXPECT_TRUE(JsonIs(before_close.at("locations").at(2),
+                     R"({"locationId": "l3", "name": "Zuidas", "operator": "maya-angelou", "beds": 4, "occupied": 0, "free": 4, "open": true})"));
+
+  EXPECT_TRUE(JsonIs(occupancy("2021-03-15T10:00:00Z"), R"({
+    "asOf": "2021-03-15T10:00:00Z",
+    "programme": {"places": 500, "lvvPlaces": 360, "municipalPlaces": 140,
+                  "occupied": 1, "lvvOccupied": 1, "municipalOccupied": 0, "free": 499},
+    "locations": [
+      {"locationId": "l1", "name": "De Boeg", "operator": "hvo-querido", "beds": 5, "occupied": 0, "free": 5, "open": true},
+      {"locationId": "l2", "name": "Havenhuis", "operator": "leger-des-heils", "beds": 2, "occupied": 1, "free": 1, "open": true},
+      {"locationId": "l3", "name": "Zuidas", "operator": "maya-angelou", "beds": 4, "occupied": 0, "free": 0, "open": false}],
+    "waitingForBed": 0, "waitlisted": 0})"));
+}
+
+// Programme places change over business time. c1 (lvv) and c2 (municipal) are housed in l1 since
+// 2021-12-02. ProgrammeCapacitySet {400, 300} at 2022-01-01 00:00 and {450, 300} at 2022-07-01.
+//  - 2021-12-31 23:59:59: defaults 500/360/140, occupied 2 -> free 498.
+//  - 2022-01-01 00:00:00 (exactly the first set): 400/300/100, free 398.
+//  - 2022-08-01: 450/300/150, free 448.
+TEST_F(OccupancyTest, ProgrammeCapacitySetChangesPlacesOverTime) {
+  open_location("l1", "De Boeg", "hvo-querido", 5, "2021-12-01T09:00:00Z");
+  admitted("c1", "lvv", "2021-12-02T10:00:00Z");
+  admitted("c2", "municipal", "2021-12-02T11:00:00Z");
+  bed("c1", "l1", "2021-12-02T12:00:00Z");
+  bed("c2", "l1", "2021-12-02T13:00:00Z");
+  programme_capacity(400, 300, 18, "2022-01-01T00:00:00Z");
+  programme_capacity(450, 300, 18, "2022-07-01T00:00:00Z");
+
+  EXPECT_TRUE(JsonIs(occupancy("2021-12-31T23:59:59Z").at("programme"),
+                     R"({"places": 500, "lvvPlaces": 360, "municipalPlaces": 140,
+                         "occupied": 2, "lvvOccupied": 1, "municipalOccupied": 1, "free": 498})"));
+  EXPECT_TRUE(JsonIs(occupancy("2022-01-01T00:00:00Z").at("programme"),
+                     R"({"places": 400, "lvvPlaces": 300, "municipalPlaces": 100,
+                         "occupied": 2, "lvvOccupied": 1, "municipalOccupied": 1, "free": 398})"));
+  EXPECT_TRUE(JsonIs(occupancy("2022-08-01T00:00:00Z").at("programme"),
+                     R"({"places": 450, "lvvPlaces": 300, "municipalPlaces": 150,
+                         "occupied": 2, "lvvOccupied": 1, "municipalOccupied": 1, "free": 448})"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Utilisation
+// ---------------------------------------------------------------------------------------------
+
+// l1 has 3 beds from 2021-02-01 on. Range 2021-03-01..03-10 (10 dates): capacity 3 x 10 = 30.
+// A night counts for date D when the case is housed at the end of D:
+//   c1 bed 03-03 10:00, still housed      -> 03-03..03-10 = 8 nights
+//   c2 bed 02-20 10:00, ended 03-05 10:00 -> 03-01..03-04 = 4 (not 03-05: gone at its end)
+//   c3 bed 03-06 10:00, ended 03-06 18:00 -> 0 (not housed at the end of any date)
+//   c4 bed 03-10 23:00                    -> 03-10 = 1
+// 13 nights / 30 = 0.43333 -> 0.4333 (4 decimals). One-date ranges: 03-05 has only c1 (c2 left
+// that morning): 1/3 -> 0.3333; 03-10 has c1 and c4: 2/3 -> 0.6667.
+TEST_F(ReadModelsTest, UtilisationCountsNightsHousedAtTheEndOfEachDate) {
+  open_location("l1", "De Boeg", "hvo-querido", 3, "2021-02-01T09:00:00Z");
+  admitted("c2", "municipal", "2021-02-15T10:00:00Z");
+  bed("c2", "l1", "2021-02-20T10:00:00Z");
+  admitted("c1", "lvv", "2021-03-01T10:00:00Z");
+  admitted("c3", "lvv", "2021-03-01T11:00:00Z");
+  admitted("c4", "lvv", "2021-03-01T12:00:00Z");
+  bed("c1", "l1", "2021-03-03T10:00:00Z");
+  ended("c2", "other", "2021-03-05T10:00:00Z");
+  bed("c3", "l1", "2021-03-06T10:00:00Z");
+  ended("c3", "left_unknown", "2021-03-06T18:00:00Z");
+  bed("c4", "l1", "2021-03-10T23:00:00Z");
+
+  EXPECT_TRUE(JsonIs(utilisation("2021-03-01", "2021-03-10"), R"({
+    "from": "2021-03-01", "to": "2021-03-10",
+    "programme": {"bedNights": 13, "capacityNights": 30, "rate": 0.4333},
+    "locations": [{"locationId": "l1", "bedNights": 13, "capacityNights": 30, "rate": 0.4333}]})"));
+  EXPECT_TRUE(JsonIs(utilisation("2021-03-05", "2021-03-05"), R"({
+    "from": "2021-03-05", "to": "2021-03-05",
+    "programme": {"bedNights": 1, "capacityNights": 3, "rate": 0.3333},
+    "locations": [{"locationId": "l1", "bedNights": 1, "capacityNights": 3, "rate": 0.3333}]})"));
+  EXPECT_TRUE(JsonIs(utilisation("2021-03-10", "2021-03-10"), R"({
+    "from": "2021-03-10", "to": "2021-03-10",
+    "programme": {"bedNights": 2, "capacityNights": 3, "rate": 0.6667},
+    "locations": [{"locationId": "l1", "bedNights": 2, "capacityNights": 3, "rate": 0.6667}]})"));
+}
+
+// Range 2021-03-01..03-10.
+//  l1: 2 beds from 02-01, 4 beds from 03-06 10:00 -> beds at the end of 03-01..03-05 = 2 (5 x 2
+//      = 10), of 03-06..03-10 = 4 (5 x 4 = 20): 30 capacity nights.
+//  l2: opened mid-range 03-04 15:00 with 3 beds -> open at the end of 03-04..03-10: 7 x 3 = 21.
+//  l3: 2 beds from 02-01, closed 03-03 10:00 -> open at the end of 03-01 and 03-02: 4.
+//  c1 in l1 since 02-15, transferred to l2 on 03-05 10:00 -> l1 03-01..03-04 = 4 nights, l2
+//      03-05..03-10 = 6 nights (the transfer date counts for the new location).
+//  c2 in l3 since 02-10, ended 03-02 10:00 -> l3 03-01 = 1 night.
+// l1 4/30 = 0.1333; l2 6/21 = 0.285714 -> 0.2857; l3 1/4 = 0.25;
+// programme (4 + 6 + 1) / (30 + 21 + 4) = 11/55 = 0.2.
+TEST_F(ReadModelsTest, UtilisationSplitsATransferAndCountsALocationOpenedMidRange) {
+  open_location("l1", "De Boeg", "hvo-querido", 2, "2021-02-01T09:00:00Z");
+  open_location("l3", "Zuidas", "maya-angelou", 2, "2021-02-01T09:00:00Z");
+  admitted("c2", "municipal", "2021-02-05T10:00:00Z");
+  bed("c2", "l3", "2021-02-10T10:00:00Z");
+  admitted("c1", "lvv", "2021-02-10T10:00:00Z");
+  bed("c1", "l1", "2021-02-15T10:00:00Z");
+  ended("c2", "onward_migration", "2021-03-02T10:00:00Z");
+  close_location("l3", "2021-03-03T10:00:00Z");
+  open_location("l2", "Havenhuis", "leger-des-heils", 3, "2021-03-04T15:00:00Z");
+  transferred("c1", "l2", "2021-03-05T10:00:00Z");
+  capacity_changed("l1", 4, "2021-03-06T10:00:00Z");
+
+  EXPECT_TRUE(JsonIs(utilisation("2021-03-01", "2021-03-10"), R"({
+    "from": "2021-03-01", "to": "2021-03-10",
+    "programme": {"bedNights": 11, "capacityNights": 55, "rate": 0.2},
+    "locations": [
+      {"locationId": "l1", "bedNights": 4, "capacityNights": 30, "rate": 0.1333},
+      {"locationId": "l2", "bedNights": 6, "capacityNights": 21, "rate": 0.2857},
+      {"locationId": "l3", "bedNights": 1, "capacityNights": 4, "rate": 0.25}]})"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stay-duration alerts
+// ---------------------------------------------------------------------------------------------
+
+// c1 gets a bed in l1 on 2021-01-31 (admission date). Calendar months, clamped to the month's
+// end: +12 = 2022-01-31 (review), +15 = 2022-04-30 (warning; Apr has 30 days), +17 = 2022-06-30
+// (final; Jun has 30 days), +18 = 2022-07-31 = limitOn; exceeded when the asOf date is after
+// limitOn, i.e. from 2022-08-01. daysInStay = asOf date - 2021-01-31 (2022-01-31 is 365 days on).
+// The stay ends 2022-08-05 10:00: from then on no alert.
+TEST_F(ReadModelsTest, StayAlertsThresholdsForAnAdmissionOnJanuary31) {
+  open_location("l1", "De Boeg", "hvo-querido", 10, "2021-01-01T09:00:00Z");
+  admitted("c1", "lvv", "2021-01-30T10:00:00Z");
+  bed("c1", "l1", "2021-01-31T10:00:00Z");
+  ended("c1", "forced_departure", "2022-08-05T10:00:00Z");
+
+  struct Row {
+    const char* as_of;
+    int days;
+    const char* level;  // nullptr: no alert
+  };
+  const Row rows[] = {
+      {"2021-12-31T12:00:00Z", 334, nullptr},
+      {"2022-01-30T23:59:59Z", 364, nullptr},    // one day short of +12 months
+      {"2022-01-31T00:00:00Z", 365, "review"},   // +12 months
+      {"2022-04-29T23:59:59Z", 453, "review"},
+      {"2022-04-30T00:00:00Z", 454, "warning"},  // +15 months (Jan 31 -> Apr 30, clamped)
+      {"2022-06-29T23:59:59Z", 514, "warning"},
+      {"2022-06-30T00:00:00Z", 515, "final"},    // +17 months (Jan 31 -> Jun 30, clamped)
+      {"2022-07-31T23:59:59Z", 546, "final"},    // the limit date itself is not exceeded
+      {"2022-08-01T00:00:00Z", 547, "exceeded"},
+      {"2022-08-05T09:59:59Z", 551, "exceeded"},
+      {"2022-08-05T10:00:00Z", 551, nullptr},    // stay ended exactly then
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.as_of);
+    const std::string alerts_text =
+        r.level == nullptr
+            ? std::string("[]")
+            : std::string(R"([{"caseId": "c1", "locationId": "l1", "admittedOn": "2021-01-31", "limitOn": "2022-07-31", "daysInStay": )") +
+                  std::to_string(r.days) + R"(, "level": ")" + r.level + R"("}])";
+    EXPECT_TRUE(JsonIs(alerts(r.as_of), std::string(R"({"asOf": ")") + r.as_of + R"(", "alerts": )" + alerts_text + "}"));
+  }
+}
+
+// February edges of add_months (clamped to the month's last day):
+//  - a: admitted 2022-08-31 -> +17 = 2024-01-31, +18 = 2024-02-29 (2024 is a leap year) = limitOn:
+//       2024-01-30 warning (517 days), 2024-01-31 final (518), 2024-02-29 final (547),
+//       2024-03-01 exceeded (548). a leaves 2024-03-02.
+//  - c: admitted 2021-08-31 -> limitOn 2023-02-28 (not a leap year): 2023-02-28 final (546),
+//       2023-03-01 exceeded (547). c leaves 2023-03-02.
+//  - b: admitted 2024-02-29 -> +12 = 2025-02-28: 2025-02-27 no alert, 2025-02-28 review (365
+//       days); limitOn = +18 = 2025-08-29.
+// Each moment below shows one alert: the other cases are not yet 12 months in, or gone.
+TEST_F(ReadModelsTest, StayAlertsClampMonthsAtTheEndOfFebruary) {
+  open_location("l1", "De Boeg", "hvo-querido", 10, "2021-08-01T09:00:00Z");
+  admitted("c", "lvv", "2021-08-30T10:00:00Z");
+  bed("c", "l1", "2021-08-31T10:00:00Z");
+  admitted("a", "municipal", "2022-08-30T10:00:00Z");
+  bed("a", "l1", "2022-08-31T10:00:00Z");
+  ended("c", "detention", "2023-03-02T10:00:00Z");
+  admitted("b", "lvv", "2024-02-28T10:00:00Z");
+  bed("b", "l1", "2024-02-29T10:00:00Z");
+  ended("a", "residence_permit", "2024-03-02T10:00:00Z");
+
+  const auto one = [](const char* id, const char* admitted_on, const char* limit_on, int days, const char* level) {
+    return std::string(R"([{"caseId": ")") + id + R"(", "locationId": "l1", "admittedOn": ")" + admitted_on +
+           R"(", "limitOn": ")" + limit_on + R"(", "daysInStay": )" + std::to_string(days) + R"(, "level": ")" +
+           level + R"("}])";
+  };
+  EXPECT_TRUE(JsonIs(alerts("2023-02-28T23:59:59Z").at("alerts"), one("c", "2021-08-31", "2023-02-28", 546, "final")));
+  EXPECT_TRUE(JsonIs(alerts("2023-03-01T00:00:00Z").at("alerts"), one("c", "2021-08-31", "2023-02-28", 547, "exceeded")));
+  EXPECT_TRUE(JsonIs(alerts("2024-01-30T12:00:00Z").at("alerts"), one("a", "2022-08-31", "2024-02-29", 517, "warning")));
+  EXPECT_TRUE(JsonIs(alerts("2024-01-31T00:00:00Z").at("alerts"), one("a", "2022-08-31", "2024-02-29", 518, "final")));
+  EXPECT_TRUE(JsonIs(alerts("2024-02-29T23:59:59Z").at("alerts"), one("a", "2022-08-31", "2024-02-29", 547, "final")));
+  EXPECT_TRUE(JsonIs(alerts("2024-03-01T00:00:00Z").at("alerts"), one("a", "2022-08-31", "2024-02-29", 548, "exceeded")));
+  EXPECT_TRUE(JsonIs(alerts("2025-02-27T23:59:59Z").at("alerts"), "[]"));
+  EXPECT_TRUE(JsonIs(alerts("2025-02-28T00:00:00Z").at("alerts"), one("b", "2024-02-29", "2025-08-29", 365, "review")));
+}
+
+// c1 and c2 both get a bed in l1 on 2021-01-31: limitOn 2022-07-31. On 2022-07-15 regie extends
+// c1's stay until 2022-10-31 (after the current limit, rule 10); c2 is not extended.
+//  - 2022-07-14: the extension has not occurred yet: both final (from 2022-06-30), limitOn
+//    2022-07-31, 529 days; equal days -> by caseId.
+//  - 2022-08-01: c1 limitOn 2022-10-31, still final (final from +17 months, not exceeded before
+//    its limit); c2 exceeded (after 2022-07-31). Both 547 days -> c1 before c2.
+//  - 2022-11-01: c1 is now after its extended limit: exceeded; both 639 days.
+TEST_F(ReadModelsTest, StayAlertsStayExtendedMovesTheLimit) {
+  open_location("l1", "De Boeg", "hvo-querido", 10, "2021-01-01T09:00:00Z");
+  admitted("c1", "lvv", "2021-01-30T10:00:00Z");
+  admitted("c2", "lvv", "2021-01-30T11:00:00Z");
+  bed("c1", "l1", "2021-01-31T10:00:00Z");
+  bed("c2", "l1", "2021-01-31T11:00:00Z");
+  extended("c1", "2022-10-31", "2022-07-15T10:00:00Z");
+
+  EXPECT_TRUE(JsonIs(alerts("2022-07-14T12:00:00Z"), R"({"asOf": "2022-07-14T12:00:00Z", "alerts": [
+    {"caseId": "c1", "locationId": "l1", "admittedOn": "2021-01-31", "limitOn": "2022-07-31", "daysInStay": 529, "level": "final"},
+    {"caseId": "c2", "locationId": "l1", "admittedOn": "2021-01-31", "limitOn": "2022-07-31", "daysInStay": 529, "level": "final"}]})"));
+  EXPECT_TRUE(JsonIs(alerts("2022-08-01T00:00:00Z"), R"({"asOf": "2022-08-01T00:00:00Z", "alerts": [
+    {"caseId": "c1", "locationId": "l1", "admittedOn": "2021-01-31", "limitOn": "2022-10-31", "daysInStay": 547, "level": "final"},
+    {"caseId": "c2", "locationId": "l1", "admittedOn": "2021-01-31", "limitOn": "2022-07-31", "daysInStay": 547, "level": "exceeded"}]})"));
+  EXPECT_TRUE(JsonIs(alerts("2022-11-01T00:00:00Z"), R"({"asOf": "2022-11-01T00:00:00Z", "alerts": [
+    {"caseId": "c1", "locationId": "l1", "admittedOn": "2021-01-31", "limitOn": "2022-10-31", "daysInStay": 639, "level": "exceeded"},
+    {"caseId": "c2", "locationId": "l1", "admittedOn": "2021-01-31", "limitOn": "2022-07-31", "daysInStay": 639, "level": "exceeded"}]})"));
+}
+
+// asOf 2022-03-15 08:00 (date 2022-03-15). Housed cases and their admission (first bed) dates:
+//   c-x 2020-09-14 (l1): limitOn 2022-03-14 < today -> exceeded, 547 days
+//   c-y 2020-09-15 (l1): limitOn 2022-03-15 = today -> final (from 2022-02-15), 546 days
+//   c-z 2020-10-20 (l1, transferred to l2 2021-06-01): +15 = 2022-01-20, +17 = 2022-03-20 ->
+//       warning, 511 days, reported at its current location l2
+//   c-a 2021-03-01 10:00 (l2) and c-b 2021-03-01 09:00 (l1): +12 = 2022-03-01 -> review, 379 days
+//       each; equal days -> by caseId (c-a before c-b, whatever the hour of the bed)
+//   c-new 2022-01-01: 73 days, under 12 months -> no alert
+// Not housed: c-ended (housed 2021-01-01, ended 2022-02-01), c-waiting (admitted 2020-09-01,
+// never a bed) -> no alert. Sorted by daysInStay descending, then caseId.
+TEST_F(ReadModelsTest, StayAlertsSortByDaysInStayThenCaseId) {
+  open_location("l1", "De Boeg", "hvo-querido", 10, "2020-09-01T09:00:00Z");
+  open_location("l2", "Havenhuis", "leger-des-heils", 10, "2020-09-01T09:00:00Z");
+  admitted("c-waiting", "lvv", "2020-09-01T10:00:00Z");
+  admitted("c-x", "lvv", "2020-09-10T10:00:00Z");
+  bed("c-x", "l1", "2020-09-14T10:00:00Z");
+  admitted("c-y", "lvv", "2020-09-10T10:00:00Z");
+  bed("c-y", "l1", "2020-09-15T10:00:00Z");
+  admitted("c-z", "municipal", "2020-10-01T10:00:00Z");
+  bed("c-z", "l1", "2020-10-20T10:00:00Z");
+  transferred("c-z", "l2", "2021-06-01T10:00:00Z");
+  admitted("c-ended", "lvv", "2020-12-20T10:00:00Z");
+  bed("c-ended", "l1", "2021-01-01T10:00:00Z");
+  ended("c-ended", "independent_return", "2022-02-01T10:00:00Z");
+  admitted("c-a", "lvv", "2021-02-20T10:00:00Z");
+  bed("c-a", "l2", "2021-03-01T10:00:00Z");
+  admitted("c-b", "lvv", "2021-02-20T10:00:00Z");
+  bed("c-b", "l1", "2021-03-01T09:00:00Z");
+  admitted("c-new", "lvv", "2021-12-20T10:00:00Z");
+  bed("c-new", "l1", "2022-01-01T10:00:00Z");
+
+  EXPECT_TRUE(JsonIs(alerts("2022-03-15T08:00:00Z"), R"({"asOf": "2022-03-15T08:00:00Z", "alerts": [
+    {"caseId": "c-x", "locationId": "l1", "admittedOn": "2020-09-14", "limitOn": "2022-03-14", "daysInStay": 547, "level": "exceeded"},
+    {"caseId": "c-y", "locationId": "l1", "admittedOn": "2020-09-15", "limitOn": "2022-03-15", "daysInStay": 546, "level": "final"},
+    {"caseId": "c-z", "locationId": "l2", "admittedOn": "2020-10-20", "limitOn": "2022-04-20", "daysInStay": 511, "level": "warning"},
+    {"caseId": "c-a", "locationId": "l2", "admittedOn": "2021-03-01", "limitOn": "2022-09-01", "daysInStay": 379, "level": "review"},
+    {"caseId": "c-b", "locationId": "l1", "admittedOn": "2021-03-01", "limitOn": "2022-09-01", "daysInStay": 379, "level": "review"}]})"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outcomes
+// ---------------------------------------------------------------------------------------------
+
+class OutcomesTest : public ReadModelsTest {
+ protected:
+  // Range 2022-01-01..2022-03-31 (StayEnded dates, inclusive). Stay days = end date - first bed date.
+  //   p1 bed 2021-06-01, track legal_stay_nl, ends 2022-01-01 09:00 residence_permit  -> 214 days
+  //   p2 bed 2021-10-01, track legal_stay_nl, ends 2022-01-09 residence_permit        -> 100
+  //   p3 bed 2021-10-01, undecided then legal_stay_nl, ends 2022-01-10 residence_permit -> 101
+  //   r1 bed 2021-09-01, legal_stay_nl then return, ends 2022-03-31 23:00 independent_return -> 211
+  //   r2 bed 2021-12-01, no track, ends 2022-02-15 independent_return                 -> 76
+  //   a1 bed 2022-01-05, track undecided, ends 2022-02-04 new_asylum_application     -> 30
+  //   n1 admitted 2022-01-10, never housed, ends 2022-02-01 left_unknown              -> 0 (neverHoused)
+  //   n2 bed 2021-12-20, no track, ends 2022-03-01 left_unknown                       -> 71
+  //   d1 bed 2022-02-01, no track, ends 2022-02-11 transferred_other_shelter          -> 10
+  // Outside the range: x1 ends 2021-12-31 23:59:59, x2 ends 2022-04-01 00:00:00, x3 never ends.
+  void stays() {
+    open_location("l1", "De Boeg", "hvo-querido", 50, "2021-01-01T09:00:00Z");
+    admitted("x3", "lvv", "2021-05-01T09:00:00Z");
+    bed("x3", "l1", "2021-05-01T10:00:00Z");
+    admitted("p1", "lvv", "2021-05-20T10:00:00Z");
+    bed("p1", "l1", "2021-06-01T10:00:00Z");
+    track("p1", "legal_stay_nl", "2021-07-01T10:00:00Z");
+    admitted("x1", "lvv", "2021-06-01T10:00:00Z");
+    bed("x1", "l1", "2021-06-02T10:00:00Z");
+    admitted("x2", "municipal", "2021-06-01T11:00:00Z");
+    bed("x2", "l1", "2021-06-02T11:00:00Z");
+    admitted("r1", "lvv", "2021-08-20T10:00:00Z");
+    bed("r1", "l1", "2021-09-01T10:00:00Z");
+    track("r1", "legal_stay_nl", "2021-09-15T10:00:00Z");
+    admitted("p2", "lvv", "2021-09-20T10:00:00Z");
+    bed("p2", "l1", "2021-10-01T10:00:00Z");
+    track("p2", "legal_stay_nl", "2021-10-05T10:00:00Z");
+    admitted("p3", "municipal", "2021-09-20T11:00:00Z");
+    bed("p3", "l1", "2021-10-01T11:00:00Z");
+    track("p3", "undecided", "2021-10-02T10:00:00Z");
+    track("r1", "return", "2021-11-01T10:00:00Z");
+    admitted("r2", "lvv", "2021-11-20T10:00:00Z");
+    bed("r2", "l1", "2021-12-01T10:00:00Z");
+    track("p3", "legal_stay_nl", "2021-12-01T10:00:00Z");
+    admitted("n2", "municipal", "2021-12-10T10:00:00Z");
+    bed("n2", "l1", "2021-12-20T10:00:00Z");
+    ended("x1", "residence_permit", "2021-12-31T23:59:59Z");
+    ended("p1", "residence_permit", "2022-01-01T09:00:00Z");
+    admitted("a1", "lvv", "2022-01-03T10:00:00Z");
+    bed("a1", "l1", "2022-01-05T10:00:00Z");
+    track("a1", "undecided", "2022-01-06T10:00:00Z");
+    ended("p2", "residence_permit", "2022-01-09T10:00:00Z");
+    ended("p3", "residence_permit", "2022-01-10T10:00:00Z");
+    admitted("n1", "lvv", "2022-01-10T10:00:00Z");
+    admitted("d1", "municipal", "2022-01-25T10:00:00Z");
+    ended("n1", "left_unknown", "2022-02-01T10:00:00Z");
+    bed("d1", "l1", "2022-02-01T10:00:00Z");
+    ended("a1", "new_asylum_application", "2022-02-04T10:00:00Z");
+    ended("d1", "transferred_other_shelter", "2022-02-11T10:00:00Z");
+    ended("r2", "independent_return", "2022-02-15T10:00:00Z");
+    ended("n2", "left_unknown", "2022-03-01T10:00:00Z");
+    ended("r1", "independent_return", "2022-03-31T23:00:00Z");
+    ended("x2", "forced_departure", "2022-04-01T00:00:00Z");
+  }
+};
+
+// residence_permit: [214, 100, 101] -> count 3, median 101, mean 415 / 3 = 138.333 -> 138.33.
+// independent_return: [211, 76] -> even count: median (76 + 211) / 2 = 143.5, mean 143.5.
+// left_unknown: [0 (n1, never housed), 71] -> median 35.5, mean 35.5.
+// new_asylum_application [30]; transferred_other_shelter [10].
+// total 9; byClass: durable 3 + 2 = 5, semi_durable 1, no_solution 2, other 1.
+// byTrack (the last track before the end): legal_stay_nl {residence_permit 3} (p3's last track is
+// legal_stay_nl, not undecided); return {independent_return 1} (r1 switched to return);
+// undecided {new_asylum_application 1}; none {independent_return 1 (r2), left_unknown 2,
+// transferred_other_shelter 1}. neverHoused 1 (n1). x1, x2 (ends outside) and x3 are left out.
+TEST_F(OutcomesTest, CountsStaysEndedInTheRangeByOutcomeClassAndTrack) {
+  stays();
+  const auto j = outcomes("2022-01-01", "2022-03-31");
+  EXPECT_TRUE(JsonIs(j, R"({
+    "from": "2022-01-01", "to": "2022-03-31", "total": 9,
+    "byOutcome": {
+      "residence_permit": {"count": 3, "medianStayDays": 101, "meanStayDays": 138.33},
+      "independent_return": {"count": 2, "medianStayDays": 143.5, "meanStayDays": 143.5},
+      "new_asylum_application": {"count": 1, "medianStayDays": 30, "meanStayDays": 30},
+      "left_unknown": {"count": 2, "medianStayDays": 35.5, "meanStayDays": 35.5},
+      "transferred_other_shelter": {"count": 1, "medianStayDays": 10, "meanStayDays": 10}},
+    "byClass": {"durable": 5, "semi_durable": 1, "no_solution": 2, "other": 1},
+    "byTrack": {
+      "legal_stay_nl": {"residence_permit": 3},
+      "return": {"independent_return": 1},
+      "undecided": {"new_asylum_application": 1},
+      "none": {"independent_return": 1, "left_unknown": 2, "transferred_other_shelter": 1}},
+    "neverHoused": 1})"));
+  EXPECT_EQ(keys_of(j.at("byClass")), (std::vector<std::string>{"durable", "semi_durable", "no_solution", "other"}));
+}
+
+// A one-day range at each edge: 2022-01-01 holds p1 only (x1 ended one second before, on
+// 2021-12-31); 2022-03-31 holds r1 only (ended 23:00; x2 ended at 2022-04-01 00:00:00).
+TEST_F(OutcomesTest, RangeEndsAreInclusiveDatesOfStayEnded) {
+  stays();
+  EXPECT_TRUE(JsonIs(outcomes("2022-01-01", "2022-01-01"), R"({
+    "from": "2022-01-01", "to": "2022-01-01", "total": 1,
+    "byOutcome": {"residence_permit": {"count": 1, "medianStayDays": 214, "meanStayDays": 214}},
+    "byClass": {"durable": 1, "semi_durable": 0, "no_solution": 0, "other": 0},
+    "byTrack": {"legal_stay_nl": {"residence_permit": 1}},
+    "neverHoused": 0})"));
+  EXPECT_TRUE(JsonIs(outcomes("2022-03-31", "2022-03-31"), R"({
+    "from": "2022-03-31", "to": "2022-03-31", "total": 1,
+    "byOutcome": {"independent_return": {"count": 1, "medianStayDays": 211, "meanStayDays": 211}},
+    "byClass": {"durable": 1, "semi_durable": 0, "no_solution": 0, "other": 0},
+    "byTrack": {"return": {"independent_return": 1}},
+    "neverHoused": 0})"));
+}
+
+// No stay ends in 2023: total 0, empty byOutcome and byTrack, and still all four classes, in the
+// order durable, semi_durable, no_solution, other, each 0.
+TEST_F(OutcomesTest, EmptyRangeStillListsEveryClass) {
+  stays();
+  const auto j = outcomes("2023-01-01", "2023-12-31");
+  EXPECT_TRUE(JsonIs(j, R"({
+    "from": "2023-01-01", "to": "2023-12-31", "total": 0, "byOutcome": {},
+    "byClass": {"durable": 0, "semi_durable": 0, "no_solution": 0, "other": 0},
+    "byTrack": {}, "neverHoused": 0})"));
+  EXPECT_EQ(keys_of(j.at("byClass")), (std::vector<std::string>{"durable", "semi_durable", "no_solution", "other"}));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Caseload
+// ---------------------------------------------------------------------------------------------
+
+// Case managers (assigned 2021-03-02 unless said otherwise); "active" = admitted or housed:
+//   k1 admitted 03-01, housed 03-03, anna/aco
+//   k2 admitted 03-01, no bed, anna/aco                  (admitted counts as active)
+//   k3 admitted 03-01, bram/vluchtelingenwerk, reassigned to anna/aco on 03-20
+//   k4 admitted 03-01, bram/vluchtelingenwerk, StayEnded 03-10
+//   k5 waitlisted, carla/aco                              (not active)
+//   k6 admitted, no case manager                          (not listed)
+//   k7 only registered, dirk/goedwerk                     (not active)
+//   k8 admitted, anna/askv                                (same name, other organisation)
+// 03-01 12:00: nobody assigned yet -> [].
+// 03-05: anna/aco 2 (k1, k2), anna/askv 1 (k8), bram/vluchtelingenwerk 2 (k3, k4).
+// 03-15: k4 ended -> bram 1 (k3).
+// 03-25: k3 moved to anna -> anna/aco 3, bram has no active case any more (not listed).
+TEST_F(ReadModelsTest, CaseloadCountsActiveCasesPerCaseManagerAndOrganisation) {
+  admitted("k1", "lvv", "2021-03-01T09:00:00Z");
+  admitted("k2", "lvv", "2021-03-01T09:00:00Z");
+  admitted("k3", "municipal", "2021-03-01T09:00:00Z");
+  admitted("k4", "lvv", "2021-03-01T09:00:00Z");
+  admitted("k6", "lvv", "2021-03-01T09:00:00Z");
+  admitted("k8", "lvv", "2021-03-01T09:00:00Z");
+  registered("k5", "2021-03-01T09:00:00Z");
+  intake("k5", "2021-03-01T09:00:00Z");
+  decided("k5", "waitlisted", "2021-03-01T09:00:00Z");
+  registered("k7", "2021-03-01T09:00:00Z");
+  open_location("l1", "De Boeg", "hvo-querido", 10, "2021-03-01T09:00:00Z");
+  manager("k1", "anna", "aco", "2021-03-02T10:00:00Z");
+  manager("k2", "anna", "aco", "2021-03-02T10:00:00Z");
+  manager("k3", "bram", "vluchtelingenwerk", "2021-03-02T10:00:00Z");
+  manager("k4", "bram", "vluchtelingenwerk", "2021-03-02T10:00:00Z");
+  manager("k5", "carla", "aco", "2021-03-02T10:00:00Z");
+  manager("k7", "dirk", "goedwerk", "2021-03-02T10:00:00Z");
+  manager("k8", "anna", "askv", "2021-03-02T10:00:00Z");
+  bed("k1", "l1", "2021-03-03T10:00:00Z");
+  ended("k4", "other", "2021-03-10T10:00:00Z");
+  manager("k3", "anna", "aco", "2021-03-20T10:00:00Z");
+
+  EXPECT_TRUE(JsonIs(caseload("2021-03-01T12:00:00Z").at("caseManagers"), "[]"));
+  EXPECT_TRUE(JsonIs(unordered(caseload("2021-03-05T00:00:00Z").at("caseManagers")), boost::json::serialize(unordered(boost::json::parse(R"([
+    {"caseManager": "anna", "organisation": "aco", "activeCases": 2},
+    {"caseManager": "anna", "organisation": "askv", "activeCases": 1},
+    {"caseManager": "bram", "organisation": "vluchtelingenwerk", "activeCases": 2}])")))));
+  EXPECT_TRUE(JsonIs(unordered(caseload("2021-03-15T00:00:00Z").at("caseManagers")), boost::json::serialize(unordered(boost::json::parse(R"([
+    {"caseManager": "anna", "organisation": "aco", "activeCases": 2},
+    {"caseManager": "anna", "organisation": "askv", "activeCases": 1},
+    {"caseManager": "bram", "organisation": "vluchtelingenwerk", "activeCases": 1}])")))));
+  EXPECT_TRUE(JsonIs(unordered(caseload("2021-03-25T00:00:00Z").at("caseManagers")), boost::json::serialize(unordered(boost::json::parse(R"([
+    {"caseManager": "anna", "organisation": "aco", "activeCases": 3},
+    {"caseManager": "anna", "organisation": "askv", "activeCases": 1}])")))));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escalations
+// ---------------------------------------------------------------------------------------------
+
+class EscalationsTest : public ReadModelsTest {
+ protected:
+  // e1 housed 2021-03-01: esc-1 (non_cooperation, warning) raised 04-01, resolved 04-11;
+  //     esc-2 (house_rules, final_warning) raised 05-01, never resolved.
+  // e2 housed 2021-03-01: esc-3 (behaviour, termination_proposed) raised 06-01; the stay ends
+  //     06-20 (removed_non_cooperation), which closes esc-3 with resolution stay_ended on 06-20.
+  // e3 housed 2021-03-01: esc-4 (other, warning) raised 06-05, resolved stay_terminated 06-06,
+  //     StayEnded 06-07 (esc-4 is already closed: keeps stay_terminated, resolvedOn 06-06).
+  void escalated() {
+    open_location("l1", "De Boeg", "hvo-querido", 10, "2021-02-01T09:00:00Z");
+    for (const char* c : {"e1", "e2", "e3"}) {
+      admitted(c, "lvv", "2021-02-20T10:00:00Z");
+      bed(c, "l1", "2021-03-01T10:00:00Z");
+    }
+    raised("e1", "esc-1", "non_cooperation", "warning", "2021-04-01T10:00:00Z");
+    resolved("e1", "esc-1", "resolved", "2021-04-11T10:00:00Z");
+    raised("e1", "esc-2", "house_rules", "final_warning", "2021-05-01T10:00:00Z");
+    raised("e2", "esc-3", "behaviour", "termination_proposed", "2021-06-01T10:00:00Z");
+    raised("e3", "esc-4", "other", "warning", "2021-06-05T10:00:00Z");
+    resolved("e3", "esc-4", "stay_terminated", "2021-06-06T10:00:00Z");
+    ended("e3", "removed_non_cooperation", "2021-06-07T10:00:00Z");
+    ended("e2", "removed_non_cooperation", "2021-06-20T10:00:00Z");
+  }
+
+  ::testing::AssertionResult Listed(std::string_view as_of, EscalationStatus status, std::string_view expected) {
+    return JsonIs(unordered(escalations(as_of, status).at("escalations")),
+                  boost::json::serialize(unordered(boost::json::parse(expected))));
+  }
+};
+
+// asOf 2021-07-01 12:00:
+//  open: esc-2, ageDays = 2021-07-01 - 2021-05-01 = 61.
+//  resolved: esc-1 resolved 04-11 (10 days), esc-3 closed by the end of the stay on 06-20
+//  (stay_ended, 19 days), esc-4 stay_terminated 06-06 (1 day). all: the four of them.
+TEST_F(EscalationsTest, OpenResolvedAndAllWithStayEndedClosingAnOpenEscalation) {
+  escalated();
+  constexpr std::string_view kEsc1 = R"({"caseId": "e1", "escalationId": "esc-1", "level": "warning", "reason": "non_cooperation", "raisedOn": "2021-04-01", "resolvedOn": "2021-04-11", "resolution": "resolved", "ageDays": 10})";
+  constexpr std::string_view kEsc2 = R"({"caseId": "e1", "escalationId": "esc-2", "level": "final_warning", "reason": "house_rules", "raisedOn": "2021-05-01", "resolvedOn": null, "resolution": null, "ageDays": 61})";
+  constexpr std::string_view kEsc3 = R"({"caseId": "e2", "escalationId": "esc-3", "level": "termination_proposed", "reason": "behaviour", "raisedOn": "2021-06-01", "resolvedOn": "2021-06-20", "resolution": "stay_ended", "ageDays": 19})";
+  constexpr std::string_view kEsc4 = R"({"caseId": "e3", "escalationId": "esc-4", "level": "warning", "reason": "other", "raisedOn": "2021-06-05", "resolvedOn": "2021-06-06", "resolution": "stay_terminated", "ageDays": 1})";
+  const auto list = [](std::initializer_list<std::string_view> items) {
+    std::string s = "[";
+    for (const auto i : items) s += (s.size() > 1 ? "," : "") + std::string(i);
+    return s + "]";
+  };
+  EXPECT_TRUE(Listed("2021-07-01T12:00:00Z", EscalationStatus::open, list({kEsc2})));
+  EXPECT_TRUE(Listed("2021-07-01T12:00:00Z", EscalationStatus::resolved, list({kEsc1, kEsc3, kEsc4})));
+  EXPECT_TRUE(Listed("2021-07-01T12:00:00Z", EscalationStatus::all, list({kEsc1, kEsc2, kEsc3, kEsc4})));
+}
+
+// asOf 2021-06-10 12:00, before e2's StayEnded (06-20): esc-3 is still open, 9 days old
+// (06-10 - 06-01); esc-2 is 40 days old (06-10 - 05-01). Resolved by then: esc-1 and esc-4.
+TEST_F(EscalationsTest, AsOfBeforeTheStayEndedShowsTheEscalationOpen) {
+  escalated();
+  EXPECT_TRUE(Listed("2021-06-10T12:00:00Z", EscalationStatus::open, R"([
+    {"caseId": "e1", "escalationId": "esc-2", "level": "final_warning", "reason": "house_rules", "raisedOn": "2021-05-01", "resolvedOn": null, "resolution": null, "ageDays": 40},
+    {"caseId": "e2", "escalationId": "esc-3", "level": "termination_proposed", "reason": "behaviour", "raisedOn": "2021-06-01", "resolvedOn": null, "resolution": null, "ageDays": 9}])"));
+  EXPECT_TRUE(Listed("2021-06-10T12:00:00Z", EscalationStatus::resolved, R"([
+    {"caseId": "e1", "escalationId": "esc-1", "level": "warning", "reason": "non_cooperation", "raisedOn": "2021-04-01", "resolvedOn": "2021-04-11", "resolution": "resolved", "ageDays": 10},
+    {"caseId": "e3", "escalationId": "esc-4", "level": "warning", "reason": "other", "raisedOn": "2021-06-05", "resolvedOn": "2021-06-06", "resolution": "stay_terminated", "ageDays": 1}])"));
+}
+
+// esc-1 (raised 2021-04-01 10:00, resolved 2021-04-11 10:00):
+//  - 04-05 12:00: open, 4 days old; nothing resolved yet.
+//  - 04-11 09:59:59: still open, 10 days old (asOf date - raisedOn).
+//  - 04-11 10:00:00 exactly: resolved (resolvedOn - raisedOn = 10); nothing open.
+//  - before 04-01 10:00: not raised yet -> no escalation at all.
+TEST_F(EscalationsTest, AsOfAroundTheResolution) {
+  escalated();
+  EXPECT_TRUE(Listed("2021-04-05T12:00:00Z", EscalationStatus::all, R"([
+    {"caseId": "e1", "escalationId": "esc-1", "level": "warning", "reason": "non_cooperation", "raisedOn": "2021-04-01", "resolvedOn": null, "resolution": null, "ageDays": 4}])"));
+  EXPECT_TRUE(Listed("2021-04-05T12:00:00Z", EscalationStatus::resolved, "[]"));
+  EXPECT_TRUE(Listed("2021-04-11T09:59:59Z", EscalationStatus::open, R"([
+    {"caseId": "e1", "escalationId": "esc-1", "level": "warning", "reason": "non_cooperation", "raisedOn": "2021-04-01", "resolvedOn": null, "resolution": null, "ageDays": 10}])"));
+  EXPECT_TRUE(Listed("2021-04-11T10:00:00Z", EscalationStatus::open, "[]"));
+  EXPECT_TRUE(Listed("2021-04-11T10:00:00Z", EscalationStatus::resolved, R"([
+    {"caseId": "e1", "escalationId": "esc-1", "level": "warning", "reason": "non_cooperation", "raisedOn": "2021-04-01", "resolvedOn": "2021-04-11", "resolution": "resolved", "ageDays": 10}])"));
+  EXPECT_TRUE(Listed("2021-04-01T09:59:59Z", EscalationStatus::all, "[]"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Intake funnel
+// ---------------------------------------------------------------------------------------------
+
+// Range 2021-03-01..2021-03-31, both ends inclusive, by each event's occurredAt date:
+//   f1 registered 02-28 23:59:59 (out), intake 03-01 00:00:00 (in), admitted 03-02 (in)
+//   f2 registered 03-01 00:00:00 (in), intake 03-10, waitlisted 03-11, admitted 03-31 23:59:59 (in)
+//   f3 registered 03-15, intake (not eligible) 03-16, rejected 03-17
+//   f4 registered 03-20, intake 03-21, referred 03-22
+//   f5 registered 03-31 23:00 (in), intake 04-01 00:00:00 (out)
+// registered 4 (f2..f5), intakeCompleted 4 (f1..f4), admitted 2 (f1, f2), rejected 1, referred 1,
+// waitlisted 1 (f2's earlier decision counts too). Only 2021-03-01: f1's intake, f2's registration.
+TEST_F(ReadModelsTest, IntakeFunnelCountsEventsByDateWithInclusiveEnds) {
+  registered("f1", "2021-02-28T23:59:59Z");
+  intake("f1", "2021-03-01T00:00:00Z");
+  decided("f1", "admitted", "2021-03-02T10:00:00Z", "lvv");
+  registered("f2", "2021-03-01T00:00:00Z");
+  intake("f2", "2021-03-10T10:00:00Z");
+  decided("f2", "waitlisted", "2021-03-11T10:00:00Z");
+  registered("f3", "2021-03-15T10:00:00Z");
+  intake("f3", "2021-03-16T10:00:00Z", false);
+  decided("f3", "rejected", "2021-03-17T10:00:00Z");
+  registered("f4", "2021-03-20T10:00:00Z");
+  intake("f4", "2021-03-21T10:00:00Z");
+  decided("f4", "referred", "2021-03-22T10:00:00Z");
+  decided("f2", "admitted", "2021-03-31T23:59:59Z", "municipal");
+  registered("f5", "2021-03-31T23:00:00Z");
+  intake("f5", "2021-04-01T00:00:00Z");
+
+  const auto pick_funnel = [](const boost::json::value& v) {
+    return boost::json::value(
+        pick(v.as_object(), {"registered", "intakeCompleted", "admitted", "rejected", "referred", "waitlisted"}));
+  };
+  EXPECT_TRUE(JsonIs(pick_funnel(funnel("2021-03-01", "2021-03-31")),
+                     R"({"registered": 4, "intakeCompleted": 4, "admitted": 2, "rejected": 1, "referred": 1, "waitlisted": 1})"));
+  EXPECT_TRUE(JsonIs(pick_funnel(funnel("2021-03-01", "2021-03-01")),
+                     R"({"registered": 1, "intakeCompleted": 1, "admitted": 0, "rejected": 0, "referred": 0, "waitlisted": 0})"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events recorded late relative to other streams
+// ---------------------------------------------------------------------------------------------
+
+// Log order (position) differs from business time across streams:
+//   pos 1    location-l1 LocationOpened, 2 beds        occurredAt 2021-03-01 09:00
+//   pos 2-4  case-c1 registered, intake, admitted lvv  occurredAt 2021-03-02 10:00
+//   pos 5    case-c1 BedAssigned l1                     occurredAt 2021-03-10 10:00
+//   pos 6    location-l1 LocationCapacityChanged 3 beds occurredAt 2021-03-05 10:00 (later position,
+//            earlier business time than pos 5; fine within its own stream)
+//   pos 7    programme ProgrammeCapacitySet {450, 320} occurredAt 2021-03-06 00:00
+// asOf uses occurredAt, not position:
+//   03-04 12:00: l1 2 beds, c1 waiting; defaults 500/360.
+//   03-07 12:00: l1 3 beds (the change of 03-05 counts although it was recorded after the bed),
+//                c1 still waiting (its bed is on 03-10); 450/320/130.
+//   03-10 12:00: l1 3 beds, 1 occupied, free 2; programme occupied 1, free 449.
+// Utilisation 03-04..03-11: capacity 03-04 = 2, 03-05..03-11 = 7 x 3 = 21 -> 23; bed nights
+// 03-10 and 03-11 = 2 -> 2/23 = 0.08696 -> 0.087.
+TEST_F(ReadModelsTest, EventsRecordedLateRelativeToOtherStreamsCountByOccurredAt) {
+  open_location("l1", "De Boeg", "hvo-querido", 2, "2021-03-01T09:00:00Z");
+  admitted("c1", "lvv", "2021-03-02T10:00:00Z");
+  bed("c1", "l1", "2021-03-10T10:00:00Z");
+  capacity_changed("l1", 3, "2021-03-05T10:00:00Z");
+  programme_capacity(450, 320, 18, "2021-03-06T00:00:00Z");
+  ASSERT_EQ(h.read([](const History& x) { return x.position(); }), 7U);
+
+  EXPECT_TRUE(JsonIs(occupancy("2021-03-04T12:00:00Z"), R"({
+    "asOf": "2021-03-04T12:00:00Z",
+    "programme": {"places": 500, "lvvPlaces": 360, "municipalPlaces": 140,
+                  "occupied": 0, "lvvOccupied": 0, "municipalOccupied": 0, "free": 500},
+    "locations": [{"locationId": "l1", "name": "De Boeg", "operator": "hvo-querido", "beds": 2, "occupied": 0, "free": 2, "open": true}],
+    "waitingForBed": 1, "waitlisted": 0})"));
+  EXPECT_TRUE(JsonIs(occupancy("2021-03-07T12:00:00Z"), R"({
+    "asOf": "2021-03-07T12:00:00Z",
+    "programme": {"places": 450, "lvvPlaces": 320, "municipalPlaces": 130,
+                  "occupied": 0, "lvvOccupied": 0, "municipalOccupied": 0, "free": 450},
+    "locations": [{"locationId": "l1", "name": "De Boeg", "operator": "hvo-querido", "beds": 3, "occupied": 0, "free": 3, "open": true}],
+    "waitingForBed": 1, "waitlisted": 0})"));
+  EXPECT_TRUE(JsonIs(occupancy("2021-03-10T12:00:00Z"), R"({
+    "asOf": "2021-03-10T12:00:00Z",
+    "programme": {"places": 450, "lvvPlaces": 320, "municipalPlaces": 130,
+                  "occupied": 1, "lvvOccupied": 1, "municipalOccupied": 0, "free": 449},
+    "locations": [{"locationId": "l1", "name": "De Boeg", "operator": "hvo-querido", "beds": 3, "occupied": 1, "free": 2, "open": true}],
+    "waitingForBed": 0, "waitlisted": 0})"));
+  EXPECT_TRUE(JsonIs(utilisation("2021-03-04", "2021-03-11"), R"({
+    "from": "2021-03-04", "to": "2021-03-11",
+    "programme": {"bedNights": 2, "capacityNights": 23, "rate": 0.087},
+    "locations": [{"locationId": "l1", "bedNights": 2, "capacityNights": 23, "rate": 0.087}]})"));
+}
+
+}  // namespace
+}  // namespace perspectief
