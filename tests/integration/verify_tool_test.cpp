@@ -1,26 +1,12 @@
-#include <array>
-#include <cstdio>
-
 #include "tests/integration/server_fixture.hpp"
+#include "tests/support/run_command.hpp"
 
 namespace perspectief::testing {
 namespace {
 
-struct Run {
-  int exit_code;
-  std::string output;
-};
+using Run = CommandResult;
 
-Run run(const std::string& command) {
-  Run r{-1, {}};
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 512> buf{};
-  while (fgets(buf.data(), buf.size(), p) != nullptr) r.output += buf.data();
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+Run run(const std::string& command) { return run_command(command); }
 
 using VerifyTool = ServerTest;
 
