@@ -112,6 +112,9 @@ void RocksEventStore::close() {
   sync_cv_.notify_all();
   if (syncer_.joinable()) syncer_.join();
   if (db_) {
+    // Everything is durable in the WAL already; flushing the memtables into table files
+    // means the next open (and read-only tools) need not replay a long WAL.
+    (void)db_->Flush(rocksdb::FlushOptions{}, cf_);
     for (auto* h : cf_) db_->DestroyColumnFamilyHandle(h);
     cf_.clear();
     (void)db_->Close();

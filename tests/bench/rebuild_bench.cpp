@@ -1,0 +1,99 @@
+// Rebuilding the read models from the store: events per second on one core, from the RocksDB
+// scan through record decoding to the folds (History and the case-file model), and each part
+// alone. The store is a generated programme history (perspectief demo).
+// Run: build/release/tests/bench/rebuild_bench --benchmark_repetitions=3
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <random>
+
+#include "domain/upcasters.hpp"
+#include "eventstore/clock.hpp"
+#include "eventstore/rocks_event_store.hpp"
+#include "eventstore/scan.hpp"
+#include "projections/case_files.hpp"
+#include "projections/history.hpp"
+#include "projections/write_policy.hpp"
+#include "services/demo.hpp"
+
+namespace perspectief {
+namespace {
+
+struct DemoStore {
+  std::filesystem::path dir;
+  std::uint64_t events = 0;
+  DemoStore() {
+    std::random_device rd;
+    dir = std::filesystem::temp_directory_path() / ("perspectief-rebuild-" + std::to_string(rd()));
+    SystemClock clock;
+    WritePolicy policy{initial_programme(500, 360, 18), clock};
+    RocksStoreOptions o;
+    o.path = dir.string();
+    o.clock = &clock;
+    o.policy = &policy;
+    auto store = RocksEventStore::open(std::move(o));
+    DemoOptions d;
+    d.cases = 20000;
+    d.years = 10;
+    d.end = clock.now();
+    events = generate_demo(**store, d)->events;
+  }
+  ~DemoStore() { std::filesystem::remove_all(dir); }
+};
+
+DemoStore& demo() {
+  static DemoStore s;
+  return s;
+}
+
+void upcast_envelope(Envelope& e) { e.schema_version = upcast(e.type, e.schema_version, e.data); }
+
+void BM_ScanAndDecode(benchmark::State& state) {
+  auto& d = demo();
+  for (auto _ : state) {
+    std::uint64_t n = 0;
+    (void)scan_store(d.dir.string(), 0, upcast_envelope, [&](const Envelope&) { ++n; });
+    benchmark::DoNotOptimize(n);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * d.events));
+}
+
+void BM_RebuildAllReadModels(benchmark::State& state) {
+  auto& d = demo();
+  for (auto _ : state) {
+    History history{500, 360, 18};
+    CaseFiles case_files{initial_programme(500, 360, 18)};
+    (void)scan_store(d.dir.string(), 0, upcast_envelope, [&](const Envelope& e) {
+      history.apply(e);
+      case_files.apply(e);
+    });
+    benchmark::DoNotOptimize(history.position());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * d.events));
+}
+
+void BM_FoldsOnly(benchmark::State& state) {
+  auto& d = demo();
+  std::vector<Envelope> events;
+  events.reserve(d.events);
+  (void)scan_store(d.dir.string(), 0, upcast_envelope, [&](const Envelope& e) { events.push_back(e); });
+  for (auto _ : state) {
+    History history{500, 360, 18};
+    CaseFiles case_files{initial_programme(500, 360, 18)};
+    for (const auto& e : events) {
+      history.apply(e);
+      case_files.apply(e);
+    }
+    benchmark::DoNotOptimize(history.position());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * events.size()));
+}
+
+BENCHMARK(BM_ScanAndDecode)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_RebuildAllReadModels)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_FoldsOnly)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+}  // namespace
+}  // namespace perspectief
+
+BENCHMARK_MAIN();
