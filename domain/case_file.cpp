@@ -1,5 +1,7 @@
 #include "domain/case_file.hpp"
 
+#include "domain/event_catalogue.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -93,7 +95,7 @@ Status decide_case(const CaseState& s, const DomainEvent& e, const CaseContext& 
     if (auto r = check_bed(s, to, ctx); !r) return r;
   } else if (t == "LivingAllowancePaid") {  // rule 7
     if (s.status != CaseStatus::housed) return refuse("allowance-when-housed", "rule 7: living allowance is paid to housed cases" + in_state(s));
-    if (s.allowance_periods.contains(text_of(e.data, "period"))) {
+    if (s.allowance_paid(text_of(e.data, "period"))) {
       return refuse("allowance-once-per-period", "rule 7: the allowance for that period is paid already");
     }
   } else if (is_one_of(t, {"LegalStepRecorded", "PerspectiveChosen", "ReturnStepRecorded",
@@ -146,6 +148,17 @@ std::string_view to_string(Funding f) {
   return "";
 }
 
+std::int32_t month_number(std::string_view period) {
+  if (period.size() != 7) return 0;
+  const int year = (period[0] - '0') * 1000 + (period[1] - '0') * 100 + (period[2] - '0') * 10 + (period[3] - '0');
+  const int month = (period[5] - '0') * 10 + (period[6] - '0');
+  return year * 12 + month - 1;
+}
+
+bool CaseState::allowance_paid(std::string_view period) const {
+  return std::binary_search(allowance_periods.begin(), allowance_periods.end(), month_number(period));
+}
+
 const Escalation* CaseState::escalation(std::string_view id) const {
   for (const auto& e : escalations) {
     if (e.id == id) return &e;
@@ -193,22 +206,24 @@ CaseState evolve(CaseState s, const DomainEvent& e) {
   } else if (t == "Transferred") {
     s.location_id = text_of(e.data, "toLocationId");
   } else if (t == "LivingAllowancePaid") {
-    s.allowance_periods.insert(text_of(e.data, "period"));
+    const std::int32_t m = month_number(text_of(e.data, "period"));
+    s.allowance_periods.insert(std::lower_bound(s.allowance_periods.begin(), s.allowance_periods.end(), m), m);
   } else if (t == "LegalStepRecorded") {
-    s.legal_steps.push_back({text_of(e.data, "step"), text_of(e.data, "result"), day});
+    s.legal_steps.push_back({enum_value(t, "step", text_of(e.data, "step")),
+                             enum_value(t, "result", text_of(e.data, "result")), day});
   } else if (t == "PerspectiveChosen") {
-    s.track = text_of(e.data, "track");
+    s.track = enum_value(t, "track", text_of(e.data, "track"));
     if (s.track != "undecided" && !s.first_real_track_on) s.first_real_track_on = day;
   } else if (t == "ReturnStepRecorded") {
-    s.return_steps.push_back({text_of(e.data, "step"), text_of(e.data, "country"), day});
+    s.return_steps.push_back({enum_value(t, "step", text_of(e.data, "step")), text_of(e.data, "country"), day});
   } else if (t == "EscalationRaised") {
-    s.escalations.push_back({text_of(e.data, "escalationId"), text_of(e.data, "reason"),
-                             text_of(e.data, "level"), day, std::nullopt, {}});
+    s.escalations.push_back({text_of(e.data, "escalationId"), enum_value(t, "reason", text_of(e.data, "reason")),
+                             enum_value(t, "level", text_of(e.data, "level")), day, std::nullopt, {}});
   } else if (t == "EscalationResolved") {
     for (auto& esc : s.escalations) {
       if (esc.id == text_of(e.data, "escalationId") && esc.open()) {
         esc.resolved_on = day;
-        esc.resolution = text_of(e.data, "resolution");
+        esc.resolution = enum_value(t, "resolution", text_of(e.data, "resolution"));
       }
     }
   } else if (t == "StayExtended") {
@@ -217,7 +232,7 @@ CaseState evolve(CaseState s, const DomainEvent& e) {
     s.exit_interview = true;
   } else if (t == "StayEnded") {
     s.status = CaseStatus::ended;
-    s.outcome = text_of(e.data, "outcome");
+    s.outcome = enum_value(t, "outcome", text_of(e.data, "outcome"));
     s.ended_on = day;
     for (auto& esc : s.escalations) {
       if (esc.open()) {

@@ -22,24 +22,24 @@ std::optional<CaseStatus> parse_case_status(std::string_view s);
 std::string_view to_string(Funding f);
 
 struct LegalStep {
-  std::string step;
-  std::string result;  // empty when not given
+  std::string_view step;    // the catalogue's own string (static storage)
+  std::string_view result;  // empty when not given
   Days on = 0;
 };
 
 struct ReturnStep {
-  std::string step;
+  std::string_view step;
   std::string country;
   Days on = 0;
 };
 
 struct Escalation {
   std::string id;
-  std::string reason;
-  std::string level;
+  std::string_view reason;  // static strings: a case holds many of these
+  std::string_view level;
   Days raised_on = 0;
   std::optional<Days> resolved_on;
-  std::string resolution;  // resolved | stay_terminated | stay_ended; empty while open
+  std::string_view resolution;  // resolved | stay_terminated | stay_ended; empty while open
   bool open() const { return !resolved_on.has_value(); }
 };
 
@@ -55,13 +55,13 @@ struct CaseState {
   std::optional<Days> admitted_on;        // the first BedAssigned
   std::optional<Days> extended_until;     // the latest StayExtended
   std::optional<Days> admission_decided_on;
-  std::string track;                      // the last PerspectiveChosen
+  std::string_view track;                 // the last PerspectiveChosen
   std::optional<Days> first_real_track_on;  // first track other than undecided
   std::vector<LegalStep> legal_steps;
   std::vector<ReturnStep> return_steps;
   std::vector<Escalation> escalations;
-  std::set<std::string> allowance_periods;
-  std::string outcome;
+  std::vector<std::int32_t> allowance_periods;  // paid months as year * 12 + month - 1, sorted
+  std::string_view outcome;
   std::optional<Days> ended_on;
   bool exit_interview = false;
   bool erased = false;
@@ -73,7 +73,11 @@ struct CaseState {
     return status == CaseStatus::rejected || status == CaseStatus::referred || status == CaseStatus::ended;
   }
   const Escalation* escalation(std::string_view id) const;
+  bool allowance_paid(std::string_view period) const;
 };
+
+// "YYYY-MM" as year * 12 + month - 1 (validated input).
+std::int32_t month_number(std::string_view period);
 
 // The last day of the stay: the latest StayExtended `until`, else admission + max months.
 std::optional<Days> limit_on(const CaseState& state, std::int64_t max_stay_months);

@@ -322,6 +322,18 @@ std::vector<FieldError> validate_event_data(const EventSpec& spec,
 
 std::span<const std::string_view> outcome_values() { return kOutcomeValues; }
 
+std::string_view enum_value(std::string_view type, std::string_view field, std::string_view value) {
+  const EventSpec* spec = find_event_spec(type);
+  if (spec == nullptr) return {};
+  for (const auto& f : spec->fields) {
+    if (f.name != field) continue;
+    for (const auto v : f.values) {
+      if (v == value) return v;
+    }
+  }
+  return {};
+}
+
 std::string_view outcome_class(std::string_view outcome) {
   for (const auto& o : kOutcomes) {
     if (o.outcome == outcome) return o.klass;

@@ -55,6 +55,10 @@ const EventSpec* find_event_spec(std::string_view type);
 std::vector<FieldError> validate_event_data(const EventSpec& spec, const boost::json::object& data);
 
 // The outcome of StayEnded and its class (durable, semi_durable, no_solution, other).
+// The catalogue's own (static) string for an enumeration value of `type`.`field`; empty if
+// it is not one. Lets state keep string_views instead of copies.
+std::string_view enum_value(std::string_view type, std::string_view field, std::string_view value);
+
 std::span<const std::string_view> outcome_values();
 std::string_view outcome_class(std::string_view outcome);
 

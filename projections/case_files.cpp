@@ -9,7 +9,7 @@ boost::json::value date_or_null(const std::optional<Days>& d) {
   return d ? boost::json::value(format_date(*d)) : boost::json::value(nullptr);
 }
 
-boost::json::value text_or_null(const std::string& s) {
+boost::json::value text_or_null(std::string_view s) {
   return s.empty() ? boost::json::value(nullptr) : boost::json::value(s);
 }
 

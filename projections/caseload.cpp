@@ -10,7 +10,9 @@ boost::json::object caseload_json(const History& h, Micros as_of) {
   for (const auto& [id, facts] : h.cases()) {
     const CaseAt c = History::case_at(facts, as_of);
     if (!c.active() || c.manager == 0) continue;
-    ++load[{h.text(c.manager), h.text(static_cast<std::uint32_t>(c.organisation))}];
+    const std::string& pair = h.text(c.manager);
+    const auto sep = pair.find('\x1f');
+    ++load[{pair.substr(0, sep), sep == std::string::npos ? std::string{} : pair.substr(sep + 1)}];
   }
   boost::json::array managers;
   for (const auto& [key, n] : load) {

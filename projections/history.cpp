@@ -157,8 +157,7 @@ void History::apply(const Envelope& e) {
                                                                  : FundingCode::none);
   } else if (t == "CaseManagerAssigned") {
     f.kind = Fact::Kind::manager;
-    f.ref = intern(text_of(d, "caseManager"));
-    f.value = static_cast<std::int32_t>(intern(text_of(d, "organisation")));
+    f.ref = intern(text_of(d, "caseManager") + '\x1f' + text_of(d, "organisation"));
   } else if (t == "BedAssigned") {
     f.kind = Fact::Kind::bed;
     f.ref = intern(text_of(d, "locationId"));
@@ -167,7 +166,7 @@ void History::apply(const Envelope& e) {
     f.ref = intern(text_of(d, "toLocationId"));
   } else if (t == "StayExtended") {
     f.kind = Fact::Kind::extension;
-    f.value = static_cast<std::int32_t>(parse_date(text_of(d, "until")).value_or(0));
+    f.ref = static_cast<std::uint32_t>(parse_date(text_of(d, "until")).value_or(0));
   } else if (t == "PerspectiveChosen") {
     f.kind = Fact::Kind::track;
     f.code = static_cast<std::uint8_t>(track_of(text_of(d, "track")));
@@ -212,7 +211,6 @@ CaseAt History::case_at(const CaseFacts& facts, Micros t) {
         break;
       case Fact::Kind::manager:
         c.manager = f.ref;
-        c.organisation = f.value;
         break;
       case Fact::Kind::bed:
         c.housed = true;
@@ -223,7 +221,7 @@ CaseAt History::case_at(const CaseFacts& facts, Micros t) {
         c.location = f.ref;
         break;
       case Fact::Kind::extension:
-        c.extended_until = f.value;
+        c.extended_until = static_cast<Days>(f.ref);
         break;
       case Fact::Kind::track:
         c.track = static_cast<Track>(f.code);

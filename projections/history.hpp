@@ -39,12 +39,12 @@ struct Fact {
     escalation_raised, escalation_resolved, ended, participation,
   };
   Micros at = 0;
+  std::uint32_t ref = 0;   // interned: location, "manager\x1forganisation", escalation id; or a date
   Kind kind = Kind::registered;
   std::uint8_t code = 0;   // decision, track, resolution, outcome index, escalation level, eligible
   std::uint8_t code2 = 0;  // funding of a decision, escalation reason
-  std::uint32_t ref = 0;   // interned id: location, case manager, escalation
-  std::int32_t value = 0;  // interned organisation, extension date (days), ...
 };
+static_assert(sizeof(Fact) == 16, "a case holds many facts: keep them small");
 
 struct CaseFacts {
   std::vector<Fact> facts;  // in stream order (occurredAt never decreases within a stream)
@@ -82,8 +82,7 @@ struct CaseAt {
   Micros first_bed = kNever;
   Micros admission_decided = kNever;
   std::optional<Days> extended_until;
-  std::uint32_t manager = 0;
-  std::int32_t organisation = 0;
+  std::uint32_t manager = 0;  // interned "manager\x1forganisation"
   Track track = Track::none;
   bool active() const { return !ended && decision == Decision::admitted; }
 };

@@ -594,7 +594,9 @@ TEST(CaseEvolve, KeepsFundingLocationAdmissionAndAllowances) {
   EXPECT_EQ(s.location_id, "loc-b");
   EXPECT_EQ(s.admitted_on, date(2021, 4, 10));
   EXPECT_EQ(s.admission_decided_on, date(2021, 4, 10));
-  EXPECT_EQ(s.allowance_periods, (std::set<std::string>{"2021-04"}));
+  EXPECT_EQ(s.allowance_periods, (std::vector<std::int32_t>{month_number("2021-04")}));
+  EXPECT_TRUE(s.allowance_paid("2021-04"));
+  EXPECT_FALSE(s.allowance_paid("2021-05"));
   EXPECT_EQ(s.track, "return");
   EXPECT_EQ(s.first_real_track_on, date(2021, 5, 2));
   EXPECT_EQ(s.case_manager, "m-7");
