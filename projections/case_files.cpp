@@ -31,6 +31,11 @@ void put_summary_fields(boost::json::object& o, const CaseFileView& v) {
 
 }  // namespace
 
+void CaseFiles::restore(ProgrammeModel model) {
+  std::unique_lock lock(mu_);
+  model_ = std::move(model);
+}
+
 void CaseFiles::apply(const Envelope& envelope) {
   std::unique_lock lock(mu_);
   model_.apply(envelope);

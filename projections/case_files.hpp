@@ -45,12 +45,21 @@ class CaseFiles final : public Projection {
   std::string_view name() const override { return "case-files"; }
   void apply(const Envelope& envelope) override;
 
+  // Starts from a snapshot's model; and runs `fn(const ProgrammeModel&)` under the lock.
+  void restore(ProgrammeModel model);
+  template <class Fn>
+  auto with_model(Fn&& fn) const {
+    std::shared_lock lock(mu_);
+    return fn(model_);
+  }
+
   std::optional<CaseFileView> get(const std::string& case_id) const;
   // The operator of a location; empty if there is no such location.
   std::string location_operator(const std::string& location_id) const;
   CasePage list(const CaseFilter& filter) const;
 
  private:
+  friend struct SnapshotAccess;
   CaseFileView view(const std::string& id, const CaseState& state) const;
 
   mutable std::shared_mutex mu_;

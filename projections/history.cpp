@@ -86,6 +86,16 @@ History::History(std::int64_t places, std::int64_t lvv_places, std::int64_t max_
   capacity_.push_back({std::numeric_limits<Micros>::min(), places, lvv_places, max_stay_months});
 }
 
+void History::restore(History&& other) {
+  std::unique_lock lock(mu_);
+  cases_ = std::move(other.cases_);
+  locations_ = std::move(other.locations_);
+  capacity_ = std::move(other.capacity_);
+  names_ = std::move(other.names_);
+  name_ids_ = std::move(other.name_ids_);
+  position_ = other.position_;
+}
+
 std::uint32_t History::intern(const std::string& s) {
   if (s.empty()) return 0;
   const auto it = name_ids_.find(s);

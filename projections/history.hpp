@@ -95,6 +95,8 @@ class History final : public Projection {
   History(std::int64_t places, std::int64_t lvv_places, std::int64_t max_stay_months);
 
   std::string_view name() const override { return "history"; }
+  // Takes over another history's content (from a snapshot).
+  void restore(History&& other);
   void apply(const Envelope& envelope) override;
 
   // Runs `fn(const History&)` under a shared lock.
@@ -115,6 +117,7 @@ class History final : public Projection {
   static CaseAt case_at(const CaseFacts& facts, Micros t);
 
  private:
+  friend struct SnapshotAccess;
   std::uint32_t intern(const std::string& s);
 
   mutable std::shared_mutex mu_;

@@ -44,6 +44,7 @@ class ProgrammeModel {
   std::uint64_t position() const { return position_; }
 
  private:
+  friend struct SnapshotAccess;
   Status admit_case(const Actor& actor, const std::string& id, const std::vector<DomainEvent>& events, Micros now);
   Status admit_location(const Actor& actor, const std::string& id, const std::vector<DomainEvent>& events, Micros now);
 

@@ -6,7 +6,8 @@ Projector::~Projector() {
   if (subscribed_) store_.unsubscribe(subscription_);
 }
 
-Status Projector::start() {
+Status Projector::start(std::uint64_t from) {
+  position_.store(from);
   subscription_ = store_.subscribe([this](std::uint64_t) { (void)catch_up(); });
   subscribed_ = true;
   return catch_up();

@@ -22,8 +22,16 @@ class Projector {
 
   void add(Projection& projection) { projections_.push_back(&projection); }
 
-  // Folds everything stored so far, then follows commits. Call once, after add().
-  [[nodiscard]] Status start();
+  // Folds everything stored after `from` (the projections already hold the events up to it,
+  // e.g. from a snapshot), then follows commits. Call once, after add().
+  [[nodiscard]] Status start(std::uint64_t from = 0);
+
+  // Runs `fn()` while no event is being folded, so every projection is at position().
+  template <class Fn>
+  auto paused(Fn&& fn) {
+    std::lock_guard lock(mu_);
+    return fn();
+  }
 
   std::uint64_t position() const { return position_.load(); }
 

@@ -19,7 +19,11 @@ class WritePolicy final : public AppendPolicy {
 
   Status admit(const AppendRequest& request, const std::vector<Envelope>& events) override;
 
+  // Starts from a snapshot's model (before load(), which then folds only what follows).
+  void restore(ProgrammeModel model) { model_ = std::move(model); }
+
  private:
+  friend struct SnapshotAccess;
   ProgrammeModel model_;
   const Clock& clock_;
 };

@@ -21,7 +21,7 @@ struct DemoReport {
 };
 
 // Appends a realistic programme history through `store` (and so through its rules): the
-// programme's capacity (500 places, 360 LVV), locations of 30-80 beds run by the four
+// programme's capacity (500 places, 360 LVV), locations of 40-80 beds run by the four
 // housing partners, an intake funnel with rejections, referrals and a waitlist, case
 // managers, monthly living allowance, legal and return steps, tracks, escalations, stay
 // extensions, participation and weekly activities, neighbourhood contacts, and exits with an

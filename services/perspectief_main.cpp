@@ -10,6 +10,7 @@
 
 #include "api/read_model_routes.hpp"
 #include "api/router.hpp"
+#include "domain/json_text.hpp"
 #include "domain/upcasters.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/rocks_event_store.hpp"
@@ -63,7 +64,7 @@ int export_log(const Flags& flags) {
   auto after = flags.get_uint("after", 0);
   if (!after) return usage_error("export", after.error().message);
   const auto s = scan_store(*dir, *after, upcast_envelope, [](const Envelope& e) {
-    std::cout << boost::json::serialize(to_json(e)) << '\n';
+    std::cout << json_text(to_json(e)) << '\n';
   });
   if (!s) {
     std::cerr << "perspectief export: " << s.error().message << " (" << s.error().internal << ")\n";
@@ -122,7 +123,17 @@ int replay(const Flags& flags) {
   std::string target = "/?";
   for (const auto& [flag, param] : std::vector<std::pair<std::string, std::string>>{
            {"as-of", "asOf"}, {"from", "from"}, {"to", "to"}, {"status", "status"}}) {
-    if (const auto v = flags.get(flag)) target += param + "=" + *v + "&";
+    if (const auto v = flags.get(flag)) {
+      target += param + "=";
+      for (const char c : *v) {  // '+' in a time offset must not become a space
+        if (c == '+') {
+          target += "%2B";
+        } else {
+          target += c;
+        }
+      }
+      target += "&";
+    }
   }
   SystemClock clock;
   const auto res = api::read_model(found->second, target, history, clock.now());
@@ -157,6 +168,7 @@ int demo(const Flags& flags) {
   auto store = RocksEventStore::open(std::move(o));
   if (!store) return usage_error("demo", "cannot open the store: " + store.error().internal);
   if (auto loaded = policy.load(**store); !loaded) return usage_error("demo", loaded.error().message);
+  if ((*store)->last_position() != 0) return usage_error("demo", "the store is not empty: demo data goes into an empty store");
   DemoOptions d;
   d.cases = static_cast<int>(*cases);
   d.years = static_cast<int>(*years);

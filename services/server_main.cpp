@@ -1,6 +1,7 @@
 // perspectief-server: wiring, flags and signals; the logic lives in the libraries.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <sys/resource.h>
@@ -17,11 +18,13 @@
 #include "api/commit_signal.hpp"
 #include "api/http_server.hpp"
 #include "eventstore/clock.hpp"
+#include "domain/json_text.hpp"
 #include "domain/upcasters.hpp"
 #include "eventstore/rocks_event_store.hpp"
 #include "projections/case_files.hpp"
 #include "projections/history.hpp"
 #include "projections/projector.hpp"
+#include "projections/snapshot_store.hpp"
 #include "projections/write_policy.hpp"
 #include "services/demo.hpp"
 #include "services/flags.hpp"
@@ -38,7 +41,7 @@ int fail(const std::string& message) {
 const std::vector<std::string> kFlags{"data-dir", "listen", "tokens", "keys-dir", "tls-cert",
                                       "tls-key", "threads", "max-body", "places", "lvv-places",
                                       "max-stay-months", "demo", "help", "request-timeout",
-                                      "idle-timeout"};
+                                      "idle-timeout", "snapshot-interval"};
 
 constexpr const char* kUsage =
     "usage: perspectief-server --tokens FILE [--data-dir DIR] [--listen HOST:PORT]\n"
@@ -110,6 +113,11 @@ int main(int argc, char** argv) {
   auto store = RocksEventStore::open(std::move(store_options));
   if (!store) return fail("cannot open the store at " + data_dir + ": " + store.error().internal);
   // The write model and the read models fold the log before the first request.
+  // Start from the last snapshot of the folded state, then fold only the events after it.
+  const auto load_started = std::chrono::steady_clock::now();
+  CaseFiles case_files{defaults};
+  History history{defaults.places, defaults.lvv_places, defaults.max_stay_months};
+  const std::uint64_t snapshot_at = load_snapshot(**store, defaults, policy, case_files, history);
   if (auto loaded = policy.load(**store); !loaded) return fail("cannot load the log: " + loaded.error().message);
   if (*demo && (*store)->last_position() == 0) {
     DemoOptions d;
@@ -119,12 +127,16 @@ int main(int argc, char** argv) {
     std::cerr << "perspectief-server: --demo: loaded " << report->events << " events for " << report->cases
               << " invented cases over " << d.years << " years\n";
   }
-  CaseFiles case_files{defaults};
-  History history{defaults.places, defaults.lvv_places, defaults.max_stay_months};
   Projector projector{**store};
   projector.add(case_files);
   projector.add(history);
-  if (auto started = projector.start(); !started) return fail("cannot project the log: " + started.error().message);
+  if (auto started = projector.start(snapshot_at); !started) {
+    return fail("cannot project the log: " + started.error().message);
+  }
+  std::cerr << "perspectief-server: read models at position " << projector.position() << " (snapshot at "
+            << snapshot_at << ") in "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - load_started).count()
+            << " ms\n";
 
   boost::asio::io_context ioc{static_cast<int>(*threads)};
   api::CommitSignal signal{**store};
@@ -149,7 +161,7 @@ int main(int argc, char** argv) {
                              {"route", r.route},
                              {"status", r.status},
                              {"durationMs", r.seconds * 1000.0}};
-    const std::string text = boost::json::serialize(line);
+    const std::string text = json_text(line);
     std::lock_guard lock(log_mu);
     std::fprintf(stderr, "%s\n", text.c_str());
   });
@@ -159,11 +171,29 @@ int main(int argc, char** argv) {
   server.start();
   handlers.set_ready(true);
 
+  // Snapshots while running, so a restart after a crash folds at most the last interval.
+  auto snapshot_interval = flags->get_uint("snapshot-interval", 300);
+  if (!snapshot_interval || *snapshot_interval == 0) return fail("--snapshot-interval takes seconds > 0");
+  boost::asio::steady_timer snapshot_timer{ioc};
+  std::uint64_t last_snapshot = snapshot_at;
+  std::function<void()> schedule_snapshot = [&] {
+    snapshot_timer.expires_after(std::chrono::seconds(*snapshot_interval));
+    snapshot_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (projector.position() > last_snapshot) {
+        if (auto saved = save_snapshot(**store, projector, case_files, history)) last_snapshot = *saved;
+      }
+      schedule_snapshot();
+    });
+  };
+  schedule_snapshot();
+
   boost::asio::signal_set signals{ioc, SIGTERM, SIGINT};
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec) return;
     handlers.set_ready(false);
     signal.shutdown();
+    snapshot_timer.cancel();
     server.stop(std::chrono::seconds(10), [&ioc] { ioc.stop(); });
   });
 
@@ -176,6 +206,10 @@ int main(int argc, char** argv) {
   for (std::uint64_t i = 1; i < *threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
+  // A snapshot at the end, so the next start folds (almost) nothing.
+  if (auto saved = save_snapshot(**store, projector, case_files, history); !saved) {
+    std::cerr << "perspectief-server: snapshot not saved: " << saved.error().message << "\n";
+  }
   (*store)->close();
   return 0;
 }

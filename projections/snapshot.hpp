@@ -1,0 +1,32 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "eventstore/event_store.hpp"
+#include "projections/history.hpp"
+#include "projections/programme_model.hpp"
+
+namespace perspectief {
+
+// Snapshots of the folded state, so a restart loads them and folds only the events after
+// them instead of the whole log. Kept in the store's checkpoints column family under
+// kSnapshotName. A snapshot names its position and the eventId there; it is used only if
+// the log still has that event at that position (a restored or foreign store is folded
+// from the start), and only if its format version is the current one.
+inline constexpr const char* kSnapshotName = "read-models";
+inline constexpr std::uint64_t kSnapshotFormat = 1;
+
+struct SnapshotHeader {
+  std::uint64_t position = 0;
+  std::string event_id;  // of the event at `position`
+};
+
+// The programme model and the history as of `header.position` (both must be there).
+std::string encode_snapshot(const SnapshotHeader& header, const ProgrammeModel& model, const History& history);
+
+// Fills `model` and `history` (fresh ones) from a snapshot; nullopt if it is damaged or of
+// another format (the caller then folds from the start).
+std::optional<SnapshotHeader> decode_snapshot(std::string_view bytes, ProgrammeModel& model, History& history);
+
+}  // namespace perspectief

@@ -1,0 +1,48 @@
+#include "projections/snapshot_store.hpp"
+
+#include "projections/snapshot.hpp"
+
+namespace perspectief {
+
+Result<std::uint64_t> save_snapshot(EventStore& store, Projector& projector, const CaseFiles& case_files,
+                                    const History& history) {
+  auto encoded = projector.paused([&]() -> Result<std::pair<std::uint64_t, std::string>> {
+    const std::uint64_t position = projector.position();
+    if (position == 0) return std::pair<std::uint64_t, std::string>{0, {}};
+    auto at = store.read_all(position - 1, 1);
+    if (!at) return at.take_error();
+    if (at->empty() || at->front().position != position) {
+      return make_error(ErrorCode::unavailable, "the snapshot position is not in the log");
+    }
+    const SnapshotHeader header{position, at->front().event_id};
+    std::string bytes = case_files.with_model([&](const ProgrammeModel& model) {
+      return history.read([&](const History& h) { return encode_snapshot(header, model, h); });
+    });
+    return std::pair<std::uint64_t, std::string>{position, std::move(bytes)};
+  });
+  if (!encoded) return encoded.take_error();
+  if (encoded->first == 0) return std::uint64_t{0};
+  if (auto put = store.put_checkpoint(kSnapshotName, encoded->second); !put) return put.take_error();
+  return encoded->first;
+}
+
+std::uint64_t load_snapshot(const EventStore& store, ProgrammeState defaults, WritePolicy& policy,
+                            CaseFiles& case_files, History& history) {
+  const auto bytes = store.get_checkpoint(kSnapshotName);
+  if (!bytes) return 0;
+  ProgrammeModel model{defaults};
+  History loaded{defaults.places, defaults.lvv_places, defaults.max_stay_months};
+  const auto header = decode_snapshot(*bytes, model, loaded);
+  if (!header) return 0;
+  // The snapshot belongs to this log only if the log has its event at its position.
+  auto at = store.read_all(header->position - 1, 1);
+  if (!at || at->empty() || at->front().position != header->position || at->front().event_id != header->event_id) {
+    return 0;
+  }
+  history.restore(std::move(loaded));
+  policy.restore(model);
+  case_files.restore(std::move(model));
+  return header->position;
+}
+
+}  // namespace perspectief

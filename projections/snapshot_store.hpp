@@ -1,0 +1,26 @@
+#pragma once
+
+#include <cstdint>
+
+#include "domain/result.hpp"
+#include "eventstore/event_store.hpp"
+#include "projections/case_files.hpp"
+#include "projections/history.hpp"
+#include "projections/projector.hpp"
+#include "projections/write_policy.hpp"
+
+namespace perspectief {
+
+// Writes a snapshot of the read models (the case-file model and the history) at the
+// projector's position into the store's checkpoints. Pauses folding while it encodes.
+// Returns the position it saved (0 if the log is empty: nothing to save).
+Result<std::uint64_t> save_snapshot(EventStore& store, Projector& projector, const CaseFiles& case_files,
+                                    const History& history);
+
+// Loads the newest snapshot, if any and if the log still has its event at its position, into
+// `policy`, `case_files` and `history` (fresh ones). Returns the position to fold on from
+// (0: no usable snapshot, fold everything).
+std::uint64_t load_snapshot(const EventStore& store, ProgrammeState defaults, WritePolicy& policy,
+                            CaseFiles& case_files, History& history);
+
+}  // namespace perspectief
