@@ -2,6 +2,8 @@
 
 #include <mutex>
 
+#include "projections/read_models.hpp"
+
 namespace perspectief {
 namespace {
 
@@ -58,6 +60,31 @@ std::optional<CaseFileView> CaseFiles::get(const std::string& case_id) const {
   const CaseState* s = model_.find_case(case_id);
   if (s == nullptr) return std::nullopt;
   return view(case_id, *s);
+}
+
+CurrentFigures CaseFiles::figures(Days today) const {
+  std::shared_lock lock(mu_);
+  CurrentFigures f;
+  f.programme = model_.programme();
+  f.housed_lvv = model_.housed_lvv();
+  f.housed_municipal = model_.housed_municipal();
+  for (const auto& [id, l] : model_.locations()) {
+    if (l.exists) f.locations.push_back({id, l.beds, l.occupied, l.open});
+  }
+  f.open_escalations = model_.open_escalations();
+  for (const auto& id : model_.housed()) {
+    const CaseState* s = model_.find_case(id);
+    if (s == nullptr || !s->admitted_on) continue;
+    const auto limit = limit_on(*s, f.programme.max_stay_months);
+    const auto level = stay_alert_level(*s->admitted_on, limit.value_or(*s->admitted_on), today);
+    if (!level) continue;
+    if (*level == "review") ++f.alerts_review;
+    if (*level == "warning") ++f.alerts_warning;
+    if (*level == "final") ++f.alerts_final;
+    if (*level == "exceeded") ++f.alerts_exceeded;
+  }
+  f.position = model_.position();
+  return f;
 }
 
 CasePage CaseFiles::list(const CaseFilter& filter) const {

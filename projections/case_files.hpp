@@ -36,6 +36,27 @@ struct CasePage {
   std::string next;  // the last caseId returned when more may follow, else empty
 };
 
+// The figures the metrics need, from memory (no scan of the log or of all cases): places and
+// beds taken, open escalations, and stay-duration alerts by level among the housed cases.
+struct CurrentFigures {
+  ProgrammeState programme;
+  std::int64_t housed_lvv = 0;
+  std::int64_t housed_municipal = 0;
+  struct Location {
+    std::string id;
+    std::int64_t beds = 0;
+    std::int64_t occupied = 0;
+    bool open = false;
+  };
+  std::vector<Location> locations;
+  std::int64_t open_escalations = 0;
+  std::int64_t alerts_review = 0;
+  std::int64_t alerts_warning = 0;
+  std::int64_t alerts_final = 0;
+  std::int64_t alerts_exceeded = 0;
+  std::uint64_t position = 0;
+};
+
 // The case files read model: follows durable commits (through the Projector), answers from
 // memory. Thread-safe: one writer (the projector), many readers.
 class CaseFiles final : public Projection {
@@ -57,6 +78,9 @@ class CaseFiles final : public Projection {
   // The operator of a location; empty if there is no such location.
   std::string location_operator(const std::string& location_id) const;
   CasePage list(const CaseFilter& filter) const;
+
+  // For the metrics layer; `today` decides the alert levels.
+  CurrentFigures figures(Days today) const;
 
  private:
   friend struct SnapshotAccess;

@@ -31,7 +31,22 @@ struct Occupancy {
   }
 };
 
+std::int64_t count_open(const CaseState& s) {
+  std::int64_t n = 0;
+  for (const auto& e : s.escalations) n += e.open() ? 1 : 0;
+  return n;
+}
+
 }  // namespace
+
+void ProgrammeModel::rebuild_indexes() {
+  housed_.clear();
+  open_escalations_ = 0;
+  for (const auto& [id, s] : cases_) {
+    if (s.status == CaseStatus::housed) housed_.insert(housed_.end(), id);
+    open_escalations_ += count_open(s);
+  }
+}
 
 DomainEvent to_domain_event(const Envelope& e) { return DomainEvent{e.type, e.data, e.occurred_at}; }
 
@@ -146,7 +161,14 @@ void ProgrammeModel::apply(const Envelope& envelope) {
     case StreamKind::case_file: {
       CaseState& state = cases_[name->id];
       Occupancy{locations_, housed_lvv_, housed_municipal_}.apply(state, e);
+      const auto open_before = count_open(state);
       state = evolve(std::move(state), e);
+      open_escalations_ += count_open(state) - open_before;
+      if (state.status == CaseStatus::housed) {
+        housed_.insert(name->id);
+      } else {
+        housed_.erase(name->id);
+      }
       break;
     }
   }

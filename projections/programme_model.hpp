@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -43,6 +44,12 @@ class ProgrammeModel {
   std::int64_t housed_municipal() const { return housed_municipal_; }
   std::uint64_t position() const { return position_; }
 
+  // Kept by apply() (the read side) for the metrics: the cases housed now, and the number of
+  // open escalations. Recomputed from the cases by rebuild_indexes() (after a snapshot load).
+  const std::set<std::string>& housed() const { return housed_; }
+  std::int64_t open_escalations() const { return open_escalations_; }
+  void rebuild_indexes();
+
  private:
   friend struct SnapshotAccess;
   Status admit_case(const Actor& actor, const std::string& id, const std::vector<DomainEvent>& events, Micros now);
@@ -55,6 +62,8 @@ class ProgrammeModel {
   std::int64_t housed_lvv_ = 0;
   std::int64_t housed_municipal_ = 0;
   std::uint64_t position_ = 0;
+  std::set<std::string> housed_;
+  std::int64_t open_escalations_ = 0;
 };
 
 DomainEvent to_domain_event(const Envelope& e);

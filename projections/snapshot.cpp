@@ -182,6 +182,7 @@ struct SnapshotAccess {
     m.housed_lvv_ = r.pod<std::int64_t>();
     m.housed_municipal_ = r.pod<std::int64_t>();
     m.position_ = r.pod<std::uint64_t>();
+    m.rebuild_indexes();
   }
 
   static void put(SnapshotWriter& w, const History& h) {

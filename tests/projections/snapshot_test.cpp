@@ -113,6 +113,46 @@ TEST(Snapshot, RoundTripsEveryModelExactly) {
   EXPECT_EQ(answers(loaded_files, loaded_history), answers(files, history));
 }
 
+// The metrics' figures come from memory and agree with the read models: on 2022-07-01 case a
+// (housed at l2 since 2021-01-07, extended to 2022-12-31) is past 17 months (final), case b
+// ended, case c is waitlisted; e2 is open. After a snapshot load the figures are the same.
+TEST(Snapshot, CurrentFiguresAgreeWithTheReadModelsAndSurviveASnapshot) {
+  CaseFiles files{kDefaults};
+  History history{500, 360, 18};
+  ProgrammeModel model{kDefaults};
+  for (const auto& e : history_events()) {
+    files.apply(e);
+    history.apply(e);
+    model.apply(e);
+  }
+  const Days today = *parse_date("2022-07-01");
+  const CurrentFigures f = files.figures(today);
+  EXPECT_EQ(f.programme.places, 400);
+  EXPECT_EQ(f.housed_lvv, 1);
+  EXPECT_EQ(f.housed_municipal, 0);
+  ASSERT_EQ(f.locations.size(), 2U);
+  EXPECT_EQ(f.locations[0].id, "l1");
+  EXPECT_EQ(f.locations[0].beds, 12);
+  EXPECT_EQ(f.locations[0].occupied, 0);
+  EXPECT_EQ(f.locations[1].occupied, 1);
+  EXPECT_EQ(f.open_escalations, 1);
+  EXPECT_EQ(f.alerts_final, 1);
+  EXPECT_EQ(f.alerts_review + f.alerts_warning + f.alerts_exceeded, 0);
+  const auto alerts = history.read([&](const History& h) { return stay_alerts_json(h, end_of_day(today)); });
+  ASSERT_EQ(alerts.at("alerts").as_array().size(), 1U);
+  EXPECT_EQ(alerts.at("alerts").as_array()[0].at("level").as_string(), "final");
+
+  ProgrammeModel loaded{kDefaults};
+  History loaded_history{500, 360, 18};
+  ASSERT_TRUE(decode_snapshot(encode_snapshot({27, "id-27"}, model, history), loaded, loaded_history));
+  CaseFiles loaded_files{kDefaults};
+  loaded_files.restore(std::move(loaded));
+  const CurrentFigures g = loaded_files.figures(today);
+  EXPECT_EQ(g.open_escalations, 1);
+  EXPECT_EQ(g.alerts_final, 1);
+  EXPECT_EQ(g.housed_lvv, 1);
+}
+
 TEST(Snapshot, RefusesDamagedOrForeignBytes) {
   History history{500, 360, 18};
   ProgrammeModel model{kDefaults};
