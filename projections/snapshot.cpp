@@ -246,10 +246,17 @@ struct SnapshotAccess {
   }
 };
 
-std::string encode_snapshot(const SnapshotHeader& header, const ProgrammeModel& model, const History& history) {
+SnapshotFingerprint snapshot_fingerprint(const ProgrammeState& defaults) {
+  const std::uint64_t layout = sizeof(ProgrammeState) | (sizeof(Fact) << 16) | (sizeof(CapacityFacts) << 32);
+  return {defaults.places, defaults.lvv_places, defaults.max_stay_months, layout};
+}
+
+std::string encode_snapshot(const SnapshotHeader& header, const SnapshotFingerprint& fingerprint,
+                            const ProgrammeModel& model, const History& history) {
   SnapshotWriter w;
   w.str("perspectief-snapshot");
   w.u64(kSnapshotFormat);
+  w.pod(fingerprint);
   w.u64(header.position);
   w.str(header.event_id);
   SnapshotAccess::put(w, model);
@@ -257,9 +264,11 @@ std::string encode_snapshot(const SnapshotHeader& header, const ProgrammeModel& 
   return std::move(w.bytes());
 }
 
-std::optional<SnapshotHeader> decode_snapshot(std::string_view bytes, ProgrammeModel& model, History& history) {
+std::optional<SnapshotHeader> decode_snapshot(std::string_view bytes, const SnapshotFingerprint& expected,
+                                              ProgrammeModel& model, History& history) {
   SnapshotReader r{bytes};
   if (r.str() != "perspectief-snapshot" || r.u64() != kSnapshotFormat) return std::nullopt;
+  if (!(r.pod<SnapshotFingerprint>() == expected) || !r.ok()) return std::nullopt;
   SnapshotHeader header;
   header.position = r.u64();
   header.event_id = r.str();

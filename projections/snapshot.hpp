@@ -22,11 +22,25 @@ struct SnapshotHeader {
   std::string event_id;  // of the event at `position`
 };
 
+// What else must match for a snapshot to be used: the programme defaults it was folded with
+// (the server flags) and the sizes of the structures it stores as raw bytes.
+struct SnapshotFingerprint {
+  std::int64_t places = 0;
+  std::int64_t lvv_places = 0;
+  std::int64_t max_stay_months = 0;
+  std::uint64_t layout = 0;
+  bool operator==(const SnapshotFingerprint&) const = default;
+};
+SnapshotFingerprint snapshot_fingerprint(const ProgrammeState& defaults);
+
 // The programme model and the history as of `header.position` (both must be there).
-std::string encode_snapshot(const SnapshotHeader& header, const ProgrammeModel& model, const History& history);
+std::string encode_snapshot(const SnapshotHeader& header, const SnapshotFingerprint& fingerprint,
+                            const ProgrammeModel& model, const History& history);
 
 // Fills `model` and `history` (fresh ones) from a snapshot; nullopt if it is damaged or of
 // another format (the caller then folds from the start).
-std::optional<SnapshotHeader> decode_snapshot(std::string_view bytes, ProgrammeModel& model, History& history);
+// `expected` must equal the fingerprint the snapshot was written with.
+std::optional<SnapshotHeader> decode_snapshot(std::string_view bytes, const SnapshotFingerprint& expected,
+                                              ProgrammeModel& model, History& history);
 
 }  // namespace perspectief

@@ -5,7 +5,7 @@
 namespace perspectief {
 
 Result<std::uint64_t> save_snapshot(EventStore& store, Projector& projector, const CaseFiles& case_files,
-                                    const History& history) {
+                                    const History& history, const ProgrammeState& defaults) {
   auto encoded = projector.paused([&]() -> Result<std::pair<std::uint64_t, std::string>> {
     const std::uint64_t position = projector.position();
     if (position == 0) return std::pair<std::uint64_t, std::string>{0, {}};
@@ -16,7 +16,9 @@ Result<std::uint64_t> save_snapshot(EventStore& store, Projector& projector, con
     }
     const SnapshotHeader header{position, at->front().event_id};
     std::string bytes = case_files.with_model([&](const ProgrammeModel& model) {
-      return history.read([&](const History& h) { return encode_snapshot(header, model, h); });
+      return history.read([&](const History& h) {
+        return encode_snapshot(header, snapshot_fingerprint(defaults), model, h);
+      });
     });
     return std::pair<std::uint64_t, std::string>{position, std::move(bytes)};
   });
@@ -32,7 +34,7 @@ std::uint64_t load_snapshot(const EventStore& store, ProgrammeState defaults, Wr
   if (!bytes) return 0;
   ProgrammeModel model{defaults};
   History loaded{defaults.places, defaults.lvv_places, defaults.max_stay_months};
-  const auto header = decode_snapshot(*bytes, model, loaded);
+  const auto header = decode_snapshot(*bytes, snapshot_fingerprint(defaults), model, loaded);
   if (!header) return 0;
   // The snapshot belongs to this log only if the log has its event at its position.
   auto at = store.read_all(header->position - 1, 1);

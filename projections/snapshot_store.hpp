@@ -15,9 +15,10 @@ namespace perspectief {
 // projector's position into the store's checkpoints. Pauses folding while it encodes.
 // Returns the position it saved (0 if the log is empty: nothing to save).
 Result<std::uint64_t> save_snapshot(EventStore& store, Projector& projector, const CaseFiles& case_files,
-                                    const History& history);
+                                    const History& history, const ProgrammeState& defaults);
 
-// Loads the newest snapshot, if any and if the log still has its event at its position, into
+// Loads the newest snapshot, if any, if it was folded with the same programme defaults and
+// if the log still has its event at its position, into
 // `policy`, `case_files` and `history` (fresh ones). Returns the position to fold on from
 // (0: no usable snapshot, fold everything).
 std::uint64_t load_snapshot(const EventStore& store, ProgrammeState defaults, WritePolicy& policy,

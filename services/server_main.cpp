@@ -46,7 +46,7 @@ const std::vector<std::string> kFlags{"data-dir", "listen", "tokens", "keys-dir"
 constexpr const char* kUsage =
     "usage: perspectief-server --tokens FILE [--data-dir DIR] [--listen HOST:PORT]\n"
     "       [--keys-dir DIR] [--threads N] [--max-body BYTES]\n"
-    "       [--request-timeout SECONDS] [--idle-timeout SECONDS]\n"
+    "       [--request-timeout SECONDS] [--idle-timeout SECONDS] [--snapshot-interval SECONDS]\n"
     "       [--places N --lvv-places N --max-stay-months N] [--demo]\n"
     "Each flag can also be set as PERSPECTIEF_<FLAG> in the environment.\n";
 
@@ -87,6 +87,15 @@ int main(int argc, char** argv) {
   if (!threads || *threads == 0 || *threads > 256) return fail("--threads must be 1..256");
   auto max_body = flags->get_uint("max-body", 1 << 20);
   if (!max_body || *max_body == 0) return fail("--max-body must be a positive number of bytes");
+
+  auto snapshot_interval = flags->get_uint("snapshot-interval", 300);
+  if (!snapshot_interval || *snapshot_interval == 0) return fail("--snapshot-interval takes seconds > 0");
+  auto request_timeout = flags->get_uint("request-timeout", 15);
+  auto idle_timeout = flags->get_uint("idle-timeout", 60);
+  if (!request_timeout || !idle_timeout || *request_timeout == 0 || *idle_timeout == 0 ||
+      *request_timeout > 3600 || *idle_timeout > 3600) {
+    return fail("--request-timeout and --idle-timeout take 1..3600 seconds");
+  }
 
   const std::string data_dir = flags->get_or("data-dir", "./var/data");
   std::error_code fs_ec;
@@ -143,12 +152,6 @@ int main(int argc, char** argv) {
   api::Api handlers{**store, *tokens, signal, clock, case_files, history};
   api::ServerOptions server_options;
   server_options.max_body = *max_body;
-  auto request_timeout = flags->get_uint("request-timeout", 15);
-  auto idle_timeout = flags->get_uint("idle-timeout", 60);
-  if (!request_timeout || !idle_timeout || *request_timeout == 0 || *idle_timeout == 0 ||
-      *request_timeout > 3600 || *idle_timeout > 3600) {
-    return fail("--request-timeout and --idle-timeout take 1..3600 seconds");
-  }
   server_options.read_timeout = std::chrono::seconds(*request_timeout);
   server_options.idle_timeout = std::chrono::seconds(*idle_timeout);
   api::HttpServer server{ioc, handlers, server_options};
@@ -172,8 +175,6 @@ int main(int argc, char** argv) {
   handlers.set_ready(true);
 
   // Snapshots while running, so a restart after a crash folds at most the last interval.
-  auto snapshot_interval = flags->get_uint("snapshot-interval", 300);
-  if (!snapshot_interval || *snapshot_interval == 0) return fail("--snapshot-interval takes seconds > 0");
   boost::asio::steady_timer snapshot_timer{ioc};
   std::uint64_t last_snapshot = snapshot_at;
   std::function<void()> schedule_snapshot = [&] {
@@ -181,7 +182,12 @@ int main(int argc, char** argv) {
     snapshot_timer.async_wait([&](const boost::system::error_code& ec) {
       if (ec) return;
       if (projector.position() > last_snapshot) {
-        if (auto saved = save_snapshot(**store, projector, case_files, history)) last_snapshot = *saved;
+        if (auto saved = save_snapshot(**store, projector, case_files, history, defaults)) {
+          last_snapshot = *saved;
+          std::cerr << "perspectief-server: snapshot saved at position " << *saved << "\n";
+        } else {
+          std::cerr << "perspectief-server: snapshot not saved: " << saved.error().message << "\n";
+        }
       }
       schedule_snapshot();
     });
@@ -207,7 +213,7 @@ int main(int argc, char** argv) {
   ioc.run();
   for (auto& t : pool) t.join();
   // A snapshot at the end, so the next start folds (almost) nothing.
-  if (auto saved = save_snapshot(**store, projector, case_files, history); !saved) {
+  if (auto saved = save_snapshot(**store, projector, case_files, history, defaults); !saved) {
     std::cerr << "perspectief-server: snapshot not saved: " << saved.error().message << "\n";
   }
   (*store)->close();

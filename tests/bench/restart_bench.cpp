@@ -104,7 +104,7 @@ std::pair<long, std::uint64_t> start_up(const std::string& dir, bool save_at_end
   (void)projector.start(from);
   const long ms = std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - t0).count();
   const auto position = projector.position();
-  if (save_at_end) (void)save_snapshot(*store, projector, case_files, history);
+  if (save_at_end) (void)save_snapshot(*store, projector, case_files, history, kDefaults);
   return {ms, position};
 }
 

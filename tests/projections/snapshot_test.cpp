@@ -88,11 +88,11 @@ TEST(Snapshot, RoundTripsEveryModelExactly) {
     history.apply(e);
     model.apply(e);
   }
-  const std::string bytes = history.read([&](const History& h) { return encode_snapshot({27, "id-27"}, model, h); });
+  const std::string bytes = history.read([&](const History& h) { return encode_snapshot({27, "id-27"}, snapshot_fingerprint(kDefaults), model, h); });
 
   ProgrammeModel loaded_model{kDefaults};
   History loaded_history{500, 360, 18};
-  const auto header = decode_snapshot(bytes, loaded_model, loaded_history);
+  const auto header = decode_snapshot(bytes, snapshot_fingerprint(kDefaults), loaded_model, loaded_history);
   ASSERT_TRUE(header.has_value());
   EXPECT_EQ(header->position, 27U);
   EXPECT_EQ(header->event_id, "id-27");
@@ -144,7 +144,7 @@ TEST(Snapshot, CurrentFiguresAgreeWithTheReadModelsAndSurviveASnapshot) {
 
   ProgrammeModel loaded{kDefaults};
   History loaded_history{500, 360, 18};
-  ASSERT_TRUE(decode_snapshot(encode_snapshot({27, "id-27"}, model, history), loaded, loaded_history));
+  ASSERT_TRUE(decode_snapshot(encode_snapshot({27, "id-27"}, snapshot_fingerprint(kDefaults), model, history), snapshot_fingerprint(kDefaults), loaded, loaded_history));
   CaseFiles loaded_files{kDefaults};
   loaded_files.restore(std::move(loaded));
   const CurrentFigures g = loaded_files.figures(today);
@@ -160,24 +160,28 @@ TEST(Snapshot, RefusesDamagedOrForeignBytes) {
     history.apply(e);
     model.apply(e);
   }
-  const std::string bytes = encode_snapshot({27, "id-27"}, model, history);
+  const std::string bytes = encode_snapshot({27, "id-27"}, snapshot_fingerprint(kDefaults), model, history);
   for (const std::size_t cut : {std::size_t{0}, std::size_t{10}, bytes.size() / 2, bytes.size() - 1}) {
     ProgrammeModel m{kDefaults};
     History h{500, 360, 18};
-    EXPECT_FALSE(decode_snapshot(bytes.substr(0, cut), m, h).has_value()) << cut;
+    EXPECT_FALSE(decode_snapshot(bytes.substr(0, cut), snapshot_fingerprint(kDefaults), m, h).has_value()) << cut;
   }
   std::string flipped = bytes;
   flipped[25] ^= 0x7F;  // the format version
   ProgrammeModel m{kDefaults};
   History h{500, 360, 18};
-  EXPECT_FALSE(decode_snapshot(flipped, m, h).has_value());
+  EXPECT_FALSE(decode_snapshot(flipped, snapshot_fingerprint(kDefaults), m, h).has_value());
   // A header naming another position than the models hold is refused.
   ProgrammeModel m2{kDefaults};
   History h2{500, 360, 18};
-  EXPECT_FALSE(decode_snapshot(encode_snapshot({26, "id-26"}, model, history), m2, h2).has_value());
+  EXPECT_FALSE(decode_snapshot(encode_snapshot({26, "id-26"}, snapshot_fingerprint(kDefaults), model, history), snapshot_fingerprint(kDefaults), m2, h2).has_value());
+  // Folded with other programme defaults (server flags): not used.
+  ProgrammeModel m4{kDefaults};
+  History h4{500, 360, 18};
+  EXPECT_FALSE(decode_snapshot(bytes, snapshot_fingerprint(initial_programme(600, 360, 18)), m4, h4).has_value());
   ProgrammeModel m3{kDefaults};
   History h3{500, 360, 18};
-  EXPECT_FALSE(decode_snapshot(bytes + "x", m3, h3).has_value());
+  EXPECT_FALSE(decode_snapshot(bytes + "x", snapshot_fingerprint(kDefaults), m3, h3).has_value());
 }
 
 }  // namespace
