@@ -8,9 +8,9 @@
 #include "api/append_parsing.hpp"
 #include "api/async_append.hpp"
 #include "api/case_access.hpp"
-#include "api/read_model_routes.hpp"
 #include "api/problem.hpp"
 #include "api/query.hpp"
+#include "api/read_model_routes.hpp"
 #include "domain/event_catalogue.hpp"
 
 namespace perspectief::api {
@@ -32,14 +32,22 @@ std::optional<StreamTarget> stream_of(const RouteMatch& m) {
   StreamKind kind{};
   switch (m.route->id) {
     case RouteId::append_case:
-    case RouteId::read_case_events: kind = StreamKind::case_file; break;
+    case RouteId::read_case_events:
+      kind = StreamKind::case_file;
+      break;
     case RouteId::append_location:
-    case RouteId::read_location_events: kind = StreamKind::location; break;
+    case RouteId::read_location_events:
+      kind = StreamKind::location;
+      break;
     case RouteId::append_activity:
-    case RouteId::read_activity_events: kind = StreamKind::activity; break;
+    case RouteId::read_activity_events:
+      kind = StreamKind::activity;
+      break;
     case RouteId::append_programme:
-    case RouteId::read_programme_events: return StreamTarget{StreamKind::programme, "programme"};
-    default: return std::nullopt;
+    case RouteId::read_programme_events:
+      return StreamTarget{StreamKind::programme, "programme"};
+    default:
+      return std::nullopt;
   }
   if (!is_valid_id(m.id)) return std::nullopt;
   return StreamTarget{kind, stream_name(kind, m.id)};
@@ -68,7 +76,8 @@ bool is_json_content_type(std::string_view ct) {
   while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
   if (media.size() != 16) return false;
   for (std::size_t i = 0; i < media.size(); ++i) {
-    const char c = media[i] >= 'A' && media[i] <= 'Z' ? static_cast<char>(media[i] - 'A' + 'a') : media[i];
+    const char c =
+        media[i] >= 'A' && media[i] <= 'Z' ? static_cast<char>(media[i] - 'A' + 'a') : media[i];
     if (c != "application/json"[i]) return false;
   }
   return true;
@@ -95,7 +104,8 @@ struct FeedQuery {
 // coroutine frame (seen as a valid second parameter being refused).
 Result<FeedQuery> parse_feed_query(std::string_view target) {
   const auto qpos = target.find('?');
-  auto params = parse_query(qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1));
+  auto params =
+      parse_query(qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1));
   if (!params) return params.take_error();
   for (const auto& [key, value] : *params) {
     if (key != "after" && key != "limit" && key != "wait") {
@@ -122,7 +132,12 @@ Result<FeedQuery> parse_feed_query(std::string_view target) {
 
 Api::Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, const Clock& clock,
          const CaseFiles& case_files, const History& history)
-    : store_(store), tokens_(tokens), signal_(signal), clock_(clock), case_files_(case_files), history_(history) {}
+    : store_(store),
+      tokens_(tokens),
+      signal_(signal),
+      clock_(clock),
+      case_files_(case_files),
+      history_(history) {}
 
 asio::awaitable<Response> Api::handle(const Request& req, std::string_view& route_template) {
   route_template = "unmatched";
@@ -176,7 +191,8 @@ asio::awaitable<Response> Api::handle(const Request& req, std::string_view& rout
       case RouteId::escalations:
       case RouteId::intake_funnel:
         if (!may_read_model(actor->role, id)) {
-          co_return problem(403, "role " + std::string{to_string(actor->role)} + " may not read this read model");
+          co_return problem(
+              403, "role " + std::string{to_string(actor->role)} + " may not read this read model");
         }
         co_return read_model(id, req.target(), history_, clock_.now());
       default:
@@ -204,7 +220,8 @@ asio::awaitable<Response> Api::append(const Request& req, const RouteMatch& m, c
   if (!events) co_return problem(events.error());
   for (const auto& e : *events) {
     if (!may_append(actor.role, e.type)) {
-      co_return problem(403, "role " + std::string{to_string(actor.role)} + " may not append " + e.type);
+      co_return problem(403,
+                        "role " + std::string{to_string(actor.role)} + " may not append " + e.type);
     }
   }
   AppendRequest request{target->stream, *expected, std::move(events).value(), actor};
@@ -235,7 +252,8 @@ Response Api::read_stream(const RouteMatch& m, const Actor& actor) {
                    {{"path", "bad id"}});
   }
   if (!may_read(actor.role, target->kind)) {
-    return problem(403, "role " + std::string{to_string(actor.role)} + " may not read these events");
+    return problem(403,
+                   "role " + std::string{to_string(actor.role)} + " may not read these events");
   }
   if (target->kind == StreamKind::location && actor.role == Role::housing &&
       case_files_.location_operator(m.id) != actor.organisation) {
@@ -246,7 +264,8 @@ Response Api::read_stream(const RouteMatch& m, const Actor& actor) {
     const auto view = case_files_.get(m.id);
     if (!view) return problem(404, "no such case");
     if (case_access(actor, *view) != CaseAccess::with_pii) {
-      return problem(403, "this case is neither waiting for a bed nor housed in a location of yours");
+      return problem(403,
+                     "this case is neither waiting for a bed nor housed in a location of yours");
     }
   }
   // Streams are small by design (one person, one location): read them whole, so the ETag is
@@ -264,7 +283,8 @@ Response Api::read_stream(const RouteMatch& m, const Actor& actor) {
 
 asio::awaitable<Response> Api::read_feed(const Request& req, const Actor& actor) {
   if (actor.role != Role::regie) {
-    co_return problem(403, "the event feed is for regie (as stored) and researchers (pseudonymised)");
+    co_return problem(403,
+                      "the event feed is for regie (as stored) and researchers (pseudonymised)");
   }
   const auto query = parse_feed_query(req.target());
   if (!query) co_return problem(query.error());
@@ -283,7 +303,8 @@ Response Api::read_case(const RouteMatch& m, const Actor& actor) {
     return problem(403, "role " + std::string{to_string(actor.role)} + " may not read case files");
   }
   if (!is_valid_id(m.id)) {
-    return problem(400, "the id in the path must be 1-64 characters of [A-Za-z0-9_-]", {{"path", "bad id"}});
+    return problem(400, "the id in the path must be 1-64 characters of [A-Za-z0-9_-]",
+                   {{"path", "bad id"}});
   }
   const auto view = case_files_.get(m.id);
   if (!view) return problem(404, "no such case");
@@ -291,7 +312,8 @@ Response Api::read_case(const RouteMatch& m, const Actor& actor) {
   if (access == CaseAccess::none) {
     return problem(403, "this case is neither waiting for a bed nor housed in a location of yours");
   }
-  boost::json::value person = access == CaseAccess::with_pii ? person_of(m.id, *view) : boost::json::value(nullptr);
+  boost::json::value person =
+      access == CaseAccess::with_pii ? person_of(m.id, *view) : boost::json::value(nullptr);
   Response res = json_response(200, case_file_json(*view, std::move(person)));
   set_etag(res, view->state.version);
   return res;
@@ -299,7 +321,8 @@ Response Api::read_case(const RouteMatch& m, const Actor& actor) {
 
 boost::json::value Api::person_of(const std::string& case_id, const CaseFileView& view) {
   if (view.state.erased) return nullptr;
-  auto first = store_.read_stream(stream_name(StreamKind::case_file, case_id), 1, 1, Direction::forwards);
+  auto first =
+      store_.read_stream(stream_name(StreamKind::case_file, case_id), 1, 1, Direction::forwards);
   if (!first || first->empty()) return nullptr;
   const auto* person = first->front().data.if_contains("person");
   return person != nullptr ? *person : boost::json::value(nullptr);
@@ -309,7 +332,8 @@ namespace {
 
 Result<CaseFilter> parse_case_filter(std::string_view target) {
   const auto qpos = target.find('?');
-  auto params = parse_query(qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1));
+  auto params =
+      parse_query(qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1));
   if (!params) return params.take_error();
   CaseFilter f;
   for (const auto& [key, value] : *params) {
@@ -317,7 +341,9 @@ Result<CaseFilter> parse_case_filter(std::string_view target) {
       f.status = parse_case_status(value);
       if (!f.status) {
         Error e = make_error(ErrorCode::invalid, "bad query parameter status");
-        e.fields.push_back({"status", "must be one of: registered intake_completed admitted rejected referred waitlisted housed ended"});
+        e.fields.push_back({"status",
+                            "must be one of: registered intake_completed admitted rejected "
+                            "referred waitlisted housed ended"});
         return e;
       }
     } else if (key == "locationId" || key == "after") {
@@ -347,13 +373,16 @@ Response Api::list_cases(const Request& req, const Actor& actor) {
   }
   auto filter = parse_case_filter(req.target());
   if (!filter) return problem(filter.error());
-  filter->visible = [&actor](const CaseFileView& v) { return case_access(actor, v) != CaseAccess::none; };
+  filter->visible = [&actor](const CaseFileView& v) {
+    return case_access(actor, v) != CaseAccess::none;
+  };
   const CasePage page = case_files_.list(*filter);
   boost::json::array cases;
   cases.reserve(page.cases.size());
   for (const auto& v : page.cases) cases.push_back(case_summary_json(v));
   return json_response(200, {{"cases", std::move(cases)},
-                             {"next", page.next.empty() ? boost::json::value(nullptr) : boost::json::value(page.next)}});
+                             {"next", page.next.empty() ? boost::json::value(nullptr)
+                                                        : boost::json::value(page.next)}});
 }
 
 }  // namespace perspectief::api

@@ -29,7 +29,8 @@ class Api {
   void set_ready(bool ready) { ready_.store(ready); }
 
  private:
-  boost::asio::awaitable<Response> append(const Request& req, const RouteMatch& m, const Actor& actor);
+  boost::asio::awaitable<Response> append(const Request& req, const RouteMatch& m,
+                                          const Actor& actor);
   Response read_stream(const RouteMatch& m, const Actor& actor);
   boost::asio::awaitable<Response> read_feed(const Request& req, const Actor& actor);
   Response read_case(const RouteMatch& m, const Actor& actor);

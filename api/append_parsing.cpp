@@ -21,20 +21,27 @@ Error invalid(std::string message, std::vector<FieldError> fields = {}) {
 
 std::string lower(std::string_view s) {
   std::string out{s};
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  });
   return out;
 }
 
 Result<NewEvent> parse_event(const boost::json::value& v, StreamKind kind, const std::string& at) {
-  if (!v.is_object()) return invalid("an event must be a JSON object", {{at.empty() ? "$" : at, "must be an object"}});
+  if (!v.is_object())
+    return invalid("an event must be a JSON object",
+                   {{at.empty() ? "$" : at, "must be an object"}});
   const auto& o = v.as_object();
-  const auto field = [&](std::string_view name) { return at.empty() ? std::string{name} : at + "." + std::string{name}; };
+  const auto field = [&](std::string_view name) {
+    return at.empty() ? std::string{name} : at + "." + std::string{name};
+  };
   std::vector<FieldError> errors;
   for (const auto& kv : o) {
     const auto k = std::string_view{kv.key()};
     if (k != "type" && k != "eventId" && k != "occurredAt" && k != "data" && k != "schemaVersion") {
-      errors.push_back({at.empty() ? "$" : at, "has an unknown field (allowed: type, eventId, occurredAt, data, schemaVersion)"});
+      errors.push_back(
+          {at.empty() ? "$" : at,
+           "has an unknown field (allowed: type, eventId, occurredAt, data, schemaVersion)"});
       break;
     }
   }
@@ -45,7 +52,8 @@ Result<NewEvent> parse_event(const boost::json::value& v, StreamKind kind, const
   } else if ((spec = find_event_spec(type->as_string())) == nullptr) {
     errors.push_back({field("type"), "is not a known event type"});
   } else if (spec->stream != kind) {
-    errors.push_back({field("type"), "does not belong to a " + std::string{to_string(kind)} + " stream"});
+    errors.push_back(
+        {field("type"), "does not belong to a " + std::string{to_string(kind)} + " stream"});
     spec = nullptr;
   } else if (spec->internal) {
     errors.push_back({field("type"), "is appended by the service itself, not by clients"});
@@ -68,7 +76,8 @@ Result<NewEvent> parse_event(const boost::json::value& v, StreamKind kind, const
   }
   if (const auto* sv = o.if_contains("schemaVersion"); sv != nullptr) {
     if (!sv->is_int64() || sv->as_int64() != kCurrentSchemaVersion) {
-      errors.push_back({field("schemaVersion"), "must be " + std::to_string(kCurrentSchemaVersion)});
+      errors.push_back(
+          {field("schemaVersion"), "must be " + std::to_string(kCurrentSchemaVersion)});
     }
   }
   boost::json::object data;
@@ -99,7 +108,8 @@ Result<std::vector<NewEvent>> parse_append_body(std::string_view body, StreamKin
   boost::system::error_code ec;
   boost::json::parse_options opts;
   opts.max_depth = 16;
-  const auto v = boost::json::parse(boost::json::string_view{body.data(), body.size()}, ec, {}, opts);
+  const auto v =
+      boost::json::parse(boost::json::string_view{body.data(), body.size()}, ec, {}, opts);
   if (ec) return invalid("the body is not valid JSON");
   std::vector<NewEvent> events;
   if (v.is_array()) {

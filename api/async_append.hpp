@@ -1,7 +1,7 @@
 #pragma once
 
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
@@ -22,10 +22,8 @@ auto async_append(EventStore& store, AppendRequest request, CompletionToken&& to
                                       boost::asio::execution::outstanding_work.tracked);
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
         store.append(std::move(req), [shared, ex](Result<AppendResult> result) {
-          boost::asio::post(ex, [shared, r = std::make_shared<Result<AppendResult>>(
-                                             std::move(result))]() mutable {
-            (*shared)(std::move(*r));
-          });
+          boost::asio::post(ex, [shared, r = std::make_shared<Result<AppendResult>>(std::move(
+                                             result))]() mutable { (*shared)(std::move(*r)); });
         });
       },
       token, std::move(request));

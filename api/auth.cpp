@@ -24,15 +24,17 @@ std::optional<std::string> string_field(const boost::json::object& o, std::strin
 }
 
 bool is_hex64(std::string_view s) {
-  return s.size() == 64 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+         });
 }
 
 }  // namespace
 
 Result<TokenRegistry> TokenRegistry::parse(std::string_view json_text) {
   boost::system::error_code ec;
-  const auto v = boost::json::parse(boost::json::string_view{json_text.data(), json_text.size()}, ec);
+  const auto v =
+      boost::json::parse(boost::json::string_view{json_text.data(), json_text.size()}, ec);
   if (ec || !v.is_array()) return make_error(ErrorCode::invalid, "tokens file is not a JSON array");
   TokenRegistry reg;
   std::size_t index = 0;
@@ -52,8 +54,9 @@ Result<TokenRegistry> TokenRegistry::parse(std::string_view json_text) {
       hash = to_hex(sha256(*token));
     } else if (const auto given = string_field(o, "sha256"); given && is_hex64(*given)) {
       hash = *given;
-      std::transform(hash.begin(), hash.end(), hash.begin(),
-                     [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+      std::transform(hash.begin(), hash.end(), hash.begin(), [](char c) {
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      });
     } else {
       return bad_entry(index, "needs a token or a 64-digit hex sha256");
     }
@@ -77,7 +80,8 @@ std::optional<Actor> TokenRegistry::authenticate(std::string_view authorization)
   constexpr std::string_view kBearer = "bearer ";
   if (authorization.size() <= kBearer.size()) return std::nullopt;
   for (std::size_t i = 0; i < kBearer.size(); ++i) {  // the scheme is case-insensitive
-    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kBearer[i]) return std::nullopt;
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kBearer[i])
+      return std::nullopt;
   }
   const auto token = authorization.substr(kBearer.size());
   const auto it = by_hash_.find(to_hex(sha256(token)));

@@ -2,7 +2,9 @@
 
 namespace perspectief::api {
 
-bool may_read_case_files(Role role) { return role != Role::researcher && role != Role::ops; }
+bool may_read_case_files(Role role) {
+  return role != Role::researcher && role != Role::ops;
+}
 
 CaseAccess case_access(const Actor& actor, const CaseFileView& view) {
   switch (actor.role) {
@@ -14,7 +16,8 @@ CaseAccess case_access(const Actor& actor, const CaseFileView& view) {
     case Role::housing: {
       const CaseStatus s = view.state.status;
       const bool waiting = s == CaseStatus::admitted;
-      const bool housed_here = s == CaseStatus::housed && view.location_operator == actor.organisation;
+      const bool housed_here =
+          s == CaseStatus::housed && view.location_operator == actor.organisation;
       return waiting || housed_here ? CaseAccess::with_pii : CaseAccess::none;
     }
     case Role::participation:

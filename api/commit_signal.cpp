@@ -13,7 +13,9 @@ CommitSignal::CommitSignal(EventStore& store) : store_(store) {
   subscription_ = store_.subscribe([this](std::uint64_t) { wake_all(); });
 }
 
-CommitSignal::~CommitSignal() { store_.unsubscribe(subscription_); }
+CommitSignal::~CommitSignal() {
+  store_.unsubscribe(subscription_);
+}
 
 void CommitSignal::wake_all() {
   std::lock_guard lock(mu_);

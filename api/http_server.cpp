@@ -37,11 +37,14 @@ Result<tcp::endpoint> HttpServer::listen(const std::string& host, unsigned short
   if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(ep, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return make_error(ErrorCode::unavailable, "cannot listen on " + host + ": " + ec.message());
+  if (ec)
+    return make_error(ErrorCode::unavailable, "cannot listen on " + host + ": " + ec.message());
   return acceptor_.local_endpoint();
 }
 
-void HttpServer::start() { asio::co_spawn(ioc_, accept_loop(), asio::detached); }
+void HttpServer::start() {
+  asio::co_spawn(ioc_, accept_loop(), asio::detached);
+}
 
 void HttpServer::stop(std::chrono::milliseconds grace, std::function<void()> done) {
   stopping_ = true;
@@ -94,7 +97,8 @@ asio::awaitable<void> drain(beast::tcp_stream& stream) {
   std::size_t total = 0;
   constexpr std::size_t kMaxDrain = 16 * 1024 * 1024;
   while (total < kMaxDrain) {
-    auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
+    auto [rec, n] =
+        co_await stream.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
     if (rec) break;
     total += n;
   }
@@ -115,13 +119,15 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
     // request must arrive within read_timeout.
     if (buffer.size() == 0) {
       stream.expires_after(first ? options_.read_timeout : options_.idle_timeout);
-      auto [fec, fn] = co_await stream.async_read_some(buffer.prepare(4096), asio::as_tuple(asio::use_awaitable));
+      auto [fec, fn] = co_await stream.async_read_some(buffer.prepare(4096),
+                                                       asio::as_tuple(asio::use_awaitable));
       if (fec) break;
       buffer.commit(fn);
     }
     first = false;
     stream.expires_after(options_.read_timeout);
-    auto [ec, n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] =
+        co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     (void)n;
     if (ec) {
       std::optional<Response> reply;

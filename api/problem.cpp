@@ -17,19 +17,32 @@ struct Kind {
 
 Kind kind_of(unsigned status) {
   switch (status) {
-    case 400: return {"invalid-request", "The request is not valid"};
-    case 401: return {"unauthorized", "A valid bearer token is required"};
-    case 403: return {"forbidden", "This role may not do that"};
-    case 404: return {"not-found", "Not found"};
-    case 405: return {"method-not-allowed", "Method not allowed on this path"};
-    case 408: return {"request-timeout", "The request was not received in time"};
-    case 409: return {"conflict", "The request conflicts with the programme's rules or the log"};
-    case 412: return {"precondition-failed", "The stream is not at the expected version"};
-    case 413: return {"payload-too-large", "The request body is over the limit"};
-    case 415: return {"unsupported-media-type", "The body must be application/json"};
-    case 431: return {"headers-too-large", "The request headers are over the limit"};
-    case 503: return {"unavailable", "The service cannot answer now"};
-    default: return {"internal", "Internal error"};
+    case 400:
+      return {"invalid-request", "The request is not valid"};
+    case 401:
+      return {"unauthorized", "A valid bearer token is required"};
+    case 403:
+      return {"forbidden", "This role may not do that"};
+    case 404:
+      return {"not-found", "Not found"};
+    case 405:
+      return {"method-not-allowed", "Method not allowed on this path"};
+    case 408:
+      return {"request-timeout", "The request was not received in time"};
+    case 409:
+      return {"conflict", "The request conflicts with the programme's rules or the log"};
+    case 412:
+      return {"precondition-failed", "The stream is not at the expected version"};
+    case 413:
+      return {"payload-too-large", "The request body is over the limit"};
+    case 415:
+      return {"unsupported-media-type", "The body must be application/json"};
+    case 431:
+      return {"headers-too-large", "The request headers are over the limit"};
+    case 503:
+      return {"unavailable", "The service cannot answer now"};
+    default:
+      return {"internal", "Internal error"};
   }
 }
 
@@ -37,12 +50,18 @@ Kind kind_of(unsigned status) {
 
 unsigned http_status(ErrorCode code) {
   switch (code) {
-    case ErrorCode::invalid: return 400;
-    case ErrorCode::not_found: return 404;
-    case ErrorCode::conflict: return 409;
-    case ErrorCode::precondition_failed: return 412;
-    case ErrorCode::forbidden: return 403;
-    case ErrorCode::unavailable: return 503;
+    case ErrorCode::invalid:
+      return 400;
+    case ErrorCode::not_found:
+      return 404;
+    case ErrorCode::conflict:
+      return 409;
+    case ErrorCode::precondition_failed:
+      return 412;
+    case ErrorCode::forbidden:
+      return 403;
+    case ErrorCode::unavailable:
+      return 503;
   }
   return 500;
 }

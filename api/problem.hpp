@@ -15,8 +15,8 @@ unsigned http_status(ErrorCode code);
 
 // A problem response. `detail` and `fields` are shown to the client: they name rules and
 // fields, never personal data.
-Response problem(unsigned status, std::string_view detail, const std::vector<FieldError>& fields = {},
-                 std::string_view rule = {});
+Response problem(unsigned status, std::string_view detail,
+                 const std::vector<FieldError>& fields = {}, std::string_view rule = {});
 
 Response problem(const Error& error);
 

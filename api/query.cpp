@@ -44,7 +44,8 @@ Result<std::unordered_map<std::string, std::string>> parse_query(std::string_vie
   std::size_t start = 0;
   while (start < query.size()) {
     const auto amp = query.find('&', start);
-    const auto part = query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    const auto part =
+        query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
     if (!part.empty()) {
       const auto eq = part.find('=');
       std::string key;

@@ -117,8 +117,8 @@ bool may_read_model(Role role, RouteId route) {
     case Role::housing:
       return route == RouteId::occupancy || route == RouteId::stay_alerts;
     case Role::researcher:
-      return route == RouteId::occupancy || route == RouteId::utilisation || route == RouteId::outcomes ||
-             route == RouteId::intake_funnel;
+      return route == RouteId::occupancy || route == RouteId::utilisation ||
+             route == RouteId::outcomes || route == RouteId::intake_funnel;
     case Role::participation:
     case Role::ops:
       return false;
@@ -128,7 +128,8 @@ bool may_read_model(Role role, RouteId route) {
 
 Response read_model(RouteId route, std::string_view target, const History& history, Micros now) {
   const auto q = target.find('?');
-  auto params = parse_query(q == std::string_view::npos ? std::string_view{} : target.substr(q + 1));
+  auto params =
+      parse_query(q == std::string_view::npos ? std::string_view{} : target.substr(q + 1));
   if (!params) return problem(params.error());
   auto body = render(route, *params, history, now);
   if (!body) return problem(body.error());

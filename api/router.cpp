@@ -64,7 +64,9 @@ bool matches(std::string_view tmpl, std::string_view path, std::string& id) {
 
 }  // namespace
 
-std::span<const RouteSpec> routes() { return kRoutes; }
+std::span<const RouteSpec> routes() {
+  return kRoutes;
+}
 
 std::optional<RouteMatch> match_route(verb method, std::string_view path) {
   std::optional<RouteMatch> found;

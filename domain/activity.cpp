@@ -2,12 +2,16 @@
 
 namespace perspectief {
 
-Result<std::vector<DomainEvent>> decide(const ActivityState& state, const DomainEvent& event, Micros now) {
-  if (auto t = check_occurred_at(state.last_occurred, event.occurred_at, now); !t) return t.take_error();
+Result<std::vector<DomainEvent>> decide(const ActivityState& state, const DomainEvent& event,
+                                        Micros now) {
+  if (auto t = check_occurred_at(state.last_occurred, event.occurred_at, now); !t)
+    return t.take_error();
   if (event.type == "ActivityScheduled") {
-    if (state.scheduled) return refuse("activity-scheduled-first", "the activity is already scheduled");
+    if (state.scheduled)
+      return refuse("activity-scheduled-first", "the activity is already scheduled");
   } else if (!state.scheduled) {
-    return refuse("activity-scheduled-first", "the first event of an activity is ActivityScheduled");
+    return refuse("activity-scheduled-first",
+                  "the first event of an activity is ActivityScheduled");
   } else if (state.cancelled) {
     return refuse("activity-cancelled", "the activity was cancelled");
   } else if (state.held) {

@@ -20,7 +20,8 @@ struct ActivityState {
   std::uint64_t version = 0;
 };
 
-Result<std::vector<DomainEvent>> decide(const ActivityState& state, const DomainEvent& event, Micros now);
+Result<std::vector<DomainEvent>> decide(const ActivityState& state, const DomainEvent& event,
+                                        Micros now);
 ActivityState evolve(ActivityState state, const DomainEvent& event);
 
 }  // namespace perspectief

@@ -3,7 +3,9 @@
 namespace perspectief {
 namespace {
 
-Error out_of_scope(std::string message) { return make_error(ErrorCode::forbidden, std::move(message)); }
+Error out_of_scope(std::string message) {
+  return make_error(ErrorCode::forbidden, std::move(message));
+}
 
 bool runs(const std::string& organisation, const LocationState* loc) {
   return loc != nullptr && loc->exists && loc->operator_id == organisation;
@@ -11,7 +13,8 @@ bool runs(const std::string& organisation, const LocationState* loc) {
 
 }  // namespace
 
-Status authorize_location_event(const Actor& actor, const LocationState& location, const DomainEvent& event) {
+Status authorize_location_event(const Actor& actor, const LocationState& location,
+                                const DomainEvent& event) {
   if (actor.role != Role::housing) return Ok{};
   // Another organisation's location: forbidden, whatever the event (not a rule refusal that
   // would tell the location exists).
@@ -45,15 +48,18 @@ Status authorize_case_event(const Actor& actor, const CaseState& state, const Do
     }
     return Ok{};
   }
-  const bool housed_here = state.status == CaseStatus::housed && runs(org, location(state.location_id));
+  const bool housed_here =
+      state.status == CaseStatus::housed && runs(org, location(state.location_id));
   if (event.type == "Transferred") {
     if (!housed_here || !runs(org, location(text_of(event.data, "toLocationId")))) {
-      return out_of_scope("a housing organisation transfers its residents between its own locations");
+      return out_of_scope(
+          "a housing organisation transfers its residents between its own locations");
     }
     return Ok{};
   }
   // LivingAllowancePaid, EscalationRaised, StayEnded: for its own residents.
-  if (!housed_here) return out_of_scope("the case is not housed in a location of this organisation");
+  if (!housed_here)
+    return out_of_scope("the case is not housed in a location of this organisation");
   return Ok{};
 }
 

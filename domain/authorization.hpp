@@ -16,7 +16,8 @@ using LocationLookup = std::function<const LocationState*(const std::string&)>;
 // append at all is may_append(); these add a housing organisation's scope: its own
 // locations (operator = its organisation), and the cases waiting for a bed or housed there.
 // forbidden when out of scope.
-Status authorize_location_event(const Actor& actor, const LocationState& location, const DomainEvent& event);
+Status authorize_location_event(const Actor& actor, const LocationState& location,
+                                const DomainEvent& event);
 Status authorize_case_event(const Actor& actor, const CaseState& state, const DomainEvent& event,
                             const LocationLookup& location);
 

@@ -29,13 +29,17 @@ bool is_one_of(std::string_view type, std::initializer_list<std::string_view> ty
   return std::find(types.begin(), types.end(), type) != types.end();
 }
 
-std::string in_state(const CaseState& s) { return " (the case is " + std::string{to_string(s.status)} + ")"; }
+std::string in_state(const CaseState& s) {
+  return " (the case is " + std::string{to_string(s.status)} + ")";
+}
 
 Status check_bed(const CaseState& state, const std::string& location_id, const CaseContext& ctx) {
   const LocationState* loc = ctx.location(location_id);
-  if (loc == nullptr || !loc->exists) return refuse("location-unknown", "no location " + location_id);
+  if (loc == nullptr || !loc->exists)
+    return refuse("location-unknown", "no location " + location_id);
   if (!loc->open) return refuse("location-not-open", "location " + location_id + " is closed");
-  if (loc->free_beds() <= 0) return refuse("bed-capacity", "location " + location_id + " has no free bed");
+  if (loc->free_beds() <= 0)
+    return refuse("bed-capacity", "location " + location_id + " has no free bed");
   (void)state;
   return Ok{};
 }
@@ -43,14 +47,16 @@ Status check_bed(const CaseState& state, const std::string& location_id, const C
 Status check_places(const CaseState& state, const CaseContext& ctx) {
   const auto& p = ctx.programme;
   if (ctx.housed_lvv + ctx.housed_municipal >= p.places) {
-    return refuse("programme-capacity", "the programme's " + std::to_string(p.places) + " places are all taken");
+    return refuse("programme-capacity",
+                  "the programme's " + std::to_string(p.places) + " places are all taken");
   }
   if (state.funding == Funding::lvv && ctx.housed_lvv >= p.lvv_places) {
-    return refuse("funding-capacity", "the " + std::to_string(p.lvv_places) + " LVV places are all taken");
+    return refuse("funding-capacity",
+                  "the " + std::to_string(p.lvv_places) + " LVV places are all taken");
   }
   if (state.funding == Funding::municipal && ctx.housed_municipal >= p.municipal_places()) {
-    return refuse("funding-capacity",
-                  "the " + std::to_string(p.municipal_places()) + " municipal places are all taken");
+    return refuse("funding-capacity", "the " + std::to_string(p.municipal_places()) +
+                                          " municipal places are all taken");
   }
   return Ok{};
 }
@@ -59,7 +65,8 @@ Status decide_case(const CaseState& s, const DomainEvent& e, const CaseContext& 
   const std::string& t = e.type;
   // Rule 1: the first event is CaseRegistered, and only the first.
   if (t == "CaseRegistered") {
-    if (s.status != CaseStatus::none) return refuse("case-registered-first", "rule 1: the case is already registered");
+    if (s.status != CaseStatus::none)
+      return refuse("case-registered-first", "rule 1: the case is already registered");
     return Ok{};
   }
   if (s.status == CaseStatus::none) {
@@ -74,10 +81,13 @@ Status decide_case(const CaseState& s, const DomainEvent& e, const CaseContext& 
     return refuse("stay-ended", "rule 11: after StayEnded only ExitInterviewHeld is accepted");
   }
   if (t == "IntakeCompleted") {  // rule 2
-    if (s.status != CaseStatus::registered) return refuse("intake-when-registered", "rule 2: intake only when registered" + in_state(s));
+    if (s.status != CaseStatus::registered)
+      return refuse("intake-when-registered", "rule 2: intake only when registered" + in_state(s));
   } else if (t == "PlacementDecided") {  // rule 3
     if (s.status != CaseStatus::intake_completed && s.status != CaseStatus::waitlisted) {
-      return refuse("placement-after-intake", "rule 3: a placement is decided after the intake or on the waitlist" + in_state(s));
+      return refuse(
+          "placement-after-intake",
+          "rule 3: a placement is decided after the intake or on the waitlist" + in_state(s));
     }
     if (text_of(e.data, "decision") == "admitted" && !s.eligible) {
       return refuse("admission-needs-eligibility", "rule 3: admission needs an eligible intake");
@@ -85,40 +95,58 @@ Status decide_case(const CaseState& s, const DomainEvent& e, const CaseContext& 
   } else if (t == "CaseManagerAssigned") {  // rule 4
     if (s.final()) return refuse("case-closed", "rule 4: the case is closed" + in_state(s));
   } else if (t == "BedAssigned") {  // rule 5
-    if (s.status != CaseStatus::admitted) return refuse("bed-when-admitted", "rule 5: a bed is assigned to an admitted case waiting for one" + in_state(s));
+    if (s.status != CaseStatus::admitted)
+      return refuse("bed-when-admitted",
+                    "rule 5: a bed is assigned to an admitted case waiting for one" + in_state(s));
     if (auto r = check_bed(s, text_of(e.data, "locationId"), ctx); !r) return r;
     if (auto r = check_places(s, ctx); !r) return r;
   } else if (t == "Transferred") {  // rule 6
-    if (s.status != CaseStatus::housed) return refuse("transfer-when-housed", "rule 6: only a housed case is transferred" + in_state(s));
+    if (s.status != CaseStatus::housed)
+      return refuse("transfer-when-housed",
+                    "rule 6: only a housed case is transferred" + in_state(s));
     const std::string to = text_of(e.data, "toLocationId");
-    if (to == s.location_id) return refuse("transfer-same-location", "rule 6: the case is housed there already");
+    if (to == s.location_id)
+      return refuse("transfer-same-location", "rule 6: the case is housed there already");
     if (auto r = check_bed(s, to, ctx); !r) return r;
   } else if (t == "LivingAllowancePaid") {  // rule 7
-    if (s.status != CaseStatus::housed) return refuse("allowance-when-housed", "rule 7: living allowance is paid to housed cases" + in_state(s));
+    if (s.status != CaseStatus::housed)
+      return refuse("allowance-when-housed",
+                    "rule 7: living allowance is paid to housed cases" + in_state(s));
     if (s.allowance_paid(text_of(e.data, "period"))) {
-      return refuse("allowance-once-per-period", "rule 7: the allowance for that period is paid already");
+      return refuse("allowance-once-per-period",
+                    "rule 7: the allowance for that period is paid already");
     }
   } else if (is_one_of(t, {"LegalStepRecorded", "PerspectiveChosen", "ReturnStepRecorded",
                            "ParticipationRecorded", "EscalationRaised"})) {  // rule 8
-    if (!s.active()) return refuse("only-when-active", "rule 8: only while the case is admitted or housed" + in_state(s));
+    if (!s.active())
+      return refuse("only-when-active",
+                    "rule 8: only while the case is admitted or housed" + in_state(s));
     if (t == "EscalationRaised" && s.escalation(text_of(e.data, "escalationId")) != nullptr) {
       return refuse("escalation-id-used", "this escalationId is used already in the case");
     }
   } else if (t == "EscalationResolved") {  // rule 9
     const Escalation* esc = s.escalation(text_of(e.data, "escalationId"));
-    if (esc == nullptr || !esc->open()) return refuse("escalation-not-open", "rule 9: no open escalation with that escalationId");
+    if (esc == nullptr || !esc->open())
+      return refuse("escalation-not-open", "rule 9: no open escalation with that escalationId");
   } else if (t == "StayExtended") {  // rule 10
-    if (s.status != CaseStatus::housed) return refuse("extension-when-housed", "rule 10: only a housed stay is extended" + in_state(s));
+    if (s.status != CaseStatus::housed)
+      return refuse("extension-when-housed",
+                    "rule 10: only a housed stay is extended" + in_state(s));
     const auto until = parse_date(text_of(e.data, "until"));
     const auto limit = limit_on(s, ctx.programme.max_stay_months);
     if (!until || (limit && *until <= *limit)) {
-      return refuse("extension-after-limit", "rule 10: until must lie after the current limit " + (limit ? format_date(*limit) : std::string{}));
+      return refuse("extension-after-limit", "rule 10: until must lie after the current limit " +
+                                                 (limit ? format_date(*limit) : std::string{}));
     }
   } else if (t == "ExitInterviewHeld") {
-    if (!s.active() && s.status != CaseStatus::ended) return refuse("exit-interview-when-staying", "an exit interview belongs to a stay" + in_state(s));
-    if (s.exit_interview) return refuse("exit-interview-once", "the exit interview is held already");
+    if (!s.active() && s.status != CaseStatus::ended)
+      return refuse("exit-interview-when-staying",
+                    "an exit interview belongs to a stay" + in_state(s));
+    if (s.exit_interview)
+      return refuse("exit-interview-once", "the exit interview is held already");
   } else if (t == "StayEnded") {  // rule 11
-    if (!s.active()) return refuse("end-when-active", "rule 11: only an active stay ends" + in_state(s));
+    if (!s.active())
+      return refuse("end-when-active", "rule 11: only an active stay ends" + in_state(s));
   }
   return Ok{};
 }
@@ -141,22 +169,27 @@ std::optional<CaseStatus> parse_case_status(std::string_view s) {
 
 std::string_view to_string(Funding f) {
   switch (f) {
-    case Funding::lvv: return "lvv";
-    case Funding::municipal: return "municipal";
-    case Funding::none: return "";
+    case Funding::lvv:
+      return "lvv";
+    case Funding::municipal:
+      return "municipal";
+    case Funding::none:
+      return "";
   }
   return "";
 }
 
 std::int32_t month_number(std::string_view period) {
   if (period.size() != 7) return 0;
-  const int year = (period[0] - '0') * 1000 + (period[1] - '0') * 100 + (period[2] - '0') * 10 + (period[3] - '0');
+  const int year = (period[0] - '0') * 1000 + (period[1] - '0') * 100 + (period[2] - '0') * 10 +
+                   (period[3] - '0');
   const int month = (period[5] - '0') * 10 + (period[6] - '0');
   return year * 12 + month - 1;
 }
 
 bool CaseState::allowance_paid(std::string_view period) const {
-  return std::binary_search(allowance_periods.begin(), allowance_periods.end(), month_number(period));
+  return std::binary_search(allowance_periods.begin(), allowance_periods.end(),
+                            month_number(period));
 }
 
 const Escalation* CaseState::escalation(std::string_view id) const {
@@ -174,7 +207,8 @@ std::optional<Days> limit_on(const CaseState& state, std::int64_t max_stay_month
 
 Result<std::vector<DomainEvent>> decide(const CaseState& state, const DomainEvent& event,
                                         const CaseContext& context, Micros now) {
-  if (auto t = check_occurred_at(state.last_occurred, event.occurred_at, now); !t) return t.take_error();
+  if (auto t = check_occurred_at(state.last_occurred, event.occurred_at, now); !t)
+    return t.take_error();
   if (auto r = decide_case(state, event, context); !r) return r.take_error();
   return std::vector<DomainEvent>{event};
 }
@@ -207,7 +241,8 @@ CaseState evolve(CaseState s, const DomainEvent& e) {
     s.location_id = text_of(e.data, "toLocationId");
   } else if (t == "LivingAllowancePaid") {
     const std::int32_t m = month_number(text_of(e.data, "period"));
-    s.allowance_periods.insert(std::lower_bound(s.allowance_periods.begin(), s.allowance_periods.end(), m), m);
+    s.allowance_periods.insert(
+        std::lower_bound(s.allowance_periods.begin(), s.allowance_periods.end(), m), m);
   } else if (t == "LegalStepRecorded") {
     s.legal_steps.push_back({enum_value(t, "step", text_of(e.data, "step")),
                              enum_value(t, "result", text_of(e.data, "result")), day});
@@ -215,10 +250,15 @@ CaseState evolve(CaseState s, const DomainEvent& e) {
     s.track = enum_value(t, "track", text_of(e.data, "track"));
     if (s.track != "undecided" && !s.first_real_track_on) s.first_real_track_on = day;
   } else if (t == "ReturnStepRecorded") {
-    s.return_steps.push_back({enum_value(t, "step", text_of(e.data, "step")), text_of(e.data, "country"), day});
+    s.return_steps.push_back(
+        {enum_value(t, "step", text_of(e.data, "step")), text_of(e.data, "country"), day});
   } else if (t == "EscalationRaised") {
-    s.escalations.push_back({text_of(e.data, "escalationId"), enum_value(t, "reason", text_of(e.data, "reason")),
-                             enum_value(t, "level", text_of(e.data, "level")), day, std::nullopt, {}});
+    s.escalations.push_back({text_of(e.data, "escalationId"),
+                             enum_value(t, "reason", text_of(e.data, "reason")),
+                             enum_value(t, "level", text_of(e.data, "level")),
+                             day,
+                             std::nullopt,
+                             {}});
   } else if (t == "EscalationResolved") {
     for (auto& esc : s.escalations) {
       if (esc.id == text_of(e.data, "escalationId") && esc.open()) {

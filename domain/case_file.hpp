@@ -14,7 +14,17 @@
 
 namespace perspectief {
 
-enum class CaseStatus { none, registered, intake_completed, admitted, rejected, referred, waitlisted, housed, ended };
+enum class CaseStatus {
+  none,
+  registered,
+  intake_completed,
+  admitted,
+  rejected,
+  referred,
+  waitlisted,
+  housed,
+  ended
+};
 enum class Funding { none, lvv, municipal };
 
 std::string_view to_string(CaseStatus s);
@@ -51,11 +61,11 @@ struct CaseState {
   Funding funding = Funding::none;
   std::string case_manager;
   std::string organisation;
-  std::string location_id;                // where housed now (or last, once ended)
-  std::optional<Days> admitted_on;        // the first BedAssigned
-  std::optional<Days> extended_until;     // the latest StayExtended
+  std::string location_id;             // where housed now (or last, once ended)
+  std::optional<Days> admitted_on;     // the first BedAssigned
+  std::optional<Days> extended_until;  // the latest StayExtended
   std::optional<Days> admission_decided_on;
-  std::string_view track;                 // the last PerspectiveChosen
+  std::string_view track;                   // the last PerspectiveChosen
   std::optional<Days> first_real_track_on;  // first track other than undecided
   std::vector<LegalStep> legal_steps;
   std::vector<ReturnStep> return_steps;
@@ -70,7 +80,8 @@ struct CaseState {
 
   bool active() const { return status == CaseStatus::admitted || status == CaseStatus::housed; }
   bool final() const {
-    return status == CaseStatus::rejected || status == CaseStatus::referred || status == CaseStatus::ended;
+    return status == CaseStatus::rejected || status == CaseStatus::referred ||
+           status == CaseStatus::ended;
   }
   const Escalation* escalation(std::string_view id) const;
   bool allowance_paid(std::string_view period) const;

@@ -4,8 +4,8 @@ namespace perspectief {
 
 Status check_occurred_at(Micros last_in_stream, Micros occurred_at, Micros now) {
   if (occurred_at < last_in_stream) {
-    return refuse("occurred-at-order",
-                  "occurredAt lies before the stream's previous event (" + format_rfc3339(last_in_stream) + ")");
+    return refuse("occurred-at-order", "occurredAt lies before the stream's previous event (" +
+                                           format_rfc3339(last_in_stream) + ")");
   }
   if (occurred_at > now + kMaxClockSkew) {
     return refuse("occurred-at-future", "occurredAt lies more than 5 minutes in the future");

@@ -50,9 +50,15 @@ std::array<std::string_view, 12> make_outcome_values() {
 
 const std::array<std::string_view, 12> kOutcomeValues = make_outcome_values();
 
-FieldSpec req(std::string_view name, FieldKind kind) { return {name, kind, true, false}; }
-FieldSpec opt(std::string_view name, FieldKind kind) { return {name, kind, false, false}; }
-FieldSpec note(std::string_view name) { return {name, FieldKind::free_text, false, true}; }
+FieldSpec req(std::string_view name, FieldKind kind) {
+  return {name, kind, true, false};
+}
+FieldSpec opt(std::string_view name, FieldKind kind) {
+  return {name, kind, false, false};
+}
+FieldSpec note(std::string_view name) {
+  return {name, FieldKind::free_text, false, true};
+}
 FieldSpec count(std::string_view name, std::int64_t min) {
   return {name, FieldKind::integer, true, false, min};
 }
@@ -65,66 +71,81 @@ std::vector<EventSpec> build_catalogue() {
   using S = StreamKind;
   std::vector<std::string_view> outcomes(kOutcomeValues.begin(), kOutcomeValues.end());
   return {
-      {"ProgrammeCapacitySet", S::programme,
+      {"ProgrammeCapacitySet",
+       S::programme,
        {count("places", 0), count("lvvPlaces", 0), count("maxStayMonths", 1)}},
-      {"LocationOpened", S::location,
+      {"LocationOpened",
+       S::location,
        {req("name", K::text), req("operator", K::identifier), count("beds", 0)}},
       {"LocationCapacityChanged", S::location, {count("beds", 0)}},
       {"LocationClosed", S::location, {}},
-      {"NeighbourhoodContactRecorded", S::location,
+      {"NeighbourhoodContactRecorded",
+       S::location,
        {one_of("kind", true, {"meeting", "visit", "complaint", "compliment", "volunteer_help"}),
         note("notes")}},
-      {"ActivityScheduled", S::activity,
+      {"ActivityScheduled",
+       S::activity,
        {req("title", K::text), req("organisation", K::text),
         one_of("category", true,
                {"language", "work_skills", "sport", "culture", "health", "information", "other"}),
         req("startsAt", K::timestamp), opt("coDesigned", K::boolean)}},
-      {"ActivityHeld", S::activity,
+      {"ActivityHeld",
+       S::activity,
        {count("residents", 0), count("volunteers", 0), count("neighbours", 0),
         opt("volunteerHours", K::number)}},
       {"ActivityCancelled", S::activity, {note("reason")}},
-      {"CaseRegistered", S::case_file,
-       {{"person", K::person, true, true}, note("referralSource")}},
-      {"IntakeCompleted", S::case_file,
-       {req("eligible", K::boolean), {"vulnerabilities", K::text_list, false, true},
+      {"CaseRegistered", S::case_file, {{"person", K::person, true, true}, note("referralSource")}},
+      {"IntakeCompleted",
+       S::case_file,
+       {req("eligible", K::boolean),
+        {"vulnerabilities", K::text_list, false, true},
         note("notes")}},
-      {"PlacementDecided", S::case_file,
+      {"PlacementDecided",
+       S::case_file,
        {one_of("decision", true, {"admitted", "rejected", "referred", "waitlisted"}),
         one_of("funding", false, {"lvv", "municipal"}), note("referredTo"), note("reason")}},
-      {"CaseManagerAssigned", S::case_file,
+      {"CaseManagerAssigned",
+       S::case_file,
        {req("caseManager", K::text), req("organisation", K::text)}},
       {"BedAssigned", S::case_file, {req("locationId", K::identifier), note("bedLabel")}},
       {"Transferred", S::case_file, {req("toLocationId", K::identifier), note("reason")}},
-      {"LivingAllowancePaid", S::case_file,
+      {"LivingAllowancePaid",
+       S::case_file,
        {count("amountCents", 1), req("period", K::year_month)}},
-      {"LegalStepRecorded", S::case_file,
+      {"LegalStepRecorded",
+       S::case_file,
        {one_of("step", true,
                {"asylum_application", "repeat_asylum_application", "regular_application",
                 "medical_postponement_64vw", "no_fault_procedure", "ind_decision", "appeal",
                 "appeal_decision", "other"}),
         one_of("result", false, {"pending", "granted", "rejected", "withdrawn"}), note("notes")}},
-      {"PerspectiveChosen", S::case_file,
+      {"PerspectiveChosen",
+       S::case_file,
        {one_of("track", true, {"legal_stay_nl", "return", "onward_migration", "undecided"})}},
-      {"ReturnStepRecorded", S::case_file,
+      {"ReturnStepRecorded",
+       S::case_file,
        {one_of("step", true,
                {"orientation", "travel_documents_requested", "travel_documents_obtained",
                 "return_support_approved", "departure_scheduled"}),
         opt("country", K::text), note("notes")}},
-      {"ParticipationRecorded", S::case_file,
+      {"ParticipationRecorded",
+       S::case_file,
        {req("activity", K::text), req("organisation", K::text), opt("hours", K::number),
         opt("activityId", K::identifier)}},
-      {"EscalationRaised", S::case_file,
+      {"EscalationRaised",
+       S::case_file,
        {req("escalationId", K::identifier),
         one_of("reason", true, {"non_cooperation", "house_rules", "behaviour", "other"}),
         one_of("level", true, {"warning", "final_warning", "termination_proposed"}),
         note("notes")}},
-      {"EscalationResolved", S::case_file,
+      {"EscalationResolved",
+       S::case_file,
        {req("escalationId", K::identifier),
         one_of("resolution", true, {"resolved", "stay_terminated"})}},
-      {"StayExtended", S::case_file,
-       {req("until", K::date), {"reason", K::free_text, true, true}}},
+      {"StayExtended", S::case_file, {req("until", K::date), {"reason", K::free_text, true, true}}},
       {"ExitInterviewHeld", S::case_file, {opt("declined", K::boolean), note("notes")}},
-      {"StayEnded", S::case_file,
+      {"StayEnded",
+       S::case_file,
        {one_of("outcome", true, std::move(outcomes)), opt("destinationCountry", K::text),
         note("notes")}},
       {"PersonalDataErased", S::case_file, {}, true},
@@ -176,8 +197,8 @@ void check_field(const FieldSpec& spec, const boost::json::value& v, const std::
 void check_person(const boost::json::value& v, const std::string& field,
                   std::vector<FieldError>& errors) {
   static const std::vector<FieldSpec> kPerson{
-      req("name", FieldKind::text),          opt("dateOfBirth", FieldKind::date),
-      opt("nationality", FieldKind::text),   opt("gender", FieldKind::text),
+      req("name", FieldKind::text),           opt("dateOfBirth", FieldKind::date),
+      opt("nationality", FieldKind::text),    opt("gender", FieldKind::text),
       opt("languages", FieldKind::text_list), opt("vNumber", FieldKind::text),
   };
   if (!v.is_object()) {
@@ -235,9 +256,8 @@ void check_field(const FieldSpec& spec, const boost::json::value& v, const std::
       if (!v.is_bool()) errors.push_back({field, "must be true or false"});
       break;
     case FieldKind::enumeration:
-      if (!v.is_string() ||
-          std::find(spec.values.begin(), spec.values.end(), std::string_view{v.as_string()}) ==
-              spec.values.end()) {
+      if (!v.is_string() || std::find(spec.values.begin(), spec.values.end(),
+                                      std::string_view{v.as_string()}) == spec.values.end()) {
         std::string msg = "must be one of:";
         for (const auto value : spec.values) {
           msg += ' ';
@@ -277,7 +297,9 @@ std::int64_t int_or(const boost::json::object& data, std::string_view name, std:
 
 }  // namespace
 
-std::span<const EventSpec> event_catalogue() { return catalogue(); }
+std::span<const EventSpec> event_catalogue() {
+  return catalogue();
+}
 
 const EventSpec* find_event_spec(std::string_view type) {
   const auto& all = catalogue();
@@ -320,7 +342,9 @@ std::vector<FieldError> validate_event_data(const EventSpec& spec,
   return errors;
 }
 
-std::span<const std::string_view> outcome_values() { return kOutcomeValues; }
+std::span<const std::string_view> outcome_values() {
+  return kOutcomeValues;
+}
 
 std::string_view enum_value(std::string_view type, std::string_view field, std::string_view value) {
   const EventSpec* spec = find_event_spec(type);

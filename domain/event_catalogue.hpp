@@ -15,11 +15,11 @@ namespace perspectief {
 constexpr int kCurrentSchemaVersion = 1;
 
 enum class FieldKind {
-  text,         // a short non-empty string (names of organisations, titles, countries)
-  free_text,    // a note: may hold personal data, so it is treated as PII
-  identifier,   // 1-64 chars [A-Za-z0-9_-]
-  integer,      // a whole number >= min
-  number,       // a number >= 0 (hours)
+  text,        // a short non-empty string (names of organisations, titles, countries)
+  free_text,   // a note: may hold personal data, so it is treated as PII
+  identifier,  // 1-64 chars [A-Za-z0-9_-]
+  integer,     // a whole number >= min
+  number,      // a number >= 0 (hours)
   boolean,
   enumeration,  // one of `values`
   date,         // YYYY-MM-DD

@@ -42,7 +42,8 @@ void write(const boost::json::value& v, std::string& out) {
         break;
       }
       std::array<char, 64> buf{};
-      const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), d, std::chars_format::fixed);
+      const auto r =
+          std::to_chars(buf.data(), buf.data() + buf.size(), d, std::chars_format::fixed);
       out.append(buf.data(), r.ptr);
       break;
     }

@@ -2,8 +2,10 @@
 
 namespace perspectief {
 
-Result<std::vector<DomainEvent>> decide(const LocationState& state, const DomainEvent& event, Micros now) {
-  if (auto t = check_occurred_at(state.last_occurred, event.occurred_at, now); !t) return t.take_error();
+Result<std::vector<DomainEvent>> decide(const LocationState& state, const DomainEvent& event,
+                                        Micros now) {
+  if (auto t = check_occurred_at(state.last_occurred, event.occurred_at, now); !t)
+    return t.take_error();
   const std::string& type = event.type;
   if (type == "LocationOpened") {
     if (state.exists) return refuse("location-opened-first", "the location is already opened");
@@ -12,8 +14,9 @@ Result<std::vector<DomainEvent>> decide(const LocationState& state, const Domain
   } else if (type == "LocationCapacityChanged") {
     if (!state.open) return refuse("location-not-open", "the location is closed");
     if (int_of(event.data, "beds") < state.occupied) {
-      return refuse("capacity-below-occupancy", "beds may not drop below the " +
-                                                    std::to_string(state.occupied) + " people housed there");
+      return refuse(
+          "capacity-below-occupancy",
+          "beds may not drop below the " + std::to_string(state.occupied) + " people housed there");
     }
   } else if (type == "LocationClosed") {
     if (!state.open) return refuse("location-not-open", "the location is already closed");

@@ -22,7 +22,8 @@ struct LocationState {
   std::int64_t free_beds() const { return open ? std::max<std::int64_t>(0, beds - occupied) : 0; }
 };
 
-Result<std::vector<DomainEvent>> decide(const LocationState& state, const DomainEvent& event, Micros now);
+Result<std::vector<DomainEvent>> decide(const LocationState& state, const DomainEvent& event,
+                                        Micros now);
 LocationState evolve(LocationState state, const DomainEvent& event);
 
 }  // namespace perspectief

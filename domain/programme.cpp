@@ -11,8 +11,10 @@ ProgrammeState initial_programme(std::int64_t places, std::int64_t lvv_places,
   return s;
 }
 
-Result<std::vector<DomainEvent>> decide(const ProgrammeState& state, const DomainEvent& event, Micros now) {
-  if (auto t = check_occurred_at(state.last_occurred, event.occurred_at, now); !t) return t.take_error();
+Result<std::vector<DomainEvent>> decide(const ProgrammeState& state, const DomainEvent& event,
+                                        Micros now) {
+  if (auto t = check_occurred_at(state.last_occurred, event.occurred_at, now); !t)
+    return t.take_error();
   // ProgrammeCapacitySet is the only programme event; lvvPlaces <= places is schema.
   return std::vector<DomainEvent>{event};
 }

@@ -22,7 +22,8 @@ struct ProgrammeState {
 ProgrammeState initial_programme(std::int64_t places, std::int64_t lvv_places,
                                  std::int64_t max_stay_months);
 
-Result<std::vector<DomainEvent>> decide(const ProgrammeState& state, const DomainEvent& event, Micros now);
+Result<std::vector<DomainEvent>> decide(const ProgrammeState& state, const DomainEvent& event,
+                                        Micros now);
 ProgrammeState evolve(ProgrammeState state, const DomainEvent& event);
 
 }  // namespace perspectief

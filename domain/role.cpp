@@ -49,9 +49,9 @@ bool may_append(Role role, std::string_view type) {
     case Role::regie:
       return true;
     case Role::intake:
-      return in(type, {"CaseRegistered", "IntakeCompleted", "PlacementDecided",
-                       "CaseManagerAssigned", "EscalationRaised", "EscalationResolved",
-                       "ExitInterviewHeld", "StayEnded"});
+      return in(type,
+                {"CaseRegistered", "IntakeCompleted", "PlacementDecided", "CaseManagerAssigned",
+                 "EscalationRaised", "EscalationResolved", "ExitInterviewHeld", "StayEnded"});
     case Role::housing:
       return in(type, {"LocationOpened", "LocationCapacityChanged", "LocationClosed",
                        "NeighbourhoodContactRecorded", "BedAssigned", "Transferred",

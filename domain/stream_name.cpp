@@ -14,10 +14,14 @@ bool is_valid_id(std::string_view id) {
 
 std::string_view to_string(StreamKind kind) {
   switch (kind) {
-    case StreamKind::programme: return "programme";
-    case StreamKind::location: return "location";
-    case StreamKind::case_file: return "case";
-    case StreamKind::activity: return "activity";
+    case StreamKind::programme:
+      return "programme";
+    case StreamKind::location:
+      return "location";
+    case StreamKind::case_file:
+      return "case";
+    case StreamKind::activity:
+      return "activity";
   }
   return "programme";
 }

@@ -7,7 +7,9 @@
 namespace perspectief {
 namespace {
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 unsigned days_in_month(int y, unsigned m) {
   constexpr std::array<unsigned, 12> kDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -42,7 +44,8 @@ std::optional<Days> parse_date_at(std::string_view s, std::size_t& pos) {
       !expect(s, pos, '-') || !read_digits(s, pos, 2, d)) {
     return std::nullopt;
   }
-  if (m < 1 || m > 12 || d < 1 || static_cast<unsigned>(d) > days_in_month(y, static_cast<unsigned>(m))) {
+  if (m < 1 || m > 12 || d < 1 ||
+      static_cast<unsigned>(d) > days_in_month(y, static_cast<unsigned>(m))) {
     return std::nullopt;
   }
   return days_from_civil({y, static_cast<unsigned>(m), static_cast<unsigned>(d)});

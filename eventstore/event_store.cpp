@@ -7,7 +7,8 @@ namespace perspectief {
 Result<AppendResult> EventStore::append_sync(AppendRequest request) {
   std::promise<Result<AppendResult>> promise;
   auto future = promise.get_future();
-  append(std::move(request), [&promise](Result<AppendResult> r) { promise.set_value(std::move(r)); });
+  append(std::move(request),
+         [&promise](Result<AppendResult> r) { promise.set_value(std::move(r)); });
   return future.get();
 }
 

@@ -36,9 +36,10 @@ class EventStore {
 
   // Events of one stream from `from_version` (inclusive; backwards: down from it, 0 = last),
   // at most `max_count`. An unknown stream gives an empty list.
-  [[nodiscard]] virtual Result<std::vector<Envelope>> read_stream(
-      std::string_view stream, std::uint64_t from_version, std::size_t max_count,
-      Direction direction) const = 0;
+  [[nodiscard]] virtual Result<std::vector<Envelope>> read_stream(std::string_view stream,
+                                                                  std::uint64_t from_version,
+                                                                  std::size_t max_count,
+                                                                  Direction direction) const = 0;
 
   // Events with position > after, in position order, at most `limit`.
   [[nodiscard]] virtual Result<std::vector<Envelope>> read_all(std::uint64_t after,

@@ -17,7 +17,9 @@ namespace {
 
 enum Cf : std::size_t { kDefault = 0, kEvents, kStreams, kEventIds, kHeads, kCheckpoints };
 
-rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
+rocksdb::Slice slice(std::string_view s) {
+  return {s.data(), s.size()};
+}
 
 Error store_error(const rocksdb::Status& s) {
   // RocksDB messages name files and paths: for the operator's log, not for clients.
@@ -84,7 +86,8 @@ Result<std::unique_ptr<RocksEventStore>> RocksEventStore::open(RocksStoreOptions
   it->SeekToLast();
   if (it->Valid()) {
     store->last_position_ = keys::decode_u64(std::string_view{it->key().data(), it->key().size()});
-    store->last_hash_hex_ = to_hex(sha256(std::string_view{it->value().data(), it->value().size()}));
+    store->last_hash_hex_ =
+        to_hex(sha256(std::string_view{it->value().data(), it->value().size()}));
   } else {
     store->last_hash_hex_ = genesis_hash_hex();
   }
@@ -95,7 +98,9 @@ Result<std::unique_ptr<RocksEventStore>> RocksEventStore::open(RocksStoreOptions
   return store;
 }
 
-RocksEventStore::~RocksEventStore() { close(); }
+RocksEventStore::~RocksEventStore() {
+  close();
+}
 
 void RocksEventStore::close() {
   {
@@ -142,9 +147,8 @@ void RocksEventStore::writer_loop() {
       queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued was answered
       std::size_t events = 0;
-      while (!queue_.empty() &&
-             (work.empty() || events + queue_.front().request.events.size() <=
-                                  options_.max_group_events)) {
+      while (!queue_.empty() && (work.empty() || events + queue_.front().request.events.size() <=
+                                                     options_.max_group_events)) {
         events += queue_.front().request.events.size();
         work.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -182,9 +186,10 @@ void RocksEventStore::syncer_loop() {
     if (target > last_position_.load() && !failed_) {
       const auto t0 = std::chrono::steady_clock::now();
       const auto s = db_->SyncWAL();
-      sync_micros_ += static_cast<std::uint64_t>(
-          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
-              .count());
+      sync_micros_ +=
+          static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                         std::chrono::steady_clock::now() - t0)
+                                         .count());
       const Error e = s.ok() ? Error{} : store_error(s);
       finish(batch, s.ok(), s.ok() ? nullptr : &e);
     } else {
@@ -206,8 +211,9 @@ void RocksEventStore::finish(std::deque<Written>& batch, bool synced_ok, const E
   }
   if (failure != nullptr) failed_ = true;
   if (failed_ && !advanced) {
-    const Error e = failure != nullptr ? *failure
-                                       : make_error(ErrorCode::unavailable, "the event store failed a commit");
+    const Error e = failure != nullptr
+                        ? *failure
+                        : make_error(ErrorCode::unavailable, "the event store failed a commit");
     for (auto& w : batch) {
       for (auto& r : w.results) {
         if (r->ok()) r.emplace(e);
@@ -260,9 +266,10 @@ void RocksEventStore::write_group(std::vector<Pending>& work) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto s = db_->Write(wo, &group.batch);
     if (inline_sync) {
-      sync_micros_ += static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                      std::chrono::steady_clock::now() - t0)
-                                                      .count());
+      sync_micros_ +=
+          static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                         std::chrono::steady_clock::now() - t0)
+                                         .count());
     }
     if (!s.ok()) {
       failed_ = true;
@@ -343,9 +350,8 @@ Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupS
     const std::string expected = request.expected.kind == ExpectedVersion::Kind::no_stream
                                      ? "0"
                                      : std::to_string(request.expected.version);
-    return make_error(ErrorCode::precondition_failed,
-                      "expected stream version " + expected + ", but it is " +
-                          std::to_string(current));
+    return make_error(ErrorCode::precondition_failed, "expected stream version " + expected +
+                                                          ", but it is " + std::to_string(current));
   }
 
   const Micros now = options_.clock->now();
@@ -397,8 +403,7 @@ Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupS
   return result;
 }
 
-Result<AppendResult> RocksEventStore::resend_result(const AppendRequest& request,
-                                                    GroupState& group,
+Result<AppendResult> RocksEventStore::resend_result(const AppendRequest& request, GroupState& group,
                                                     const std::vector<std::uint64_t>& positions) {
   AppendResult result;
   result.stream = request.stream;

@@ -26,8 +26,8 @@ namespace perspectief {
 
 struct RocksStoreOptions {
   std::string path;
-  const Clock* clock = nullptr;     // required
-  AppendPolicy* policy = nullptr;   // optional; must outlive the store
+  const Clock* clock = nullptr;         // required
+  AppendPolicy* policy = nullptr;       // optional; must outlive the store
   std::size_t max_group_events = 8192;  // events gathered into one WriteBatch at most
   // Applied to every envelope read (schema evolution: domain/upcasters.hpp). Optional.
   std::function<void(Envelope&)> upcast;
@@ -129,7 +129,7 @@ class RocksEventStore final : public EventStore {
   std::condition_variable sync_cv_;
   std::deque<Written> to_sync_;
   bool writer_done_ = false;
-  bool syncing_ = false;  // the syncer is syncing or answering a batch
+  bool syncing_ = false;                // the syncer is syncing or answering a batch
   std::size_t last_sync_requests_ = 0;  // syncer only
   static constexpr std::chrono::microseconds kCommitDelay{150};
   std::thread syncer_;

@@ -60,7 +60,8 @@ Result<Envelope> envelope_from_json(const boost::json::object& o) {
       const auto& a = actor->as_object();
       if (const auto* s = a.if_contains("subject")) e.actor.subject = s->as_string();
       if (const auto* s = a.if_contains("organisation")) e.actor.organisation = s->as_string();
-      if (const auto* s = a.if_contains("role")) e.actor.role = parse_role(s->as_string()).value_or(Role::ops);
+      if (const auto* s = a.if_contains("role"))
+        e.actor.role = parse_role(s->as_string()).value_or(Role::ops);
     }
     e.data = o.at("data").as_object();
   } catch (const std::exception&) {

@@ -11,7 +11,9 @@ using Sha256 = std::array<std::uint8_t, 32>;
 
 Sha256 sha256(std::string_view bytes);
 std::string to_hex(const std::uint8_t* bytes, std::size_t n);
-inline std::string to_hex(const Sha256& h) { return to_hex(h.data(), h.size()); }
+inline std::string to_hex(const Sha256& h) {
+  return to_hex(h.data(), h.size());
+}
 
 // A random RFC 4122 version-4 UUID, lower case.
 std::string random_uuid();

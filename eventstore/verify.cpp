@@ -13,7 +13,9 @@
 namespace perspectief {
 namespace {
 
-std::string_view view(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+std::string_view view(const rocksdb::Slice& s) {
+  return {s.data(), s.size()};
+}
 
 VerifyReport fault(VerifyReport r, std::uint64_t position, std::string problem) {
   r.ok = false;
@@ -53,8 +55,8 @@ VerifyReport verify_store(const std::string& path) {
     const auto key = view(it->key());
     const std::uint64_t position = key.size() == 8 ? keys::decode_u64(key) : 0;
     if (position != expected) {
-      return fault(report, expected, "position missing: the next record is at " +
-                                         std::to_string(position));
+      return fault(report, expected,
+                   "position missing: the next record is at " + std::to_string(position));
     }
     const auto bytes = view(it->value());
     auto rec = decode_record(bytes);
@@ -89,7 +91,8 @@ VerifyReport verify_store(const std::string& path) {
   std::string head;
   const bool has_head = db->Get({}, handles[0], kChainHeadKey, &head).ok();
   if (report.events > 0) {
-    if (!has_head || head.size() != 8 + 64 || keys::decode_u64(head.substr(0, 8)) != report.events) {
+    if (!has_head || head.size() != 8 + 64 ||
+        keys::decode_u64(head.substr(0, 8)) != report.events) {
       return fault(report, report.events, "chain head does not name the last position");
     }
     if (head.substr(8) != prev) {

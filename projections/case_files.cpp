@@ -91,7 +91,8 @@ CasePage CaseFiles::list(const CaseFilter& filter) const {
   std::shared_lock lock(mu_);
   CasePage page;
   const auto& cases = model_.cases();
-  for (auto it = filter.after.empty() ? cases.begin() : cases.upper_bound(filter.after); it != cases.end(); ++it) {
+  for (auto it = filter.after.empty() ? cases.begin() : cases.upper_bound(filter.after);
+       it != cases.end(); ++it) {
     const CaseState& s = it->second;
     if (filter.status && s.status != *filter.status) continue;
     if (!filter.location_id.empty() && s.location_id != filter.location_id) continue;
@@ -118,12 +119,14 @@ boost::json::object case_file_json(const CaseFileView& v, boost::json::value per
   o["person"] = std::move(person);
   boost::json::array legal;
   for (const auto& l : v.state.legal_steps) {
-    legal.push_back({{"step", l.step}, {"result", text_or_null(l.result)}, {"on", format_date(l.on)}});
+    legal.push_back(
+        {{"step", l.step}, {"result", text_or_null(l.result)}, {"on", format_date(l.on)}});
   }
   o["legalSteps"] = std::move(legal);
   boost::json::array ret;
   for (const auto& r : v.state.return_steps) {
-    ret.push_back({{"step", r.step}, {"country", text_or_null(r.country)}, {"on", format_date(r.on)}});
+    ret.push_back(
+        {{"step", r.step}, {"country", text_or_null(r.country)}, {"on", format_date(r.on)}});
   }
   o["returnSteps"] = std::move(ret);
   boost::json::array esc;

@@ -16,7 +16,8 @@ boost::json::object caseload_json(const History& h, Micros as_of) {
   }
   boost::json::array managers;
   for (const auto& [key, n] : load) {
-    managers.push_back({{"caseManager", key.first}, {"organisation", key.second}, {"activeCases", n}});
+    managers.push_back(
+        {{"caseManager", key.first}, {"organisation", key.second}, {"activeCases", n}});
   }
   return {{"asOf", format_rfc3339(as_of)}, {"caseManagers", std::move(managers)}};
 }

@@ -37,7 +37,9 @@ boost::json::object escalations_json(const History& h, Micros as_of, EscalationS
     }
     for (const auto& e : escalations) {
       const bool open = e.resolved_at == kNever;
-      if ((status == EscalationStatus::open && !open) || (status == EscalationStatus::resolved && open)) continue;
+      if ((status == EscalationStatus::open && !open) ||
+          (status == EscalationStatus::resolved && open))
+        continue;
       const Days raised = day_of(e.raised->at);
       const Days until = open ? today : day_of(e.resolved_at);
       out.push_back({{"caseId", id},
@@ -45,8 +47,10 @@ boost::json::object escalations_json(const History& h, Micros as_of, EscalationS
                      {"level", kEscalationLevels[e.raised->code]},
                      {"reason", kEscalationReasons[e.raised->code2]},
                      {"raisedOn", format_date(raised)},
-                     {"resolvedOn", open ? boost::json::value(nullptr) : boost::json::value(format_date(day_of(e.resolved_at)))},
-                     {"resolution", open ? boost::json::value(nullptr) : boost::json::value(to_string(e.resolution))},
+                     {"resolvedOn", open ? boost::json::value(nullptr)
+                                         : boost::json::value(format_date(day_of(e.resolved_at)))},
+                     {"resolution", open ? boost::json::value(nullptr)
+                                         : boost::json::value(to_string(e.resolution))},
                      {"ageDays", until - raised}});
     }
   }

@@ -44,31 +44,44 @@ Decision decision_of(std::string_view d) {
 
 std::string_view to_string(Decision d) {
   switch (d) {
-    case Decision::admitted: return "admitted";
-    case Decision::rejected: return "rejected";
-    case Decision::referred: return "referred";
-    case Decision::waitlisted: return "waitlisted";
+    case Decision::admitted:
+      return "admitted";
+    case Decision::rejected:
+      return "rejected";
+    case Decision::referred:
+      return "referred";
+    case Decision::waitlisted:
+      return "waitlisted";
   }
   return "waitlisted";
 }
 
 std::string_view to_string(Track t) {
   switch (t) {
-    case Track::legal_stay_nl: return "legal_stay_nl";
-    case Track::return_track: return "return";
-    case Track::onward_migration: return "onward_migration";
-    case Track::undecided: return "undecided";
-    case Track::none: return "none";
+    case Track::legal_stay_nl:
+      return "legal_stay_nl";
+    case Track::return_track:
+      return "return";
+    case Track::onward_migration:
+      return "onward_migration";
+    case Track::undecided:
+      return "undecided";
+    case Track::none:
+      return "none";
   }
   return "none";
 }
 
 std::string_view to_string(Resolution r) {
   switch (r) {
-    case Resolution::resolved: return "resolved";
-    case Resolution::stay_terminated: return "stay_terminated";
-    case Resolution::stay_ended: return "stay_ended";
-    case Resolution::none: return "";
+    case Resolution::resolved:
+      return "resolved";
+    case Resolution::stay_terminated:
+      return "stay_terminated";
+    case Resolution::stay_ended:
+      return "stay_ended";
+    case Resolution::none:
+      return "";
   }
   return "";
 }
@@ -129,7 +142,8 @@ void History::apply(const Envelope& e) {
   const Micros at = e.occurred_at;
   if (name->kind == StreamKind::programme) {
     if (e.type == "ProgrammeCapacitySet") {
-      capacity_.push_back({at, int_of(d, "places"), int_of(d, "lvvPlaces"), int_of(d, "maxStayMonths")});
+      capacity_.push_back(
+          {at, int_of(d, "places"), int_of(d, "lvvPlaces"), int_of(d, "maxStayMonths")});
     }
     return;
   }
@@ -188,8 +202,9 @@ void History::apply(const Envelope& e) {
   } else if (t == "EscalationResolved") {
     f.kind = Fact::Kind::escalation_resolved;
     f.ref = intern(text_of(d, "escalationId"));
-    f.code = static_cast<std::uint8_t>(text_of(d, "resolution") == "stay_terminated" ? Resolution::stay_terminated
-                                                                                    : Resolution::resolved);
+    f.code = static_cast<std::uint8_t>(text_of(d, "resolution") == "stay_terminated"
+                                           ? Resolution::stay_terminated
+                                           : Resolution::resolved);
   } else if (t == "StayEnded") {
     f.kind = Fact::Kind::ended;
     f.code = outcome_index(text_of(d, "outcome"));

@@ -24,8 +24,10 @@ enum class Track : std::uint8_t { none, legal_stay_nl, return_track, onward_migr
 enum class Resolution : std::uint8_t { none, resolved, stay_terminated, stay_ended };
 
 // Escalation levels and reasons by index (Fact::code / code2 of escalation_raised).
-inline constexpr std::string_view kEscalationLevels[] = {"warning", "final_warning", "termination_proposed"};
-inline constexpr std::string_view kEscalationReasons[] = {"non_cooperation", "house_rules", "behaviour", "other"};
+inline constexpr std::string_view kEscalationLevels[] = {"warning", "final_warning",
+                                                         "termination_proposed"};
+inline constexpr std::string_view kEscalationReasons[] = {"non_cooperation", "house_rules",
+                                                          "behaviour", "other"};
 
 std::string_view to_string(Decision d);
 std::string_view to_string(Track t);
@@ -35,11 +37,21 @@ std::string_view to_string(Resolution r);
 // these (a few dozen bytes each): no personal data, no free text.
 struct Fact {
   enum class Kind : std::uint8_t {
-    registered, intake, decision, manager, bed, transfer, extension, track,
-    escalation_raised, escalation_resolved, ended, participation,
+    registered,
+    intake,
+    decision,
+    manager,
+    bed,
+    transfer,
+    extension,
+    track,
+    escalation_raised,
+    escalation_resolved,
+    ended,
+    participation,
   };
   Micros at = 0;
-  std::uint32_t ref = 0;   // interned: location, "manager\x1forganisation", escalation id; or a date
+  std::uint32_t ref = 0;  // interned: location, "manager\x1forganisation", escalation id; or a date
   Kind kind = Kind::registered;
   std::uint8_t code = 0;   // decision, track, resolution, outcome index, escalation level, eligible
   std::uint8_t code2 = 0;  // funding of a decision, escalation reason

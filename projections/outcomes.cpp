@@ -9,13 +9,16 @@
 namespace perspectief {
 namespace {
 
-double round2(double v) { return std::round(v * 100.0) / 100.0; }
+double round2(double v) {
+  return std::round(v * 100.0) / 100.0;
+}
 
 double median(std::vector<std::int64_t>& v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   const std::size_t n = v.size();
-  return n % 2 == 1 ? static_cast<double>(v[n / 2]) : static_cast<double>(v[n / 2 - 1] + v[n / 2]) / 2.0;
+  return n % 2 == 1 ? static_cast<double>(v[n / 2])
+                    : static_cast<double>(v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
 }  // namespace
@@ -23,7 +26,8 @@ double median(std::vector<std::int64_t>& v) {
 boost::json::object outcomes_json(const History& h, Days from, Days to) {
   const auto outcomes = outcome_values();
   std::map<std::string_view, std::vector<std::int64_t>> days_by_outcome;
-  std::map<std::string_view, std::int64_t> by_class{{"durable", 0}, {"semi_durable", 0}, {"no_solution", 0}, {"other", 0}};
+  std::map<std::string_view, std::int64_t> by_class{
+      {"durable", 0}, {"semi_durable", 0}, {"no_solution", 0}, {"other", 0}};
   std::map<std::string_view, std::map<std::string_view, std::int64_t>> by_track;
   std::int64_t total = 0;
   std::int64_t never_housed = 0;
@@ -54,10 +58,12 @@ boost::json::object outcomes_json(const History& h, Days from, Days to) {
     double sum = 0;
     for (const auto d : days) sum += static_cast<double>(d);
     const double mean = round2(sum / static_cast<double>(days.size()));
-    by_outcome[outcome] = {{"count", days.size()}, {"medianStayDays", median(days)}, {"meanStayDays", mean}};
+    by_outcome[outcome] = {
+        {"count", days.size()}, {"medianStayDays", median(days)}, {"meanStayDays", mean}};
   }
   boost::json::object classes;
-  for (const std::string_view k : {"durable", "semi_durable", "no_solution", "other"}) classes[k] = by_class[k];
+  for (const std::string_view k : {"durable", "semi_durable", "no_solution", "other"})
+    classes[k] = by_class[k];
   boost::json::object tracks;
   for (const auto& [track, counts] : by_track) {
     boost::json::object o;

@@ -48,7 +48,9 @@ void ProgrammeModel::rebuild_indexes() {
   }
 }
 
-DomainEvent to_domain_event(const Envelope& e) { return DomainEvent{e.type, e.data, e.occurred_at}; }
+DomainEvent to_domain_event(const Envelope& e) {
+  return DomainEvent{e.type, e.data, e.occurred_at};
+}
 
 ProgrammeModel::ProgrammeModel(ProgrammeState defaults) : programme_(defaults) {}
 
@@ -124,9 +126,11 @@ Status ProgrammeModel::admit_case(const Actor& actor, const std::string& id,
   for (const auto& e : events) {
     for (const char* key : {"locationId", "toLocationId"}) {
       const std::string loc = text_of(e.data, key);
-      if (!loc.empty() && !touched.contains(loc) && location(loc) != nullptr) touched[loc] = *location(loc);
+      if (!loc.empty() && !touched.contains(loc) && location(loc) != nullptr)
+        touched[loc] = *location(loc);
     }
-    if (!next.location_id.empty() && !touched.contains(next.location_id) && location(next.location_id) != nullptr) {
+    if (!next.location_id.empty() && !touched.contains(next.location_id) &&
+        location(next.location_id) != nullptr) {
       touched[next.location_id] = *location(next.location_id);
     }
     if (auto a = authorize_case_event(actor, next, e, lookup); !a) return a;

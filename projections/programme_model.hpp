@@ -28,8 +28,8 @@ class ProgrammeModel {
   // occurredAt rules, the actor's scope, the stream's rules and the capacity rules. On
   // success the events are applied; on refusal nothing changes. Errors: conflict (a rule,
   // named), forbidden (out of the actor's scope), invalid (an unknown stream).
-  Status admit(const Actor& actor, const std::string& stream, const std::vector<DomainEvent>& events,
-               Micros now);
+  Status admit(const Actor& actor, const std::string& stream,
+               const std::vector<DomainEvent>& events, Micros now);
 
   // Folds a stored event without checking it (replay, read side).
   void apply(const Envelope& envelope);
@@ -52,8 +52,10 @@ class ProgrammeModel {
 
  private:
   friend struct SnapshotAccess;
-  Status admit_case(const Actor& actor, const std::string& id, const std::vector<DomainEvent>& events, Micros now);
-  Status admit_location(const Actor& actor, const std::string& id, const std::vector<DomainEvent>& events, Micros now);
+  Status admit_case(const Actor& actor, const std::string& id,
+                    const std::vector<DomainEvent>& events, Micros now);
+  Status admit_location(const Actor& actor, const std::string& id,
+                        const std::vector<DomainEvent>& events, Micros now);
 
   ProgrammeState programme_;
   std::map<std::string, LocationState> locations_;

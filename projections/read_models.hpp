@@ -40,7 +40,9 @@ boost::json::object escalations_json(const History& h, Micros as_of, EscalationS
 boost::json::object intake_funnel_json(const History& h, Days from, Days to);
 
 // The end of a day as an "as of" moment: 23:59:59Z.
-inline Micros end_of_day(Days d) { return d * kMicrosPerDay + 86'399 * kMicrosPerSecond; }
+inline Micros end_of_day(Days d) {
+  return d * kMicrosPerDay + 86'399 * kMicrosPerSecond;
+}
 
 // A stay-duration alert level for a housed case on `today`, or nullopt (spec/domain.md).
 std::optional<std::string> stay_alert_level(Days admitted_on, Days limit_on, Days today);

@@ -16,7 +16,8 @@ struct SnapshotAccess {
     return has ? std::optional<Days>{d} : std::nullopt;
   }
   // Views of the catalogue's static strings survive a snapshot as text.
-  static std::string_view view(std::string_view type, std::string_view field, const std::string& s) {
+  static std::string_view view(std::string_view type, std::string_view field,
+                               const std::string& s) {
     if (s == "stay_ended") return "stay_ended";
     return enum_value(type, field, s);
   }
@@ -235,19 +236,22 @@ struct SnapshotAccess {
       h.locations_.emplace(std::move(id), std::move(l));
     }
     h.capacity_.clear();
-    for (auto n = r.count(sizeof(CapacityFacts)); n > 0; --n) h.capacity_.push_back(r.pod<CapacityFacts>());
+    for (auto n = r.count(sizeof(CapacityFacts)); n > 0; --n)
+      h.capacity_.push_back(r.pod<CapacityFacts>());
     h.names_.clear();
     h.name_ids_.clear();
     for (auto n = r.count(8); n > 0 && r.ok(); --n) {
       h.names_.push_back(r.str());
-      if (!h.names_.back().empty()) h.name_ids_.emplace(h.names_.back(), static_cast<std::uint32_t>(h.names_.size() - 1));
+      if (!h.names_.back().empty())
+        h.name_ids_.emplace(h.names_.back(), static_cast<std::uint32_t>(h.names_.size() - 1));
     }
     h.position_ = r.pod<std::uint64_t>();
   }
 };
 
 SnapshotFingerprint snapshot_fingerprint(const ProgrammeState& defaults) {
-  const std::uint64_t layout = sizeof(ProgrammeState) | (sizeof(Fact) << 16) | (sizeof(CapacityFacts) << 32);
+  const std::uint64_t layout =
+      sizeof(ProgrammeState) | (sizeof(Fact) << 16) | (sizeof(CapacityFacts) << 32);
   return {defaults.places, defaults.lvv_places, defaults.max_stay_months, layout};
 }
 
@@ -264,7 +268,8 @@ std::string encode_snapshot(const SnapshotHeader& header, const SnapshotFingerpr
   return std::move(w.bytes());
 }
 
-std::optional<SnapshotHeader> decode_snapshot(std::string_view bytes, const SnapshotFingerprint& expected,
+std::optional<SnapshotHeader> decode_snapshot(std::string_view bytes,
+                                              const SnapshotFingerprint& expected,
                                               ProgrammeModel& model, History& history) {
   SnapshotReader r{bytes};
   if (r.str() != "perspectief-snapshot" || r.u64() != kSnapshotFormat) return std::nullopt;

@@ -40,7 +40,8 @@ std::string encode_snapshot(const SnapshotHeader& header, const SnapshotFingerpr
 // Fills `model` and `history` (fresh ones) from a snapshot; nullopt if it is damaged or of
 // another format (the caller then folds from the start).
 // `expected` must equal the fingerprint the snapshot was written with.
-std::optional<SnapshotHeader> decode_snapshot(std::string_view bytes, const SnapshotFingerprint& expected,
+std::optional<SnapshotHeader> decode_snapshot(std::string_view bytes,
+                                              const SnapshotFingerprint& expected,
                                               ProgrammeModel& model, History& history);
 
 }  // namespace perspectief

@@ -4,8 +4,9 @@
 
 namespace perspectief {
 
-Result<std::uint64_t> save_snapshot(EventStore& store, Projector& projector, const CaseFiles& case_files,
-                                    const History& history, const ProgrammeState& defaults) {
+Result<std::uint64_t> save_snapshot(EventStore& store, Projector& projector,
+                                    const CaseFiles& case_files, const History& history,
+                                    const ProgrammeState& defaults) {
   auto encoded = projector.paused([&]() -> Result<std::pair<std::uint64_t, std::string>> {
     const std::uint64_t position = projector.position();
     if (position == 0) return std::pair<std::uint64_t, std::string>{0, {}};
@@ -24,7 +25,8 @@ Result<std::uint64_t> save_snapshot(EventStore& store, Projector& projector, con
   });
   if (!encoded) return encoded.take_error();
   if (encoded->first == 0) return std::uint64_t{0};
-  if (auto put = store.put_checkpoint(kSnapshotName, encoded->second); !put) return put.take_error();
+  if (auto put = store.put_checkpoint(kSnapshotName, encoded->second); !put)
+    return put.take_error();
   return encoded->first;
 }
 
@@ -38,7 +40,8 @@ std::uint64_t load_snapshot(const EventStore& store, ProgrammeState defaults, Wr
   if (!header) return 0;
   // The snapshot belongs to this log only if the log has its event at its position.
   auto at = store.read_all(header->position - 1, 1);
-  if (!at || at->empty() || at->front().position != header->position || at->front().event_id != header->event_id) {
+  if (!at || at->empty() || at->front().position != header->position ||
+      at->front().event_id != header->event_id) {
     return 0;
   }
   history.restore(std::move(loaded));

@@ -14,8 +14,9 @@ namespace perspectief {
 // Writes a snapshot of the read models (the case-file model and the history) at the
 // projector's position into the store's checkpoints. Pauses folding while it encodes.
 // Returns the position it saved (0 if the log is empty: nothing to save).
-Result<std::uint64_t> save_snapshot(EventStore& store, Projector& projector, const CaseFiles& case_files,
-                                    const History& history, const ProgrammeState& defaults);
+Result<std::uint64_t> save_snapshot(EventStore& store, Projector& projector,
+                                    const CaseFiles& case_files, const History& history,
+                                    const ProgrammeState& defaults);
 
 // Loads the newest snapshot, if any, if it was folded with the same programme defaults and
 // if the log still has its event at its position, into

@@ -29,7 +29,9 @@ boost::json::object stay_alerts_json(const History& h, Micros as_of) {
     const CaseAt c = History::case_at(facts, as_of);
     if (!c.housed) continue;
     const Days admitted = day_of(c.first_bed);
-    const Days limit = c.extended_until ? *c.extended_until : add_months(admitted, static_cast<int>(cap.max_stay_months));
+    const Days limit = c.extended_until
+                           ? *c.extended_until
+                           : add_months(admitted, static_cast<int>(cap.max_stay_months));
     auto level = stay_alert_level(admitted, limit, today);
     if (!level) continue;
     alerts.push_back({&id, c.location, admitted, limit, today - admitted, std::move(*level)});

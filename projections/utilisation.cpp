@@ -7,7 +7,9 @@ namespace perspectief {
 namespace {
 
 // The moment a bed night is counted: the end of day D.
-Micros night_of(Days d) { return (d + 1) * kMicrosPerDay - 1; }
+Micros night_of(Days d) {
+  return (d + 1) * kMicrosPerDay - 1;
+}
 
 double rate(std::int64_t used, std::int64_t capacity) {
   if (capacity <= 0) return 0.0;
@@ -64,7 +66,10 @@ boost::json::object utilisation_json(const History& h, Days from, Days to) {
   }
   return {{"from", format_date(from)},
           {"to", format_date(to)},
-          {"programme", {{"bedNights", total_used}, {"capacityNights", total_capacity}, {"rate", rate(total_used, total_capacity)}}},
+          {"programme",
+           {{"bedNights", total_used},
+            {"capacityNights", total_capacity},
+            {"rate", rate(total_used, total_capacity)}}},
           {"locations", std::move(locations)}};
 }
 

@@ -29,7 +29,8 @@ struct Org {
 
 const Actor kRegie{"regie-1", "regiegroep", Role::regie};
 const Actor kIntake{"aco-1", "aco", Role::intake};
-const std::array<Actor, 2> kLegal{{{"askv-1", "askv", Role::legal}, {"vwn-1", "vluchtelingenwerk", Role::legal}}};
+const std::array<Actor, 2> kLegal{
+    {{"askv-1", "askv", Role::legal}, {"vwn-1", "vluchtelingenwerk", Role::legal}}};
 const std::array<Actor, 2> kReturn{{{"goedwerk-1", "goedwerk", Role::return_support},
                                     {"moh-1", "vluchtelingenwerk-moh", Role::return_support}}};
 const std::array<Actor, 3> kParticipation{{{"boost-1", "boost", Role::participation},
@@ -79,13 +80,17 @@ constexpr std::array<OutcomeShare, 11> kOutcomes{{
     {"deceased", 0.005, 2, 14, "undecided"},
 }};
 
-constexpr std::array<const char*, 12> kGiven{{"Amina", "Kwame", "Yusuf", "Fatima", "Samuel", "Mariam",
-                                              "Tesfaye", "Grace", "Omar", "Leila", "Joseph", "Hawa"}};
-constexpr std::array<const char*, 10> kFamily{{"Mensah", "Diallo", "Haile", "Osei", "Bakr", "Kamara",
-                                               "Tesfay", "Abdi", "Nkemelu", "Sow"}};
-constexpr std::array<const char*, 10> kNationality{{"GH", "NG", "ER", "ET", "SD", "GN", "SL", "SO", "MA", "DZ"}};
-constexpr std::array<const char*, 6> kManagers{{"cm-anna", "cm-bas", "cm-chantal", "cm-dirk", "cm-eva", "cm-fouad"}};
-constexpr std::array<const char*, 7> kCategories{{"language", "work_skills", "sport", "culture", "health", "information", "other"}};
+constexpr std::array<const char*, 12> kGiven{{"Amina", "Kwame", "Yusuf", "Fatima", "Samuel",
+                                              "Mariam", "Tesfaye", "Grace", "Omar", "Leila",
+                                              "Joseph", "Hawa"}};
+constexpr std::array<const char*, 10> kFamily{
+    {"Mensah", "Diallo", "Haile", "Osei", "Bakr", "Kamara", "Tesfay", "Abdi", "Nkemelu", "Sow"}};
+constexpr std::array<const char*, 10> kNationality{
+    {"GH", "NG", "ER", "ET", "SD", "GN", "SL", "SO", "MA", "DZ"}};
+constexpr std::array<const char*, 6> kManagers{
+    {"cm-anna", "cm-bas", "cm-chantal", "cm-dirk", "cm-eva", "cm-fouad"}};
+constexpr std::array<const char*, 7> kCategories{
+    {"language", "work_skills", "sport", "culture", "health", "information", "other"}};
 
 enum class Phase { end, day, beds };
 
@@ -129,7 +134,8 @@ class Generator {
     const Days last = day_of(opt_.end) - 1;
     const Days first = last - static_cast<Days>(opt_.years) * 365;
     day_ = first;
-    add(Phase::day, "programme", kRegie, "ProgrammeCapacitySet", {{"places", 500}, {"lvvPlaces", 360}, {"maxStayMonths", 18}});
+    add(Phase::day, "programme", kRegie, "ProgrammeCapacitySet",
+        {{"places", 500}, {"lvvPlaces", 360}, {"maxStayMonths", 18}});
     for (const auto& l : kLocations) {
       add(Phase::day, stream_name(StreamKind::location, l.id), housing(l.op), "LocationOpened",
           {{"name", l.name}, {"operator", l.op}, {"beds", l.beds}});
@@ -154,20 +160,26 @@ class Generator {
  private:
   // -- randomness (std::mt19937_64 is fully specified, so a seed gives the same history)
   double uniform() { return static_cast<double>(rng_() >> 11) * (1.0 / 9007199254740992.0); }
-  int between(int lo, int hi) { return lo + static_cast<int>(rng_() % static_cast<std::uint64_t>(hi - lo + 1)); }
+  int between(int lo, int hi) {
+    return lo + static_cast<int>(rng_() % static_cast<std::uint64_t>(hi - lo + 1));
+  }
   bool chance(double p) { return uniform() < p; }
   template <class T, std::size_t N>
-  const T& pick(const std::array<T, N>& a) { return a[rng_() % N]; }
+  const T& pick(const std::array<T, N>& a) {
+    return a[rng_() % N];
+  }
 
   Actor housing(const std::string& op) { return Actor{op + "-1", op, Role::housing}; }
 
   Micros at(Phase p) {
     const int base = p == Phase::end ? 9 * 60 : p == Phase::day ? 10 * 60 : 16 * 60;
     const int span = p == Phase::day ? 6 * 60 : 59;
-    return day_ * kMicrosPerDay + static_cast<Micros>(base + between(0, span)) * 60 * kMicrosPerSecond;
+    return day_ * kMicrosPerDay +
+           static_cast<Micros>(base + between(0, span)) * 60 * kMicrosPerSecond;
   }
 
-  void add(Phase p, const std::string& stream, const Actor& actor, const std::string& type, Json data) {
+  void add(Phase p, const std::string& stream, const Actor& actor, const std::string& type,
+           Json data) {
     Micros t = at(p);
     Micros& last = last_at_[stream];
     t = std::max(t, last + kMicrosPerSecond);
@@ -187,7 +199,9 @@ class Generator {
     cases_.push_back(std::move(c));
   }
 
-  std::string case_stream(const SimCase& c) const { return stream_name(StreamKind::case_file, c.id); }
+  std::string case_stream(const SimCase& c) const {
+    return stream_name(StreamKind::case_file, c.id);
+  }
 
   void decide(SimCase& c, bool allow_waitlist) {
     const bool full = waiting_ > 40;
@@ -200,7 +214,8 @@ class Generator {
     // Keep the two funding streams about equally full (360 LVV : 140 municipal).
     c.lvv = lvv_taken_ * 140 <= municipal_taken_ * 360;
     (c.lvv ? lvv_taken_ : municipal_taken_) += 1;  // places reserved from admission on
-    add(Phase::day, case_stream(c), kIntake, "PlacementDecided", {{"decision", "admitted"}, {"funding", c.lvv ? "lvv" : "municipal"}});
+    add(Phase::day, case_stream(c), kIntake, "PlacementDecided",
+        {{"decision", "admitted"}, {"funding", c.lvv ? "lvv" : "municipal"}});
     c.stage = 1;
     c.admitted_decision = day_;
     ++waiting_;
@@ -224,12 +239,14 @@ class Generator {
         const bool eligible = chance(0.88);
         add(Phase::day, s, kIntake, "IntakeCompleted", {{"eligible", eligible}});
         c.manager = pick(kManagers);
-        add(Phase::day, s, kIntake, "CaseManagerAssigned", {{"caseManager", c.manager}, {"organisation", "aco"}});
+        add(Phase::day, s, kIntake, "CaseManagerAssigned",
+            {{"caseManager", c.manager}, {"organisation", "aco"}});
         if (!eligible) {
           add(Phase::day, s, kIntake, "PlacementDecided", {{"decision", "rejected"}});
           c.stage = 4;
         } else if (chance(0.08)) {
-          add(Phase::day, s, kIntake, "PlacementDecided", {{"decision", "referred"}, {"referredTo", "COA"}});
+          add(Phase::day, s, kIntake, "PlacementDecided",
+              {{"decision", "referred"}, {"referredTo", "COA"}});
           c.stage = 4;
         } else {
           decide(c, true);
@@ -257,7 +274,8 @@ class Generator {
     if (day_ == c.end_day) {
       if (!c.open_escalation.empty()) c.open_escalation.clear();  // closed by the end of the stay
       Json data{{"outcome", c.outcome->outcome}};
-      if (std::string{c.outcome->outcome} == "independent_return") data["destinationCountry"] = pick(kNationality);
+      if (std::string{c.outcome->outcome} == "independent_return")
+        data["destinationCountry"] = pick(kNationality);
       add(Phase::end, s, kIntake, "StayEnded", std::move(data));
       add(Phase::end, s, kIntake, "ExitInterviewHeld", {{"declined", chance(0.1)}});
       ++free_beds_[c.location];
@@ -269,51 +287,64 @@ class Generator {
     if (today.day == 1) {
       char period[8];
       std::snprintf(period, sizeof period, "%04d-%02u", today.year, today.month);
-      add(Phase::day, s, house, "LivingAllowancePaid", {{"amountCents", 24000}, {"period", period}});
+      add(Phase::day, s, house, "LivingAllowancePaid",
+          {{"amountCents", 24000}, {"period", period}});
     }
     if (day_ == c.track_day) {
-      if (chance(0.3)) add(Phase::day, s, pick(kLegal), "PerspectiveChosen", {{"track", "undecided"}});
+      if (chance(0.3))
+        add(Phase::day, s, pick(kLegal), "PerspectiveChosen", {{"track", "undecided"}});
       const std::string track = c.outcome->track;
       if (track != "undecided") {
-        add(Phase::day, s, track == "return" ? pick(kReturn) : pick(kLegal), "PerspectiveChosen", {{"track", track}});
+        add(Phase::day, s, track == "return" ? pick(kReturn) : pick(kLegal), "PerspectiveChosen",
+            {{"track", track}});
       } else {
         add(Phase::day, s, pick(kLegal), "PerspectiveChosen", {{"track", "undecided"}});
       }
     }
     if (day_ == c.next_legal) {
-      static constexpr std::array<const char*, 5> kSteps{{"asylum_application", "regular_application", "ind_decision", "appeal", "no_fault_procedure"}};
-      add(Phase::day, s, pick(kLegal), "LegalStepRecorded", {{"step", pick(kSteps)}, {"result", chance(0.5) ? "pending" : "rejected"}});
+      static constexpr std::array<const char*, 5> kSteps{{"asylum_application",
+                                                          "regular_application", "ind_decision",
+                                                          "appeal", "no_fault_procedure"}};
+      add(Phase::day, s, pick(kLegal), "LegalStepRecorded",
+          {{"step", pick(kSteps)}, {"result", chance(0.5) ? "pending" : "rejected"}});
       c.next_legal = day_ + between(45, 120);
     }
     if (std::string{c.outcome->track} == "return" && day_ == c.next_return && c.return_step < 5) {
-      static constexpr std::array<const char*, 5> kReturnSteps{{"orientation", "travel_documents_requested",
-                                                                "travel_documents_obtained", "return_support_approved",
-                                                                "departure_scheduled"}};
-      add(Phase::day, s, pick(kReturn), "ReturnStepRecorded", {{"step", kReturnSteps[static_cast<std::size_t>(c.return_step)]}, {"country", "GH"}});
+      static constexpr std::array<const char*, 5> kReturnSteps{
+          {"orientation", "travel_documents_requested", "travel_documents_obtained",
+           "return_support_approved", "departure_scheduled"}};
+      add(Phase::day, s, pick(kReturn), "ReturnStepRecorded",
+          {{"step", kReturnSteps[static_cast<std::size_t>(c.return_step)]}, {"country", "GH"}});
       ++c.return_step;
       c.next_return = day_ + between(20, 50);
     }
     if (c.open_escalation.empty() && chance(0.0015) && c.end_day - day_ > 30) {
       c.open_escalation = "esc-" + std::to_string(++c.escalations);
-      static constexpr std::array<const char*, 4> kReasons{{"non_cooperation", "house_rules", "behaviour", "other"}};
-      add(Phase::day, s, house, "EscalationRaised", {{"escalationId", c.open_escalation}, {"reason", pick(kReasons)}, {"level", "warning"}});
+      static constexpr std::array<const char*, 4> kReasons{
+          {"non_cooperation", "house_rules", "behaviour", "other"}};
+      add(Phase::day, s, house, "EscalationRaised",
+          {{"escalationId", c.open_escalation}, {"reason", pick(kReasons)}, {"level", "warning"}});
       c.resolve_day = day_ + between(7, 40);
     } else if (!c.open_escalation.empty() && day_ == c.resolve_day && chance(0.8)) {
-      add(Phase::day, s, kIntake, "EscalationResolved", {{"escalationId", c.open_escalation}, {"resolution", "resolved"}});
+      add(Phase::day, s, kIntake, "EscalationResolved",
+          {{"escalationId", c.open_escalation}, {"resolution", "resolved"}});
       c.open_escalation.clear();
     }
     if (std::string{c.outcome->outcome} == "removed_non_cooperation" && day_ == c.end_day - 10) {
       const std::string id = "esc-" + std::to_string(++c.escalations);
-      add(Phase::day, s, kIntake, "EscalationRaised", {{"escalationId", id}, {"reason", "non_cooperation"}, {"level", "termination_proposed"}});
+      add(Phase::day, s, kIntake, "EscalationRaised",
+          {{"escalationId", id}, {"reason", "non_cooperation"}, {"level", "termination_proposed"}});
     }
     const Days limit = add_months(c.housed_on, 18);
     if (!c.extended && c.end_day > limit && day_ == limit - 20) {
-      add(Phase::day, s, kRegie, "StayExtended", {{"until", format_date(c.end_day + 14)}, {"reason", "procedure pending"}});
+      add(Phase::day, s, kRegie, "StayExtended",
+          {{"until", format_date(c.end_day + 14)}, {"reason", "procedure pending"}});
       c.extended = true;
     }
     if ((day_ - c.housed_on) % 7 == 3 && chance(0.2)) {
       const auto& p = pick(kParticipation);
-      add(Phase::day, s, p, "ParticipationRecorded", {{"activity", "Taalcafé"}, {"organisation", p.organisation}, {"hours", 2}});
+      add(Phase::day, s, p, "ParticipationRecorded",
+          {{"activity", "Taalcafé"}, {"organisation", p.organisation}, {"hours", 2}});
     }
   }
 
@@ -324,7 +355,9 @@ class Generator {
       if (c.stage != 1) continue;
       const DemoLocation* chosen = nullptr;
       for (const auto& l : kLocations) {
-        if (free_beds_[l.id] > 0 && (chosen == nullptr || free_beds_[l.id] > free_beds_[chosen->id])) chosen = &l;
+        if (free_beds_[l.id] > 0 &&
+            (chosen == nullptr || free_beds_[l.id] > free_beds_[chosen->id]))
+          chosen = &l;
       }
       const bool funding_full = c.lvv ? lvv_housed_ >= 360 : municipal_housed_ >= 140;
       if (chosen == nullptr || funding_full) {
@@ -343,7 +376,8 @@ class Generator {
       c.track_day = day_ + between(20, 150);
       c.next_legal = day_ + between(10, 60);
       c.next_return = c.track_day + 10;
-      add(Phase::beds, case_stream(c), housing(chosen->op), "BedAssigned", {{"locationId", chosen->id}});
+      add(Phase::beds, case_stream(c), housing(chosen->op), "BedAssigned",
+          {{"locationId", chosen->id}});
     }
     waiting_list_ = std::move(still);
   }
@@ -351,8 +385,12 @@ class Generator {
   void monthly() {
     for (const auto& l : kLocations) {
       const double r = uniform();
-      const char* kind = r < 0.55 ? "compliment" : r < 0.75 ? "meeting" : r < 0.9 ? "volunteer_help" : "complaint";
-      add(Phase::day, stream_name(StreamKind::location, l.id), housing(l.op), "NeighbourhoodContactRecorded", {{"kind", kind}});
+      const char* kind = r < 0.55   ? "compliment"
+                         : r < 0.75 ? "meeting"
+                         : r < 0.9  ? "volunteer_help"
+                                    : "complaint";
+      add(Phase::day, stream_name(StreamKind::location, l.id), housing(l.op),
+          "NeighbourhoodContactRecorded", {{"kind", kind}});
     }
   }
 
@@ -361,11 +399,17 @@ class Generator {
       const std::string id = "act-" + std::to_string(++activities_);
       const std::string s = stream_name(StreamKind::activity, id);
       add(Phase::end, s, p, "ActivityScheduled",
-          {{"title", "Activiteit " + std::to_string(activities_)}, {"organisation", p.organisation},
-           {"category", pick(kCategories)}, {"startsAt", format_rfc3339(day_ * kMicrosPerDay + 14 * 3600 * kMicrosPerSecond)},
+          {{"title", "Activiteit " + std::to_string(activities_)},
+           {"organisation", p.organisation},
+           {"category", pick(kCategories)},
+           {"startsAt", format_rfc3339(day_ * kMicrosPerDay + 14 * 3600 * kMicrosPerSecond)},
            {"coDesigned", chance(0.3)}});
       if (chance(0.92)) {
-        add(Phase::day, s, p, "ActivityHeld", {{"residents", between(4, 25)}, {"volunteers", between(1, 6)}, {"neighbours", between(0, 8)}, {"volunteerHours", between(2, 20)}});
+        add(Phase::day, s, p, "ActivityHeld",
+            {{"residents", between(4, 25)},
+             {"volunteers", between(1, 6)},
+             {"neighbours", between(0, 8)},
+             {"volunteerHours", between(2, 20)}});
       } else {
         add(Phase::day, s, p, "ActivityCancelled", {});
       }
@@ -385,12 +429,16 @@ class Generator {
           const bool can_join = !blocked.contains(st.stream);
           if (can_join && in_wave.contains(st.stream) && wave.back().stream == st.stream &&
               wave.back().actor.subject == st.actor.subject) {
-            wave.back().events.push_back(make_new_event(random_uuid(), st.type, st.at, std::move(st.data)));
+            wave.back().events.push_back(
+                make_new_event(random_uuid(), st.type, st.at, std::move(st.data)));
             continue;
           }
           if (can_join && !in_wave.contains(st.stream)) {
             in_wave.insert(st.stream);
-            wave.push_back({st.stream, ExpectedVersion::any(), {make_new_event(random_uuid(), st.type, st.at, std::move(st.data))}, st.actor});
+            wave.push_back({st.stream,
+                            ExpectedVersion::any(),
+                            {make_new_event(random_uuid(), st.type, st.at, std::move(st.data))},
+                            st.actor});
             continue;
           }
           blocked.insert(st.stream);

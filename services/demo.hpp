@@ -8,10 +8,10 @@
 namespace perspectief {
 
 struct DemoOptions {
-  int cases = 4500;         // people registered over the whole period
-  int years = 5;            // the history ends today (`end`)
-  std::uint64_t seed = 1;   // the same seed gives the same history
-  Micros end = 0;           // business time of the last day
+  int cases = 4500;        // people registered over the whole period
+  int years = 5;           // the history ends today (`end`)
+  std::uint64_t seed = 1;  // the same seed gives the same history
+  Micros end = 0;          // business time of the last day
 };
 
 struct DemoReport {

@@ -6,7 +6,8 @@
 
 namespace perspectief {
 
-Result<Flags> Flags::parse(const std::vector<std::string>& args, const std::vector<std::string>& known,
+Result<Flags> Flags::parse(const std::vector<std::string>& args,
+                           const std::vector<std::string>& known,
                            const std::vector<std::string>& switches) {
   Flags f;
   const auto is_known = [&](const std::string& n) {
@@ -42,7 +43,8 @@ Result<Flags> Flags::parse(const std::vector<std::string>& args, const std::vect
       continue;
     }
     if (!inline_value) {
-      if (i + 1 >= args.size()) return make_error(ErrorCode::invalid, "--" + name + " needs a value");
+      if (i + 1 >= args.size())
+        return make_error(ErrorCode::invalid, "--" + name + " needs a value");
       value = args[++i];
     }
     f.values_[name] = value;
@@ -81,7 +83,8 @@ Result<std::uint64_t> Flags::get_uint(const std::string& name, std::uint64_t fal
 
 Result<HostPort> parse_listen(const std::string& text) {
   const auto colon = text.rfind(':');
-  if (colon == std::string::npos) return make_error(ErrorCode::invalid, "--listen must be HOST:PORT");
+  if (colon == std::string::npos)
+    return make_error(ErrorCode::invalid, "--listen must be HOST:PORT");
   HostPort hp;
   hp.host = text.substr(0, colon);
   if (hp.host.size() >= 2 && hp.host.front() == '[' && hp.host.back() == ']') {
@@ -90,7 +93,8 @@ Result<HostPort> parse_listen(const std::string& text) {
   const std::string port = text.substr(colon + 1);
   unsigned v = 0;
   const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), v);
-  if (hp.host.empty() || port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || v > 65535) {
+  if (hp.host.empty() || port.empty() || ec != std::errc{} || ptr != port.data() + port.size() ||
+      v > 65535) {
     return make_error(ErrorCode::invalid, "--listen must be HOST:PORT");
   }
   hp.port = static_cast<unsigned short>(v);

@@ -14,7 +14,8 @@ namespace perspectief {
 class Flags {
  public:
   // `known`: flag names without dashes; `switches`: the ones that take no value.
-  static Result<Flags> parse(const std::vector<std::string>& args, const std::vector<std::string>& known,
+  static Result<Flags> parse(const std::vector<std::string>& args,
+                             const std::vector<std::string>& known,
                              const std::vector<std::string>& switches);
 
   std::optional<std::string> get(const std::string& name) const;

@@ -27,16 +27,21 @@ using namespace perspectief;
 
 constexpr const char* kUsage =
     "usage: perspectief COMMAND [flags]\n"
-    "  verify  --data-dir D                      check positions, indexes and the hash chain; exit 1 on a fault\n"
-    "  export  --data-dir D [--after N]          the event log as JSON Lines (as regie sees it) on stdout\n"
-    "  replay  (--data-dir D | --events FILE)    rebuild a read model from the log and print the API's JSON\n"
+    "  verify  --data-dir D                      check positions, indexes and the hash chain; exit "
+    "1 on a fault\n"
+    "  export  --data-dir D [--after N]          the event log as JSON Lines (as regie sees it) on "
+    "stdout\n"
+    "  replay  (--data-dir D | --events FILE)    rebuild a read model from the log and print the "
+    "API's JSON\n"
     "          --read-model NAME [--as-of T] [--from D --to D] [--status S]\n"
     "          NAME: occupancy utilisation alerts outcomes caseload escalations intake-funnel\n"
     "  demo    --data-dir D [--cases N] [--years Y] [--seed S]\n"
     "                                            append a realistic, invented programme history\n"
     "Common: --places N --lvv-places N --max-stay-months N (defaults 500, 360, 18).\n";
 
-void upcast_envelope(Envelope& e) { e.schema_version = upcast(e.type, e.schema_version, e.data); }
+void upcast_envelope(Envelope& e) {
+  e.schema_version = upcast(e.type, e.schema_version, e.data);
+}
 
 int usage_error(const std::string& command, const std::string& message) {
   std::cerr << "perspectief " << command << ": " << message << "\n";
@@ -63,9 +68,8 @@ int export_log(const Flags& flags) {
   if (!dir) return usage_error("export", "--data-dir is required");
   auto after = flags.get_uint("after", 0);
   if (!after) return usage_error("export", after.error().message);
-  const auto s = scan_store(*dir, *after, upcast_envelope, [](const Envelope& e) {
-    std::cout << json_text(to_json(e)) << '\n';
-  });
+  const auto s = scan_store(*dir, *after, upcast_envelope,
+                            [](const Envelope& e) { std::cout << json_text(to_json(e)) << '\n'; });
   if (!s) {
     std::cerr << "perspectief export: " << s.error().message << " (" << s.error().internal << ")\n";
     return 1;
@@ -78,7 +82,8 @@ Result<ProgrammeState> programme_defaults(const Flags& flags) {
   auto lvv = flags.get_uint("lvv-places", 360);
   auto months = flags.get_uint("max-stay-months", 18);
   if (!places || !lvv || !months || *lvv > *places || *months < 1) {
-    return make_error(ErrorCode::invalid, "--places, --lvv-places, --max-stay-months: whole numbers, lvv <= places");
+    return make_error(ErrorCode::invalid,
+                      "--places, --lvv-places, --max-stay-months: whole numbers, lvv <= places");
   }
   return initial_programme(static_cast<std::int64_t>(*places), static_cast<std::int64_t>(*lvv),
                            static_cast<std::int64_t>(*months));
@@ -88,17 +93,19 @@ int replay(const Flags& flags) {
   const auto model = flags.get("read-model");
   if (!model) return usage_error("replay", "--read-model is required");
   static const std::vector<std::pair<std::string, api::RouteId>> kModels{
-      {"occupancy", api::RouteId::occupancy},     {"utilisation", api::RouteId::utilisation},
-      {"alerts", api::RouteId::stay_alerts},      {"outcomes", api::RouteId::outcomes},
-      {"caseload", api::RouteId::caseload},       {"escalations", api::RouteId::escalations},
+      {"occupancy", api::RouteId::occupancy},        {"utilisation", api::RouteId::utilisation},
+      {"alerts", api::RouteId::stay_alerts},         {"outcomes", api::RouteId::outcomes},
+      {"caseload", api::RouteId::caseload},          {"escalations", api::RouteId::escalations},
       {"intake-funnel", api::RouteId::intake_funnel}};
-  const auto found = std::find_if(kModels.begin(), kModels.end(), [&](const auto& m) { return m.first == *model; });
+  const auto found = std::find_if(kModels.begin(), kModels.end(),
+                                  [&](const auto& m) { return m.first == *model; });
   if (found == kModels.end()) return usage_error("replay", "unknown read model " + *model);
   auto defaults = programme_defaults(flags);
   if (!defaults) return usage_error("replay", defaults.error().message);
   History history{defaults->places, defaults->lvv_places, defaults->max_stay_months};
   if (const auto dir = flags.get("data-dir")) {
-    const auto s = scan_store(*dir, 0, upcast_envelope, [&](const Envelope& e) { history.apply(e); });
+    const auto s =
+        scan_store(*dir, 0, upcast_envelope, [&](const Envelope& e) { history.apply(e); });
     if (!s) return usage_error("replay", s.error().message + " (" + s.error().internal + ")");
   } else if (const auto file = flags.get("events")) {
     std::ifstream in(*file);
@@ -110,7 +117,8 @@ int replay(const Flags& flags) {
       if (line.empty()) continue;
       boost::system::error_code ec;
       const auto v = boost::json::parse(line, ec);
-      if (ec || !v.is_object()) return usage_error("replay", "line " + std::to_string(n) + " is not a JSON object");
+      if (ec || !v.is_object())
+        return usage_error("replay", "line " + std::to_string(n) + " is not a JSON object");
       auto e = envelope_from_json(v.as_object());
       if (!e) return usage_error("replay", "line " + std::to_string(n) + ": " + e.error().message);
       upcast_envelope(*e);
@@ -167,8 +175,10 @@ int demo(const Flags& flags) {
   o.upcast = upcast_envelope;
   auto store = RocksEventStore::open(std::move(o));
   if (!store) return usage_error("demo", "cannot open the store: " + store.error().internal);
-  if (auto loaded = policy.load(**store); !loaded) return usage_error("demo", loaded.error().message);
-  if ((*store)->last_position() != 0) return usage_error("demo", "the store is not empty: demo data goes into an empty store");
+  if (auto loaded = policy.load(**store); !loaded)
+    return usage_error("demo", loaded.error().message);
+  if ((*store)->last_position() != 0)
+    return usage_error("demo", "the store is not empty: demo data goes into an empty store");
   DemoOptions d;
   d.cases = static_cast<int>(*cases);
   d.years = static_cast<int>(*years);
@@ -176,8 +186,8 @@ int demo(const Flags& flags) {
   d.end = clock.now();
   auto report = generate_demo(**store, d);
   if (!report) return usage_error("demo", report.error().message);
-  std::cout << "demo: " << report->events << " events for " << report->cases << " cases over " << *years
-            << " years (seed " << *seed << "), " << report->refused << " refused\n";
+  std::cout << "demo: " << report->events << " events for " << report->cases << " cases over "
+            << *years << " years (seed " << *seed << "), " << report->refused << " refused\n";
   return report->refused == 0 ? 0 : 1;
 }
 
@@ -208,7 +218,8 @@ int main(int argc, char** argv) {
     flags = Flags::parse(args, {"data-dir", "after"}, {});
     run = export_log;
   } else if (command == "replay") {
-    flags = Flags::parse(args, with({"data-dir", "events", "read-model", "as-of", "from", "to", "status"}), {});
+    flags = Flags::parse(
+        args, with({"data-dir", "events", "read-model", "as-of", "from", "to", "status"}), {});
     run = replay;
   } else if (command == "demo") {
     flags = Flags::parse(args, with({"data-dir", "cases", "years", "seed"}), {});

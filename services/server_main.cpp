@@ -17,9 +17,9 @@
 #include "api/auth.hpp"
 #include "api/commit_signal.hpp"
 #include "api/http_server.hpp"
-#include "eventstore/clock.hpp"
 #include "domain/json_text.hpp"
 #include "domain/upcasters.hpp"
+#include "eventstore/clock.hpp"
 #include "eventstore/rocks_event_store.hpp"
 #include "projections/case_files.hpp"
 #include "projections/history.hpp"
@@ -38,10 +38,10 @@ int fail(const std::string& message) {
   return 2;
 }
 
-const std::vector<std::string> kFlags{"data-dir", "listen", "tokens", "keys-dir", "tls-cert",
-                                      "tls-key", "threads", "max-body", "places", "lvv-places",
-                                      "max-stay-months", "demo", "help", "request-timeout",
-                                      "idle-timeout", "snapshot-interval"};
+const std::vector<std::string> kFlags{
+    "data-dir", "listen",          "tokens",       "keys-dir",         "tls-cert",        "tls-key",
+    "threads",  "max-body",        "places",       "lvv-places",       "max-stay-months", "demo",
+    "help",     "request-timeout", "idle-timeout", "snapshot-interval"};
 
 constexpr const char* kUsage =
     "usage: perspectief-server --tokens FILE [--data-dir DIR] [--listen HOST:PORT]\n"
@@ -89,7 +89,8 @@ int main(int argc, char** argv) {
   if (!max_body || *max_body == 0) return fail("--max-body must be a positive number of bytes");
 
   auto snapshot_interval = flags->get_uint("snapshot-interval", 300);
-  if (!snapshot_interval || *snapshot_interval == 0) return fail("--snapshot-interval takes seconds > 0");
+  if (!snapshot_interval || *snapshot_interval == 0)
+    return fail("--snapshot-interval takes seconds > 0");
   auto request_timeout = flags->get_uint("request-timeout", 15);
   auto idle_timeout = flags->get_uint("idle-timeout", 60);
   if (!request_timeout || !idle_timeout || *request_timeout == 0 || *idle_timeout == 0 ||
@@ -105,20 +106,23 @@ int main(int argc, char** argv) {
   auto places = flags->get_uint("places", 500);
   auto lvv_places = flags->get_uint("lvv-places", 360);
   auto max_stay = flags->get_uint("max-stay-months", 18);
-  if (!places || !lvv_places || !max_stay) return fail("--places, --lvv-places, --max-stay-months take whole numbers");
+  if (!places || !lvv_places || !max_stay)
+    return fail("--places, --lvv-places, --max-stay-months take whole numbers");
   if (*lvv_places > *places || *places > 1'000'000 || *max_stay < 1 || *max_stay > 120) {
     return fail("need lvv-places <= places <= 1000000 and 1 <= max-stay-months <= 120");
   }
-  const ProgrammeState defaults = initial_programme(static_cast<std::int64_t>(*places),
-                                                    static_cast<std::int64_t>(*lvv_places),
-                                                    static_cast<std::int64_t>(*max_stay));
+  const ProgrammeState defaults =
+      initial_programme(static_cast<std::int64_t>(*places), static_cast<std::int64_t>(*lvv_places),
+                        static_cast<std::int64_t>(*max_stay));
   SystemClock clock;
   WritePolicy policy{defaults, clock};
   RocksStoreOptions store_options;
   store_options.path = data_dir;
   store_options.clock = &clock;
   store_options.policy = &policy;
-  store_options.upcast = [](Envelope& e) { e.schema_version = upcast(e.type, e.schema_version, e.data); };
+  store_options.upcast = [](Envelope& e) {
+    e.schema_version = upcast(e.type, e.schema_version, e.data);
+  };
   auto store = RocksEventStore::open(std::move(store_options));
   if (!store) return fail("cannot open the store at " + data_dir + ": " + store.error().internal);
   // The write model and the read models fold the log before the first request.
@@ -127,14 +131,15 @@ int main(int argc, char** argv) {
   CaseFiles case_files{defaults};
   History history{defaults.places, defaults.lvv_places, defaults.max_stay_months};
   const std::uint64_t snapshot_at = load_snapshot(**store, defaults, policy, case_files, history);
-  if (auto loaded = policy.load(**store); !loaded) return fail("cannot load the log: " + loaded.error().message);
+  if (auto loaded = policy.load(**store); !loaded)
+    return fail("cannot load the log: " + loaded.error().message);
   if (*demo && (*store)->last_position() == 0) {
     DemoOptions d;
     d.end = clock.now();
     auto report = generate_demo(**store, d);
     if (!report) return fail("cannot load the demo programme: " + report.error().message);
-    std::cerr << "perspectief-server: --demo: loaded " << report->events << " events for " << report->cases
-              << " invented cases over " << d.years << " years\n";
+    std::cerr << "perspectief-server: --demo: loaded " << report->events << " events for "
+              << report->cases << " invented cases over " << d.years << " years\n";
   }
   Projector projector{**store};
   projector.add(case_files);
@@ -142,9 +147,11 @@ int main(int argc, char** argv) {
   if (auto started = projector.start(snapshot_at); !started) {
     return fail("cannot project the log: " + started.error().message);
   }
-  std::cerr << "perspectief-server: read models at position " << projector.position() << " (snapshot at "
-            << snapshot_at << ") in "
-            << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - load_started).count()
+  std::cerr << "perspectief-server: read models at position " << projector.position()
+            << " (snapshot at " << snapshot_at << ") in "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - load_started)
+                   .count()
             << " ms\n";
 
   boost::asio::io_context ioc{static_cast<int>(*threads)};

@@ -8,7 +8,8 @@ namespace perspectief::api {
 namespace {
 
 TEST(AppendParsing, OneEventWithDefaults) {
-  auto r = parse_append_body(R"({"type":"IntakeCompleted","data":{"eligible":true}})", StreamKind::case_file);
+  auto r = parse_append_body(R"({"type":"IntakeCompleted","data":{"eligible":true}})",
+                             StreamKind::case_file);
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->size(), 1U);
   const NewEvent& e = r->front();
@@ -48,12 +49,18 @@ TEST(AppendParsing, RefusesBadBodiesWithTheField) {
       {R"({"type":"Teleported"})", StreamKind::case_file, "type", "the event is not valid"},
       {R"({"type":"LocationClosed"})", StreamKind::case_file, "type", "the event is not valid"},
       {R"({"type":"PersonalDataErased"})", StreamKind::case_file, "type", "the event is not valid"},
-      {R"({"type":"IntakeCompleted","eventId":"nope","data":{"eligible":true}})", StreamKind::case_file, "eventId", "the event is not valid"},
-      {R"({"type":"IntakeCompleted","occurredAt":"yesterday","data":{"eligible":true}})", StreamKind::case_file, "occurredAt", "the event is not valid"},
-      {R"({"type":"IntakeCompleted","data":[]})", StreamKind::case_file, "data", "the event is not valid"},
-      {R"({"type":"IntakeCompleted","data":{"eligible":true},"extra":1})", StreamKind::case_file, "$", "the event is not valid"},
-      {R"({"type":"IntakeCompleted","schemaVersion":2,"data":{"eligible":true}})", StreamKind::case_file, "schemaVersion", "the event is not valid"},
-      {R"([{"type":"IntakeCompleted","data":{"eligible":true}},{"type":"IntakeCompleted","data":{}}])", StreamKind::case_file, "[1].data.eligible", "the event is not valid"},
+      {R"({"type":"IntakeCompleted","eventId":"nope","data":{"eligible":true}})",
+       StreamKind::case_file, "eventId", "the event is not valid"},
+      {R"({"type":"IntakeCompleted","occurredAt":"yesterday","data":{"eligible":true}})",
+       StreamKind::case_file, "occurredAt", "the event is not valid"},
+      {R"({"type":"IntakeCompleted","data":[]})", StreamKind::case_file, "data",
+       "the event is not valid"},
+      {R"({"type":"IntakeCompleted","data":{"eligible":true},"extra":1})", StreamKind::case_file,
+       "$", "the event is not valid"},
+      {R"({"type":"IntakeCompleted","schemaVersion":2,"data":{"eligible":true}})",
+       StreamKind::case_file, "schemaVersion", "the event is not valid"},
+      {R"([{"type":"IntakeCompleted","data":{"eligible":true}},{"type":"IntakeCompleted","data":{}}])",
+       StreamKind::case_file, "[1].data.eligible", "the event is not valid"},
   };
   for (const auto& c : cases) {
     auto r = parse_append_body(c.body, c.kind);
@@ -70,8 +77,10 @@ TEST(AppendParsing, RefusesBadBodiesWithTheField) {
 }
 
 TEST(AppendParsing, NullOptionalFieldsAreDropped) {
-  auto with_null = parse_append_body(R"({"type":"StayEnded","data":{"outcome":"other","notes":null}})", StreamKind::case_file);
-  auto without = parse_append_body(R"({"type":"StayEnded","data":{"outcome":"other"}})", StreamKind::case_file);
+  auto with_null = parse_append_body(
+      R"({"type":"StayEnded","data":{"outcome":"other","notes":null}})", StreamKind::case_file);
+  auto without = parse_append_body(R"({"type":"StayEnded","data":{"outcome":"other"}})",
+                                   StreamKind::case_file);
   ASSERT_TRUE(with_null.ok());
   ASSERT_TRUE(without.ok());
   EXPECT_EQ(with_null->front().data_json, R"({"outcome":"other"})");
@@ -80,7 +89,8 @@ TEST(AppendParsing, NullOptionalFieldsAreDropped) {
 
 TEST(AppendParsing, LimitsEventsPerRequestAndDepth) {
   std::string many = "[";
-  for (std::size_t i = 0; i <= kMaxEventsPerRequest; ++i) many += std::string(i ? "," : "") + R"({"type":"LocationClosed"})";
+  for (std::size_t i = 0; i <= kMaxEventsPerRequest; ++i)
+    many += std::string(i ? "," : "") + R"({"type":"LocationClosed"})";
   many += "]";
   auto r = parse_append_body(many, StreamKind::location);
   ASSERT_FALSE(r.ok());
@@ -97,7 +107,8 @@ TEST(AppendParsing, IfMatch) {
   EXPECT_EQ(three->kind, ExpectedVersion::Kind::exact);
   EXPECT_EQ(three->version, 3U);
   EXPECT_EQ(parse_if_match("7")->version, 7U);
-  for (const char* bad : {"\"\"", "\"-1\"", "W/\"3\"", "*", "\"3", "abc", "\"99999999999999999999999\""}) {
+  for (const char* bad :
+       {"\"\"", "\"-1\"", "W/\"3\"", "*", "\"3", "abc", "\"99999999999999999999999\""}) {
     auto r = parse_if_match(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().fields.at(0).field, "If-Match");

@@ -9,8 +9,10 @@ namespace {
 
 TEST(TokenRegistry, PlainAndHashedTokens) {
   const std::string hashed = to_hex(sha256("secret-two"));
-  auto reg = TokenRegistry::parse(R"([{"token":"secret-one","subject":"aco-1","organisation":"aco","role":"intake"},
-    {"sha256":")" + hashed + R"(","subject":"hvo-1","organisation":"hvo-querido","role":"housing"}])");
+  auto reg = TokenRegistry::parse(
+      R"([{"token":"secret-one","subject":"aco-1","organisation":"aco","role":"intake"},
+    {"sha256":")" +
+      hashed + R"(","subject":"hvo-1","organisation":"hvo-querido","role":"housing"}])");
   ASSERT_TRUE(reg.ok()) << reg.error().message;
   EXPECT_EQ(reg->size(), 2U);
   auto a = reg->authenticate("Bearer secret-one");
@@ -33,14 +35,20 @@ TEST(TokenRegistry, RefusesBadFiles) {
     const char* json;
     const char* message;
   };
-  for (const Case c : {
-           Case{"{}", "tokens file is not a JSON array"},
-           Case{"[1]", "tokens file entry 0: not an object"},
-           Case{R"([{"token":"a","subject":"s","organisation":"o"}])", "tokens file entry 0: subject, organisation and role are required"},
-           Case{R"([{"token":"a","subject":"s","organisation":"o","role":"king"}])", "tokens file entry 0: unknown role"},
-           Case{R"([{"sha256":"abc","subject":"s","organisation":"o","role":"ops"}])", "tokens file entry 0: needs a token or a 64-digit hex sha256"},
-           Case{R"([{"token":"a","subject":"s","organisation":"o","role":"ops"},{"token":"a","subject":"t","organisation":"o","role":"ops"}])", "tokens file entry 1: duplicate token"},
-       }) {
+  for (
+      const Case c : {
+          Case{"{}", "tokens file is not a JSON array"},
+          Case{"[1]", "tokens file entry 0: not an object"},
+          Case{R"([{"token":"a","subject":"s","organisation":"o"}])",
+               "tokens file entry 0: subject, organisation and role are required"},
+          Case{R"([{"token":"a","subject":"s","organisation":"o","role":"king"}])",
+               "tokens file entry 0: unknown role"},
+          Case{R"([{"sha256":"abc","subject":"s","organisation":"o","role":"ops"}])",
+               "tokens file entry 0: needs a token or a 64-digit hex sha256"},
+          Case{
+              R"([{"token":"a","subject":"s","organisation":"o","role":"ops"},{"token":"a","subject":"t","organisation":"o","role":"ops"}])",
+              "tokens file entry 1: duplicate token"},
+      }) {
     auto r = TokenRegistry::parse(c.json);
     ASSERT_FALSE(r.ok()) << c.json;
     EXPECT_EQ(r.error().message, c.message);

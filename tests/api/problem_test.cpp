@@ -1,7 +1,7 @@
 #include "api/problem.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace perspectief::api {
 namespace {

@@ -5,11 +5,11 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <condition_variable>
-#include <functional>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <vector>
@@ -56,7 +56,8 @@ void BM_DurableAppend(benchmark::State& state) {
   latencies_us.reserve(1 << 16);
   for (auto _ : state) {
     const std::string stream = "case-b" + std::to_string(g_stream.fetch_add(1));
-    AppendRequest req{stream, ExpectedVersion::no_stream(),
+    AppendRequest req{stream,
+                      ExpectedVersion::no_stream(),
                       {make_new_event(random_uuid(), "PerspectiveChosen", std::nullopt, data)},
                       Actor{"bench", "bench", Role::regie}};
     const auto t0 = std::chrono::steady_clock::now();
@@ -72,15 +73,19 @@ void BM_DurableAppend(benchmark::State& state) {
   if (state.thread_index() == 0) {
     const auto s = store.stats();
     state.counters["events_per_commit"] = benchmark::Counter(
-        s.commits ? static_cast<double>(s.events) / static_cast<double>(s.commits) : 0, benchmark::Counter::kAvgThreads);
+        s.commits ? static_cast<double>(s.events) / static_cast<double>(s.commits) : 0,
+        benchmark::Counter::kAvgThreads);
     state.counters["sync_us_per_commit"] = benchmark::Counter(
-        s.commits ? static_cast<double>(s.sync_micros) / static_cast<double>(s.commits) : 0, benchmark::Counter::kAvgThreads);
+        s.commits ? static_cast<double>(s.sync_micros) / static_cast<double>(s.commits) : 0,
+        benchmark::Counter::kAvgThreads);
   }
   if (!latencies_us.empty()) {
     std::sort(latencies_us.begin(), latencies_us.end());
     // Per-thread percentiles, averaged over the threads.
-    state.counters["p50_us"] = benchmark::Counter(latencies_us[latencies_us.size() / 2], benchmark::Counter::kAvgThreads);
-    state.counters["p99_us"] = benchmark::Counter(latencies_us[latencies_us.size() * 99 / 100], benchmark::Counter::kAvgThreads);
+    state.counters["p50_us"] =
+        benchmark::Counter(latencies_us[latencies_us.size() / 2], benchmark::Counter::kAvgThreads);
+    state.counters["p99_us"] = benchmark::Counter(latencies_us[latencies_us.size() * 99 / 100],
+                                                  benchmark::Counter::kAvgThreads);
   }
 }
 
@@ -101,7 +106,8 @@ void BM_DurableAppendAsync(benchmark::State& state) {
     std::mutex mu;
     std::condition_variable cv;
     std::function<void(int)> issue = [&](int left) {
-      AppendRequest req{"case-b" + std::to_string(g_stream.fetch_add(1)), ExpectedVersion::no_stream(),
+      AppendRequest req{"case-b" + std::to_string(g_stream.fetch_add(1)),
+                        ExpectedVersion::no_stream(),
                         {make_new_event(random_uuid(), "PerspectiveChosen", std::nullopt, data)},
                         Actor{"bench", "bench", Role::regie}};
       store.append(std::move(req), [&, left](Result<AppendResult> r) {
@@ -121,10 +127,17 @@ void BM_DurableAppendAsync(benchmark::State& state) {
     state.SetItemsProcessed(state.items_processed() + producers * kPerProducer);
   }
   const auto s = store.stats();
-  state.counters["events_per_commit"] = s.commits ? static_cast<double>(s.events) / static_cast<double>(s.commits) : 0;
+  state.counters["events_per_commit"] =
+      s.commits ? static_cast<double>(s.events) / static_cast<double>(s.commits) : 0;
 }
 
-BENCHMARK(BM_DurableAppendAsync)->Arg(1)->Arg(8)->Arg(64)->UseRealTime()->MinTime(2.0)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DurableAppendAsync)
+    ->Arg(1)
+    ->Arg(8)
+    ->Arg(64)
+    ->UseRealTime()
+    ->MinTime(2.0)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace perspectief

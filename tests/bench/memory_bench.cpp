@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
   CaseFiles files{initial_programme(500'000'000, 360'000'000, 18)};
   std::uint64_t position = 0;
   const Micros t0 = 1609459200LL * kMicrosPerSecond;  // 2021-01-01
-  const auto apply = [&](const std::string& stream, std::uint64_t version, const char* type, const char* data, Micros at) {
+  const auto apply = [&](const std::string& stream, std::uint64_t version, const char* type,
+                         const char* data, Micros at) {
     Envelope e;
     e.position = ++position;
     e.stream = stream;
@@ -48,7 +49,8 @@ int main(int argc, char** argv) {
   };
   for (int l = 0; l < 100; ++l) {
     const std::string loc = "loc-" + std::to_string(l);
-    const std::string data = R"({"name":"L)" + std::to_string(l) + R"(","operator":"hvo-querido","beds":100000})";
+    const std::string data =
+        R"({"name":"L)" + std::to_string(l) + R"(","operator":"hvo-querido","beds":100000})";
     apply("location-" + loc, 1, "LocationOpened", data.c_str(), t0);
   }
   for (long c = 0; c < cases; ++c) {
@@ -66,13 +68,16 @@ int main(int argc, char** argv) {
     apply(s, ++v, "LivingAllowancePaid", R"({"amountCents":24000,"period":"2021-02"})", at + 7);
     apply(s, ++v, "LivingAllowancePaid", R"({"amountCents":24000,"period":"2021-03"})", at + 8);
     apply(s, ++v, "ReturnStepRecorded", R"({"step":"orientation"})", at + 9);
-    apply(s, ++v, "EscalationRaised", R"({"escalationId":"e1","reason":"house_rules","level":"warning"})", at + 10);
-    apply(s, ++v, "EscalationResolved", R"({"escalationId":"e1","resolution":"resolved"})", at + 11);
+    apply(s, ++v, "EscalationRaised",
+          R"({"escalationId":"e1","reason":"house_rules","level":"warning"})", at + 10);
+    apply(s, ++v, "EscalationResolved", R"({"escalationId":"e1","resolution":"resolved"})",
+          at + 11);
     apply(s, ++v, "StayEnded", R"({"outcome":"independent_return"})", at + 12);
     apply(s, ++v, "ExitInterviewHeld", R"({})", at + 13);
   }
   const long after = rss_kib();
   std::printf("cases %ld, events %llu, read models %.1f MiB (RSS %.1f -> %.1f MiB)\n", cases,
-              static_cast<unsigned long long>(position), (after - before) / 1024.0, before / 1024.0, after / 1024.0);
+              static_cast<unsigned long long>(position), (after - before) / 1024.0, before / 1024.0,
+              after / 1024.0);
   return 0;
 }

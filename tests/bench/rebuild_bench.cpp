@@ -46,7 +46,9 @@ DemoStore& demo() {
   return s;
 }
 
-void upcast_envelope(Envelope& e) { e.schema_version = upcast(e.type, e.schema_version, e.data); }
+void upcast_envelope(Envelope& e) {
+  e.schema_version = upcast(e.type, e.schema_version, e.data);
+}
 
 void BM_ScanAndDecode(benchmark::State& state) {
   auto& d = demo();
@@ -76,7 +78,8 @@ void BM_FoldsOnly(benchmark::State& state) {
   auto& d = demo();
   std::vector<Envelope> events;
   events.reserve(d.events);
-  (void)scan_store(d.dir.string(), 0, upcast_envelope, [&](const Envelope& e) { events.push_back(e); });
+  (void)scan_store(d.dir.string(), 0, upcast_envelope,
+                   [&](const Envelope& e) { events.push_back(e); });
   for (auto _ : state) {
     History history{500, 360, 18};
     CaseFiles case_files{initial_programme(500, 360, 18)};

@@ -43,8 +43,11 @@ void fill(const std::string& dir, std::uint64_t events) {
   const Micros t0 = 1609459200LL * kMicrosPerSecond;
   const Actor actor{"bench", "bench", Role::regie};
   for (int l = 0; l < 100; ++l) {
-    (void)store->append_sync({"location-loc-" + std::to_string(l), ExpectedVersion::any(),
-                              {ev("LocationOpened", R"({"name":"L","operator":"hvo-querido","beds":100000})", t0)}, actor});
+    (void)store->append_sync(
+        {"location-loc-" + std::to_string(l),
+         ExpectedVersion::any(),
+         {ev("LocationOpened", R"({"name":"L","operator":"hvo-querido","beds":100000})", t0)},
+         actor});
   }
   std::mutex mu;
   std::condition_variable cv;
@@ -53,22 +56,24 @@ void fill(const std::string& dir, std::uint64_t events) {
   for (std::uint64_t c = 0; c < cases; ++c) {
     const Micros at = t0 + static_cast<Micros>(c % 1500) * kMicrosPerDay;
     const std::string bed = R"({"locationId":"loc-)" + std::to_string(c % 100) + R"("})";
-    AppendRequest r{"case-" + std::to_string(c), ExpectedVersion::any(),
-                    {ev("CaseRegistered", R"({"person":{"name":"Synthetic Person"}})", at),
-                     ev("IntakeCompleted", R"({"eligible":true})", at + 1),
-                     ev("CaseManagerAssigned", R"({"caseManager":"cm-1","organisation":"aco"})", at + 2),
-                     ev("PlacementDecided", R"({"decision":"admitted","funding":"lvv"})", at + 3),
-                     ev("BedAssigned", bed, at + 4),
-                     ev("PerspectiveChosen", R"({"track":"return"})", at + 5),
-                     ev("LegalStepRecorded", R"({"step":"appeal","result":"pending"})", at + 6),
-                     ev("LivingAllowancePaid", R"({"amountCents":24000,"period":"2021-02"})", at + 7),
-                     ev("LivingAllowancePaid", R"({"amountCents":24000,"period":"2021-03"})", at + 8),
-                     ev("ReturnStepRecorded", R"({"step":"orientation"})", at + 9),
-                     ev("EscalationRaised", R"({"escalationId":"e1","reason":"house_rules","level":"warning"})", at + 10),
-                     ev("EscalationResolved", R"({"escalationId":"e1","resolution":"resolved"})", at + 11),
-                     ev("StayEnded", R"({"outcome":"independent_return"})", at + 12),
-                     ev("ExitInterviewHeld", "{}", at + 13)},
-                    actor};
+    AppendRequest r{
+        "case-" + std::to_string(c),
+        ExpectedVersion::any(),
+        {ev("CaseRegistered", R"({"person":{"name":"Synthetic Person"}})", at),
+         ev("IntakeCompleted", R"({"eligible":true})", at + 1),
+         ev("CaseManagerAssigned", R"({"caseManager":"cm-1","organisation":"aco"})", at + 2),
+         ev("PlacementDecided", R"({"decision":"admitted","funding":"lvv"})", at + 3),
+         ev("BedAssigned", bed, at + 4), ev("PerspectiveChosen", R"({"track":"return"})", at + 5),
+         ev("LegalStepRecorded", R"({"step":"appeal","result":"pending"})", at + 6),
+         ev("LivingAllowancePaid", R"({"amountCents":24000,"period":"2021-02"})", at + 7),
+         ev("LivingAllowancePaid", R"({"amountCents":24000,"period":"2021-03"})", at + 8),
+         ev("ReturnStepRecorded", R"({"step":"orientation"})", at + 9),
+         ev("EscalationRaised", R"({"escalationId":"e1","reason":"house_rules","level":"warning"})",
+            at + 10),
+         ev("EscalationResolved", R"({"escalationId":"e1","resolution":"resolved"})", at + 11),
+         ev("StayEnded", R"({"outcome":"independent_return"})", at + 12),
+         ev("ExitInterviewHeld", "{}", at + 13)},
+        actor};
     std::unique_lock lock(mu);
     cv.wait(lock, [&] { return in_flight < 256; });
     ++in_flight;
@@ -113,16 +118,21 @@ std::pair<long, std::uint64_t> start_up(const std::string& dir, bool save_at_end
 int main(int argc, char** argv) {
   const std::uint64_t events = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10'000'000;
   std::random_device rd;
-  const auto dir = (std::filesystem::temp_directory_path() / ("perspectief-restart-" + std::to_string(rd()))).string();
+  const auto dir =
+      (std::filesystem::temp_directory_path() / ("perspectief-restart-" + std::to_string(rd())))
+          .string();
   const auto f0 = Steady::now();
   fill(dir, events);
-  std::printf("filled %llu events in %.1f s\n", static_cast<unsigned long long>(events / 14 * 14 + 100),
+  std::printf("filled %llu events in %.1f s\n",
+              static_cast<unsigned long long>(events / 14 * 14 + 100),
               std::chrono::duration<double>(Steady::now() - f0).count());
   const auto [cold_ms, position] = start_up(dir, true);
-  std::printf("start without snapshot: %ld ms (position %llu)\n", cold_ms, static_cast<unsigned long long>(position));
+  std::printf("start without snapshot: %ld ms (position %llu)\n", cold_ms,
+              static_cast<unsigned long long>(position));
   for (int i = 0; i < 3; ++i) {
     const auto [warm_ms, p] = start_up(dir, false);
-    std::printf("start with snapshot:    %ld ms (position %llu)\n", warm_ms, static_cast<unsigned long long>(p));
+    std::printf("start with snapshot:    %ld ms (position %llu)\n", warm_ms,
+                static_cast<unsigned long long>(p));
   }
   std::filesystem::remove_all(dir);
   return 0;

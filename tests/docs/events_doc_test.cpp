@@ -105,7 +105,8 @@ TEST_F(EventsDoc, DocumentsNoTypeOutsideTheCatalogue) {
   ASSERT_FALSE(headings_.empty()) << "no \"## ... events\" sections with \"### <Type>\" headings";
   for (const auto& h : headings_) {
     EXPECT_NE(find_event_spec(h.type), nullptr)
-        << kEventsDoc << ":" << h.line << ": \"### " << h.type << "\" is not an event type of the catalogue";
+        << kEventsDoc << ":" << h.line << ": \"### " << h.type
+        << "\" is not an event type of the catalogue";
   }
 }
 

@@ -1,7 +1,7 @@
 #include "domain/canonical_json.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace perspectief {
 namespace {

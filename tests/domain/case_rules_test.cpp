@@ -1,7 +1,7 @@
 #include "domain/case_file.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include <climits>
 #include <map>
@@ -29,7 +29,9 @@ Micros at_utc(int year, unsigned month, unsigned day) {
   return days_from_civil({year, month, day}) * kMicrosPerDay + 10 * 3600 * kMicrosPerSecond;
 }
 
-Days date(int year, unsigned month, unsigned day) { return days_from_civil({year, month, day}); }
+Days date(int year, unsigned month, unsigned day) {
+  return days_from_civil({year, month, day});
+}
 
 // One event of a history: its type, its data as JSON, and when it happened (0: one minute
 // after the previous event, starting at kT0).
@@ -63,30 +65,38 @@ History operator+(History a, const History& b) {
 
 const char* const kPerson = R"({"person":{"name":"Test Person"}})";
 
-History registered() { return {{"CaseRegistered", kPerson}}; }
+History registered() {
+  return {{"CaseRegistered", kPerson}};
+}
 History intake(bool eligible = true) {
-  return registered() + History{{"IntakeCompleted", eligible ? R"({"eligible":true})" : R"({"eligible":false})"}};
+  return registered() +
+         History{{"IntakeCompleted", eligible ? R"({"eligible":true})" : R"({"eligible":false})"}};
 }
 History decided(const std::string& decision, bool eligible = true) {
   return intake(eligible) + History{{"PlacementDecided", R"({"decision":")" + decision + R"("})"}};
 }
 History admitted(const std::string& funding = "lvv") {
-  return intake() + History{{"PlacementDecided", R"({"decision":"admitted","funding":")" + funding + R"("})"}};
+  return intake() +
+         History{{"PlacementDecided", R"({"decision":"admitted","funding":")" + funding + R"("})"}};
 }
 History housed(const std::string& location = "loc-a", const std::string& funding = "lvv") {
   return admitted(funding) + History{{"BedAssigned", R"({"locationId":")" + location + R"("})"}};
 }
 // Housed with the bed assigned at `bed_at` (the admission date is its UTC date).
 History housed_at(Micros bed_at) {
-  History h = registered() + History{{"IntakeCompleted", R"({"eligible":true})", bed_at - 3 * kMinute},
-                                     {"PlacementDecided", R"({"decision":"admitted","funding":"lvv"})"}};
+  History h =
+      registered() + History{{"IntakeCompleted", R"({"eligible":true})", bed_at - 3 * kMinute},
+                             {"PlacementDecided", R"({"decision":"admitted","funding":"lvv"})"}};
   h.push_back({"BedAssigned", R"({"locationId":"loc-a"})", bed_at});
   h.front().at = bed_at - 4 * kMinute;
   return h;
 }
-History ended() { return housed() + History{{"StayEnded", R"({"outcome":"independent_return"})"}}; }
+History ended() {
+  return housed() + History{{"StayEnded", R"({"outcome":"independent_return"})"}};
+}
 History with_escalation(History h, const std::string& id = "e1") {
-  h.push_back({"EscalationRaised", R"({"escalationId":")" + id + R"(","reason":"house_rules","level":"warning"})"});
+  h.push_back({"EscalationRaised",
+               R"({"escalationId":")" + id + R"(","reason":"house_rules","level":"warning"})"});
   return h;
 }
 
@@ -100,10 +110,11 @@ struct Capacity {
 };
 
 LocationState make_location(std::int64_t beds, std::int64_t occupied, bool open) {
-  LocationState s = evolve(LocationState{}, make_event("LocationOpened",
-                                                       R"({"name":"L","operator":"hvo-querido","beds":)" +
-                                                           std::to_string(beds) + "}",
-                                                       kT0 - kMicrosPerDay));
+  LocationState s = evolve(
+      LocationState{},
+      make_event("LocationOpened",
+                 R"({"name":"L","operator":"hvo-querido","beds":)" + std::to_string(beds) + "}",
+                 kT0 - kMicrosPerDay));
   if (!open) s = evolve(std::move(s), make_event("LocationClosed", "{}", kT0 - kMicrosPerDay));
   s.occupied = occupied;
   return s;
@@ -132,8 +143,8 @@ void run(const std::vector<Row>& rows) {
   for (const auto& row : rows) {
     SCOPED_TRACE(row.name);
     const CaseState state = fold(row.history);
-    const ProgrammeState programme =
-        initial_programme(row.capacity.places, row.capacity.lvv_places, row.capacity.max_stay_months);
+    const ProgrammeState programme = initial_programme(row.capacity.places, row.capacity.lvv_places,
+                                                       row.capacity.max_stay_months);
     const CaseContext context{programme,
                               [&](const std::string& id) -> const LocationState* {
                                 const auto it = locations.find(id);
@@ -144,7 +155,8 @@ void run(const std::vector<Row>& rows) {
     const DomainEvent event = make_event(row.type, row.data, at);
     const auto result = decide(state, event, context, at);
     if (row.rule.empty()) {
-      ASSERT_TRUE(result.ok()) << "refused: " << result.error().rule << ": " << result.error().message;
+      ASSERT_TRUE(result.ok()) << "refused: " << result.error().rule << ": "
+                               << result.error().message;
       ASSERT_EQ(result->size(), 1U);
       EXPECT_EQ((*result)[0].type, row.type);
       EXPECT_EQ((*result)[0].data, event.data);
@@ -162,24 +174,41 @@ TEST(CaseRules, Rule01CaseRegisteredFirstAndOnlyFirst) {
       {"first event CaseRegistered", {}, "CaseRegistered", kPerson, ""},
       {"CaseRegistered twice", registered(), "CaseRegistered", kPerson, "case-registered-first"},
       {"CaseRegistered after intake", intake(), "CaseRegistered", kPerson, "case-registered-first"},
-      {"CaseRegistered after StayEnded", ended(), "CaseRegistered", kPerson, "case-registered-first"},
-      {"IntakeCompleted first", {}, "IntakeCompleted", R"({"eligible":true})", "case-registered-first"},
-      {"CaseManagerAssigned first", {}, "CaseManagerAssigned", R"({"caseManager":"m","organisation":"o"})",
+      {"CaseRegistered after StayEnded", ended(), "CaseRegistered", kPerson,
        "case-registered-first"},
-      {"BedAssigned first", {}, "BedAssigned", R"({"locationId":"loc-b"})", "case-registered-first"},
+      {"IntakeCompleted first",
+       {},
+       "IntakeCompleted",
+       R"({"eligible":true})",
+       "case-registered-first"},
+      {"CaseManagerAssigned first",
+       {},
+       "CaseManagerAssigned",
+       R"({"caseManager":"m","organisation":"o"})",
+       "case-registered-first"},
+      {"BedAssigned first",
+       {},
+       "BedAssigned",
+       R"({"locationId":"loc-b"})",
+       "case-registered-first"},
       {"PersonalDataErased first", {}, "PersonalDataErased", "{}", "case-registered-first"},
   });
 }
 
 TEST(CaseRules, Rule02IntakeOnlyWhenRegistered) {
   run({
-      {"eligible intake when registered", registered(), "IntakeCompleted", R"({"eligible":true})", ""},
-      {"ineligible intake when registered", registered(), "IntakeCompleted", R"({"eligible":false})", ""},
-      {"second intake", intake(), "IntakeCompleted", R"({"eligible":true})", "intake-when-registered"},
+      {"eligible intake when registered", registered(), "IntakeCompleted", R"({"eligible":true})",
+       ""},
+      {"ineligible intake when registered", registered(), "IntakeCompleted",
+       R"({"eligible":false})", ""},
+      {"second intake", intake(), "IntakeCompleted", R"({"eligible":true})",
+       "intake-when-registered"},
       {"intake when waitlisted", decided("waitlisted"), "IntakeCompleted", R"({"eligible":true})",
        "intake-when-registered"},
-      {"intake when admitted", admitted(), "IntakeCompleted", R"({"eligible":true})", "intake-when-registered"},
-      {"intake when housed", housed(), "IntakeCompleted", R"({"eligible":true})", "intake-when-registered"},
+      {"intake when admitted", admitted(), "IntakeCompleted", R"({"eligible":true})",
+       "intake-when-registered"},
+      {"intake when housed", housed(), "IntakeCompleted", R"({"eligible":true})",
+       "intake-when-registered"},
       {"intake when rejected", decided("rejected"), "IntakeCompleted", R"({"eligible":true})",
        "intake-when-registered"},
   });
@@ -190,26 +219,35 @@ TEST(CaseRules, Rule03PlacementAfterIntakeOrOnWaitlist) {
   const std::string admit_municipal = R"({"decision":"admitted","funding":"municipal"})";
   run({
       {"admitted lvv after eligible intake", intake(true), "PlacementDecided", admit_lvv, ""},
-      {"admitted municipal after eligible intake", intake(true), "PlacementDecided", admit_municipal, ""},
-      {"rejected after eligible intake", intake(true), "PlacementDecided", R"({"decision":"rejected"})", ""},
-      {"referred after eligible intake", intake(true), "PlacementDecided", R"({"decision":"referred"})", ""},
-      {"waitlisted after eligible intake", intake(true), "PlacementDecided", R"({"decision":"waitlisted"})", ""},
+      {"admitted municipal after eligible intake", intake(true), "PlacementDecided",
+       admit_municipal, ""},
+      {"rejected after eligible intake", intake(true), "PlacementDecided",
+       R"({"decision":"rejected"})", ""},
+      {"referred after eligible intake", intake(true), "PlacementDecided",
+       R"({"decision":"referred"})", ""},
+      {"waitlisted after eligible intake", intake(true), "PlacementDecided",
+       R"({"decision":"waitlisted"})", ""},
       {"admitted after ineligible intake", intake(false), "PlacementDecided", admit_lvv,
        "admission-needs-eligibility"},
-      {"rejected after ineligible intake", intake(false), "PlacementDecided", R"({"decision":"rejected"})", ""},
+      {"rejected after ineligible intake", intake(false), "PlacementDecided",
+       R"({"decision":"rejected"})", ""},
       {"waitlisted -> admitted", decided("waitlisted"), "PlacementDecided", admit_municipal, ""},
       {"waitlisted -> waitlisted again", decided("waitlisted"), "PlacementDecided",
        R"({"decision":"waitlisted"})", ""},
-      {"waitlisted -> referred", decided("waitlisted"), "PlacementDecided", R"({"decision":"referred"})", ""},
-      {"waitlisted after ineligible intake -> admitted", decided("waitlisted", false), "PlacementDecided",
-       admit_lvv, "admission-needs-eligibility"},
+      {"waitlisted -> referred", decided("waitlisted"), "PlacementDecided",
+       R"({"decision":"referred"})", ""},
+      {"waitlisted after ineligible intake -> admitted", decided("waitlisted", false),
+       "PlacementDecided", admit_lvv, "admission-needs-eligibility"},
       {"placement when registered", registered(), "PlacementDecided", R"({"decision":"rejected"})",
        "placement-after-intake"},
-      {"placement when admitted", admitted(), "PlacementDecided", admit_lvv, "placement-after-intake"},
+      {"placement when admitted", admitted(), "PlacementDecided", admit_lvv,
+       "placement-after-intake"},
       {"placement when housed", housed(), "PlacementDecided", R"({"decision":"referred"})",
        "placement-after-intake"},
-      {"placement when rejected", decided("rejected"), "PlacementDecided", admit_lvv, "placement-after-intake"},
-      {"placement when referred", decided("referred"), "PlacementDecided", admit_lvv, "placement-after-intake"},
+      {"placement when rejected", decided("rejected"), "PlacementDecided", admit_lvv,
+       "placement-after-intake"},
+      {"placement when referred", decided("referred"), "PlacementDecided", admit_lvv,
+       "placement-after-intake"},
   });
 }
 
@@ -243,16 +281,21 @@ TEST(CaseRules, Rule05BedAssignedOnlyWhenAdmittedWithBedAndPlaces) {
       {"waitlisted", decided("waitlisted"), "BedAssigned", to_b, "bed-when-admitted"},
       {"rejected", decided("rejected"), "BedAssigned", to_b, "bed-when-admitted"},
       {"housed already", housed(), "BedAssigned", to_b, "bed-when-admitted"},
-      {"unknown location", admitted(), "BedAssigned", R"({"locationId":"loc-unknown"})", "location-unknown"},
-      {"location closed", admitted(), "BedAssigned", R"({"locationId":"loc-closed"})", "location-not-open"},
+      {"unknown location", admitted(), "BedAssigned", R"({"locationId":"loc-unknown"})",
+       "location-unknown"},
+      {"location closed", admitted(), "BedAssigned", R"({"locationId":"loc-closed"})",
+       "location-not-open"},
       {"no free bed", admitted(), "BedAssigned", R"({"locationId":"loc-full"})", "bed-capacity"},
-      {"programme full", admitted("lvv"), "BedAssigned", to_b, "programme-capacity", programme_full},
-      {"programme full (municipal case)", admitted("municipal"), "BedAssigned", to_b, "programme-capacity",
+      {"programme full", admitted("lvv"), "BedAssigned", to_b, "programme-capacity",
        programme_full},
+      {"programme full (municipal case)", admitted("municipal"), "BedAssigned", to_b,
+       "programme-capacity", programme_full},
       {"the last programme place", admitted("lvv"), "BedAssigned", to_b, "", last_place},
       {"lvv places full", admitted("lvv"), "BedAssigned", to_b, "funding-capacity", lvv_full},
-      {"lvv full, municipal case", admitted("municipal"), "BedAssigned", to_b, "", lvv_full_municipal_free},
-      {"municipal places full", admitted("municipal"), "BedAssigned", to_b, "funding-capacity", municipal_full},
+      {"lvv full, municipal case", admitted("municipal"), "BedAssigned", to_b, "",
+       lvv_full_municipal_free},
+      {"municipal places full", admitted("municipal"), "BedAssigned", to_b, "funding-capacity",
+       municipal_full},
       {"municipal full, lvv case", admitted("lvv"), "BedAssigned", to_b, "", municipal_full},
   });
 }
@@ -263,11 +306,16 @@ TEST(CaseRules, Rule06TransferredOnlyWhenHousedToAnotherFreeLocation) {
        R"({"toLocationId":"loc-b"})", ""},
       {"to the same location", housed("loc-a"), "Transferred", R"({"toLocationId":"loc-a"})",
        "transfer-same-location"},
-      {"target full", housed("loc-a"), "Transferred", R"({"toLocationId":"loc-full"})", "bed-capacity"},
-      {"target closed", housed("loc-a"), "Transferred", R"({"toLocationId":"loc-closed"})", "location-not-open"},
-      {"target unknown", housed("loc-a"), "Transferred", R"({"toLocationId":"loc-unknown"})", "location-unknown"},
-      {"admitted, not housed", admitted(), "Transferred", R"({"toLocationId":"loc-b"})", "transfer-when-housed"},
-      {"registered", registered(), "Transferred", R"({"toLocationId":"loc-b"})", "transfer-when-housed"},
+      {"target full", housed("loc-a"), "Transferred", R"({"toLocationId":"loc-full"})",
+       "bed-capacity"},
+      {"target closed", housed("loc-a"), "Transferred", R"({"toLocationId":"loc-closed"})",
+       "location-not-open"},
+      {"target unknown", housed("loc-a"), "Transferred", R"({"toLocationId":"loc-unknown"})",
+       "location-unknown"},
+      {"admitted, not housed", admitted(), "Transferred", R"({"toLocationId":"loc-b"})",
+       "transfer-when-housed"},
+      {"registered", registered(), "Transferred", R"({"toLocationId":"loc-b"})",
+       "transfer-when-housed"},
       {"ended", ended(), "Transferred", R"({"toLocationId":"loc-b"})", "stay-ended"},
   });
 }
@@ -276,14 +324,16 @@ TEST(CaseRules, Rule07AllowanceOnlyWhenHousedOncePerPeriod) {
   const History paid_march =
       housed() + History{{"LivingAllowancePaid", R"({"amountCents":5000,"period":"2021-03"})"}};
   run({
-      {"housed, first payment", housed(), "LivingAllowancePaid", R"({"amountCents":5000,"period":"2021-03"})", ""},
-      {"same period twice", paid_march, "LivingAllowancePaid", R"({"amountCents":100,"period":"2021-03"})",
-       "allowance-once-per-period"},
-      {"next period", paid_march, "LivingAllowancePaid", R"({"amountCents":5000,"period":"2021-04"})", ""},
-      {"admitted, not housed", admitted(), "LivingAllowancePaid", R"({"amountCents":5000,"period":"2021-03"})",
-       "allowance-when-housed"},
-      {"intake_completed", intake(), "LivingAllowancePaid", R"({"amountCents":5000,"period":"2021-03"})",
-       "allowance-when-housed"},
+      {"housed, first payment", housed(), "LivingAllowancePaid",
+       R"({"amountCents":5000,"period":"2021-03"})", ""},
+      {"same period twice", paid_march, "LivingAllowancePaid",
+       R"({"amountCents":100,"period":"2021-03"})", "allowance-once-per-period"},
+      {"next period", paid_march, "LivingAllowancePaid",
+       R"({"amountCents":5000,"period":"2021-04"})", ""},
+      {"admitted, not housed", admitted(), "LivingAllowancePaid",
+       R"({"amountCents":5000,"period":"2021-03"})", "allowance-when-housed"},
+      {"intake_completed", intake(), "LivingAllowancePaid",
+       R"({"amountCents":5000,"period":"2021-03"})", "allowance-when-housed"},
   });
 }
 
@@ -301,13 +351,16 @@ TEST(CaseRules, Rule08ActivityEventsOnlyWhenActive) {
     rows.push_back({type + " when housed", housed(), type, data, ""});
     rows.push_back({type + " when registered", registered(), type, data, "only-when-active"});
     rows.push_back({type + " when intake_completed", intake(), type, data, "only-when-active"});
-    rows.push_back({type + " when waitlisted", decided("waitlisted"), type, data, "only-when-active"});
+    rows.push_back(
+        {type + " when waitlisted", decided("waitlisted"), type, data, "only-when-active"});
     rows.push_back({type + " when rejected", decided("rejected"), type, data, "only-when-active"});
     rows.push_back({type + " when referred", decided("referred"), type, data, "only-when-active"});
     rows.push_back({type + " when ended", ended(), type, data, "stay-ended"});
   }
-  rows.push_back({"EscalationRaised with an id in use", with_escalation(housed(), "e1"), "EscalationRaised",
-                  R"({"escalationId":"e1","reason":"behaviour","level":"final_warning"})", "escalation-id-used"});
+  rows.push_back({"EscalationRaised with an id in use", with_escalation(housed(), "e1"),
+                  "EscalationRaised",
+                  R"({"escalationId":"e1","reason":"behaviour","level":"final_warning"})",
+                  "escalation-id-used"});
   run(rows);
 }
 
@@ -322,8 +375,8 @@ TEST(CaseRules, Rule09EscalationResolvedNamesAnOpenEscalation) {
        R"({"escalationId":"e1","resolution":"stay_terminated"})", ""},
       {"unknown escalation", with_escalation(housed(), "e1"), "EscalationResolved",
        R"({"escalationId":"e2","resolution":"resolved"})", "escalation-not-open"},
-      {"resolved already", resolved, "EscalationResolved", R"({"escalationId":"e1","resolution":"resolved"})",
-       "escalation-not-open"},
+      {"resolved already", resolved, "EscalationResolved",
+       R"({"escalationId":"e1","resolution":"resolved"})", "escalation-not-open"},
       {"no escalations at all", registered(), "EscalationResolved",
        R"({"escalationId":"e1","resolution":"resolved"})", "escalation-not-open"},
   });
@@ -332,34 +385,40 @@ TEST(CaseRules, Rule09EscalationResolvedNamesAnOpenEscalation) {
 TEST(CaseRules, Rule10StayExtendedOnlyWhenHousedUntilAfterTheLimit) {
   // housed(): admitted on 2021-03-01; limit = + 18 months = 2022-09-01.
   const History extended =
-      housed() + History{{"StayExtended", R"({"until":"2023-03-01","reason":"procedure pending"})"}};
+      housed() +
+      History{{"StayExtended", R"({"until":"2023-03-01","reason":"procedure pending"})"}};
   const Capacity six_months{500, 360, 6, 0, 0};
   const Capacity one_month{500, 360, 1, 0, 0};
-  auto until = [](const char* day) { return std::string{R"({"until":")"} + day + R"(","reason":"r"})"; };
+  auto until = [](const char* day) {
+    return std::string{R"({"until":")"} + day + R"(","reason":"r"})";
+  };
   run({
       {"the day after the limit", housed(), "StayExtended", until("2022-09-02"), ""},
       {"on the limit", housed(), "StayExtended", until("2022-09-01"), "extension-after-limit"},
       {"before the limit", housed(), "StayExtended", until("2022-08-01"), "extension-after-limit"},
       {"after the latest extension", extended, "StayExtended", until("2023-03-02"), ""},
-      {"on the latest extension", extended, "StayExtended", until("2023-03-01"), "extension-after-limit"},
-      {"after admission + months but before the extension", extended, "StayExtended", until("2022-09-02"),
+      {"on the latest extension", extended, "StayExtended", until("2023-03-01"),
        "extension-after-limit"},
-      {"limit from maxStayMonths 6: after", housed(), "StayExtended", until("2021-09-02"), "", six_months},
-      {"limit from maxStayMonths 6: on", housed(), "StayExtended", until("2021-09-01"), "extension-after-limit",
+      {"after admission + months but before the extension", extended, "StayExtended",
+       until("2022-09-02"), "extension-after-limit"},
+      {"limit from maxStayMonths 6: after", housed(), "StayExtended", until("2021-09-02"), "",
        six_months},
-      {"Jan 31 + 1 month = Feb 28: on", housed_at(at_utc(2021, 1, 31)), "StayExtended", until("2021-02-28"),
-       "extension-after-limit", one_month},
-      {"Jan 31 + 1 month = Feb 28: after", housed_at(at_utc(2021, 1, 31)), "StayExtended", until("2021-03-01"), "",
-       one_month},
+      {"limit from maxStayMonths 6: on", housed(), "StayExtended", until("2021-09-01"),
+       "extension-after-limit", six_months},
+      {"Jan 31 + 1 month = Feb 28: on", housed_at(at_utc(2021, 1, 31)), "StayExtended",
+       until("2021-02-28"), "extension-after-limit", one_month},
+      {"Jan 31 + 1 month = Feb 28: after", housed_at(at_utc(2021, 1, 31)), "StayExtended",
+       until("2021-03-01"), "", one_month},
       {"Jan 31 + 1 month = Feb 29 (leap): on", housed_at(at_utc(2024, 1, 31)), "StayExtended",
        until("2024-02-29"), "extension-after-limit", one_month},
       {"Jan 31 + 1 month = Feb 29 (leap): after", housed_at(at_utc(2024, 1, 31)), "StayExtended",
        until("2024-03-01"), "", one_month},
-      {"Aug 31 + 18 months = Feb 28: on", housed_at(at_utc(2021, 8, 31)), "StayExtended", until("2023-02-28"),
-       "extension-after-limit"},
-      {"Aug 31 + 18 months = Feb 28: after", housed_at(at_utc(2021, 8, 31)), "StayExtended", until("2023-03-01"),
-       ""},
-      {"admitted, not housed", admitted(), "StayExtended", until("2030-01-01"), "extension-when-housed"},
+      {"Aug 31 + 18 months = Feb 28: on", housed_at(at_utc(2021, 8, 31)), "StayExtended",
+       until("2023-02-28"), "extension-after-limit"},
+      {"Aug 31 + 18 months = Feb 28: after", housed_at(at_utc(2021, 8, 31)), "StayExtended",
+       until("2023-03-01"), ""},
+      {"admitted, not housed", admitted(), "StayExtended", until("2030-01-01"),
+       "extension-when-housed"},
       {"registered", registered(), "StayExtended", until("2030-01-01"), "extension-when-housed"},
       {"ended", ended(), "StayExtended", until("2030-01-01"), "stay-ended"},
   });
@@ -379,11 +438,13 @@ TEST(CaseRules, Rule11StayEndedOnlyWhenActiveThenOnlyExitInterviewAndErasure) {
       {"ended: ExitInterviewHeld", ended(), "ExitInterviewHeld", R"({"declined":false})", ""},
       {"ended: PersonalDataErased", ended(), "PersonalDataErased", "{}", ""},
       {"ended: IntakeCompleted", ended(), "IntakeCompleted", R"({"eligible":true})", "stay-ended"},
-      {"ended: PlacementDecided", ended(), "PlacementDecided", R"({"decision":"rejected"})", "stay-ended"},
-      {"ended: BedAssigned", ended(), "BedAssigned", R"({"locationId":"loc-b"})", "stay-ended"},
-      {"ended: LivingAllowancePaid", ended(), "LivingAllowancePaid", R"({"amountCents":1,"period":"2021-04"})",
+      {"ended: PlacementDecided", ended(), "PlacementDecided", R"({"decision":"rejected"})",
        "stay-ended"},
-      {"ended: LegalStepRecorded", ended(), "LegalStepRecorded", R"({"step":"appeal"})", "stay-ended"},
+      {"ended: BedAssigned", ended(), "BedAssigned", R"({"locationId":"loc-b"})", "stay-ended"},
+      {"ended: LivingAllowancePaid", ended(), "LivingAllowancePaid",
+       R"({"amountCents":1,"period":"2021-04"})", "stay-ended"},
+      {"ended: LegalStepRecorded", ended(), "LegalStepRecorded", R"({"step":"appeal"})",
+       "stay-ended"},
       {"ended: EscalationResolved of an escalation closed by the end",
        with_escalation(housed(), "e1") + History{{"StayEnded", end}}, "EscalationResolved",
        R"({"escalationId":"e1","resolution":"resolved"})", "stay-ended"},
@@ -396,12 +457,13 @@ TEST(CaseRules, ExitInterviewAndErasureHousekeeping) {
   run({
       {"exit interview while housed", housed(), "ExitInterviewHeld", "{}", ""},
       {"exit interview while admitted", admitted(), "ExitInterviewHeld", "{}", ""},
-      {"exit interview when registered", registered(), "ExitInterviewHeld", "{}", "exit-interview-when-staying"},
+      {"exit interview when registered", registered(), "ExitInterviewHeld", "{}",
+       "exit-interview-when-staying"},
       {"exit interview twice", interviewed, "ExitInterviewHeld", "{}", "exit-interview-once"},
       {"erasure after the exit interview", interviewed, "PersonalDataErased", "{}", ""},
       {"erasure when registered", registered(), "PersonalDataErased", "{}", ""},
-      {"erasure twice", registered() + History{{"PersonalDataErased", "{}"}}, "PersonalDataErased", "{}",
-       "already-erased"},
+      {"erasure twice", registered() + History{{"PersonalDataErased", "{}"}}, "PersonalDataErased",
+       "{}", "already-erased"},
   });
 }
 
@@ -423,7 +485,8 @@ TEST(OccurredAt, NonDecreasingAndAtMostFiveMinutesAhead) {
       {"a day before the previous event", kT0, kT0 - kMicrosPerDay, kT0, "occurred-at-order"},
       {"in the past of now", INT64_MIN, kT0 - kMicrosPerDay, kT0, ""},
       {"exactly 5 minutes ahead", INT64_MIN, kT0 + kMaxClockSkew, kT0, ""},
-      {"5 minutes and 1 microsecond ahead", INT64_MIN, kT0 + kMaxClockSkew + 1, kT0, "occurred-at-future"},
+      {"5 minutes and 1 microsecond ahead", INT64_MIN, kT0 + kMaxClockSkew + 1, kT0,
+       "occurred-at-future"},
       {"an hour ahead", kT0, kT0 + 3600 * kMicrosPerSecond, kT0, "occurred-at-future"},
   };
   for (const auto& row : rows) {
@@ -441,7 +504,8 @@ TEST(OccurredAt, NonDecreasingAndAtMostFiveMinutesAhead) {
 
 TEST(OccurredAt, CaseDecideChecksTimeBeforeTheCaseRules) {
   const ProgrammeState programme = initial_programme(500, 360, 18);
-  const CaseContext context{programme, [](const std::string&) -> const LocationState* { return nullptr; }, 0, 0};
+  const CaseContext context{
+      programme, [](const std::string&) -> const LocationState* { return nullptr; }, 0, 0};
   const CaseState state = fold(intake());  // last event at kT0 + 1 minute
   ASSERT_EQ(state.last_occurred, kT0 + kMinute);
   const std::string manager = R"({"caseManager":"m","organisation":"o"})";
@@ -456,16 +520,18 @@ TEST(OccurredAt, CaseDecideChecksTimeBeforeTheCaseRules) {
   };
   const std::vector<Row> rows{
       {"same instant", "CaseManagerAssigned", manager, kT0 + kMinute, kT0 + kMinute, ""},
-      {"before the last event", "CaseManagerAssigned", manager, kT0, kT0 + kMinute, "occurred-at-order"},
-      {"5 minutes ahead of now", "CaseManagerAssigned", manager, kT0 + kMinute + kMaxClockSkew, kT0 + kMinute, ""},
-      {"more than 5 minutes ahead", "CaseManagerAssigned", manager, kT0 + kMinute + kMaxClockSkew + 1,
-       kT0 + kMinute, "occurred-at-future"},
+      {"before the last event", "CaseManagerAssigned", manager, kT0, kT0 + kMinute,
+       "occurred-at-order"},
+      {"5 minutes ahead of now", "CaseManagerAssigned", manager, kT0 + kMinute + kMaxClockSkew,
+       kT0 + kMinute, ""},
+      {"more than 5 minutes ahead", "CaseManagerAssigned", manager,
+       kT0 + kMinute + kMaxClockSkew + 1, kT0 + kMinute, "occurred-at-future"},
       {"a rule breach in the past reports the time", "CaseRegistered", kPerson, kT0, kT0 + kMinute,
        "occurred-at-order"},
-      {"a rule breach too far ahead reports the time", "CaseRegistered", kPerson, kT0 + kMicrosPerDay, kT0,
-       "occurred-at-future"},
-      {"a rule breach at a good time reports the rule", "CaseRegistered", kPerson, kT0 + kMinute, kT0 + kMinute,
-       "case-registered-first"},
+      {"a rule breach too far ahead reports the time", "CaseRegistered", kPerson,
+       kT0 + kMicrosPerDay, kT0, "occurred-at-future"},
+      {"a rule breach at a good time reports the rule", "CaseRegistered", kPerson, kT0 + kMinute,
+       kT0 + kMinute, "case-registered-first"},
   };
   for (const auto& row : rows) {
     SCOPED_TRACE(row.name);
@@ -490,8 +556,8 @@ TEST(StayLimit, AddMonthsIsCalendarMonthsClampedToTheMonthEnd) {
   const std::vector<Row> rows{
       {date(2021, 1, 31), 1, date(2021, 2, 28)},
       {date(2024, 1, 31), 1, date(2024, 2, 29)},
-      {date(2000, 1, 31), 1, date(2000, 2, 29)},   // divisible by 400: leap
-      {date(1900, 1, 31), 1, date(1900, 2, 28)},   // divisible by 100: not leap
+      {date(2000, 1, 31), 1, date(2000, 2, 29)},  // divisible by 400: leap
+      {date(1900, 1, 31), 1, date(1900, 2, 28)},  // divisible by 100: not leap
       {date(2021, 3, 31), 1, date(2021, 4, 30)},
       {date(2021, 1, 31), 2, date(2021, 3, 31)},   // not (Jan 31 + 1) + 1
       {date(2021, 12, 31), 2, date(2022, 2, 28)},  // across the year end
@@ -526,13 +592,14 @@ TEST(StayLimit, LimitOnIsAdmissionPlusMonthsOrTheLatestExtension) {
       {"admitted 2021-01-31 + 1", housed_at(at_utc(2021, 1, 31)), 1, date(2021, 2, 28)},
       {"admitted 2024-01-31 + 1", housed_at(at_utc(2024, 1, 31)), 1, date(2024, 2, 29)},
       {"admitted 2021-08-31 + 18", housed_at(at_utc(2021, 8, 31)), 18, date(2023, 2, 28)},
-      {"admission date is the UTC date: 23:59Z", housed_at(at_utc(2021, 1, 31) + 13 * 3600 * kMicrosPerSecond + 59 * kMinute),
-       1, date(2021, 2, 28)},
+      {"admission date is the UTC date: 23:59Z",
+       housed_at(at_utc(2021, 1, 31) + 13 * 3600 * kMicrosPerSecond + 59 * kMinute), 1,
+       date(2021, 2, 28)},
       {"transfer keeps the admission date",
        housed() + History{{"Transferred", R"({"toLocationId":"loc-b"})", at_utc(2021, 6, 1)}}, 18,
        date(2022, 9, 1)},
-      {"extension", housed() + History{{"StayExtended", R"({"until":"2023-01-15","reason":"r"})"}}, 18,
-       date(2023, 1, 15)},
+      {"extension", housed() + History{{"StayExtended", R"({"until":"2023-01-15","reason":"r"})"}},
+       18, date(2023, 1, 15)},
       {"the latest extension",
        housed() + History{{"StayExtended", R"({"until":"2023-01-15","reason":"r"})"},
                           {"StayExtended", R"({"until":"2023-06-30","reason":"r"})"}},
@@ -565,11 +632,13 @@ TEST(CaseEvolve, FollowsTheStates) {
       {"referred", decided("referred"), CaseStatus::referred, false, true},
       {"waitlisted", decided("waitlisted"), CaseStatus::waitlisted, false, false},
       {"waitlisted then admitted",
-       decided("waitlisted") + History{{"PlacementDecided", R"({"decision":"admitted","funding":"municipal"})"}},
+       decided("waitlisted") +
+           History{{"PlacementDecided", R"({"decision":"admitted","funding":"municipal"})"}},
        CaseStatus::admitted, true, false},
       {"housed", housed(), CaseStatus::housed, true, false},
       {"ended", ended(), CaseStatus::ended, false, true},
-      {"ended, exit interview", ended() + History{{"ExitInterviewHeld", "{}"}}, CaseStatus::ended, false, true},
+      {"ended, exit interview", ended() + History{{"ExitInterviewHeld", "{}"}}, CaseStatus::ended,
+       false, true},
   };
   for (const auto& row : rows) {
     SCOPED_TRACE(row.name);
@@ -582,12 +651,13 @@ TEST(CaseEvolve, FollowsTheStates) {
 }
 
 TEST(CaseEvolve, KeepsFundingLocationAdmissionAndAllowances) {
-  const CaseState s = fold(housed_at(at_utc(2021, 4, 10)) +
-                           History{{"Transferred", R"({"toLocationId":"loc-b"})"},
-                                   {"LivingAllowancePaid", R"({"amountCents":5000,"period":"2021-04"})"},
-                                   {"PerspectiveChosen", R"({"track":"undecided"})"},
-                                   {"PerspectiveChosen", R"({"track":"return"})", at_utc(2021, 5, 2)},
-                                   {"CaseManagerAssigned", R"({"caseManager":"m-7","organisation":"acvz"})"}});
+  const CaseState s =
+      fold(housed_at(at_utc(2021, 4, 10)) +
+           History{{"Transferred", R"({"toLocationId":"loc-b"})"},
+                   {"LivingAllowancePaid", R"({"amountCents":5000,"period":"2021-04"})"},
+                   {"PerspectiveChosen", R"({"track":"undecided"})"},
+                   {"PerspectiveChosen", R"({"track":"return"})", at_utc(2021, 5, 2)},
+                   {"CaseManagerAssigned", R"({"caseManager":"m-7","organisation":"acvz"})"}});
   EXPECT_EQ(s.status, CaseStatus::housed);
   EXPECT_TRUE(s.eligible);
   EXPECT_EQ(s.funding, Funding::lvv);
@@ -609,8 +679,10 @@ TEST(CaseEvolve, StayEndedClosesOpenEscalationsWithStayEnded) {
   const Micros end_at = at_utc(2021, 7, 20);
   const CaseState s =
       fold(with_escalation(with_escalation(housed(), "e1"), "e2") +
-           History{{"EscalationResolved", R"({"escalationId":"e1","resolution":"resolved"})", at_utc(2021, 4, 5)},
-                   {"EscalationRaised", R"({"escalationId":"e3","reason":"other","level":"termination_proposed"})",
+           History{{"EscalationResolved", R"({"escalationId":"e1","resolution":"resolved"})",
+                    at_utc(2021, 4, 5)},
+                   {"EscalationRaised",
+                    R"({"escalationId":"e3","reason":"other","level":"termination_proposed"})",
                     at_utc(2021, 6, 1)},
                    {"StayEnded", R"({"outcome":"removed_non_cooperation"})", end_at}});
   EXPECT_EQ(s.status, CaseStatus::ended);

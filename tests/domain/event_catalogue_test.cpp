@@ -1,7 +1,7 @@
 #include "domain/event_catalogue.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include <set>
 #include <string>
@@ -51,7 +51,8 @@ TEST(EventCatalogue, AcceptsAValidExampleOfEveryType) {
       {"LegalStepRecorded", R"({"step":"medical_postponement_64vw","result":"pending"})"},
       {"PerspectiveChosen", R"({"track":"return"})"},
       {"ReturnStepRecorded", R"({"step":"orientation","country":"GH"})"},
-      {"ParticipationRecorded", R"({"activity":"Taalcafé","organisation":"boost","hours":2,"activityId":"a-1"})"},
+      {"ParticipationRecorded",
+       R"({"activity":"Taalcafé","organisation":"boost","hours":2,"activityId":"a-1"})"},
       {"EscalationRaised", R"({"escalationId":"e-1","reason":"house_rules","level":"warning"})"},
       {"EscalationResolved", R"({"escalationId":"e-1","resolution":"resolved"})"},
       {"StayExtended", R"({"until":"2022-12-31","reason":"medical"})"},
@@ -61,7 +62,9 @@ TEST(EventCatalogue, AcceptsAValidExampleOfEveryType) {
   };
   for (const auto& c : cases) {
     const auto errors = validate(c.type, c.data);
-    EXPECT_TRUE(errors.empty()) << c.type << ": " << (errors.empty() ? "" : errors[0].field + " " + errors[0].message);
+    EXPECT_TRUE(errors.empty()) << c.type << ": "
+                                << (errors.empty() ? ""
+                                                   : errors[0].field + " " + errors[0].message);
   }
 }
 
@@ -73,9 +76,11 @@ struct InvalidCase {
 
 TEST(EventCatalogue, RefusesEachKindOfBadField) {
   const std::vector<InvalidCase> cases{
-      {"ProgrammeCapacitySet", R"({"places":500,"lvvPlaces":600,"maxStayMonths":18})", "data.lvvPlaces"},
+      {"ProgrammeCapacitySet", R"({"places":500,"lvvPlaces":600,"maxStayMonths":18})",
+       "data.lvvPlaces"},
       {"ProgrammeCapacitySet", R"({"places":-1,"lvvPlaces":0,"maxStayMonths":18})", "data.places"},
-      {"ProgrammeCapacitySet", R"({"places":500,"lvvPlaces":360,"maxStayMonths":0})", "data.maxStayMonths"},
+      {"ProgrammeCapacitySet", R"({"places":500,"lvvPlaces":360,"maxStayMonths":0})",
+       "data.maxStayMonths"},
       {"LocationOpened", R"({"name":"x","operator":"hvo querido","beds":4})", "data.operator"},
       {"LocationOpened", R"({"name":"","operator":"hvo","beds":4})", "data.name"},
       {"LocationOpened", R"({"operator":"hvo","beds":4})", "data.name"},
@@ -83,12 +88,16 @@ TEST(EventCatalogue, RefusesEachKindOfBadField) {
       {"LocationOpened", R"({"name":"x","operator":"hvo","beds":4.5})", "data.beds"},
       {"LocationOpened", R"({"name":"x","operator":"hvo","beds":4,"extra":1})", "data.extra"},
       {"NeighbourhoodContactRecorded", R"({"kind":"party"})", "data.kind"},
-      {"ActivityScheduled", R"({"title":"t","organisation":"o","category":"language","startsAt":"tomorrow"})", "data.startsAt"},
+      {"ActivityScheduled",
+       R"({"title":"t","organisation":"o","category":"language","startsAt":"tomorrow"})",
+       "data.startsAt"},
       {"ActivityHeld", R"({"residents":-1,"volunteers":0,"neighbours":0})", "data.residents"},
-      {"ActivityHeld", R"({"residents":1,"volunteers":0,"neighbours":0,"volunteerHours":-2})", "data.volunteerHours"},
+      {"ActivityHeld", R"({"residents":1,"volunteers":0,"neighbours":0,"volunteerHours":-2})",
+       "data.volunteerHours"},
       {"CaseRegistered", R"({"person":{}})", "data.person.name"},
       {"CaseRegistered", R"({"person":"N"})", "data.person"},
-      {"CaseRegistered", R"({"person":{"name":"N","dateOfBirth":"01-01-1990"}})", "data.person.dateOfBirth"},
+      {"CaseRegistered", R"({"person":{"name":"N","dateOfBirth":"01-01-1990"}})",
+       "data.person.dateOfBirth"},
       {"CaseRegistered", R"({"person":{"name":"N","languages":"ar"}})", "data.person.languages"},
       {"CaseRegistered", R"({"person":{"name":"N","shoeSize":44}})", "data.person"},
       {"IntakeCompleted", R"({"eligible":"yes"})", "data.eligible"},
@@ -99,14 +108,18 @@ TEST(EventCatalogue, RefusesEachKindOfBadField) {
       {"LivingAllowancePaid", R"({"amountCents":100,"period":"2021-3"})", "data.period"},
       {"LegalStepRecorded", R"({"step":"asylum_application","result":"maybe"})", "data.result"},
       {"PerspectiveChosen", R"({})", "data.track"},
-      {"EscalationRaised", R"({"escalationId":"e 1","reason":"other","level":"warning"})", "data.escalationId"},
-      {"EscalationResolved", R"({"escalationId":"e1","resolution":"stay_ended"})", "data.resolution"},
+      {"EscalationRaised", R"({"escalationId":"e 1","reason":"other","level":"warning"})",
+       "data.escalationId"},
+      {"EscalationResolved", R"({"escalationId":"e1","resolution":"stay_ended"})",
+       "data.resolution"},
       {"StayExtended", R"({"until":"2022-02-30","reason":"x"})", "data.until"},
       {"StayExtended", R"({"until":"2022-02-28"})", "data.reason"},
       {"StayEnded", R"({"outcome":"vanished"})", "data.outcome"},
       {"PlacementDecided", R"({"decision":"admitted","funding":null})", "data.funding"},
-      {"LivingAllowancePaid", R"({"amountCents":18446744073709551615,"period":"2021-03"})", "data.amountCents"},
-      {"LivingAllowancePaid", R"({"amountCents":9007199254740992,"period":"2021-03"})", "data.amountCents"},
+      {"LivingAllowancePaid", R"({"amountCents":18446744073709551615,"period":"2021-03"})",
+       "data.amountCents"},
+      {"LivingAllowancePaid", R"({"amountCents":9007199254740992,"period":"2021-03"})",
+       "data.amountCents"},
   };
   for (const auto& c : cases) {
     const auto errors = validate(c.type, c.data);
@@ -128,7 +141,9 @@ TEST(EventCatalogue, TextLimitsCountCharactersNotBytes) {
 }
 
 TEST(EventCatalogue, MessagesNeverEchoTheValue) {
-  const auto errors = validate("CaseRegistered", R"({"person":{"name":42,"vNumber":"SECRET-V-NUMBER-123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"}})");
+  const auto errors = validate(
+      "CaseRegistered",
+      R"({"person":{"name":42,"vNumber":"SECRET-V-NUMBER-123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"}})");
   ASSERT_EQ(errors.size(), 2U);
   for (const auto& e : errors) {
     EXPECT_EQ(e.message.find("SECRET"), std::string::npos);

@@ -9,8 +9,8 @@ namespace perspectief {
 namespace {
 
 TEST(Role, ParsesTheRolesOfTheContract) {
-  for (const char* name : {"intake", "housing", "legal", "return", "participation", "regie",
-                           "researcher", "ops"}) {
+  for (const char* name :
+       {"intake", "housing", "legal", "return", "participation", "regie", "researcher", "ops"}) {
     const auto r = parse_role(name);
     ASSERT_TRUE(r) << name;
     EXPECT_EQ(to_string(*r), name);
@@ -28,17 +28,25 @@ struct AppendCase {
 // One accepted and one refused type per role (spec/api.md, "may append").
 TEST(Role, AppendMatrix) {
   const std::vector<AppendCase> cases{
-      {Role::intake, "CaseRegistered", true},       {Role::intake, "BedAssigned", false},
-      {Role::intake, "StayEnded", true},            {Role::intake, "StayExtended", false},
-      {Role::housing, "BedAssigned", true},         {Role::housing, "PlacementDecided", false},
-      {Role::housing, "LocationOpened", true},      {Role::housing, "LivingAllowancePaid", true},
-      {Role::legal, "LegalStepRecorded", true},     {Role::legal, "ReturnStepRecorded", false},
+      {Role::intake, "CaseRegistered", true},
+      {Role::intake, "BedAssigned", false},
+      {Role::intake, "StayEnded", true},
+      {Role::intake, "StayExtended", false},
+      {Role::housing, "BedAssigned", true},
+      {Role::housing, "PlacementDecided", false},
+      {Role::housing, "LocationOpened", true},
+      {Role::housing, "LivingAllowancePaid", true},
+      {Role::legal, "LegalStepRecorded", true},
+      {Role::legal, "ReturnStepRecorded", false},
       {Role::return_support, "ReturnStepRecorded", true},
       {Role::return_support, "LegalStepRecorded", false},
       {Role::participation, "ParticipationRecorded", true},
-      {Role::participation, "ActivityHeld", true},  {Role::participation, "CaseRegistered", false},
-      {Role::regie, "ProgrammeCapacitySet", true},  {Role::regie, "StayExtended", true},
-      {Role::regie, "PersonalDataErased", false},   {Role::researcher, "CaseRegistered", false},
+      {Role::participation, "ActivityHeld", true},
+      {Role::participation, "CaseRegistered", false},
+      {Role::regie, "ProgrammeCapacitySet", true},
+      {Role::regie, "StayExtended", true},
+      {Role::regie, "PersonalDataErased", false},
+      {Role::researcher, "CaseRegistered", false},
       {Role::ops, "LocationOpened", false},
   };
   for (const auto& c : cases) {

@@ -1,7 +1,7 @@
+#include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <gtest/gtest.h>
 
 #include <climits>
 #include <map>
@@ -85,8 +85,12 @@ void expect_decision(const State& state, const Row& row) {
 
 const char* const kOpened = R"({"name":"Hoofdlocatie","operator":"hvo-querido","beds":10})";
 
-History opened() { return {{"LocationOpened", kOpened}}; }
-History closed() { return {{"LocationOpened", kOpened}, {"LocationClosed"}}; }
+History opened() {
+  return {{"LocationOpened", kOpened}};
+}
+History closed() {
+  return {{"LocationOpened", kOpened}, {"LocationClosed"}};
+}
 
 struct LocationRow {
   Row row;
@@ -96,12 +100,24 @@ struct LocationRow {
 TEST(LocationRules, OpenedFirstCapacityNotBelowOccupancyCloseWhenEmpty) {
   const std::vector<LocationRow> rows{
       {{"LocationOpened first", {}, "LocationOpened", kOpened, ""}},
-      {{"LocationOpened with no beds", {}, "LocationOpened", R"({"name":"n","operator":"o","beds":0})", ""}},
+      {{"LocationOpened with no beds",
+        {},
+        "LocationOpened",
+        R"({"name":"n","operator":"o","beds":0})",
+        ""}},
       {{"LocationOpened twice", opened(), "LocationOpened", kOpened, "location-opened-first"}},
-      {{"LocationOpened after closing", closed(), "LocationOpened", kOpened, "location-opened-first"}},
-      {{"LocationCapacityChanged first", {}, "LocationCapacityChanged", R"({"beds":5})", "location-opened-first"}},
+      {{"LocationOpened after closing", closed(), "LocationOpened", kOpened,
+        "location-opened-first"}},
+      {{"LocationCapacityChanged first",
+        {},
+        "LocationCapacityChanged",
+        R"({"beds":5})",
+        "location-opened-first"}},
       {{"LocationClosed first", {}, "LocationClosed", "{}", "location-opened-first"}},
-      {{"NeighbourhoodContactRecorded first", {}, "NeighbourhoodContactRecorded", R"({"kind":"visit"})",
+      {{"NeighbourhoodContactRecorded first",
+        {},
+        "NeighbourhoodContactRecorded",
+        R"({"kind":"visit"})",
         "location-opened-first"}},
       {{"capacity up", opened(), "LocationCapacityChanged", R"({"beds":20})", ""}, 4},
       {{"capacity down to occupancy", opened(), "LocationCapacityChanged", R"({"beds":4})", ""}, 4},
@@ -112,12 +128,15 @@ TEST(LocationRules, OpenedFirstCapacityNotBelowOccupancyCloseWhenEmpty) {
       {{"capacity 0 with one resident", opened(), "LocationCapacityChanged", R"({"beds":0})",
         "capacity-below-occupancy"},
        1},
-      {{"capacity of a closed location", closed(), "LocationCapacityChanged", R"({"beds":5})", "location-not-open"}},
+      {{"capacity of a closed location", closed(), "LocationCapacityChanged", R"({"beds":5})",
+        "location-not-open"}},
       {{"close when empty", opened(), "LocationClosed", "{}", ""}, 0},
       {{"close with one resident", opened(), "LocationClosed", "{}", "location-occupied"}, 1},
       {{"close with a full house", opened(), "LocationClosed", "{}", "location-occupied"}, 10},
       {{"close twice", closed(), "LocationClosed", "{}", "location-not-open"}},
-      {{"neighbourhood contact", opened(), "NeighbourhoodContactRecorded", R"({"kind":"compliment"})", ""}, 3},
+      {{"neighbourhood contact", opened(), "NeighbourhoodContactRecorded",
+        R"({"kind":"compliment"})", ""},
+       3},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.row.name);
@@ -132,7 +151,8 @@ TEST(LocationRules, OccurredAtRules) {
   const auto before = decide(state, make_event("LocationClosed", "{}", kT0 - 1), kT0);
   ASSERT_FALSE(before.ok());
   EXPECT_EQ(before.error().rule, "occurred-at-order");
-  const auto ahead = decide(state, make_event("LocationClosed", "{}", kT0 + kMaxClockSkew + 1), kT0);
+  const auto ahead =
+      decide(state, make_event("LocationClosed", "{}", kT0 + kMaxClockSkew + 1), kT0);
   ASSERT_FALSE(ahead.ok());
   EXPECT_EQ(ahead.error().rule, "occurred-at-future");
   EXPECT_TRUE(decide(state, make_event("LocationClosed", "{}", kT0 + kMaxClockSkew), kT0).ok());
@@ -166,23 +186,31 @@ const char* const kScheduled =
     R"({"title":"Taalcafe","organisation":"boost","category":"language","startsAt":"2021-03-05T14:00:00Z","coDesigned":true})";
 const char* const kHeld = R"({"residents":12,"volunteers":3,"neighbours":2})";
 
-History scheduled() { return {{"ActivityScheduled", kScheduled}}; }
-History held() { return {{"ActivityScheduled", kScheduled}, {"ActivityHeld", kHeld}}; }
-History cancelled() { return {{"ActivityScheduled", kScheduled}, {"ActivityCancelled", "{}"}}; }
+History scheduled() {
+  return {{"ActivityScheduled", kScheduled}};
+}
+History held() {
+  return {{"ActivityScheduled", kScheduled}, {"ActivityHeld", kHeld}};
+}
+History cancelled() {
+  return {{"ActivityScheduled", kScheduled}, {"ActivityCancelled", "{}"}};
+}
 
 TEST(ActivityRules, ScheduledFirstHeldOnceCancelledOnlyBeforeHeld) {
   const std::vector<Row> rows{
       {"ActivityScheduled first", {}, "ActivityScheduled", kScheduled, ""},
       {"ActivityHeld first", {}, "ActivityHeld", kHeld, "activity-scheduled-first"},
       {"ActivityCancelled first", {}, "ActivityCancelled", "{}", "activity-scheduled-first"},
-      {"ActivityScheduled twice", scheduled(), "ActivityScheduled", kScheduled, "activity-scheduled-first"},
+      {"ActivityScheduled twice", scheduled(), "ActivityScheduled", kScheduled,
+       "activity-scheduled-first"},
       {"held after scheduled", scheduled(), "ActivityHeld", kHeld, ""},
       {"cancelled before held", scheduled(), "ActivityCancelled", R"({"reason":"rain"})", ""},
       {"held twice", held(), "ActivityHeld", kHeld, "activity-held-once"},
       {"cancelled after held", held(), "ActivityCancelled", "{}", "activity-held-once"},
       {"held after cancelled", cancelled(), "ActivityHeld", kHeld, "activity-cancelled"},
       {"cancelled twice", cancelled(), "ActivityCancelled", "{}", "activity-cancelled"},
-      {"scheduled again after cancelled", cancelled(), "ActivityScheduled", kScheduled, "activity-scheduled-first"},
+      {"scheduled again after cancelled", cancelled(), "ActivityScheduled", kScheduled,
+       "activity-scheduled-first"},
   };
   for (const auto& row : rows) {
     SCOPED_TRACE(row.name);
@@ -220,7 +248,8 @@ TEST(ProgrammeEvolve, CapacitySetReplacesTheDefaults) {
   EXPECT_EQ(s.max_stay_months, 12);
   EXPECT_EQ(s.version, 0U);
 
-  const DomainEvent set = make_event("ProgrammeCapacitySet", R"({"places":3,"lvvPlaces":1,"maxStayMonths":24})", kT0);
+  const DomainEvent set =
+      make_event("ProgrammeCapacitySet", R"({"places":3,"lvvPlaces":1,"maxStayMonths":24})", kT0);
   ASSERT_TRUE(decide(s, set, kT0).ok());
   s = evolve(std::move(s), set);
   EXPECT_EQ(s.places, 3);
@@ -231,13 +260,15 @@ TEST(ProgrammeEvolve, CapacitySetReplacesTheDefaults) {
   EXPECT_EQ(s.last_occurred, kT0);
 
   const DomainEvent second =
-      make_event("ProgrammeCapacitySet", R"({"places":500,"lvvPlaces":500,"maxStayMonths":18})", kT0 + kMinute);
+      make_event("ProgrammeCapacitySet", R"({"places":500,"lvvPlaces":500,"maxStayMonths":18})",
+                 kT0 + kMinute);
   s = evolve(std::move(s), second);
   EXPECT_EQ(s.municipal_places(), 0);
   EXPECT_EQ(s.version, 2U);
 
-  const auto back = decide(s, make_event("ProgrammeCapacitySet", R"({"places":1,"lvvPlaces":0,"maxStayMonths":1})", kT0),
-                           kT0 + kMinute);
+  const auto back = decide(
+      s, make_event("ProgrammeCapacitySet", R"({"places":1,"lvvPlaces":0,"maxStayMonths":1})", kT0),
+      kT0 + kMinute);
   ASSERT_FALSE(back.ok());
   EXPECT_EQ(back.error().code, ErrorCode::conflict);
   EXPECT_EQ(back.error().rule, "occurred-at-order");
@@ -245,11 +276,16 @@ TEST(ProgrammeEvolve, CapacitySetReplacesTheDefaults) {
 
 // --- housing scope (authorization.hpp) ---------------------------------------------------
 
-Actor housing(const std::string& organisation) { return Actor{"jan", organisation, Role::housing}; }
-Actor regie() { return Actor{"anna", "regiegroep", Role::regie}; }
+Actor housing(const std::string& organisation) {
+  return Actor{"jan", organisation, Role::housing};
+}
+Actor regie() {
+  return Actor{"anna", "regiegroep", Role::regie};
+}
 
 LocationState location_run_by(const std::string& organisation) {
-  return fold<LocationState>({{"LocationOpened", R"({"name":"L","operator":")" + organisation + R"(","beds":10})"}});
+  return fold<LocationState>(
+      {{"LocationOpened", R"({"name":"L","operator":")" + organisation + R"(","beds":10})"}});
 }
 
 struct Scope {
@@ -292,29 +328,42 @@ TEST(HousingScope, LocationEventsOnlyForItsOwnLocations) {
     bool allowed;
   };
   const std::vector<ScopeRow> rows{
-      {"opens a location it operates", housing("hvo-querido"), {}, "LocationOpened",
-       R"({"name":"n","operator":"hvo-querido","beds":4})", true},
-      {"opens a location for another operator", housing("hvo-querido"), {}, "LocationOpened",
-       R"({"name":"n","operator":"leger-des-heils","beds":4})", false},
+      {"opens a location it operates",
+       housing("hvo-querido"),
+       {},
+       "LocationOpened",
+       R"({"name":"n","operator":"hvo-querido","beds":4})",
+       true},
+      {"opens a location for another operator",
+       housing("hvo-querido"),
+       {},
+       "LocationOpened",
+       R"({"name":"n","operator":"leger-des-heils","beds":4})",
+       false},
       {"changes capacity of its own location", housing("hvo-querido"), scope.locations.at("hvo-1"),
        "LocationCapacityChanged", R"({"beds":12})", true},
-      {"changes capacity of another's location", housing("hvo-querido"), scope.locations.at("leger-1"),
-       "LocationCapacityChanged", R"({"beds":12})", false},
-      {"closes its own location", housing("leger-des-heils"), scope.locations.at("leger-1"), "LocationClosed", "{}",
-       true},
-      {"closes another's location", housing("leger-des-heils"), scope.locations.at("hvo-1"), "LocationClosed", "{}",
-       false},
-      {"records contact at another's location", housing("leger-des-heils"), scope.locations.at("hvo-2"),
-       "NeighbourhoodContactRecorded", R"({"kind":"visit"})", false},
+      {"changes capacity of another's location", housing("hvo-querido"),
+       scope.locations.at("leger-1"), "LocationCapacityChanged", R"({"beds":12})", false},
+      {"closes its own location", housing("leger-des-heils"), scope.locations.at("leger-1"),
+       "LocationClosed", "{}", true},
+      {"closes another's location", housing("leger-des-heils"), scope.locations.at("hvo-1"),
+       "LocationClosed", "{}", false},
+      {"records contact at another's location", housing("leger-des-heils"),
+       scope.locations.at("hvo-2"), "NeighbourhoodContactRecorded", R"({"kind":"visit"})", false},
       {"regie on any location", regie(), scope.locations.at("leger-1"), "LocationCapacityChanged",
        R"({"beds":12})", true},
-      {"regie opens for any operator", regie(), {}, "LocationOpened",
-       R"({"name":"n","operator":"leger-des-heils","beds":4})", true},
+      {"regie opens for any operator",
+       regie(),
+       {},
+       "LocationOpened",
+       R"({"name":"n","operator":"leger-des-heils","beds":4})",
+       true},
   };
   for (const auto& row : rows) {
     SCOPED_TRACE(row.name);
-    expect_scope(authorize_location_event(row.actor, row.location, make_event(row.type, row.data, kT0)),
-                 row.allowed);
+    expect_scope(
+        authorize_location_event(row.actor, row.location, make_event(row.type, row.data, kT0)),
+        row.allowed);
   }
 }
 
@@ -333,42 +382,48 @@ TEST(HousingScope, CaseEventsOnlyForItsOwnLocationsAndResidents) {
   const std::string allowance = R"({"amountCents":5000,"period":"2021-03"})";
   const std::string end = R"({"outcome":"left_unknown"})";
   const std::vector<ScopeRow> rows{
-      {"bed in its own location", hvo, case_state(CaseStatus::admitted), "BedAssigned", R"({"locationId":"hvo-1"})",
-       true},
+      {"bed in its own location", hvo, case_state(CaseStatus::admitted), "BedAssigned",
+       R"({"locationId":"hvo-1"})", true},
       {"bed in another's location", hvo, case_state(CaseStatus::admitted), "BedAssigned",
        R"({"locationId":"leger-1"})", false},
       {"bed in an unknown location", hvo, case_state(CaseStatus::admitted), "BedAssigned",
        R"({"locationId":"nowhere"})", false},
-      {"transfer between its own locations", hvo, case_state(CaseStatus::housed, "hvo-1"), "Transferred",
-       R"({"toLocationId":"hvo-2"})", true},
-      {"transfer of its resident to another's location", hvo, case_state(CaseStatus::housed, "hvo-1"),
-       "Transferred", R"({"toLocationId":"leger-1"})", false},
-      {"transfer of another's resident to its location", hvo, case_state(CaseStatus::housed, "leger-1"),
-       "Transferred", R"({"toLocationId":"hvo-1"})", false},
-      {"allowance for its resident", hvo, case_state(CaseStatus::housed, "hvo-2"), "LivingAllowancePaid", allowance,
+      {"transfer between its own locations", hvo, case_state(CaseStatus::housed, "hvo-1"),
+       "Transferred", R"({"toLocationId":"hvo-2"})", true},
+      {"transfer of its resident to another's location", hvo,
+       case_state(CaseStatus::housed, "hvo-1"), "Transferred", R"({"toLocationId":"leger-1"})",
+       false},
+      {"transfer of another's resident to its location", hvo,
+       case_state(CaseStatus::housed, "leger-1"), "Transferred", R"({"toLocationId":"hvo-1"})",
+       false},
+      {"allowance for its resident", hvo, case_state(CaseStatus::housed, "hvo-2"),
+       "LivingAllowancePaid", allowance, true},
+      {"allowance for another's resident", hvo, case_state(CaseStatus::housed, "leger-1"),
+       "LivingAllowancePaid", allowance, false},
+      {"allowance for a case waiting for a bed", hvo, case_state(CaseStatus::admitted),
+       "LivingAllowancePaid", allowance, false},
+      {"escalation for its resident", hvo, case_state(CaseStatus::housed, "hvo-1"),
+       "EscalationRaised", R"({"escalationId":"e1","reason":"house_rules","level":"warning"})",
        true},
-      {"allowance for another's resident", hvo, case_state(CaseStatus::housed, "leger-1"), "LivingAllowancePaid",
-       allowance, false},
-      {"allowance for a case waiting for a bed", hvo, case_state(CaseStatus::admitted), "LivingAllowancePaid",
-       allowance, false},
-      {"escalation for its resident", hvo, case_state(CaseStatus::housed, "hvo-1"), "EscalationRaised",
-       R"({"escalationId":"e1","reason":"house_rules","level":"warning"})", true},
-      {"escalation for another's resident", hvo, case_state(CaseStatus::housed, "leger-1"), "EscalationRaised",
-       R"({"escalationId":"e1","reason":"house_rules","level":"warning"})", false},
-      {"ends the stay of its resident", hvo, case_state(CaseStatus::housed, "hvo-1"), "StayEnded", end, true},
-      {"ends the stay of another's resident", hvo, case_state(CaseStatus::housed, "leger-1"), "StayEnded", end,
+      {"escalation for another's resident", hvo, case_state(CaseStatus::housed, "leger-1"),
+       "EscalationRaised", R"({"escalationId":"e1","reason":"house_rules","level":"warning"})",
        false},
-      {"ends a stay that ended in its location", hvo, case_state(CaseStatus::ended, "hvo-1"), "StayEnded", end,
-       false},
+      {"ends the stay of its resident", hvo, case_state(CaseStatus::housed, "hvo-1"), "StayEnded",
+       end, true},
+      {"ends the stay of another's resident", hvo, case_state(CaseStatus::housed, "leger-1"),
+       "StayEnded", end, false},
+      {"ends a stay that ended in its location", hvo, case_state(CaseStatus::ended, "hvo-1"),
+       "StayEnded", end, false},
       {"regie anywhere", regie(), case_state(CaseStatus::housed, "leger-1"), "Transferred",
        R"({"toLocationId":"hvo-1"})", true},
-      {"regie bed anywhere", regie(), case_state(CaseStatus::admitted), "BedAssigned", R"({"locationId":"leger-1"})",
-       true},
+      {"regie bed anywhere", regie(), case_state(CaseStatus::admitted), "BedAssigned",
+       R"({"locationId":"leger-1"})", true},
   };
   for (const auto& row : rows) {
     SCOPED_TRACE(row.name);
-    expect_scope(authorize_case_event(row.actor, row.state, make_event(row.type, row.data, kT0), lookup),
-                 row.allowed);
+    expect_scope(
+        authorize_case_event(row.actor, row.state, make_event(row.type, row.data, kT0), lookup),
+        row.allowed);
   }
 }
 
@@ -414,7 +469,8 @@ TEST(Upcasters, TurnOlderShapesIntoTheCurrentOne) {
        R"({"name":"A B","birthDate":"1990-02-03","nationality":"GH","referralSource":"church"})", 1,
        R"({"person":{"name":"A B","dateOfBirth":"1990-02-03","nationality":"GH"},"referralSource":"church"})"},
       {"StayEnded", 0, R"({"reason":"returned"})", 1, R"({"outcome":"independent_return"})"},
-      {"StayEnded", 0, R"({"reason":"detention","notes":"n"})", 1, R"({"outcome":"detention","notes":"n"})"},
+      {"StayEnded", 0, R"({"reason":"detention","notes":"n"})", 1,
+       R"({"outcome":"detention","notes":"n"})"},
       {"IntakeCompleted", 0, R"({"eligible":true})", 1, R"({"eligible":true})"},  // unchanged type
       {"CaseRegistered", 1, R"({"person":{"name":"A B"}})", 1, R"({"person":{"name":"A B"}})"},
       {"StayEnded", 1, R"({"outcome":"other"})", 1, R"({"outcome":"other"})"},
@@ -424,7 +480,8 @@ TEST(Upcasters, TurnOlderShapesIntoTheCurrentOne) {
     SCOPED_TRACE(row.type + " v" + std::to_string(row.from) + " " + row.data);
     boost::json::object data = boost::json::parse(row.data).as_object();
     EXPECT_EQ(upcast(row.type, row.from, data), row.reached);
-    EXPECT_EQ(boost::json::value(data), boost::json::parse(row.expected)) << boost::json::serialize(data);
+    EXPECT_EQ(boost::json::value(data), boost::json::parse(row.expected))
+        << boost::json::serialize(data);
   }
 }
 

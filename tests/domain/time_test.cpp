@@ -10,13 +10,15 @@ TEST(Time, ParsesUtcAndOffsets) {
   EXPECT_EQ(parse_rfc3339("2021-03-01T10:00:00Z"), 1614592800LL * kMicrosPerSecond);
   EXPECT_EQ(parse_rfc3339("2021-03-01T11:00:00+01:00"), 1614592800LL * kMicrosPerSecond);
   EXPECT_EQ(parse_rfc3339("2021-03-01T10:00:00.123Z"), 1614592800LL * kMicrosPerSecond + 123000);
-  EXPECT_EQ(parse_rfc3339("2021-03-01T10:00:00.1234567Z"), 1614592800LL * kMicrosPerSecond + 123456);
+  EXPECT_EQ(parse_rfc3339("2021-03-01T10:00:00.1234567Z"),
+            1614592800LL * kMicrosPerSecond + 123456);
 }
 
 TEST(Time, RejectsMalformed) {
-  for (const char* bad : {"", "2021-03-01", "2021-03-01T10:00Z", "2021-02-30T10:00:00Z",
-                          "2021-13-01T10:00:00Z", "2021-03-01T24:00:00Z", "2021-03-01T10:00:00",
-                          "2021-03-01T10:00:00.Z", "2021-03-01T10:00:00Zjunk", "x021-03-01T10:00:00Z"}) {
+  for (const char* bad :
+       {"", "2021-03-01", "2021-03-01T10:00Z", "2021-02-30T10:00:00Z", "2021-13-01T10:00:00Z",
+        "2021-03-01T24:00:00Z", "2021-03-01T10:00:00", "2021-03-01T10:00:00.Z",
+        "2021-03-01T10:00:00Zjunk", "x021-03-01T10:00:00Z"}) {
     EXPECT_FALSE(parse_rfc3339(bad).has_value()) << bad;
   }
 }

@@ -1,7 +1,7 @@
 #include "eventstore/record_codec.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include "domain/canonical_json.hpp"
 

@@ -42,7 +42,8 @@ TEST_F(RocksEventStoreTest, SurvivesReopen) {
   reopen();
   EXPECT_EQ(store_->last_position(), 2U);
   EXPECT_EQ(store_->stream_version("case-2"), 1U);
-  auto r = append("case-1", {event("IntakeCompleted", R"({"eligible":false})")}, ExpectedVersion::exact(1));
+  auto r = append("case-1", {event("IntakeCompleted", R"({"eligible":false})")},
+                  ExpectedVersion::exact(1));
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->position, 3U);
   EXPECT_EQ(r->version, 2U);
@@ -54,27 +55,34 @@ TEST_F(RocksEventStoreTest, SurvivesReopen) {
 }
 
 TEST_F(RocksEventStoreTest, ExpectedVersionConflicts) {
-  ASSERT_TRUE(append("case-1", {event("CaseRegistered", R"({"person":{"name":"N"}})")}, ExpectedVersion::no_stream()).ok());
-  auto again = append("case-1", {event("CaseRegistered", R"({"person":{"name":"N"}})")}, ExpectedVersion::no_stream());
+  ASSERT_TRUE(append("case-1", {event("CaseRegistered", R"({"person":{"name":"N"}})")},
+                     ExpectedVersion::no_stream())
+                  .ok());
+  auto again = append("case-1", {event("CaseRegistered", R"({"person":{"name":"N"}})")},
+                      ExpectedVersion::no_stream());
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::precondition_failed);
   EXPECT_EQ(again.error().message, "expected stream version 0, but it is 1");
-  auto stale = append("case-1", {event("IntakeCompleted", R"({"eligible":true})")}, ExpectedVersion::exact(5));
+  auto stale = append("case-1", {event("IntakeCompleted", R"({"eligible":true})")},
+                      ExpectedVersion::exact(5));
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.error().code, ErrorCode::precondition_failed);
-  auto right = append("case-1", {event("IntakeCompleted", R"({"eligible":true})")}, ExpectedVersion::exact(1));
+  auto right = append("case-1", {event("IntakeCompleted", R"({"eligible":true})")},
+                      ExpectedVersion::exact(1));
   ASSERT_TRUE(right.ok());
   EXPECT_EQ(store_->last_position(), 2U);  // the refused appends took no position
 }
 
 TEST_F(RocksEventStoreTest, ResendWithSameContentReturnsTheStoredEvents) {
   const std::string id = random_uuid();
-  auto first = append("case-1", {event("CaseRegistered", R"({"person":{"name":"N","gender":"f"}})", id)});
+  auto first =
+      append("case-1", {event("CaseRegistered", R"({"person":{"name":"N","gender":"f"}})", id)});
   ASSERT_TRUE(first.ok());
   clock_.advance(kMicrosPerSecond);
   // Same content, keys in another order, no occurredAt given.
-  auto again = append("case-1", {event("CaseRegistered", R"({"person":{"gender":"f","name":"N"}})", id)},
-                      ExpectedVersion::no_stream());
+  auto again =
+      append("case-1", {event("CaseRegistered", R"({"person":{"gender":"f","name":"N"}})", id)},
+             ExpectedVersion::no_stream());
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_TRUE(again->duplicate);
   ASSERT_EQ(again->events.size(), 1U);
@@ -90,7 +98,8 @@ TEST_F(RocksEventStoreTest, ResendWithOtherContentIsAConflict) {
   auto other_data = append("case-1", {event("IntakeCompleted", R"({"eligible":false})", id, kT0)});
   ASSERT_FALSE(other_data.ok());
   EXPECT_EQ(other_data.error().code, ErrorCode::conflict);
-  auto other_time = append("case-1", {event("IntakeCompleted", R"({"eligible":true})", id, kT0 + 1)});
+  auto other_time =
+      append("case-1", {event("IntakeCompleted", R"({"eligible":true})", id, kT0 + 1)});
   ASSERT_FALSE(other_time.ok());
   EXPECT_EQ(other_time.error().code, ErrorCode::conflict);
   auto other_stream = append("case-2", {event("IntakeCompleted", R"({"eligible":true})", id, kT0)});
@@ -116,7 +125,8 @@ TEST_F(RocksEventStoreTest, PartialResendAndRepeatedIdsAreConflicts) {
 }
 
 TEST_F(RocksEventStoreTest, ReadsBackwardsAndFromAVersion) {
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(append("case-1", {event("PerspectiveChosen", R"({"track":"undecided"})")}).ok());
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(append("case-1", {event("PerspectiveChosen", R"({"track":"undecided"})")}).ok());
   ASSERT_TRUE(append("case-10", {event("PerspectiveChosen", R"({"track":"undecided"})")}).ok());
   auto back = store_->read_stream("case-1", 0, 2, Direction::backwards);
   ASSERT_TRUE(back.ok());
@@ -148,8 +158,10 @@ TEST_F(RocksEventStoreTest, ConcurrentAppendersGetGaplessPositionsAndVersions) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         // Half the threads share one stream, so versions contend too.
-        const std::string stream = t % 2 == 0 ? "case-shared" : "case-" + std::to_string(t * 1000 + i);
-        auto r = store_->append_sync(request(stream, {event("PerspectiveChosen", R"({"track":"return"})")}));
+        const std::string stream =
+            t % 2 == 0 ? "case-shared" : "case-" + std::to_string(t * 1000 + i);
+        auto r = store_->append_sync(
+            request(stream, {event("PerspectiveChosen", R"({"track":"return"})")}));
         if (!r.ok()) {
           ++failures;
           continue;
@@ -176,7 +188,8 @@ TEST_F(RocksEventStoreTest, ConcurrentResendsOfOneEventStoreItOnce) {
   std::atomic<int> duplicates{0};
   for (int t = 0; t < 16; ++t) {
     threads.emplace_back([&] {
-      auto r = store_->append_sync(request("case-1", {event("IntakeCompleted", R"({"eligible":true})", id, kT0)}));
+      auto r = store_->append_sync(
+          request("case-1", {event("IntakeCompleted", R"({"eligible":true})", id, kT0)}));
       ASSERT_TRUE(r.ok());
       (r->duplicate ? duplicates : created)++;
       EXPECT_EQ(r->events[0].position, 1U);
@@ -200,7 +213,8 @@ TEST_F(RocksEventStoreTest, SubscribersHearEveryCommit) {
 
 TEST_F(RocksEventStoreTest, RefusesAppendsAfterClose) {
   store_->close();
-  auto r = store_->append_sync(request("case-1", {event("PerspectiveChosen", R"({"track":"return"})")}));
+  auto r =
+      store_->append_sync(request("case-1", {event("PerspectiveChosen", R"({"track":"return"})")}));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::unavailable);
 }
@@ -238,11 +252,13 @@ TEST(RocksEventStorePolicy, PolicyRefusalAppendsNothing) {
   RefuseOddCases policy;
   auto store = RocksEventStore::open(options(dir.sub("db"), &clock, &policy));
   ASSERT_TRUE(store.ok());
-  auto refused = (*store)->append_sync(request("case-odd", {event("PerspectiveChosen", R"({"track":"return"})")}));
+  auto refused = (*store)->append_sync(
+      request("case-odd", {event("PerspectiveChosen", R"({"track":"return"})")}));
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::conflict);
   EXPECT_EQ(refused.error().rule, "test-rule");
-  auto ok = (*store)->append_sync(request("case-even", {event("PerspectiveChosen", R"({"track":"return"})")}));
+  auto ok = (*store)->append_sync(
+      request("case-even", {event("PerspectiveChosen", R"({"track":"return"})")}));
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->position, 1U);
   EXPECT_EQ(policy.admitted, 1U);

@@ -1,7 +1,7 @@
 #pragma once
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include <memory>
 #include <string>
@@ -16,7 +16,8 @@ namespace perspectief::testing {
 inline constexpr Micros kT0 = 1614592800LL * kMicrosPerSecond;  // 2021-03-01T10:00:00Z
 
 inline NewEvent event(const std::string& type, const char* data_json = "{}",
-                      std::string event_id = random_uuid(), std::optional<Micros> at = std::nullopt) {
+                      std::string event_id = random_uuid(),
+                      std::optional<Micros> at = std::nullopt) {
   return make_new_event(std::move(event_id), type, at, boost::json::parse(data_json).as_object());
 }
 
@@ -25,7 +26,8 @@ inline AppendRequest request(const std::string& stream, std::vector<NewEvent> ev
   return AppendRequest{stream, expected, std::move(events), Actor{"s-1", "org-1", Role::regie}};
 }
 
-inline RocksStoreOptions options(std::string path, const Clock* clock, AppendPolicy* policy = nullptr) {
+inline RocksStoreOptions options(std::string path, const Clock* clock,
+                                 AppendPolicy* policy = nullptr) {
   RocksStoreOptions o;
   o.path = std::move(path);
   o.clock = clock;

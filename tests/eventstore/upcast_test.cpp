@@ -15,9 +15,11 @@ TEST(Upcast, AStoredVersionZeroEventReadsBackUpcast) {
   auto store = RocksEventStore::open(std::move(opts));
   ASSERT_TRUE(store.ok());
   // What a pilot import wrote: CaseRegistered version 0, the person flat.
-  auto v0 = make_new_event(random_uuid(), "CaseRegistered", kT0,
-                           boost::json::parse(R"({"name":"Oude Vorm","birthDate":"1980-05-17","nationality":"GH"})").as_object(),
-                           0);
+  auto v0 = make_new_event(
+      random_uuid(), "CaseRegistered", kT0,
+      boost::json::parse(R"({"name":"Oude Vorm","birthDate":"1980-05-17","nationality":"GH"})")
+          .as_object(),
+      0);
   ASSERT_TRUE((*store)->append_sync(request("case-old", {std::move(v0)})).ok());
 
   auto read = (*store)->read_stream("case-old", 1, 10, Direction::forwards);
@@ -25,7 +27,10 @@ TEST(Upcast, AStoredVersionZeroEventReadsBackUpcast) {
   ASSERT_EQ(read->size(), 1U);
   const Envelope& e = read->front();
   EXPECT_EQ(e.schema_version, 1);
-  EXPECT_EQ(e.data, boost::json::parse(R"({"person":{"name":"Oude Vorm","nationality":"GH","dateOfBirth":"1980-05-17"}})").as_object());
+  EXPECT_EQ(e.data,
+            boost::json::parse(
+                R"({"person":{"name":"Oude Vorm","nationality":"GH","dateOfBirth":"1980-05-17"}})")
+                .as_object());
   auto all = (*store)->read_all(0, 10);
   EXPECT_EQ(all->front().data, e.data);
 

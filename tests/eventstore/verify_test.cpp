@@ -13,7 +13,9 @@ class VerifyTest : public StoreTest {
  protected:
   void fill(int n) {
     for (int i = 0; i < n; ++i) {
-      ASSERT_TRUE(append("case-" + std::to_string(i % 3), {event("PerspectiveChosen", R"({"track":"return"})")}).ok());
+      ASSERT_TRUE(append("case-" + std::to_string(i % 3),
+                         {event("PerspectiveChosen", R"({"track":"return"})")})
+                      .ok());
     }
   }
 
@@ -79,7 +81,8 @@ TEST_F(VerifyTest, FindsAnAlteredLastRecord) {
 
 TEST_F(VerifyTest, FindsAGap) {
   fill(5);
-  tamper([](rocksdb::DB& db, auto& h) { ASSERT_TRUE(db.Delete({}, h[1], keys::encode_u64(2)).ok()); });
+  tamper(
+      [](rocksdb::DB& db, auto& h) { ASSERT_TRUE(db.Delete({}, h[1], keys::encode_u64(2)).ok()); });
   const auto r = verify_store(dir_.sub("db"));
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.bad_position, 2U);
@@ -100,7 +103,9 @@ TEST_F(VerifyTest, FindsABrokenStreamIndex) {
 
 TEST_F(VerifyTest, FindsAWrongHead) {
   fill(3);
-  tamper([](rocksdb::DB& db, auto& h) { ASSERT_TRUE(db.Put({}, h[4], "case-0", keys::encode_u64(7)).ok()); });
+  tamper([](rocksdb::DB& db, auto& h) {
+    ASSERT_TRUE(db.Put({}, h[4], "case-0", keys::encode_u64(7)).ok());
+  });
   const auto r = verify_store(dir_.sub("db"));
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.problem, "stream head does not match the last version of its stream");

@@ -20,12 +20,14 @@ namespace {
 using namespace perspectief;
 
 void parse_body_all_kinds(std::string_view body) {
-  for (const auto kind : {StreamKind::case_file, StreamKind::location, StreamKind::activity, StreamKind::programme}) {
+  for (const auto kind :
+       {StreamKind::case_file, StreamKind::location, StreamKind::activity, StreamKind::programme}) {
     auto events = api::parse_append_body(body, kind);
     if (events.ok()) {
       // A parsed event always has a type of its stream, a UUID and its canonical data.
       for (const auto& e : *events) {
-        if (e.event_id.size() != 36 || e.content_hash.size() != 32 || e.data_json.empty()) __builtin_trap();
+        if (e.event_id.size() != 36 || e.content_hash.size() != 32 || e.data_json.empty())
+          __builtin_trap();
       }
     }
   }

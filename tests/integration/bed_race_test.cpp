@@ -12,8 +12,11 @@ namespace {
 using BedRace = ServerTest;
 
 TEST_F(BedRace, HundredSimultaneousBedAssignmentsForTenBeds) {
-  ASSERT_EQ(post("/v1/locations/loc-10/events", "regie",
-                 R"({"type":"LocationOpened","data":{"name":"Tien","operator":"org-housing","beds":10}})").status, 201);
+  ASSERT_EQ(
+      post("/v1/locations/loc-10/events", "regie",
+           R"({"type":"LocationOpened","data":{"name":"Tien","operator":"org-housing","beds":10}})")
+          .status,
+      201);
   constexpr int kCases = 100;
   for (int i = 0; i < kCases; ++i) {
     const auto r = post("/v1/cases/race-" + std::to_string(i) + "/events", "intake",

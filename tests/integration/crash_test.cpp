@@ -33,14 +33,17 @@ class CrashTest : public ServerTest {
           HttpClient c(port);
           for (int i = 0; !stop; ++i) {
             const std::string id = random_uuid();
-            const std::string stream_id = "r" + std::to_string(round) + "-w" + std::to_string(w) + "-" + std::to_string(i);
+            const std::string stream_id =
+                "r" + std::to_string(round) + "-w" + std::to_string(w) + "-" + std::to_string(i);
             // Every request registers a new case; some are two-event batches (registration and
             // intake): both or neither must survive.
-            std::string body = R"({"type":"CaseRegistered","eventId":")" + id + R"(","data":{"person":{"name":"N"}}})";
+            std::string body = R"({"type":"CaseRegistered","eventId":")" + id +
+                               R"(","data":{"person":{"name":"N"}}})";
             std::string second;
             if (i % 5 == 0) {
               second = random_uuid();
-              body = "[" + body + R"(,{"type":"IntakeCompleted","eventId":")" + second + R"(","data":{"eligible":true}}])";
+              body = "[" + body + R"(,{"type":"IntakeCompleted","eventId":")" + second +
+                     R"(","data":{"eligible":true}}])";
             }
             const auto r = c.post("/v1/cases/" + stream_id + "/events", "t-regie", body);
             if (r.status != 201) continue;
@@ -49,7 +52,8 @@ class CrashTest : public ServerTest {
             const auto& events = reply.at("events").as_array();
             for (const auto& e : events) {
               acked_[std::string{e.at("eventId").as_string()}] =
-                  Ack{static_cast<std::uint64_t>(e.at("position").as_int64()), std::string{e.at("stream").as_string()}};
+                  Ack{static_cast<std::uint64_t>(e.at("position").as_int64()),
+                      std::string{e.at("stream").as_string()}};
             }
             if (!second.empty()) batches_.push_back({id, second});
           }

@@ -17,8 +17,9 @@ TEST_F(HttpAppend, HealthAndReadinessNeedNoToken) {
 }
 
 TEST_F(HttpAppend, AppendsAnEventAndReturnsTheEnvelope) {
-  const auto r = post("/v1/cases/c-1/events", "intake",
-                      R"({"type":"CaseRegistered","eventId":"7d3f0000-0000-4000-8000-0000000000a1","occurredAt":"2021-03-01T10:00:00Z","data":{"person":{"name":"A"}}})");
+  const auto r = post(
+      "/v1/cases/c-1/events", "intake",
+      R"({"type":"CaseRegistered","eventId":"7d3f0000-0000-4000-8000-0000000000a1","occurredAt":"2021-03-01T10:00:00Z","data":{"person":{"name":"A"}}})");
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.header("etag"), "\"1\"");
   EXPECT_EQ(r.header("content-type"), "application/json; charset=utf-8");
@@ -40,45 +41,52 @@ TEST_F(HttpAppend, AppendsAnEventAndReturnsTheEnvelope) {
   ASSERT_EQ(read.status, 200);
   EXPECT_EQ(read.header("etag"), "\"1\"");
   ASSERT_EQ(read.json().at("events").as_array().size(), 1U);
-  EXPECT_EQ(read.json().at("events").as_array()[0].at("data").at("person").at("name").as_string(), "A");
+  EXPECT_EQ(read.json().at("events").as_array()[0].at("data").at("person").at("name").as_string(),
+            "A");
 }
 
 TEST_F(HttpAppend, AtomicArrayAndIfMatch) {
-  const auto first = post("/v1/locations/loc-1/events", "housing",
-                          R"([{"type":"LocationOpened","data":{"name":"L1","operator":"org-housing","beds":10}},
+  const auto first =
+      post("/v1/locations/loc-1/events", "housing",
+           R"([{"type":"LocationOpened","data":{"name":"L1","operator":"org-housing","beds":10}},
                               {"type":"LocationCapacityChanged","data":{"beds":12}}])",
-                          {{"If-Match", "\"0\""}});
+           {{"If-Match", "\"0\""}});
   ASSERT_EQ(first.status, 201) << first.body;
   EXPECT_EQ(first.json().at("version").as_int64(), 2);
   EXPECT_EQ(first.json().at("events").as_array().size(), 2U);
 
-  const auto stale = post("/v1/locations/loc-1/events", "housing", R"({"type":"LocationClosed"})", {{"If-Match", "\"1\""}});
+  const auto stale = post("/v1/locations/loc-1/events", "housing", R"({"type":"LocationClosed"})",
+                          {{"If-Match", "\"1\""}});
   EXPECT_EQ(stale.status, 412);
   EXPECT_EQ(stale.header("content-type"), "application/problem+json");
   EXPECT_EQ(problem_type(stale), "urn:perspectief:problem:precondition-failed");
 
   // One bad event in an array refuses the whole array.
-  const auto half_bad = post("/v1/locations/loc-1/events", "housing",
-                             R"([{"type":"LocationCapacityChanged","data":{"beds":20}},{"type":"LocationCapacityChanged","data":{"beds":-1}}])");
+  const auto half_bad = post(
+      "/v1/locations/loc-1/events", "housing",
+      R"([{"type":"LocationCapacityChanged","data":{"beds":20}},{"type":"LocationCapacityChanged","data":{"beds":-1}}])");
   EXPECT_EQ(half_bad.status, 400);
   EXPECT_EQ(half_bad.json().at("errors").as_array()[0].at("field").as_string(), "[1].data.beds");
 
-  const auto right = post("/v1/locations/loc-1/events", "housing", R"({"type":"LocationClosed"})", {{"If-Match", "\"2\""}});
+  const auto right = post("/v1/locations/loc-1/events", "housing", R"({"type":"LocationClosed"})",
+                          {{"If-Match", "\"2\""}});
   EXPECT_EQ(right.status, 201);
   EXPECT_EQ(right.header("etag"), "\"3\"");
   EXPECT_EQ(get("/v1/locations/loc-1/events", "regie").json().at("events").as_array().size(), 3U);
 }
 
 TEST_F(HttpAppend, ResendIsIdempotentAndReuseWithOtherContentConflicts) {
-  const std::string body = R"({"type":"CaseRegistered","eventId":"7d3f0000-0000-4000-8000-0000000000b2","data":{"person":{"name":"B"}}})";
+  const std::string body =
+      R"({"type":"CaseRegistered","eventId":"7d3f0000-0000-4000-8000-0000000000b2","data":{"person":{"name":"B"}}})";
   const auto first = post("/v1/cases/c-2/events", "intake", body);
   ASSERT_EQ(first.status, 201);
   const auto again = post("/v1/cases/c-2/events", "intake", body);
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(again.json().at("events"), first.json().at("events"));
   EXPECT_EQ(again.header("etag"), "\"1\"");
-  const auto other = post("/v1/cases/c-2/events", "intake",
-                          R"({"type":"CaseRegistered","eventId":"7d3f0000-0000-4000-8000-0000000000b2","data":{"person":{"name":"C"}}})");
+  const auto other = post(
+      "/v1/cases/c-2/events", "intake",
+      R"({"type":"CaseRegistered","eventId":"7d3f0000-0000-4000-8000-0000000000b2","data":{"person":{"name":"C"}}})");
   EXPECT_EQ(other.status, 409);
   EXPECT_EQ(other.json().at("detail").as_string(), "eventId is already stored with other content");
   EXPECT_EQ(other.body.find("\"C\""), std::string::npos);
@@ -94,19 +102,35 @@ struct RoleCase {
 
 TEST_F(HttpAppend, RolesMayAppendOnlyTheirEvents) {
   const std::vector<RoleCase> cases{
-      {"regie", "/v1/programme/events", R"({"type":"ProgrammeCapacitySet","data":{"places":500,"lvvPlaces":360,"maxStayMonths":18}})", 201},
-      {"housing", "/v1/locations/loc-1/events", R"({"type":"LocationOpened","data":{"name":"L","operator":"org-housing","beds":5}})", 201},
-      {"intake", "/v1/cases/r-1/events", R"({"type":"CaseRegistered","data":{"person":{"name":"N"}}})", 201},
-      {"housing", "/v1/cases/r-1/events", R"({"type":"IntakeCompleted","data":{"eligible":true}})", 403},
-      {"intake", "/v1/cases/r-1/events", R"({"type":"IntakeCompleted","data":{"eligible":true}})", 201},
-      {"intake", "/v1/cases/r-1/events", R"({"type":"PlacementDecided","data":{"decision":"admitted","funding":"lvv"}})", 201},
-      {"legal", "/v1/cases/r-1/events", R"({"type":"LegalStepRecorded","data":{"step":"appeal"}})", 201},
-      {"legal", "/v1/cases/r-1/events", R"({"type":"ReturnStepRecorded","data":{"step":"orientation"}})", 403},
-      {"return", "/v1/cases/r-1/events", R"({"type":"ReturnStepRecorded","data":{"step":"orientation"}})", 201},
-      {"participation", "/v1/cases/r-1/events", R"({"type":"ParticipationRecorded","data":{"activity":"a","organisation":"o"}})", 201},
-      {"participation", "/v1/activities/a-1/events", R"({"type":"ActivityScheduled","data":{"title":"t","organisation":"o","category":"sport","startsAt":"2021-03-01T10:00:00Z"}})", 201},
-      {"researcher", "/v1/cases/r-1/events", R"({"type":"PerspectiveChosen","data":{"track":"return"}})", 403},
-      {"ops", "/v1/programme/events", R"({"type":"ProgrammeCapacitySet","data":{"places":500,"lvvPlaces":360,"maxStayMonths":18}})", 403},
+      {"regie", "/v1/programme/events",
+       R"({"type":"ProgrammeCapacitySet","data":{"places":500,"lvvPlaces":360,"maxStayMonths":18}})",
+       201},
+      {"housing", "/v1/locations/loc-1/events",
+       R"({"type":"LocationOpened","data":{"name":"L","operator":"org-housing","beds":5}})", 201},
+      {"intake", "/v1/cases/r-1/events",
+       R"({"type":"CaseRegistered","data":{"person":{"name":"N"}}})", 201},
+      {"housing", "/v1/cases/r-1/events", R"({"type":"IntakeCompleted","data":{"eligible":true}})",
+       403},
+      {"intake", "/v1/cases/r-1/events", R"({"type":"IntakeCompleted","data":{"eligible":true}})",
+       201},
+      {"intake", "/v1/cases/r-1/events",
+       R"({"type":"PlacementDecided","data":{"decision":"admitted","funding":"lvv"}})", 201},
+      {"legal", "/v1/cases/r-1/events", R"({"type":"LegalStepRecorded","data":{"step":"appeal"}})",
+       201},
+      {"legal", "/v1/cases/r-1/events",
+       R"({"type":"ReturnStepRecorded","data":{"step":"orientation"}})", 403},
+      {"return", "/v1/cases/r-1/events",
+       R"({"type":"ReturnStepRecorded","data":{"step":"orientation"}})", 201},
+      {"participation", "/v1/cases/r-1/events",
+       R"({"type":"ParticipationRecorded","data":{"activity":"a","organisation":"o"}})", 201},
+      {"participation", "/v1/activities/a-1/events",
+       R"({"type":"ActivityScheduled","data":{"title":"t","organisation":"o","category":"sport","startsAt":"2021-03-01T10:00:00Z"}})",
+       201},
+      {"researcher", "/v1/cases/r-1/events",
+       R"({"type":"PerspectiveChosen","data":{"track":"return"}})", 403},
+      {"ops", "/v1/programme/events",
+       R"({"type":"ProgrammeCapacitySet","data":{"places":500,"lvvPlaces":360,"maxStayMonths":18}})",
+       403},
   };
   for (const auto& c : cases) {
     const auto r = post(c.target, c.role, c.body);
@@ -143,9 +167,15 @@ TEST_F(HttpAppend, BadRequestsChangeNothing) {
   };
   const std::vector<Bad> cases{
       {"/v1/cases/b-1/events", "{not json", {}, 400},
-      {"/v1/cases/b-1/events", R"({"type":"CaseRegistered","data":{"person":{"name":7}}})", {}, 400},
+      {"/v1/cases/b-1/events",
+       R"({"type":"CaseRegistered","data":{"person":{"name":7}}})",
+       {},
+       400},
       {"/v1/cases/b-1/events", R"({"type":"Unknown","data":{}})", {}, 400},
-      {"/v1/cases/b-1/events", R"({"type":"PlacementDecided","data":{"decision":"admitted","funding":"eu"}})", {}, 400},
+      {"/v1/cases/b-1/events",
+       R"({"type":"PlacementDecided","data":{"decision":"admitted","funding":"eu"}})",
+       {},
+       400},
       {"/v1/cases/b%20c/events", registered(), {}, 400},
       {"/v1/cases/" + std::string(65, 'x') + "/events", registered(), {}, 400},
       {"/v1/cases/b-1/events", registered(), {{"Content-Type", "text/plain"}}, 415},
@@ -167,7 +197,9 @@ TEST_F(HttpAppend, BadRequestsChangeNothing) {
 }
 
 TEST_F(HttpAppend, FeedPagesAndLongPolls) {
-  for (int i = 0; i < 5; ++i) ASSERT_EQ(post("/v1/cases/f-" + std::to_string(i) + "/events", "intake", registered()).status, 201);
+  for (int i = 0; i < 5; ++i)
+    ASSERT_EQ(post("/v1/cases/f-" + std::to_string(i) + "/events", "intake", registered()).status,
+              201);
   const auto page = get("/v1/events?after=1&limit=2", "regie");
   ASSERT_EQ(page.status, 200);
   ASSERT_EQ(page.json().at("events").as_array().size(), 2U);
@@ -210,7 +242,9 @@ TEST_F(HttpAppend, EventsSurviveARestart) {
   const auto read = get("/v1/cases/s-1/events", "intake");
   ASSERT_EQ(read.status, 200);
   EXPECT_EQ(read.json().at("events").as_array().size(), 1U);
-  const auto next = post("/v1/cases/s-1/events", "intake", R"({"type":"IntakeCompleted","data":{"eligible":true}})", {{"If-Match", "\"1\""}});
+  const auto next =
+      post("/v1/cases/s-1/events", "intake",
+           R"({"type":"IntakeCompleted","data":{"eligible":true}})", {{"If-Match", "\"1\""}});
   EXPECT_EQ(next.status, 201);
   EXPECT_EQ(next.json().at("position").as_int64(), 2);
 }

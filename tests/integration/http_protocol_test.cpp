@@ -27,7 +27,8 @@ TEST_F(HttpProtocol, GarbageGetsA400AndTheServerKeepsServing) {
   const auto reply = raw_exchange(server_->port(), "HELLO THERE\r\n\r\n");
   EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0U) << reply;
   EXPECT_NE(reply.find("application/problem+json"), std::string::npos);
-  const auto bad_length = raw_exchange(server_->port(), "POST /v1/cases/c/events HTTP/1.1\r\nContent-Length: abc\r\n\r\n");
+  const auto bad_length = raw_exchange(
+      server_->port(), "POST /v1/cases/c/events HTTP/1.1\r\nContent-Length: abc\r\n\r\n");
   EXPECT_EQ(bad_length.rfind("HTTP/1.1 400", 0), 0U) << bad_length;
   EXPECT_EQ(client_->get("/healthz", "").status, 200);
 }
@@ -41,8 +42,12 @@ TEST_F(HttpProtocol, KeepAliveServesManyRequestsOnOneConnection) {
 }
 
 TEST_F(HttpProtocol, RequestLogHoldsRoutesButNoPersonalData) {
-  ASSERT_EQ(post("/v1/cases/secret-case-77/events", "intake", registered("Zeldzame Naam")).status, 201);
-  ASSERT_EQ(post("/v1/cases/secret-case-77/events", "intake", R"({"type":"IntakeCompleted","data":{"eligible":"Zeldzame"}})").status, 400);
+  ASSERT_EQ(post("/v1/cases/secret-case-77/events", "intake", registered("Zeldzame Naam")).status,
+            201);
+  ASSERT_EQ(post("/v1/cases/secret-case-77/events", "intake",
+                 R"({"type":"IntakeCompleted","data":{"eligible":"Zeldzame"}})")
+                .status,
+            400);
   server_->stop(SIGTERM);
   const std::string log = server_->stderr_text();
   EXPECT_NE(log.find(R"("route":"/v1/cases/{caseId}/events")"), std::string::npos) << log;

@@ -20,7 +20,8 @@ struct Query {
 
 std::string days_ago(int n) {
   const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
   return format_date(day_of(now) - n);
 }
 
@@ -32,7 +33,8 @@ class ReplayEqualsLive : public ::testing::TestWithParam<int> {
 TEST_P(ReplayEqualsLive, EveryReadModel) {
   const int seed = GetParam();
   const std::string data = dir_.sub("data");
-  const auto demo = run_command(tool() + " demo --data-dir " + data + " --cases 400 --years 2 --seed " + std::to_string(seed));
+  const auto demo = run_command(tool() + " demo --data-dir " + data +
+                                " --cases 400 --years 2 --seed " + std::to_string(seed));
   ASSERT_EQ(demo.exit_code, 0) << demo.output;
   ASSERT_NE(demo.output.find(", 0 refused"), std::string::npos) << demo.output;
 
@@ -41,26 +43,34 @@ TEST_P(ReplayEqualsLive, EveryReadModel) {
   const std::string to = days_ago(10);
   const std::vector<Query> queries{
       {"occupancy", "/v1/occupancy", "asOf=" + as_of, "--as-of " + as_of},
-      {"occupancy", "/v1/occupancy", "asOf=" + as_of + "T12:00:00Z", "--as-of " + as_of + "T12:00:00Z"},
-      {"utilisation", "/v1/utilisation", "from=" + from + "&to=" + to, "--from " + from + " --to " + to},
+      {"occupancy", "/v1/occupancy", "asOf=" + as_of + "T12:00:00Z",
+       "--as-of " + as_of + "T12:00:00Z"},
+      {"utilisation", "/v1/utilisation", "from=" + from + "&to=" + to,
+       "--from " + from + " --to " + to},
       {"alerts", "/v1/alerts/stay-duration", "asOf=" + as_of, "--as-of " + as_of},
       {"outcomes", "/v1/outcomes", "from=" + from + "&to=" + to, "--from " + from + " --to " + to},
       {"caseload", "/v1/caseload", "asOf=" + as_of, "--as-of " + as_of},
-      {"escalations", "/v1/escalations", "asOf=" + as_of + "&status=all", "--as-of " + as_of + " --status all"},
-      {"intake-funnel", "/v1/intake-funnel", "from=" + from + "&to=" + to, "--from " + from + " --to " + to},
+      {"escalations", "/v1/escalations", "asOf=" + as_of + "&status=all",
+       "--as-of " + as_of + " --status all"},
+      {"intake-funnel", "/v1/intake-funnel", "from=" + from + "&to=" + to,
+       "--from " + from + " --to " + to},
   };
 
   const std::string tokens = write_tokens_file(dir_.str());
   ServerProcess server(tokens, data);
   HttpClient client(server.port());
-  const auto exported = run_command(tool() + " export --data-dir " + data + " > " + dir_.sub("log.jsonl"));
+  const auto exported =
+      run_command(tool() + " export --data-dir " + data + " > " + dir_.sub("log.jsonl"));
   ASSERT_EQ(exported.exit_code, 0) << exported.output;
 
   for (const auto& q : queries) {
     const auto live = client.get(q.route + "?" + q.params, "t-regie");
     ASSERT_EQ(live.status, 200) << q.route << " " << live.body;
-    const auto from_store = run_command(tool() + " replay --data-dir " + data + " --read-model " + q.model + " " + q.flags, false);
-    const auto from_file = run_command(tool() + " replay --events " + dir_.sub("log.jsonl") + " --read-model " + q.model + " " + q.flags, false);
+    const auto from_store = run_command(
+        tool() + " replay --data-dir " + data + " --read-model " + q.model + " " + q.flags, false);
+    const auto from_file = run_command(tool() + " replay --events " + dir_.sub("log.jsonl") +
+                                           " --read-model " + q.model + " " + q.flags,
+                                       false);
     EXPECT_EQ(from_store.exit_code, 0);
     EXPECT_EQ(from_store.output, live.body + "\n") << q.model << " " << q.params;
     EXPECT_EQ(from_file.output, live.body + "\n") << q.model << " " << q.params;

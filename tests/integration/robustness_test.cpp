@@ -39,8 +39,9 @@ class Robustness : public ServerTest {
 };
 
 TEST_F(Robustness, TruncatedRequestsAreDroppedAndOthersServed) {
-  for (const char* partial : {"POST /v1/cases/c/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"ty",
-                              "GET /heal", "\r\n\r\n\r\n", "GET / HTTP/1.1\r\nHost"}) {
+  for (const char* partial :
+       {"POST /v1/cases/c/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"ty",
+        "GET /heal", "\r\n\r\n\r\n", "GET / HTTP/1.1\r\nHost"}) {
     asio::io_context ioc;
     tcp::socket s{ioc};
     s.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
@@ -55,8 +56,10 @@ TEST_F(Robustness, SlowDripClientIsCutOffAtTheRequestTimeout) {
   asio::io_context ioc;
   tcp::socket slow{ioc};
   slow.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
-  const std::string request = "POST /v1/cases/slow/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                              "Authorization: Bearer t-intake\r\nContent-Length: 60\r\n\r\n" + std::string(60, ' ');
+  const std::string request =
+      "POST /v1/cases/slow/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Authorization: Bearer t-intake\r\nContent-Length: 60\r\n\r\n" +
+      std::string(60, ' ');
   const auto t0 = Clock::now();
   bool cut_off = false;
   for (std::size_t i = 0; i < request.size(); ++i) {

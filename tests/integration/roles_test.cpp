@@ -36,12 +36,14 @@ std::int64_t field_int(const boost::json::value& v, const char* key) {
 
 ::testing::AssertionResult has_status(const HttpResult& r, int status) {
   if (r.status == status) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "status " << r.status << " (expected " << status << "): " << r.body;
+  return ::testing::AssertionFailure()
+         << "status " << r.status << " (expected " << status << "): " << r.body;
 }
 
 // 403 with the forbidden problem type.
 ::testing::AssertionResult is_forbidden(const HttpResult& r) {
-  if (r.status != 403) return ::testing::AssertionFailure() << "status " << r.status << " (expected 403): " << r.body;
+  if (r.status != 403)
+    return ::testing::AssertionFailure() << "status " << r.status << " (expected 403): " << r.body;
   if (r.header("content-type") != "application/problem+json") {
     return ::testing::AssertionFailure() << "content-type " << r.header("content-type");
   }
@@ -57,7 +59,8 @@ std::int64_t field_int(const boost::json::value& v, const char* key) {
 
 // 409 naming the broken domain rule, in the problem type and in a "rule" field.
 ::testing::AssertionResult is_refused(const HttpResult& r, const std::string& rule) {
-  if (r.status != 409) return ::testing::AssertionFailure() << "status " << r.status << " (expected 409): " << r.body;
+  if (r.status != 409)
+    return ::testing::AssertionFailure() << "status " << r.status << " (expected 409): " << r.body;
   if (r.header("content-type") != "application/problem+json") {
     return ::testing::AssertionFailure() << "content-type " << r.header("content-type");
   }
@@ -75,7 +78,9 @@ std::int64_t field_int(const boost::json::value& v, const char* key) {
 }
 
 std::string str_or_null(const boost::json::value& v) {
-  return v.is_string() ? std::string{v.as_string()} : v.is_null() ? "<null>" : boost::json::serialize(v);
+  return v.is_string() ? std::string{v.as_string()}
+         : v.is_null() ? "<null>"
+                       : boost::json::serialize(v);
 }
 
 Ids case_ids(const HttpResult& r) {
@@ -108,7 +113,8 @@ class Roles : public ServerTest {
 
   void SetUp() override {
     tokens_ = write_tokens_file(
-        dir_.str(), {R"({"token":"t-housing2","subject":"h2","organisation":"org-other","role":"housing"})"});
+        dir_.str(),
+        {R"({"token":"t-housing2","subject":"h2","organisation":"org-other","role":"housing"})"});
     start();
     ASSERT_NO_FATAL_FAILURE(seed());
   }
@@ -124,7 +130,10 @@ class Roles : public ServerTest {
                                 ev("CaseRegistered", "2021-02-01T10:00:00Z",
                                    R"({"person":{"name":")" + name + R"(","nationality":"GH"}})")),
                            201));
-    ASSERT_TRUE(has_status(post(target, "intake", ev("IntakeCompleted", "2021-02-10T10:00:00Z", R"({"eligible":true})")), 201));
+    ASSERT_TRUE(
+        has_status(post(target, "intake",
+                        ev("IntakeCompleted", "2021-02-10T10:00:00Z", R"({"eligible":true})")),
+                   201));
     ASSERT_TRUE(has_status(post(target, "intake",
                                 ev("PlacementDecided", "2021-02-20T10:00:00Z",
                                    R"({"decision":"admitted","funding":")" + funding + R"("})")),
@@ -149,27 +158,32 @@ class Roles : public ServerTest {
                                     R"({"name":"Locatie B","operator":"org-other","beds":5})")),
                            201));
     ASSERT_NO_FATAL_FAILURE(admit("c-a", "Amina A", "lvv"));
-    ASSERT_TRUE(has_status(post("/v1/cases/c-a/events", "housing",
-                                ev("BedAssigned", "2021-03-01T10:00:00Z", R"({"locationId":"loc-a"})")),
-                           201));
+    ASSERT_TRUE(
+        has_status(post("/v1/cases/c-a/events", "housing",
+                        ev("BedAssigned", "2021-03-01T10:00:00Z", R"({"locationId":"loc-a"})")),
+                   201));
     ASSERT_NO_FATAL_FAILURE(admit("c-b", "Bilal B", "municipal"));
-    ASSERT_TRUE(has_status(post2("/v1/cases/c-b/events",
-                                 ev("BedAssigned", "2021-03-01T10:00:00Z", R"({"locationId":"loc-b"})")),
+    ASSERT_TRUE(has_status(post2("/v1/cases/c-b/events", ev("BedAssigned", "2021-03-01T10:00:00Z",
+                                                            R"({"locationId":"loc-b"})")),
                            201));
     ASSERT_NO_FATAL_FAILURE(admit("c-wait", "Dana D", "lvv"));
-    ASSERT_TRUE(has_status(post("/v1/cases/c-reg/events", "intake",
-                                ev("CaseRegistered", "2021-02-01T10:00:00Z", R"({"person":{"name":"Chris C"}})")),
-                           201));
+    ASSERT_TRUE(has_status(
+        post("/v1/cases/c-reg/events", "intake",
+             ev("CaseRegistered", "2021-02-01T10:00:00Z", R"({"person":{"name":"Chris C"}})")),
+        201));
   }
 
   std::size_t feed_size() {
     const auto r = get("/v1/events?limit=10000", "regie");
     const auto v = r.json();
-    return v.is_object() && v.as_object().contains("events") ? v.at("events").as_array().size() : SIZE_MAX;
+    return v.is_object() && v.as_object().contains("events") ? v.at("events").as_array().size()
+                                                             : SIZE_MAX;
   }
 
   // The case file as regie sees it.
-  boost::json::value case_file(const std::string& id) { return get("/v1/cases/" + id, "regie").json(); }
+  boost::json::value case_file(const std::string& id) {
+    return get("/v1/cases/" + id, "regie").json();
+  }
 
   std::int64_t case_version(const std::string& id) {
     const auto v = case_file(id);
@@ -178,14 +192,16 @@ class Roles : public ServerTest {
 
   std::string case_status(const std::string& id) {
     const auto v = case_file(id);
-    return v.is_object() && v.as_object().contains("status") ? str_or_null(v.at("status")) : "<none>";
+    return v.is_object() && v.as_object().contains("status") ? str_or_null(v.at("status"))
+                                                             : "<none>";
   }
 
   // Every attempt is a 403 forbidden for `role` (empty role: the t-housing2 token).
   void expect_all_forbidden(const std::string& role, const std::vector<Attempt>& attempts) {
     for (const auto& a : attempts) {
       const auto r = role.empty() ? post2(a.target, a.body) : post(a.target, role, a.body);
-      EXPECT_TRUE(is_forbidden(r)) << (role.empty() ? "housing2" : role) << " POST " << a.target << " " << a.body;
+      EXPECT_TRUE(is_forbidden(r))
+          << (role.empty() ? "housing2" : role) << " POST " << a.target << " " << a.body;
     }
   }
 };
@@ -195,8 +211,9 @@ class Roles : public ServerTest {
 
 TEST_F(Roles, IntakeAppendsRegistrationPlacementEscalationsAndEndings) {
   // Allowed: its own case events, on any case (intake is not scoped to locations).
-  const auto reg = post("/v1/cases/c-new/events", "intake",
-                        ev("CaseRegistered", "2021-03-01T10:00:00Z", R"({"person":{"name":"Eli E"}})"));
+  const auto reg =
+      post("/v1/cases/c-new/events", "intake",
+           ev("CaseRegistered", "2021-03-01T10:00:00Z", R"({"person":{"name":"Eli E"}})"));
   ASSERT_TRUE(has_status(reg, 201));
   {
     const auto v = reg.json();
@@ -205,29 +222,36 @@ TEST_F(Roles, IntakeAppendsRegistrationPlacementEscalationsAndEndings) {
     EXPECT_EQ(actor.at("organisation").as_string(), "org-intake");
     EXPECT_EQ(actor.at("role").as_string(), "intake");
   }
+  EXPECT_TRUE(
+      has_status(post("/v1/cases/c-reg/events", "intake",
+                      ev("IntakeCompleted", "2021-03-01T10:00:00Z", R"({"eligible":false})")),
+                 201));
   EXPECT_TRUE(has_status(post("/v1/cases/c-reg/events", "intake",
-                              ev("IntakeCompleted", "2021-03-01T10:00:00Z", R"({"eligible":false})")),
-                         201));
-  EXPECT_TRUE(has_status(post("/v1/cases/c-reg/events", "intake",
-                              ev("PlacementDecided", "2021-03-02T10:00:00Z", R"({"decision":"rejected","reason":"not eligible"})")),
+                              ev("PlacementDecided", "2021-03-02T10:00:00Z",
+                                 R"({"decision":"rejected","reason":"not eligible"})")),
                          201));
   EXPECT_EQ(case_status("c-reg"), "rejected");
   EXPECT_TRUE(has_status(post("/v1/cases/c-b/events", "intake",
-                              ev("CaseManagerAssigned", "2021-03-02T10:00:00Z", R"({"caseManager":"Els","organisation":"ACO"})")),
+                              ev("CaseManagerAssigned", "2021-03-02T10:00:00Z",
+                                 R"({"caseManager":"Els","organisation":"ACO"})")),
                          201));
+  EXPECT_TRUE(
+      has_status(post("/v1/cases/c-b/events", "intake",
+                      ev("EscalationRaised", "2021-04-01T10:00:00Z",
+                         R"({"escalationId":"e-1","reason":"non_cooperation","level":"warning"})")),
+                 201));
   EXPECT_TRUE(has_status(post("/v1/cases/c-b/events", "intake",
-                              ev("EscalationRaised", "2021-04-01T10:00:00Z",
-                                 R"({"escalationId":"e-1","reason":"non_cooperation","level":"warning"})")),
+                              ev("EscalationResolved", "2021-04-15T10:00:00Z",
+                                 R"({"escalationId":"e-1","resolution":"resolved"})")),
                          201));
-  EXPECT_TRUE(has_status(post("/v1/cases/c-b/events", "intake",
-                              ev("EscalationResolved", "2021-04-15T10:00:00Z", R"({"escalationId":"e-1","resolution":"resolved"})")),
-                         201));
-  EXPECT_TRUE(has_status(post("/v1/cases/c-b/events", "intake",
-                              ev("StayEnded", "2021-05-01T10:00:00Z", R"({"outcome":"left_unknown"})")),
-                         201));
-  EXPECT_TRUE(has_status(post("/v1/cases/c-b/events", "intake",
-                              ev("ExitInterviewHeld", "2021-05-02T10:00:00Z", R"({"declined":true})")),
-                         201));
+  EXPECT_TRUE(
+      has_status(post("/v1/cases/c-b/events", "intake",
+                      ev("StayEnded", "2021-05-01T10:00:00Z", R"({"outcome":"left_unknown"})")),
+                 201));
+  EXPECT_TRUE(
+      has_status(post("/v1/cases/c-b/events", "intake",
+                      ev("ExitInterviewHeld", "2021-05-02T10:00:00Z", R"({"declined":true})")),
+                 201));
   EXPECT_EQ(case_status("c-b"), "ended");
   EXPECT_EQ(case_version("c-b"), 9);
 
@@ -237,16 +261,26 @@ TEST_F(Roles, IntakeAppendsRegistrationPlacementEscalationsAndEndings) {
   expect_all_forbidden(
       "intake",
       {
-          {"/v1/cases/c-wait/events", ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})")},
-          {"/v1/cases/c-a/events", ev("Transferred", "2021-03-05T10:00:00Z", R"({"toLocationId":"loc-a2"})")},
-          {"/v1/cases/c-a/events", ev("LivingAllowancePaid", "2021-03-05T10:00:00Z", R"({"amountCents":5000,"period":"2021-03"})")},
-          {"/v1/cases/c-a/events", ev("LegalStepRecorded", "2021-03-05T10:00:00Z", R"({"step":"appeal"})")},
-          {"/v1/cases/c-a/events", ev("ReturnStepRecorded", "2021-03-05T10:00:00Z", R"({"step":"orientation"})")},
-          {"/v1/cases/c-a/events", ev("PerspectiveChosen", "2021-03-05T10:00:00Z", R"({"track":"return"})")},
-          {"/v1/cases/c-a/events", ev("ParticipationRecorded", "2021-03-05T10:00:00Z", R"({"activity":"a","organisation":"o"})")},
-          {"/v1/cases/c-a/events", ev("StayExtended", "2021-03-05T10:00:00Z", R"({"until":"2023-01-01","reason":"r"})")},
-          {"/v1/locations/loc-x/events", ev("LocationOpened", "2021-03-05T10:00:00Z", R"({"name":"X","operator":"org-intake","beds":1})")},
-          {"/v1/programme/events", ev("ProgrammeCapacitySet", "2021-03-05T10:00:00Z", R"({"places":1,"lvvPlaces":1,"maxStayMonths":1})")},
+          {"/v1/cases/c-wait/events",
+           ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})")},
+          {"/v1/cases/c-a/events",
+           ev("Transferred", "2021-03-05T10:00:00Z", R"({"toLocationId":"loc-a2"})")},
+          {"/v1/cases/c-a/events", ev("LivingAllowancePaid", "2021-03-05T10:00:00Z",
+                                      R"({"amountCents":5000,"period":"2021-03"})")},
+          {"/v1/cases/c-a/events",
+           ev("LegalStepRecorded", "2021-03-05T10:00:00Z", R"({"step":"appeal"})")},
+          {"/v1/cases/c-a/events",
+           ev("ReturnStepRecorded", "2021-03-05T10:00:00Z", R"({"step":"orientation"})")},
+          {"/v1/cases/c-a/events",
+           ev("PerspectiveChosen", "2021-03-05T10:00:00Z", R"({"track":"return"})")},
+          {"/v1/cases/c-a/events", ev("ParticipationRecorded", "2021-03-05T10:00:00Z",
+                                      R"({"activity":"a","organisation":"o"})")},
+          {"/v1/cases/c-a/events",
+           ev("StayExtended", "2021-03-05T10:00:00Z", R"({"until":"2023-01-01","reason":"r"})")},
+          {"/v1/locations/loc-x/events", ev("LocationOpened", "2021-03-05T10:00:00Z",
+                                            R"({"name":"X","operator":"org-intake","beds":1})")},
+          {"/v1/programme/events", ev("ProgrammeCapacitySet", "2021-03-05T10:00:00Z",
+                                      R"({"places":1,"lvvPlaces":1,"maxStayMonths":1})")},
           {"/v1/activities/act-1/events",
            ev("ActivityScheduled", "2021-03-05T10:00:00Z",
               R"({"title":"t","organisation":"o","category":"sport","startsAt":"2021-03-08T10:00:00Z"})")},
@@ -263,42 +297,63 @@ TEST_F(Roles, HousingActsOnlyForItsOwnLocationsAndResidents) {
       "housing",
       {
           // A location with another operator, and org-other's location.
-          {"/v1/locations/loc-x/events", ev("LocationOpened", "2021-03-05T10:00:00Z", R"({"name":"X","operator":"org-other","beds":3})")},
-          {"/v1/locations/loc-b/events", ev("LocationCapacityChanged", "2021-03-05T10:00:00Z", R"({"beds":6})")},
-          {"/v1/locations/loc-b/events", ev("NeighbourhoodContactRecorded", "2021-03-05T10:00:00Z", R"({"kind":"meeting"})")},
+          {"/v1/locations/loc-x/events", ev("LocationOpened", "2021-03-05T10:00:00Z",
+                                            R"({"name":"X","operator":"org-other","beds":3})")},
+          {"/v1/locations/loc-b/events",
+           ev("LocationCapacityChanged", "2021-03-05T10:00:00Z", R"({"beds":6})")},
+          {"/v1/locations/loc-b/events",
+           ev("NeighbourhoodContactRecorded", "2021-03-05T10:00:00Z", R"({"kind":"meeting"})")},
           {"/v1/locations/loc-b/events", ev("LocationClosed", "2021-03-05T10:00:00Z")},
           // A bed in org-other's location.
-          {"/v1/cases/c-wait/events", ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-b"})")},
+          {"/v1/cases/c-wait/events",
+           ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-b"})")},
           // org-other's resident.
-          {"/v1/cases/c-b/events", ev("LivingAllowancePaid", "2021-03-31T10:00:00Z", R"({"amountCents":5000,"period":"2021-03"})")},
-          {"/v1/cases/c-b/events", ev("StayEnded", "2021-03-31T10:00:00Z", R"({"outcome":"left_unknown"})")},
+          {"/v1/cases/c-b/events", ev("LivingAllowancePaid", "2021-03-31T10:00:00Z",
+                                      R"({"amountCents":5000,"period":"2021-03"})")},
           {"/v1/cases/c-b/events",
-           ev("EscalationRaised", "2021-03-31T10:00:00Z", R"({"escalationId":"e-9","reason":"house_rules","level":"warning"})")},
-          {"/v1/cases/c-b/events", ev("Transferred", "2021-03-31T10:00:00Z", R"({"toLocationId":"loc-a"})")},
+           ev("StayEnded", "2021-03-31T10:00:00Z", R"({"outcome":"left_unknown"})")},
+          {"/v1/cases/c-b/events",
+           ev("EscalationRaised", "2021-03-31T10:00:00Z",
+              R"({"escalationId":"e-9","reason":"house_rules","level":"warning"})")},
+          {"/v1/cases/c-b/events",
+           ev("Transferred", "2021-03-31T10:00:00Z", R"({"toLocationId":"loc-a"})")},
           // A case waiting for a bed is nobody's resident yet.
           {"/v1/cases/c-wait/events",
-           ev("EscalationRaised", "2021-03-31T10:00:00Z", R"({"escalationId":"e-9","reason":"house_rules","level":"warning"})")},
-          {"/v1/cases/c-wait/events", ev("StayEnded", "2021-03-31T10:00:00Z", R"({"outcome":"left_unknown"})")},
+           ev("EscalationRaised", "2021-03-31T10:00:00Z",
+              R"({"escalationId":"e-9","reason":"house_rules","level":"warning"})")},
+          {"/v1/cases/c-wait/events",
+           ev("StayEnded", "2021-03-31T10:00:00Z", R"({"outcome":"left_unknown"})")},
           // Its own resident, but to org-other's location.
-          {"/v1/cases/c-a/events", ev("Transferred", "2021-03-31T10:00:00Z", R"({"toLocationId":"loc-b"})")},
+          {"/v1/cases/c-a/events",
+           ev("Transferred", "2021-03-31T10:00:00Z", R"({"toLocationId":"loc-b"})")},
           // Not housing's events at all.
-          {"/v1/cases/c-reg/events", ev("IntakeCompleted", "2021-03-31T10:00:00Z", R"({"eligible":true})")},
-          {"/v1/cases/c-a/events", ev("EscalationResolved", "2021-03-31T10:00:00Z", R"({"escalationId":"e-1","resolution":"resolved"})")},
-          {"/v1/cases/c-a/events", ev("StayExtended", "2021-03-31T10:00:00Z", R"({"until":"2023-01-01","reason":"r"})")},
-          {"/v1/cases/c-a/events", ev("LegalStepRecorded", "2021-03-31T10:00:00Z", R"({"step":"appeal"})")},
-          {"/v1/programme/events", ev("ProgrammeCapacitySet", "2021-03-31T10:00:00Z", R"({"places":1,"lvvPlaces":1,"maxStayMonths":1})")},
+          {"/v1/cases/c-reg/events",
+           ev("IntakeCompleted", "2021-03-31T10:00:00Z", R"({"eligible":true})")},
+          {"/v1/cases/c-a/events", ev("EscalationResolved", "2021-03-31T10:00:00Z",
+                                      R"({"escalationId":"e-1","resolution":"resolved"})")},
+          {"/v1/cases/c-a/events",
+           ev("StayExtended", "2021-03-31T10:00:00Z", R"({"until":"2023-01-01","reason":"r"})")},
+          {"/v1/cases/c-a/events",
+           ev("LegalStepRecorded", "2021-03-31T10:00:00Z", R"({"step":"appeal"})")},
+          {"/v1/programme/events", ev("ProgrammeCapacitySet", "2021-03-31T10:00:00Z",
+                                      R"({"places":1,"lvvPlaces":1,"maxStayMonths":1})")},
       });
   // org-other, the other way round.
   expect_all_forbidden(
-      "",
-      {
-          {"/v1/locations/loc-a/events", ev("NeighbourhoodContactRecorded", "2021-03-05T10:00:00Z", R"({"kind":"visit"})")},
-          {"/v1/locations/loc-a/events", ev("LocationCapacityChanged", "2021-03-05T10:00:00Z", R"({"beds":9})")},
-          {"/v1/cases/c-wait/events", ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})")},
-          {"/v1/cases/c-a/events", ev("LivingAllowancePaid", "2021-03-31T10:00:00Z", R"({"amountCents":5000,"period":"2021-03"})")},
-          {"/v1/cases/c-a/events", ev("StayEnded", "2021-03-31T10:00:00Z", R"({"outcome":"left_unknown"})")},
-          {"/v1/cases/c-b/events", ev("Transferred", "2021-03-31T10:00:00Z", R"({"toLocationId":"loc-a"})")},
-      });
+      "", {
+              {"/v1/locations/loc-a/events",
+               ev("NeighbourhoodContactRecorded", "2021-03-05T10:00:00Z", R"({"kind":"visit"})")},
+              {"/v1/locations/loc-a/events",
+               ev("LocationCapacityChanged", "2021-03-05T10:00:00Z", R"({"beds":9})")},
+              {"/v1/cases/c-wait/events",
+               ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})")},
+              {"/v1/cases/c-a/events", ev("LivingAllowancePaid", "2021-03-31T10:00:00Z",
+                                          R"({"amountCents":5000,"period":"2021-03"})")},
+              {"/v1/cases/c-a/events",
+               ev("StayEnded", "2021-03-31T10:00:00Z", R"({"outcome":"left_unknown"})")},
+              {"/v1/cases/c-b/events",
+               ev("Transferred", "2021-03-31T10:00:00Z", R"({"toLocationId":"loc-a"})")},
+          });
   EXPECT_EQ(feed_size(), before);
   EXPECT_EQ(get("/v1/locations/loc-x/events", "regie").status, 404);
   EXPECT_EQ(case_status("c-wait"), "admitted");
@@ -307,17 +362,21 @@ TEST_F(Roles, HousingActsOnlyForItsOwnLocationsAndResidents) {
 
   // Allowed: its own locations.
   EXPECT_TRUE(has_status(post("/v1/locations/loc-c/events", "housing",
-                              ev("LocationOpened", "2021-03-05T10:00:00Z", R"({"name":"Locatie C","operator":"org-housing","beds":2})")),
+                              ev("LocationOpened", "2021-03-05T10:00:00Z",
+                                 R"({"name":"Locatie C","operator":"org-housing","beds":2})")),
                          201));
   EXPECT_TRUE(has_status(post("/v1/locations/loc-a/events", "housing",
-                              ev("NeighbourhoodContactRecorded", "2021-03-05T10:00:00Z", R"({"kind":"visit","notes":"open day"})")),
+                              ev("NeighbourhoodContactRecorded", "2021-03-05T10:00:00Z",
+                                 R"({"kind":"visit","notes":"open day"})")),
                          201));
-  EXPECT_TRUE(has_status(post("/v1/locations/loc-a/events", "housing",
-                              ev("LocationCapacityChanged", "2021-03-06T10:00:00Z", R"({"beds":6})")),
-                         201));
-  EXPECT_TRUE(has_status(post2("/v1/locations/loc-b/events",
-                               ev("NeighbourhoodContactRecorded", "2021-03-05T10:00:00Z", R"({"kind":"compliment"})")),
-                         201));
+  EXPECT_TRUE(
+      has_status(post("/v1/locations/loc-a/events", "housing",
+                      ev("LocationCapacityChanged", "2021-03-06T10:00:00Z", R"({"beds":6})")),
+                 201));
+  EXPECT_TRUE(has_status(
+      post2("/v1/locations/loc-b/events",
+            ev("NeighbourhoodContactRecorded", "2021-03-05T10:00:00Z", R"({"kind":"compliment"})")),
+      201));
 
   // A case waiting for a bed gets one in its own location.
   const auto bed = post("/v1/cases/c-wait/events", "housing",
@@ -333,10 +392,12 @@ TEST_F(Roles, HousingActsOnlyForItsOwnLocationsAndResidents) {
 
   // Its own residents.
   EXPECT_TRUE(has_status(post("/v1/cases/c-a/events", "housing",
-                              ev("LivingAllowancePaid", "2021-03-31T10:00:00Z", R"({"amountCents":5000,"period":"2021-03"})")),
+                              ev("LivingAllowancePaid", "2021-03-31T10:00:00Z",
+                                 R"({"amountCents":5000,"period":"2021-03"})")),
                          201));
-  const auto paid2 = post2("/v1/cases/c-b/events",
-                           ev("LivingAllowancePaid", "2021-03-31T10:00:00Z", R"({"amountCents":5000,"period":"2021-03"})"));
+  const auto paid2 =
+      post2("/v1/cases/c-b/events", ev("LivingAllowancePaid", "2021-03-31T10:00:00Z",
+                                       R"({"amountCents":5000,"period":"2021-03"})"));
   ASSERT_TRUE(has_status(paid2, 201));
   {
     const auto v = paid2.json();
@@ -345,23 +406,26 @@ TEST_F(Roles, HousingActsOnlyForItsOwnLocationsAndResidents) {
     EXPECT_EQ(actor.at("organisation").as_string(), "org-other");
     EXPECT_EQ(actor.at("role").as_string(), "housing");
   }
-  EXPECT_TRUE(has_status(post("/v1/cases/c-a/events", "housing",
-                              ev("EscalationRaised", "2021-04-01T10:00:00Z",
-                                 R"({"escalationId":"e-1","reason":"house_rules","level":"warning"})")),
-                         201));
+  EXPECT_TRUE(
+      has_status(post("/v1/cases/c-a/events", "housing",
+                      ev("EscalationRaised", "2021-04-01T10:00:00Z",
+                         R"({"escalationId":"e-1","reason":"house_rules","level":"warning"})")),
+                 201));
   // Transferred between its own locations.
-  EXPECT_TRUE(has_status(post("/v1/cases/c-a/events", "housing",
-                              ev("Transferred", "2021-04-02T10:00:00Z", R"({"toLocationId":"loc-a2"})")),
-                         201));
+  EXPECT_TRUE(
+      has_status(post("/v1/cases/c-a/events", "housing",
+                      ev("Transferred", "2021-04-02T10:00:00Z", R"({"toLocationId":"loc-a2"})")),
+                 201));
   EXPECT_EQ(str_or_null(case_file("c-a").at("locationId")), "loc-a2");
   // org-other may not take that resident over.
-  EXPECT_TRUE(is_forbidden(post2("/v1/cases/c-a/events",
-                                 ev("Transferred", "2021-04-03T10:00:00Z", R"({"toLocationId":"loc-b"})"))));
-  EXPECT_TRUE(has_status(post("/v1/cases/c-a/events", "housing",
-                              ev("StayEnded", "2021-05-01T10:00:00Z", R"({"outcome":"transferred_other_shelter"})")),
-                         201));
-  EXPECT_TRUE(has_status(post2("/v1/cases/c-b/events",
-                               ev("StayEnded", "2021-05-01T10:00:00Z", R"({"outcome":"independent_return"})")),
+  EXPECT_TRUE(is_forbidden(post2("/v1/cases/c-a/events", ev("Transferred", "2021-04-03T10:00:00Z",
+                                                            R"({"toLocationId":"loc-b"})"))));
+  EXPECT_TRUE(has_status(
+      post("/v1/cases/c-a/events", "housing",
+           ev("StayEnded", "2021-05-01T10:00:00Z", R"({"outcome":"transferred_other_shelter"})")),
+      201));
+  EXPECT_TRUE(has_status(post2("/v1/cases/c-b/events", ev("StayEnded", "2021-05-01T10:00:00Z",
+                                                          R"({"outcome":"independent_return"})")),
                          201));
   EXPECT_EQ(case_status("c-a"), "ended");
   EXPECT_EQ(case_status("c-b"), "ended");
@@ -370,29 +434,41 @@ TEST_F(Roles, HousingActsOnlyForItsOwnLocationsAndResidents) {
 
 TEST_F(Roles, LegalRecordsLegalStepsTracksAndCaseManagers) {
   EXPECT_TRUE(has_status(post("/v1/cases/c-a/events", "legal",
-                              ev("LegalStepRecorded", "2021-03-05T10:00:00Z", R"({"step":"repeat_asylum_application","result":"pending"})")),
+                              ev("LegalStepRecorded", "2021-03-05T10:00:00Z",
+                                 R"({"step":"repeat_asylum_application","result":"pending"})")),
                          201));
-  EXPECT_TRUE(has_status(post("/v1/cases/c-b/events", "legal",
-                              ev("PerspectiveChosen", "2021-03-06T10:00:00Z", R"({"track":"legal_stay_nl"})")),
-                         201));
+  EXPECT_TRUE(has_status(
+      post("/v1/cases/c-b/events", "legal",
+           ev("PerspectiveChosen", "2021-03-06T10:00:00Z", R"({"track":"legal_stay_nl"})")),
+      201));
   EXPECT_TRUE(has_status(post("/v1/cases/c-wait/events", "legal",
-                              ev("CaseManagerAssigned", "2021-03-07T10:00:00Z", R"({"caseManager":"Joost","organisation":"ASKV"})")),
+                              ev("CaseManagerAssigned", "2021-03-07T10:00:00Z",
+                                 R"({"caseManager":"Joost","organisation":"ASKV"})")),
                          201));
 
   const auto before = feed_size();
   expect_all_forbidden(
       "legal",
       {
-          {"/v1/cases/c-a/events", ev("ReturnStepRecorded", "2021-03-08T10:00:00Z", R"({"step":"orientation"})")},
-          {"/v1/cases/c-new/events", ev("CaseRegistered", "2021-03-08T10:00:00Z", R"({"person":{"name":"N"}})")},
-          {"/v1/cases/c-reg/events", ev("IntakeCompleted", "2021-03-08T10:00:00Z", R"({"eligible":true})")},
-          {"/v1/cases/c-wait/events", ev("BedAssigned", "2021-03-08T10:00:00Z", R"({"locationId":"loc-a"})")},
           {"/v1/cases/c-a/events",
-           ev("EscalationRaised", "2021-03-08T10:00:00Z", R"({"escalationId":"e-1","reason":"other","level":"warning"})")},
-          {"/v1/cases/c-a/events", ev("StayEnded", "2021-03-08T10:00:00Z", R"({"outcome":"residence_permit"})")},
-          {"/v1/cases/c-a/events", ev("ParticipationRecorded", "2021-03-08T10:00:00Z", R"({"activity":"a","organisation":"o"})")},
-          {"/v1/cases/c-a/events", ev("StayExtended", "2021-03-08T10:00:00Z", R"({"until":"2023-01-01","reason":"r"})")},
-          {"/v1/locations/loc-x/events", ev("LocationOpened", "2021-03-08T10:00:00Z", R"({"name":"X","operator":"org-legal","beds":1})")},
+           ev("ReturnStepRecorded", "2021-03-08T10:00:00Z", R"({"step":"orientation"})")},
+          {"/v1/cases/c-new/events",
+           ev("CaseRegistered", "2021-03-08T10:00:00Z", R"({"person":{"name":"N"}})")},
+          {"/v1/cases/c-reg/events",
+           ev("IntakeCompleted", "2021-03-08T10:00:00Z", R"({"eligible":true})")},
+          {"/v1/cases/c-wait/events",
+           ev("BedAssigned", "2021-03-08T10:00:00Z", R"({"locationId":"loc-a"})")},
+          {"/v1/cases/c-a/events",
+           ev("EscalationRaised", "2021-03-08T10:00:00Z",
+              R"({"escalationId":"e-1","reason":"other","level":"warning"})")},
+          {"/v1/cases/c-a/events",
+           ev("StayEnded", "2021-03-08T10:00:00Z", R"({"outcome":"residence_permit"})")},
+          {"/v1/cases/c-a/events", ev("ParticipationRecorded", "2021-03-08T10:00:00Z",
+                                      R"({"activity":"a","organisation":"o"})")},
+          {"/v1/cases/c-a/events",
+           ev("StayExtended", "2021-03-08T10:00:00Z", R"({"until":"2023-01-01","reason":"r"})")},
+          {"/v1/locations/loc-x/events", ev("LocationOpened", "2021-03-08T10:00:00Z",
+                                            R"({"name":"X","operator":"org-legal","beds":1})")},
       });
   EXPECT_EQ(feed_size(), before);
   EXPECT_EQ(case_status("c-a"), "housed");
@@ -400,24 +476,31 @@ TEST_F(Roles, LegalRecordsLegalStepsTracksAndCaseManagers) {
 
 TEST_F(Roles, ReturnRecordsReturnStepsTracksAndCaseManagers) {
   EXPECT_TRUE(has_status(post("/v1/cases/c-a/events", "return",
-                              ev("ReturnStepRecorded", "2021-03-05T10:00:00Z", R"({"step":"travel_documents_requested","country":"GH"})")),
+                              ev("ReturnStepRecorded", "2021-03-05T10:00:00Z",
+                                 R"({"step":"travel_documents_requested","country":"GH"})")),
                          201));
+  EXPECT_TRUE(
+      has_status(post("/v1/cases/c-a/events", "return",
+                      ev("PerspectiveChosen", "2021-03-06T10:00:00Z", R"({"track":"return"})")),
+                 201));
   EXPECT_TRUE(has_status(post("/v1/cases/c-a/events", "return",
-                              ev("PerspectiveChosen", "2021-03-06T10:00:00Z", R"({"track":"return"})")),
-                         201));
-  EXPECT_TRUE(has_status(post("/v1/cases/c-a/events", "return",
-                              ev("CaseManagerAssigned", "2021-03-07T10:00:00Z", R"({"caseManager":"Sanne","organisation":"Goedwerk"})")),
+                              ev("CaseManagerAssigned", "2021-03-07T10:00:00Z",
+                                 R"({"caseManager":"Sanne","organisation":"Goedwerk"})")),
                          201));
 
   const auto before = feed_size();
   expect_all_forbidden(
       "return",
       {
-          {"/v1/cases/c-a/events", ev("LegalStepRecorded", "2021-03-08T10:00:00Z", R"({"step":"appeal"})")},
-          {"/v1/cases/c-a/events", ev("EscalationResolved", "2021-03-08T10:00:00Z", R"({"escalationId":"e-1","resolution":"resolved"})")},
-          {"/v1/cases/c-a/events", ev("StayEnded", "2021-03-08T10:00:00Z", R"({"outcome":"independent_return"})")},
+          {"/v1/cases/c-a/events",
+           ev("LegalStepRecorded", "2021-03-08T10:00:00Z", R"({"step":"appeal"})")},
+          {"/v1/cases/c-a/events", ev("EscalationResolved", "2021-03-08T10:00:00Z",
+                                      R"({"escalationId":"e-1","resolution":"resolved"})")},
+          {"/v1/cases/c-a/events",
+           ev("StayEnded", "2021-03-08T10:00:00Z", R"({"outcome":"independent_return"})")},
           {"/v1/cases/c-a/events", ev("ExitInterviewHeld", "2021-03-08T10:00:00Z")},
-          {"/v1/cases/c-a/events", ev("LivingAllowancePaid", "2021-03-08T10:00:00Z", R"({"amountCents":100,"period":"2021-03"})")},
+          {"/v1/cases/c-a/events", ev("LivingAllowancePaid", "2021-03-08T10:00:00Z",
+                                      R"({"amountCents":100,"period":"2021-03"})")},
           {"/v1/activities/act-1/events",
            ev("ActivityScheduled", "2021-03-08T10:00:00Z",
               R"({"title":"t","organisation":"o","category":"information","startsAt":"2021-03-09T10:00:00Z"})")},
@@ -426,33 +509,46 @@ TEST_F(Roles, ReturnRecordsReturnStepsTracksAndCaseManagers) {
 }
 
 TEST_F(Roles, ParticipationRecordsParticipationAndActivities) {
+  EXPECT_TRUE(has_status(
+      post(
+          "/v1/activities/act-1/events", "participation",
+          ev("ActivityScheduled", "2021-03-01T10:00:00Z",
+             R"({"title":"Dutch lessons","organisation":"BOOST","category":"language","startsAt":"2021-03-08T14:00:00Z","coDesigned":true})")),
+      201));
   EXPECT_TRUE(has_status(post("/v1/activities/act-1/events", "participation",
-                              ev("ActivityScheduled", "2021-03-01T10:00:00Z",
-                                 R"({"title":"Dutch lessons","organisation":"BOOST","category":"language","startsAt":"2021-03-08T14:00:00Z","coDesigned":true})")),
+                              ev("ActivityHeld", "2021-03-08T16:00:00Z",
+                                 R"({"residents":7,"volunteers":2,"neighbours":1})")),
                          201));
-  EXPECT_TRUE(has_status(post("/v1/activities/act-1/events", "participation",
-                              ev("ActivityHeld", "2021-03-08T16:00:00Z", R"({"residents":7,"volunteers":2,"neighbours":1})")),
-                         201));
-  EXPECT_TRUE(has_status(post("/v1/activities/act-2/events", "participation",
-                              R"([{"type":"ActivityScheduled","occurredAt":"2021-03-01T10:00:00Z","data":{"title":"Football","organisation":"Life Goals","category":"sport","startsAt":"2021-03-09T14:00:00Z"}},
+  EXPECT_TRUE(has_status(
+      post(
+          "/v1/activities/act-2/events", "participation",
+          R"([{"type":"ActivityScheduled","occurredAt":"2021-03-01T10:00:00Z","data":{"title":"Football","organisation":"Life Goals","category":"sport","startsAt":"2021-03-09T14:00:00Z"}},
                                   {"type":"ActivityCancelled","occurredAt":"2021-03-02T10:00:00Z","data":{}}])"),
-                         201));
-  EXPECT_TRUE(has_status(post("/v1/cases/c-a/events", "participation",
-                              ev("ParticipationRecorded", "2021-03-08T16:00:00Z",
-                                 R"({"activity":"Dutch lessons","organisation":"BOOST","hours":2,"activityId":"act-1"})")),
-                         201));
+      201));
+  EXPECT_TRUE(has_status(
+      post(
+          "/v1/cases/c-a/events", "participation",
+          ev("ParticipationRecorded", "2021-03-08T16:00:00Z",
+             R"({"activity":"Dutch lessons","organisation":"BOOST","hours":2,"activityId":"act-1"})")),
+      201));
 
   const auto before = feed_size();
   expect_all_forbidden(
       "participation",
       {
-          {"/v1/cases/c-a/events", ev("PerspectiveChosen", "2021-03-09T10:00:00Z", R"({"track":"undecided"})")},
-          {"/v1/cases/c-a/events", ev("CaseManagerAssigned", "2021-03-09T10:00:00Z", R"({"caseManager":"X","organisation":"BOOST"})")},
-          {"/v1/cases/c-new/events", ev("CaseRegistered", "2021-03-09T10:00:00Z", R"({"person":{"name":"N"}})")},
           {"/v1/cases/c-a/events",
-           ev("EscalationRaised", "2021-03-09T10:00:00Z", R"({"escalationId":"e-1","reason":"behaviour","level":"warning"})")},
-          {"/v1/locations/loc-a/events", ev("NeighbourhoodContactRecorded", "2021-03-09T10:00:00Z", R"({"kind":"meeting"})")},
-          {"/v1/programme/events", ev("ProgrammeCapacitySet", "2021-03-09T10:00:00Z", R"({"places":1,"lvvPlaces":1,"maxStayMonths":1})")},
+           ev("PerspectiveChosen", "2021-03-09T10:00:00Z", R"({"track":"undecided"})")},
+          {"/v1/cases/c-a/events", ev("CaseManagerAssigned", "2021-03-09T10:00:00Z",
+                                      R"({"caseManager":"X","organisation":"BOOST"})")},
+          {"/v1/cases/c-new/events",
+           ev("CaseRegistered", "2021-03-09T10:00:00Z", R"({"person":{"name":"N"}})")},
+          {"/v1/cases/c-a/events",
+           ev("EscalationRaised", "2021-03-09T10:00:00Z",
+              R"({"escalationId":"e-1","reason":"behaviour","level":"warning"})")},
+          {"/v1/locations/loc-a/events",
+           ev("NeighbourhoodContactRecorded", "2021-03-09T10:00:00Z", R"({"kind":"meeting"})")},
+          {"/v1/programme/events", ev("ProgrammeCapacitySet", "2021-03-09T10:00:00Z",
+                                      R"({"places":1,"lvvPlaces":1,"maxStayMonths":1})")},
       });
   EXPECT_EQ(feed_size(), before);
 }
@@ -460,28 +556,47 @@ TEST_F(Roles, ParticipationRecordsParticipationAndActivities) {
 TEST_F(Roles, RegieMayAppendEverythingExceptErasureByPost) {
   const auto before = feed_size();
   const std::vector<Attempt> allowed{
-      {"/v1/programme/events", ev("ProgrammeCapacitySet", "2021-03-01T00:00:00Z", R"({"places":12,"lvvPlaces":8,"maxStayMonths":18})")},
+      {"/v1/programme/events", ev("ProgrammeCapacitySet", "2021-03-01T00:00:00Z",
+                                  R"({"places":12,"lvvPlaces":8,"maxStayMonths":18})")},
       // Not scoped to any operator.
-      {"/v1/locations/loc-r/events", ev("LocationOpened", "2021-03-01T00:00:00Z", R"({"name":"Locatie R","operator":"org-third","beds":2})")},
-      {"/v1/locations/loc-b/events", ev("LocationCapacityChanged", "2021-03-02T00:00:00Z", R"({"beds":7})")},
-      {"/v1/locations/loc-a/events", ev("NeighbourhoodContactRecorded", "2021-03-02T00:00:00Z", R"({"kind":"complaint"})")},
-      {"/v1/cases/c-new/events", ev("CaseRegistered", "2021-03-01T10:00:00Z", R"({"person":{"name":"Eli E"}})")},
-      {"/v1/cases/c-reg/events", ev("IntakeCompleted", "2021-03-01T10:00:00Z", R"({"eligible":true})")},
-      {"/v1/cases/c-reg/events", ev("PlacementDecided", "2021-03-02T10:00:00Z", R"({"decision":"waitlisted"})")},
-      {"/v1/cases/c-wait/events", ev("BedAssigned", "2021-03-02T10:00:00Z", R"({"locationId":"loc-b"})")},
-      {"/v1/cases/c-a/events", ev("Transferred", "2021-03-03T10:00:00Z", R"({"toLocationId":"loc-b"})")},
-      {"/v1/cases/c-a/events", ev("LivingAllowancePaid", "2021-03-31T10:00:00Z", R"({"amountCents":5000,"period":"2021-03"})")},
-      {"/v1/cases/c-a/events", ev("CaseManagerAssigned", "2021-04-01T10:00:00Z", R"({"caseManager":"R","organisation":"Regie"})")},
-      {"/v1/cases/c-a/events", ev("LegalStepRecorded", "2021-04-01T10:00:00Z", R"({"step":"ind_decision","result":"rejected"})")},
-      {"/v1/cases/c-a/events", ev("ReturnStepRecorded", "2021-04-01T10:00:00Z", R"({"step":"orientation"})")},
-      {"/v1/cases/c-a/events", ev("PerspectiveChosen", "2021-04-01T10:00:00Z", R"({"track":"onward_migration"})")},
-      {"/v1/cases/c-a/events", ev("ParticipationRecorded", "2021-04-01T10:00:00Z", R"({"activity":"a","organisation":"o"})")},
+      {"/v1/locations/loc-r/events", ev("LocationOpened", "2021-03-01T00:00:00Z",
+                                        R"({"name":"Locatie R","operator":"org-third","beds":2})")},
+      {"/v1/locations/loc-b/events",
+       ev("LocationCapacityChanged", "2021-03-02T00:00:00Z", R"({"beds":7})")},
+      {"/v1/locations/loc-a/events",
+       ev("NeighbourhoodContactRecorded", "2021-03-02T00:00:00Z", R"({"kind":"complaint"})")},
+      {"/v1/cases/c-new/events",
+       ev("CaseRegistered", "2021-03-01T10:00:00Z", R"({"person":{"name":"Eli E"}})")},
+      {"/v1/cases/c-reg/events",
+       ev("IntakeCompleted", "2021-03-01T10:00:00Z", R"({"eligible":true})")},
+      {"/v1/cases/c-reg/events",
+       ev("PlacementDecided", "2021-03-02T10:00:00Z", R"({"decision":"waitlisted"})")},
+      {"/v1/cases/c-wait/events",
+       ev("BedAssigned", "2021-03-02T10:00:00Z", R"({"locationId":"loc-b"})")},
       {"/v1/cases/c-a/events",
-       ev("EscalationRaised", "2021-04-02T10:00:00Z", R"({"escalationId":"e-1","reason":"other","level":"final_warning"})")},
-      {"/v1/cases/c-a/events", ev("EscalationResolved", "2021-04-03T10:00:00Z", R"({"escalationId":"e-1","resolution":"resolved"})")},
-      {"/v1/cases/c-a/events", ev("StayExtended", "2021-04-04T10:00:00Z", R"({"until":"2023-03-01","reason":"medical"})")},
+       ev("Transferred", "2021-03-03T10:00:00Z", R"({"toLocationId":"loc-b"})")},
+      {"/v1/cases/c-a/events", ev("LivingAllowancePaid", "2021-03-31T10:00:00Z",
+                                  R"({"amountCents":5000,"period":"2021-03"})")},
+      {"/v1/cases/c-a/events", ev("CaseManagerAssigned", "2021-04-01T10:00:00Z",
+                                  R"({"caseManager":"R","organisation":"Regie"})")},
+      {"/v1/cases/c-a/events", ev("LegalStepRecorded", "2021-04-01T10:00:00Z",
+                                  R"({"step":"ind_decision","result":"rejected"})")},
+      {"/v1/cases/c-a/events",
+       ev("ReturnStepRecorded", "2021-04-01T10:00:00Z", R"({"step":"orientation"})")},
+      {"/v1/cases/c-a/events",
+       ev("PerspectiveChosen", "2021-04-01T10:00:00Z", R"({"track":"onward_migration"})")},
+      {"/v1/cases/c-a/events", ev("ParticipationRecorded", "2021-04-01T10:00:00Z",
+                                  R"({"activity":"a","organisation":"o"})")},
+      {"/v1/cases/c-a/events",
+       ev("EscalationRaised", "2021-04-02T10:00:00Z",
+          R"({"escalationId":"e-1","reason":"other","level":"final_warning"})")},
+      {"/v1/cases/c-a/events", ev("EscalationResolved", "2021-04-03T10:00:00Z",
+                                  R"({"escalationId":"e-1","resolution":"resolved"})")},
+      {"/v1/cases/c-a/events",
+       ev("StayExtended", "2021-04-04T10:00:00Z", R"({"until":"2023-03-01","reason":"medical"})")},
       {"/v1/cases/c-b/events", ev("ExitInterviewHeld", "2021-05-01T10:00:00Z")},
-      {"/v1/cases/c-b/events", ev("StayEnded", "2021-05-01T10:00:00Z", R"({"outcome":"onward_migration"})")},
+      {"/v1/cases/c-b/events",
+       ev("StayEnded", "2021-05-01T10:00:00Z", R"({"outcome":"onward_migration"})")},
       {"/v1/activities/act-1/events",
        ev("ActivityScheduled", "2021-03-01T10:00:00Z",
           R"({"title":"t","organisation":"o","category":"culture","startsAt":"2021-03-09T10:00:00Z"})")},
@@ -499,24 +614,35 @@ TEST_F(Roles, RegieMayAppendEverythingExceptErasureByPost) {
   EXPECT_EQ(case_status("c-reg"), "waitlisted");
 
   // Nobody appends PersonalDataErased by POST, not even regie: erasure is its own operation.
-  const auto erase = post("/v1/cases/c-a/events", "regie", ev("PersonalDataErased", "2021-05-01T10:00:00Z"));
+  const auto erase =
+      post("/v1/cases/c-a/events", "regie", ev("PersonalDataErased", "2021-05-01T10:00:00Z"));
   EXPECT_EQ(erase.status, 400) << erase.body;
   EXPECT_EQ(problem_type(erase), "urn:perspectief:problem:invalid-request");
-  EXPECT_EQ(post("/v1/cases/c-a/events", "intake", ev("PersonalDataErased", "2021-05-01T10:00:00Z")).status, 400);
+  EXPECT_EQ(post("/v1/cases/c-a/events", "intake", ev("PersonalDataErased", "2021-05-01T10:00:00Z"))
+                .status,
+            400);
   EXPECT_EQ(feed_size(), before + allowed.size());
 }
 
 TEST_F(Roles, ResearcherAndOpsMayAppendNothing) {
   const std::vector<Attempt> attempts{
-      {"/v1/programme/events", ev("ProgrammeCapacitySet", "2021-03-01T00:00:00Z", R"({"places":12,"lvvPlaces":8,"maxStayMonths":18})")},
-      {"/v1/locations/loc-r/events", ev("LocationOpened", "2021-03-01T00:00:00Z", R"({"name":"R","operator":"org-researcher","beds":2})")},
-      {"/v1/locations/loc-a/events", ev("NeighbourhoodContactRecorded", "2021-03-02T00:00:00Z", R"({"kind":"visit"})")},
-      {"/v1/cases/c-new/events", ev("CaseRegistered", "2021-03-01T10:00:00Z", R"({"person":{"name":"N"}})")},
-      {"/v1/cases/c-a/events", ev("PerspectiveChosen", "2021-04-01T10:00:00Z", R"({"track":"return"})")},
-      {"/v1/cases/c-a/events", ev("ParticipationRecorded", "2021-04-01T10:00:00Z", R"({"activity":"a","organisation":"o"})")},
-      {"/v1/cases/c-wait/events", ev("BedAssigned", "2021-04-01T10:00:00Z", R"({"locationId":"loc-a"})")},
+      {"/v1/programme/events", ev("ProgrammeCapacitySet", "2021-03-01T00:00:00Z",
+                                  R"({"places":12,"lvvPlaces":8,"maxStayMonths":18})")},
+      {"/v1/locations/loc-r/events", ev("LocationOpened", "2021-03-01T00:00:00Z",
+                                        R"({"name":"R","operator":"org-researcher","beds":2})")},
+      {"/v1/locations/loc-a/events",
+       ev("NeighbourhoodContactRecorded", "2021-03-02T00:00:00Z", R"({"kind":"visit"})")},
+      {"/v1/cases/c-new/events",
+       ev("CaseRegistered", "2021-03-01T10:00:00Z", R"({"person":{"name":"N"}})")},
+      {"/v1/cases/c-a/events",
+       ev("PerspectiveChosen", "2021-04-01T10:00:00Z", R"({"track":"return"})")},
+      {"/v1/cases/c-a/events", ev("ParticipationRecorded", "2021-04-01T10:00:00Z",
+                                  R"({"activity":"a","organisation":"o"})")},
+      {"/v1/cases/c-wait/events",
+       ev("BedAssigned", "2021-04-01T10:00:00Z", R"({"locationId":"loc-a"})")},
       {"/v1/activities/act-1/events",
-       ev("ActivityScheduled", "2021-03-01T10:00:00Z", R"({"title":"t","organisation":"o","category":"health","startsAt":"2021-03-09T10:00:00Z"})")},
+       ev("ActivityScheduled", "2021-03-01T10:00:00Z",
+          R"({"title":"t","organisation":"o","category":"health","startsAt":"2021-03-09T10:00:00Z"})")},
   };
   const auto before = feed_size();
   expect_all_forbidden("researcher", attempts);
@@ -534,7 +660,8 @@ TEST_F(Roles, CaseFileReadsFollowTheRoleAndTheHousingScope) {
     if (!v.is_object() || !v.as_object().contains("person")) return "<no person field>";
     const auto& p = v.at("person");
     if (p.is_null()) return "<null>";
-    return p.is_object() && p.as_object().contains("name") ? std::string{p.at("name").as_string()} : "<bad person>";
+    return p.is_object() && p.as_object().contains("name") ? std::string{p.at("name").as_string()}
+                                                           : "<bad person>";
   };
 
   for (const char* role : {"intake", "legal", "return", "regie"}) {
@@ -602,9 +729,10 @@ TEST_F(Roles, CaseFileReadsFollowTheRoleAndTheHousingScope) {
   EXPECT_EQ(get2("/v1/cases/nobody").status, 404);
 
   // Once the resident moves to org-other's location, org-housing loses sight of the case.
-  ASSERT_TRUE(has_status(post("/v1/cases/c-a/events", "regie",
-                              ev("Transferred", "2021-04-01T10:00:00Z", R"({"toLocationId":"loc-b"})")),
-                         201));
+  ASSERT_TRUE(
+      has_status(post("/v1/cases/c-a/events", "regie",
+                      ev("Transferred", "2021-04-01T10:00:00Z", R"({"toLocationId":"loc-b"})")),
+                 201));
   EXPECT_TRUE(is_forbidden(get("/v1/cases/c-a", "housing")));
   EXPECT_EQ(person_name(get2("/v1/cases/c-a")), "Amina A");
 }
@@ -620,7 +748,8 @@ TEST_F(Roles, CaseListsFilterPageAndKeepTheHousingScope) {
   {
     const auto r = get("/v1/cases", "participation");
     const auto v = r.json();
-    for (const auto& c : v.at("cases").as_array()) EXPECT_FALSE(c.as_object().contains("person")) << boost::json::serialize(c);
+    for (const auto& c : v.at("cases").as_array())
+      EXPECT_FALSE(c.as_object().contains("person")) << boost::json::serialize(c);
     EXPECT_EQ(r.body.find("Amina"), std::string::npos);
     const auto& first = v.at("cases").as_array().at(0);
     EXPECT_EQ(first.at("caseId").as_string(), "c-a");
@@ -699,9 +828,12 @@ TEST_F(Roles, CaseEventReadsFollowTheRoleAndTheHousingScope) {
     EXPECT_EQ(r.header("etag"), "\"4\"") << role;
     const auto v = r.json();
     ASSERT_EQ(v.at("events").as_array().size(), 4U) << role;
-    EXPECT_EQ(v.at("events").as_array()[0].at("data").at("person").at("name").as_string(), "Bilal B") << role;
+    EXPECT_EQ(v.at("events").as_array()[0].at("data").at("person").at("name").as_string(),
+              "Bilal B")
+        << role;
     EXPECT_EQ(v.at("events").as_array()[3].at("type").as_string(), "BedAssigned") << role;
-    EXPECT_EQ(v.at("events").as_array()[3].at("actor").at("organisation").as_string(), "org-other") << role;
+    EXPECT_EQ(v.at("events").as_array()[3].at("actor").at("organisation").as_string(), "org-other")
+        << role;
   }
   {
     const auto a = get("/v1/cases/c-a/events", "housing");
@@ -741,7 +873,8 @@ TEST_F(Roles, TheEventFeedIsForRegieOnly) {
   EXPECT_EQ(v.at("events").as_array()[0].at("type").as_string(), "ProgrammeCapacitySet");
 
   // researcher: 403 until the pseudonymised feed exists.
-  for (const char* role : {"intake", "housing", "legal", "return", "participation", "researcher", "ops"}) {
+  for (const char* role :
+       {"intake", "housing", "legal", "return", "participation", "researcher", "ops"}) {
     EXPECT_TRUE(is_forbidden(get("/v1/events", role))) << role;
     EXPECT_TRUE(is_forbidden(get("/v1/events?after=3&limit=2", role))) << role;
   }
@@ -795,19 +928,29 @@ TEST_F(Roles, TheCaseFileFollowsTheTrajectory) {
   }
 
   const std::string t = "/v1/cases/c-a/events";
-  ASSERT_TRUE(has_status(post(t, "legal", ev("CaseManagerAssigned", "2021-03-02T10:00:00Z",
-                                              R"({"caseManager":"Els de Vries","organisation":"ASKV"})")),
+  ASSERT_TRUE(has_status(post(t, "legal",
+                              ev("CaseManagerAssigned", "2021-03-02T10:00:00Z",
+                                 R"({"caseManager":"Els de Vries","organisation":"ASKV"})")),
                          201));
-  ASSERT_TRUE(has_status(post(t, "legal", ev("LegalStepRecorded", "2021-03-10T10:00:00Z",
-                                              R"({"step":"repeat_asylum_application","result":"pending","notes":"lawyer appointed"})")),
+  ASSERT_TRUE(has_status(
+      post(
+          t, "legal",
+          ev("LegalStepRecorded", "2021-03-10T10:00:00Z",
+             R"({"step":"repeat_asylum_application","result":"pending","notes":"lawyer appointed"})")),
+      201));
+  ASSERT_TRUE(has_status(post(t, "return",
+                              ev("ReturnStepRecorded", "2021-03-11T10:00:00Z",
+                                 R"({"step":"orientation","country":"GH"})")),
                          201));
-  ASSERT_TRUE(has_status(post(t, "return", ev("ReturnStepRecorded", "2021-03-11T10:00:00Z",
-                                               R"({"step":"orientation","country":"GH"})")),
-                         201));
-  ASSERT_TRUE(has_status(post(t, "legal", ev("PerspectiveChosen", "2021-03-12T10:00:00Z", R"({"track":"legal_stay_nl"})")), 201));
-  ASSERT_TRUE(has_status(post(t, "housing", ev("EscalationRaised", "2021-05-01T10:00:00Z",
-                                                R"({"escalationId":"e-1","reason":"house_rules","level":"warning"})")),
-                         201));
+  ASSERT_TRUE(has_status(
+      post(t, "legal",
+           ev("PerspectiveChosen", "2021-03-12T10:00:00Z", R"({"track":"legal_stay_nl"})")),
+      201));
+  ASSERT_TRUE(
+      has_status(post(t, "housing",
+                      ev("EscalationRaised", "2021-05-01T10:00:00Z",
+                         R"({"escalationId":"e-1","reason":"house_rules","level":"warning"})")),
+                 201));
   {
     const auto r = get("/v1/cases/c-a", "legal");
     ASSERT_TRUE(has_status(r, 200));
@@ -837,15 +980,24 @@ TEST_F(Roles, TheCaseFileFollowsTheTrajectory) {
     EXPECT_EQ(r.header("etag"), "\"9\"");
   }
 
-  ASSERT_TRUE(has_status(post(t, "intake", ev("EscalationResolved", "2021-05-10T10:00:00Z",
-                                               R"({"escalationId":"e-1","resolution":"resolved"})")),
+  ASSERT_TRUE(has_status(post(t, "intake",
+                              ev("EscalationResolved", "2021-05-10T10:00:00Z",
+                                 R"({"escalationId":"e-1","resolution":"resolved"})")),
                          201));
-  ASSERT_TRUE(has_status(post(t, "return", ev("PerspectiveChosen", "2021-06-01T10:00:00Z", R"({"track":"return"})")), 201));
-  ASSERT_TRUE(has_status(post(t, "legal", ev("LegalStepRecorded", "2021-06-02T10:00:00Z", R"({"step":"appeal"})")), 201));
-  ASSERT_TRUE(has_status(post(t, "intake", ev("EscalationRaised", "2021-07-01T10:00:00Z",
-                                               R"({"escalationId":"e-2","reason":"non_cooperation","level":"final_warning"})")),
-                         201));
-  ASSERT_TRUE(has_status(post(t, "regie", ev("StayExtended", "2021-07-02T10:00:00Z", R"({"until":"2022-12-31","reason":"medical"})")),
+  ASSERT_TRUE(has_status(
+      post(t, "return", ev("PerspectiveChosen", "2021-06-01T10:00:00Z", R"({"track":"return"})")),
+      201));
+  ASSERT_TRUE(has_status(
+      post(t, "legal", ev("LegalStepRecorded", "2021-06-02T10:00:00Z", R"({"step":"appeal"})")),
+      201));
+  ASSERT_TRUE(has_status(
+      post(t, "intake",
+           ev("EscalationRaised", "2021-07-01T10:00:00Z",
+              R"({"escalationId":"e-2","reason":"non_cooperation","level":"final_warning"})")),
+      201));
+  ASSERT_TRUE(has_status(post(t, "regie",
+                              ev("StayExtended", "2021-07-02T10:00:00Z",
+                                 R"({"until":"2022-12-31","reason":"medical"})")),
                          201));
   {
     const auto v = case_file("c-a");
@@ -866,9 +1018,14 @@ TEST_F(Roles, TheCaseFileFollowsTheTrajectory) {
     EXPECT_EQ(v.at("version").as_int64(), 14);
   }
 
-  ASSERT_TRUE(has_status(post(t, "housing", ev("StayEnded", "2021-08-31T10:00:00Z", R"({"outcome":"independent_return","destinationCountry":"GH"})")),
+  ASSERT_TRUE(has_status(post(t, "housing",
+                              ev("StayEnded", "2021-08-31T10:00:00Z",
+                                 R"({"outcome":"independent_return","destinationCountry":"GH"})")),
                          201));
-  ASSERT_TRUE(has_status(post(t, "intake", ev("ExitInterviewHeld", "2021-09-01T10:00:00Z", R"({"notes":"went home"})")), 201));
+  ASSERT_TRUE(
+      has_status(post(t, "intake",
+                      ev("ExitInterviewHeld", "2021-09-01T10:00:00Z", R"({"notes":"went home"})")),
+                 201));
   {
     const auto r = get("/v1/cases/c-a", "regie");
     ASSERT_TRUE(has_status(r, 200));
@@ -893,7 +1050,9 @@ TEST_F(Roles, TheCaseFileFollowsTheTrajectory) {
   // An ended case is no longer housed anywhere: outside every housing organisation's scope.
   EXPECT_TRUE(is_forbidden(get("/v1/cases/c-a", "housing")));
   // And no housing or legal event is accepted after the end.
-  EXPECT_TRUE(is_refused(post(t, "legal", ev("LegalStepRecorded", "2021-09-02T10:00:00Z", R"({"step":"appeal"})")), "stay-ended"));
+  EXPECT_TRUE(is_refused(
+      post(t, "legal", ev("LegalStepRecorded", "2021-09-02T10:00:00Z", R"({"step":"appeal"})")),
+      "stay-ended"));
   EXPECT_EQ(case_version("c-a"), 16);
 }
 
@@ -909,57 +1068,89 @@ TEST_F(Roles, DomainRulesRefuseWith409NamingTheRuleAndAppendNothing) {
   };
   const std::vector<Refusal> refusals{
       // Rule 5: a bed only for an admitted case (housing is in scope: loc-a is its own).
-      {"regie", "/v1/cases/c-reg/events", ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})"), "bed-when-admitted"},
-      {"regie", "/v1/cases/c-a/events", ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})"), "bed-when-admitted"},
+      {"regie", "/v1/cases/c-reg/events",
+       ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})"), "bed-when-admitted"},
+      {"regie", "/v1/cases/c-a/events",
+       ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})"), "bed-when-admitted"},
       // Rule 1.
-      {"intake", "/v1/cases/c-a/events", ev("CaseRegistered", "2021-03-05T10:00:00Z", R"({"person":{"name":"Again"}})"), "case-registered-first"},
-      {"intake", "/v1/cases/c-none/events", ev("IntakeCompleted", "2021-03-05T10:00:00Z", R"({"eligible":true})"), "case-registered-first"},
+      {"intake", "/v1/cases/c-a/events",
+       ev("CaseRegistered", "2021-03-05T10:00:00Z", R"({"person":{"name":"Again"}})"),
+       "case-registered-first"},
+      {"intake", "/v1/cases/c-none/events",
+       ev("IntakeCompleted", "2021-03-05T10:00:00Z", R"({"eligible":true})"),
+       "case-registered-first"},
       // Rule 2.
-      {"intake", "/v1/cases/c-a/events", ev("IntakeCompleted", "2021-03-05T10:00:00Z", R"({"eligible":true})"), "intake-when-registered"},
+      {"intake", "/v1/cases/c-a/events",
+       ev("IntakeCompleted", "2021-03-05T10:00:00Z", R"({"eligible":true})"),
+       "intake-when-registered"},
       // Rule 3.
-      {"intake", "/v1/cases/c-reg/events", ev("PlacementDecided", "2021-03-05T10:00:00Z", R"({"decision":"admitted","funding":"lvv"})"),
+      {"intake", "/v1/cases/c-reg/events",
+       ev("PlacementDecided", "2021-03-05T10:00:00Z", R"({"decision":"admitted","funding":"lvv"})"),
        "placement-after-intake"},
       // Rule 6.
-      {"housing", "/v1/cases/c-a/events", ev("Transferred", "2021-03-05T10:00:00Z", R"({"toLocationId":"loc-a"})"), "transfer-same-location"},
-      {"regie", "/v1/cases/c-wait/events", ev("Transferred", "2021-03-05T10:00:00Z", R"({"toLocationId":"loc-a"})"), "transfer-when-housed"},
+      {"housing", "/v1/cases/c-a/events",
+       ev("Transferred", "2021-03-05T10:00:00Z", R"({"toLocationId":"loc-a"})"),
+       "transfer-same-location"},
+      {"regie", "/v1/cases/c-wait/events",
+       ev("Transferred", "2021-03-05T10:00:00Z", R"({"toLocationId":"loc-a"})"),
+       "transfer-when-housed"},
       // Rule 7.
-      {"regie", "/v1/cases/c-wait/events", ev("LivingAllowancePaid", "2021-03-05T10:00:00Z", R"({"amountCents":5000,"period":"2021-03"})"),
+      {"regie", "/v1/cases/c-wait/events",
+       ev("LivingAllowancePaid", "2021-03-05T10:00:00Z",
+          R"({"amountCents":5000,"period":"2021-03"})"),
        "allowance-when-housed"},
       // Rule 8.
-      {"legal", "/v1/cases/c-reg/events", ev("LegalStepRecorded", "2021-03-05T10:00:00Z", R"({"step":"appeal"})"), "only-when-active"},
-      {"participation", "/v1/cases/c-reg/events", ev("ParticipationRecorded", "2021-03-05T10:00:00Z", R"({"activity":"a","organisation":"o"})"),
+      {"legal", "/v1/cases/c-reg/events",
+       ev("LegalStepRecorded", "2021-03-05T10:00:00Z", R"({"step":"appeal"})"), "only-when-active"},
+      {"participation", "/v1/cases/c-reg/events",
+       ev("ParticipationRecorded", "2021-03-05T10:00:00Z",
+          R"({"activity":"a","organisation":"o"})"),
        "only-when-active"},
       // Rule 9.
-      {"intake", "/v1/cases/c-a/events", ev("EscalationResolved", "2021-03-05T10:00:00Z", R"({"escalationId":"e-none","resolution":"resolved"})"),
+      {"intake", "/v1/cases/c-a/events",
+       ev("EscalationResolved", "2021-03-05T10:00:00Z",
+          R"({"escalationId":"e-none","resolution":"resolved"})"),
        "escalation-not-open"},
       // Rule 10: until must lie after 2022-09-01.
-      {"regie", "/v1/cases/c-a/events", ev("StayExtended", "2021-03-05T10:00:00Z", R"({"until":"2022-09-01","reason":"r"})"),
+      {"regie", "/v1/cases/c-a/events",
+       ev("StayExtended", "2021-03-05T10:00:00Z", R"({"until":"2022-09-01","reason":"r"})"),
        "extension-after-limit"},
-      {"regie", "/v1/cases/c-wait/events", ev("StayExtended", "2021-03-05T10:00:00Z", R"({"until":"2023-09-01","reason":"r"})"),
+      {"regie", "/v1/cases/c-wait/events",
+       ev("StayExtended", "2021-03-05T10:00:00Z", R"({"until":"2023-09-01","reason":"r"})"),
        "extension-when-housed"},
       // Rule 11.
-      {"intake", "/v1/cases/c-reg/events", ev("StayEnded", "2021-03-05T10:00:00Z", R"({"outcome":"other"})"), "end-when-active"},
+      {"intake", "/v1/cases/c-reg/events",
+       ev("StayEnded", "2021-03-05T10:00:00Z", R"({"outcome":"other"})"), "end-when-active"},
       // Location rules.
-      {"housing", "/v1/locations/loc-a/events", ev("LocationClosed", "2021-03-05T10:00:00Z"), "location-occupied"},
-      {"housing", "/v1/locations/loc-a/events", ev("LocationCapacityChanged", "2021-03-05T10:00:00Z", R"({"beds":0})"),
+      {"housing", "/v1/locations/loc-a/events", ev("LocationClosed", "2021-03-05T10:00:00Z"),
+       "location-occupied"},
+      {"housing", "/v1/locations/loc-a/events",
+       ev("LocationCapacityChanged", "2021-03-05T10:00:00Z", R"({"beds":0})"),
        "capacity-below-occupancy"},
-      {"housing", "/v1/locations/loc-a/events", ev("LocationOpened", "2021-03-05T10:00:00Z", R"({"name":"A","operator":"org-housing","beds":1})"),
+      {"housing", "/v1/locations/loc-a/events",
+       ev("LocationOpened", "2021-03-05T10:00:00Z",
+          R"({"name":"A","operator":"org-housing","beds":1})"),
        "location-opened-first"},
       // Business time never goes back within a stream.
-      {"legal", "/v1/cases/c-a/events", ev("LegalStepRecorded", "2021-02-28T10:00:00Z", R"({"step":"appeal"})"), "occurred-at-order"},
+      {"legal", "/v1/cases/c-a/events",
+       ev("LegalStepRecorded", "2021-02-28T10:00:00Z", R"({"step":"appeal"})"),
+       "occurred-at-order"},
   };
   const auto before = feed_size();
   for (const auto& r : refusals) {
-    EXPECT_TRUE(is_refused(post(r.target, r.role, r.body), r.rule)) << r.role << " " << r.target << " " << r.body;
+    EXPECT_TRUE(is_refused(post(r.target, r.role, r.body), r.rule))
+        << r.role << " " << r.target << " " << r.body;
   }
   // A housing organisation assigning a bed in a location that does not exist is out of its
   // scope (the location is not one it runs): 403, not a domain refusal.
-  EXPECT_TRUE(is_forbidden(post("/v1/cases/c-wait/events", "housing",
-                                ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-gone"})"))));
+  EXPECT_TRUE(is_forbidden(
+      post("/v1/cases/c-wait/events", "housing",
+           ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-gone"})"))));
   // regie is not scoped, so there it is the domain rule.
-  EXPECT_TRUE(is_refused(post("/v1/cases/c-wait/events", "regie",
-                              ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-gone"})")),
-                         "location-unknown"));
+  EXPECT_TRUE(
+      is_refused(post("/v1/cases/c-wait/events", "regie",
+                      ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-gone"})")),
+                 "location-unknown"));
   EXPECT_EQ(feed_size(), before);
   EXPECT_EQ(case_version("c-a"), 4);
   EXPECT_EQ(case_version("c-reg"), 1);
@@ -968,25 +1159,31 @@ TEST_F(Roles, DomainRulesRefuseWith409NamingTheRuleAndAppendNothing) {
   EXPECT_EQ(get("/v1/locations/loc-a/events", "regie").json().at("events").as_array().size(), 1U);
 
   // Capacity: loc-a2 has one bed; the first transfer takes it, the next bed there is refused.
-  ASSERT_TRUE(has_status(post("/v1/cases/c-a/events", "housing",
-                              ev("Transferred", "2021-03-06T10:00:00Z", R"({"toLocationId":"loc-a2"})")),
-                         201));
-  EXPECT_TRUE(is_refused(post("/v1/cases/c-wait/events", "housing",
-                              ev("BedAssigned", "2021-03-06T10:00:00Z", R"({"locationId":"loc-a2"})")),
-                         "bed-capacity"));
+  ASSERT_TRUE(
+      has_status(post("/v1/cases/c-a/events", "housing",
+                      ev("Transferred", "2021-03-06T10:00:00Z", R"({"toLocationId":"loc-a2"})")),
+                 201));
+  EXPECT_TRUE(
+      is_refused(post("/v1/cases/c-wait/events", "housing",
+                      ev("BedAssigned", "2021-03-06T10:00:00Z", R"({"locationId":"loc-a2"})")),
+                 "bed-capacity"));
   // Allowance once per period.
   ASSERT_TRUE(has_status(post("/v1/cases/c-a/events", "housing",
-                              ev("LivingAllowancePaid", "2021-03-31T10:00:00Z", R"({"amountCents":5000,"period":"2021-03"})")),
+                              ev("LivingAllowancePaid", "2021-03-31T10:00:00Z",
+                                 R"({"amountCents":5000,"period":"2021-03"})")),
                          201));
   EXPECT_TRUE(is_refused(post("/v1/cases/c-a/events", "housing",
-                              ev("LivingAllowancePaid", "2021-03-31T11:00:00Z", R"({"amountCents":5000,"period":"2021-03"})")),
+                              ev("LivingAllowancePaid", "2021-03-31T11:00:00Z",
+                                 R"({"amountCents":5000,"period":"2021-03"})")),
                          "allowance-once-per-period"));
   // Admission needs an eligible intake.
-  ASSERT_TRUE(has_status(post("/v1/cases/c-reg/events", "intake",
-                              ev("IntakeCompleted", "2021-03-01T10:00:00Z", R"({"eligible":false})")),
-                         201));
+  ASSERT_TRUE(
+      has_status(post("/v1/cases/c-reg/events", "intake",
+                      ev("IntakeCompleted", "2021-03-01T10:00:00Z", R"({"eligible":false})")),
+                 201));
   EXPECT_TRUE(is_refused(post("/v1/cases/c-reg/events", "intake",
-                              ev("PlacementDecided", "2021-03-02T10:00:00Z", R"({"decision":"admitted","funding":"municipal"})")),
+                              ev("PlacementDecided", "2021-03-02T10:00:00Z",
+                                 R"({"decision":"admitted","funding":"municipal"})")),
                          "admission-needs-eligibility"));
   EXPECT_EQ(feed_size(), before + 3);
   EXPECT_EQ(case_status("c-wait"), "admitted");
@@ -996,46 +1193,54 @@ TEST_F(Roles, DomainRulesRefuseWith409NamingTheRuleAndAppendNothing) {
 TEST_F(Roles, ARefusedArrayAppendsNothing) {
   const auto before = feed_size();
   // 409: the second event breaks rule 3 (the intake in the same array is not eligible).
-  EXPECT_TRUE(is_refused(post("/v1/cases/c-reg/events", "intake",
-                              R"([{"type":"IntakeCompleted","occurredAt":"2021-03-01T10:00:00Z","data":{"eligible":false}},
+  EXPECT_TRUE(is_refused(
+      post(
+          "/v1/cases/c-reg/events", "intake",
+          R"([{"type":"IntakeCompleted","occurredAt":"2021-03-01T10:00:00Z","data":{"eligible":false}},
                                   {"type":"PlacementDecided","occurredAt":"2021-03-02T10:00:00Z","data":{"decision":"admitted","funding":"lvv"}}])"),
-                         "admission-needs-eligibility"));
+      "admission-needs-eligibility"));
   EXPECT_EQ(case_status("c-reg"), "registered");
   EXPECT_EQ(case_version("c-reg"), 1);
 
   // 409 on the last of three events: the first transfer already moved the case to loc-a2.
-  EXPECT_TRUE(is_refused(post("/v1/cases/c-a/events", "regie",
-                              R"([{"type":"LivingAllowancePaid","occurredAt":"2021-03-31T10:00:00Z","data":{"amountCents":5000,"period":"2021-03"}},
+  EXPECT_TRUE(is_refused(
+      post(
+          "/v1/cases/c-a/events", "regie",
+          R"([{"type":"LivingAllowancePaid","occurredAt":"2021-03-31T10:00:00Z","data":{"amountCents":5000,"period":"2021-03"}},
                                   {"type":"Transferred","occurredAt":"2021-04-01T10:00:00Z","data":{"toLocationId":"loc-a2"}},
                                   {"type":"Transferred","occurredAt":"2021-04-02T10:00:00Z","data":{"toLocationId":"loc-a2"}}])"),
-                         "transfer-same-location"));
+      "transfer-same-location"));
   EXPECT_EQ(case_version("c-a"), 4);
   EXPECT_EQ(str_or_null(case_file("c-a").at("locationId")), "loc-a");
 
   // 403 on the second event: housing may assign a bed in loc-a, not then move the case to loc-b.
-  EXPECT_TRUE(is_forbidden(post("/v1/cases/c-wait/events", "housing",
-                                R"([{"type":"BedAssigned","occurredAt":"2021-03-05T10:00:00Z","data":{"locationId":"loc-a"}},
+  EXPECT_TRUE(is_forbidden(post(
+      "/v1/cases/c-wait/events", "housing",
+      R"([{"type":"BedAssigned","occurredAt":"2021-03-05T10:00:00Z","data":{"locationId":"loc-a"}},
                                     {"type":"Transferred","occurredAt":"2021-03-06T10:00:00Z","data":{"toLocationId":"loc-b"}}])")));
   EXPECT_EQ(case_status("c-wait"), "admitted");
   EXPECT_EQ(case_version("c-wait"), 3);
 
   // 403 by role on the second event.
-  EXPECT_TRUE(is_forbidden(post("/v1/cases/c-a/events", "intake",
-                                R"([{"type":"CaseManagerAssigned","occurredAt":"2021-03-05T10:00:00Z","data":{"caseManager":"M","organisation":"ACO"}},
+  EXPECT_TRUE(is_forbidden(post(
+      "/v1/cases/c-a/events", "intake",
+      R"([{"type":"CaseManagerAssigned","occurredAt":"2021-03-05T10:00:00Z","data":{"caseManager":"M","organisation":"ACO"}},
                                     {"type":"LegalStepRecorded","occurredAt":"2021-03-06T10:00:00Z","data":{"step":"appeal"}}])")));
   EXPECT_TRUE(case_file("c-a").at("caseManager").is_null());
   EXPECT_EQ(feed_size(), before);
 
   // None of the refusals left a trace in the write model: the bed in loc-a2 is still free and
   // loc-a still has its five beds with one taken.
-  const auto ok = post("/v1/cases/c-wait/events", "housing",
-                       R"([{"type":"BedAssigned","occurredAt":"2021-03-05T10:00:00Z","data":{"locationId":"loc-a2"}},
+  const auto ok = post(
+      "/v1/cases/c-wait/events", "housing",
+      R"([{"type":"BedAssigned","occurredAt":"2021-03-05T10:00:00Z","data":{"locationId":"loc-a2"}},
                            {"type":"LivingAllowancePaid","occurredAt":"2021-03-31T10:00:00Z","data":{"amountCents":5000,"period":"2021-03"}}])");
   ASSERT_TRUE(has_status(ok, 201));
   EXPECT_EQ(ok.json().at("version").as_int64(), 5);
   EXPECT_EQ(ok.header("etag"), "\"5\"");
   EXPECT_TRUE(has_status(post("/v1/cases/c-a/events", "regie",
-                              ev("LivingAllowancePaid", "2021-03-31T10:00:00Z", R"({"amountCents":5000,"period":"2021-03"})")),
+                              ev("LivingAllowancePaid", "2021-03-31T10:00:00Z",
+                                 R"({"amountCents":5000,"period":"2021-03"})")),
                          201));
   EXPECT_EQ(feed_size(), before + 3);
 }

@@ -1,8 +1,8 @@
 #pragma once
 
+#include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
@@ -37,7 +37,8 @@ class ServerTest : public ::testing::Test {
 
   static std::string problem_type(const HttpResult& r) {
     const auto v = r.json();
-    return v.is_object() && v.as_object().contains("type") ? std::string{v.at("type").as_string()} : "";
+    return v.is_object() && v.as_object().contains("type") ? std::string{v.at("type").as_string()}
+                                                           : "";
   }
 
   TempDir dir_;

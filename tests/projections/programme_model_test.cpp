@@ -1,7 +1,7 @@
 #include "projections/programme_model.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include <map>
 #include <sstream>
@@ -26,8 +26,12 @@ constexpr Micros kMinute = 60 * kMicrosPerSecond;
 
 using Events = std::vector<std::pair<std::string, std::string>>;  // (type, data json)
 
-Actor regie() { return Actor{"anna", "regiegroep", Role::regie}; }
-Actor housing(const std::string& organisation) { return Actor{"jan", organisation, Role::housing}; }
+Actor regie() {
+  return Actor{"anna", "regiegroep", Role::regie};
+}
+Actor housing(const std::string& organisation) {
+  return Actor{"jan", organisation, Role::housing};
+}
 
 // Drives a ProgrammeModel as the write path does, and keeps the log of what it admitted.
 class Driver {
@@ -61,11 +65,15 @@ class Driver {
     return s;
   }
 
-  Status append(const std::string& stream, const Events& events) { return append(regie(), stream, events); }
+  Status append(const std::string& stream, const Events& events) {
+    return append(regie(), stream, events);
+  }
 
-  void open_location(const std::string& id, std::int64_t beds, const std::string& op = "hvo-querido") {
-    const Status s = append("location-" + id, {{"LocationOpened", R"({"name":"L","operator":")" + op +
-                                                                      R"(","beds":)" + std::to_string(beds) + "}"}});
+  void open_location(const std::string& id, std::int64_t beds,
+                     const std::string& op = "hvo-querido") {
+    const Status s = append(
+        "location-" + id, {{"LocationOpened", R"({"name":"L","operator":")" + op + R"(","beds":)" +
+                                                  std::to_string(beds) + "}"}});
     ASSERT_TRUE(s.ok()) << s.error().rule;
   }
 
@@ -81,8 +89,10 @@ class Driver {
             {"PlacementDecided", R"({"decision":"admitted","funding":")" + funding + R"("})"}};
   }
 
-  Status assign_bed(const std::string& case_id, const std::string& location, const Actor& actor = regie()) {
-    return append(actor, "case-" + case_id, {{"BedAssigned", R"({"locationId":")" + location + R"("})"}});
+  Status assign_bed(const std::string& case_id, const std::string& location,
+                    const Actor& actor = regie()) {
+    return append(actor, "case-" + case_id,
+                  {{"BedAssigned", R"({"locationId":")" + location + R"("})"}});
   }
 
   const ProgrammeModel& model() const { return model_; }
@@ -166,21 +176,30 @@ TEST(ProgrammeModelAdmit, ARefusedArrayChangesNothing) {
   Events new_case_with_bed = Driver::admission("lvv");
   new_case_with_bed.emplace_back("BedAssigned", R"({"locationId":"loc-a"})");
   const std::vector<Row> rows{
-      {"a new case admitted and housed in a full location", "case-c3", new_case_with_bed, "bed-capacity"},
-      {"transfer, then the allowance twice", "case-c1",
+      {"a new case admitted and housed in a full location", "case-c3", new_case_with_bed,
+       "bed-capacity"},
+      {"transfer, then the allowance twice",
+       "case-c1",
        {{"Transferred", R"({"toLocationId":"loc-b"})"},
         {"LivingAllowancePaid", R"({"amountCents":5000,"period":"2021-03"})"},
         {"LivingAllowancePaid", R"({"amountCents":5000,"period":"2021-03"})"}},
        "allowance-once-per-period"},
-      {"stay ended, then a legal step", "case-c2",
+      {"stay ended, then a legal step",
+       "case-c2",
        {{"StayEnded", R"({"outcome":"other"})"}, {"LegalStepRecorded", R"({"step":"appeal"})"}},
        "stay-ended"},
-      {"transfer, then again to where the first one went", "case-c1",
-       {{"Transferred", R"({"toLocationId":"loc-b"})"}, {"Transferred", R"({"toLocationId":"loc-b"})"}},
+      {"transfer, then again to where the first one went",
+       "case-c1",
+       {{"Transferred", R"({"toLocationId":"loc-b"})"},
+        {"Transferred", R"({"toLocationId":"loc-b"})"}},
        "transfer-same-location"},
-      {"capacity down, then closed with residents", "location-loc-a",
-       {{"LocationCapacityChanged", R"({"beds":5})"}, {"LocationClosed", "{}"}}, "location-occupied"},
-      {"capacity below the two residents", "location-loc-a", {{"LocationCapacityChanged", R"({"beds":1})"}},
+      {"capacity down, then closed with residents",
+       "location-loc-a",
+       {{"LocationCapacityChanged", R"({"beds":5})"}, {"LocationClosed", "{}"}},
+       "location-occupied"},
+      {"capacity below the two residents",
+       "location-loc-a",
+       {{"LocationCapacityChanged", R"({"beds":1})"}},
        "capacity-below-occupancy"},
   };
   for (const auto& row : rows) {
@@ -214,7 +233,8 @@ TEST(ProgrammeModelAdmit, TransferredMovesOccupancy) {
   EXPECT_EQ(d.model().housed_lvv(), 1);  // a transfer keeps the place
   EXPECT_EQ(d.model().housed_municipal(), 1);
 
-  expect_refused(d.append("case-c2", {{"Transferred", R"({"toLocationId":"loc-b"})"}}), "bed-capacity");
+  expect_refused(d.append("case-c2", {{"Transferred", R"({"toLocationId":"loc-b"})"}}),
+                 "bed-capacity");
   EXPECT_EQ(occupied(d.model(), "loc-a"), 1);
 
   // The freed bed at loc-a can be taken again; a transfer and back in one array nets out.
@@ -314,16 +334,18 @@ TEST(ProgrammeModelAdmit, HousingOutOfScopeIsForbidden) {
 
   expect_forbidden(d.assign_bed("c1", "leger-1", hvo));
   EXPECT_EQ(snapshot(d.model()), before);
-  expect_forbidden(d.append(hvo, "location-leger-1", {{"LocationCapacityChanged", R"({"beds":9})"}}));
-  expect_forbidden(d.append(hvo, "location-new", {{"LocationOpened",
-                                                   R"({"name":"n","operator":"leger-des-heils","beds":3})"}}));
+  expect_forbidden(
+      d.append(hvo, "location-leger-1", {{"LocationCapacityChanged", R"({"beds":9})"}}));
+  expect_forbidden(
+      d.append(hvo, "location-new",
+               {{"LocationOpened", R"({"name":"n","operator":"leger-des-heils","beds":3})"}}));
   EXPECT_EQ(snapshot(d.model()), before);
 
   ASSERT_TRUE(d.assign_bed("c1", "hvo-1", hvo).ok());
   EXPECT_EQ(occupied(d.model(), "hvo-1"), 1);
   const std::string housed = snapshot(d.model());
-  expect_forbidden(
-      d.append(leger, "case-c1", {{"LivingAllowancePaid", R"({"amountCents":5000,"period":"2021-03"})"}}));
+  expect_forbidden(d.append(
+      leger, "case-c1", {{"LivingAllowancePaid", R"({"amountCents":5000,"period":"2021-03"})"}}));
   expect_forbidden(d.append(leger, "case-c1", {{"StayEnded", R"({"outcome":"other"})"}}));
   expect_forbidden(d.append(hvo, "case-c1", {{"Transferred", R"({"toLocationId":"leger-1"})"}}));
   // An array that starts in scope and leaves it is refused as a whole.
@@ -331,8 +353,9 @@ TEST(ProgrammeModelAdmit, HousingOutOfScopeIsForbidden) {
                             {{"LivingAllowancePaid", R"({"amountCents":5000,"period":"2021-03"})"},
                              {"Transferred", R"({"toLocationId":"leger-1"})"}}));
   EXPECT_EQ(snapshot(d.model()), housed);
-  EXPECT_TRUE(
-      d.append(hvo, "case-c1", {{"LivingAllowancePaid", R"({"amountCents":5000,"period":"2021-03"})"}}).ok());
+  EXPECT_TRUE(d.append(hvo, "case-c1",
+                       {{"LivingAllowancePaid", R"({"amountCents":5000,"period":"2021-03"})"}})
+                  .ok());
 }
 
 TEST(ProgrammeModelAdmit, ReplayGivesTheSameStateAsAdmit) {
@@ -342,7 +365,8 @@ TEST(ProgrammeModelAdmit, ReplayGivesTheSameStateAsAdmit) {
   Driver d{p};
   d.open_location("loc-a", 2);
   d.open_location("loc-b", 2, "leger-des-heils");
-  ASSERT_TRUE(d.append("programme", {{"ProgrammeCapacitySet", R"({"places":5,"lvvPlaces":2,"maxStayMonths":12})"}})
+  ASSERT_TRUE(d.append("programme", {{"ProgrammeCapacitySet",
+                                      R"({"places":5,"lvvPlaces":2,"maxStayMonths":12})"}})
                   .ok());
   d.admit_case("c1", "lvv");
   d.admit_case("c2", "municipal");
@@ -356,9 +380,12 @@ TEST(ProgrammeModelAdmit, ReplayGivesTheSameStateAsAdmit) {
   ASSERT_TRUE(d.append("case-c2", {{"StayEnded", R"({"outcome":"independent_return"})"}}).ok());
   ASSERT_TRUE(d.assign_bed("c4", "loc-a").ok());
   ASSERT_TRUE(d.append("location-loc-b", {{"LocationCapacityChanged", R"({"beds":3})"}}).ok());
-  ASSERT_TRUE(d.append("activity-a1", {{"ActivityScheduled",
-                                        R"({"title":"t","organisation":"boost","category":"sport","startsAt":"2021-03-05T10:00:00Z"})"}})
-                  .ok());
+  ASSERT_TRUE(
+      d.append(
+           "activity-a1",
+           {{"ActivityScheduled",
+             R"({"title":"t","organisation":"boost","category":"sport","startsAt":"2021-03-05T10:00:00Z"})"}})
+          .ok());
 
   EXPECT_EQ(occupied(d.model(), "loc-a"), 1);
   EXPECT_EQ(occupied(d.model(), "loc-b"), 2);

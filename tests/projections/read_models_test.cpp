@@ -1,11 +1,11 @@
 #include "projections/read_models.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
@@ -46,7 +46,9 @@ Days date(std::string_view yyyy_mm_dd) {
 // objects by their key set, arrays in order.
 bool json_equal(const boost::json::value& a, const boost::json::value& e, const std::string& path,
                 std::string& why) {
-  const auto is_number = [](const boost::json::value& v) { return v.is_int64() || v.is_uint64() || v.is_double(); };
+  const auto is_number = [](const boost::json::value& v) {
+    return v.is_int64() || v.is_uint64() || v.is_double();
+  };
   if (is_number(a) && is_number(e)) {
     if (!a.is_double() && !e.is_double()) {
       const auto as_int = [](const boost::json::value& v) {
@@ -55,7 +57,7 @@ bool json_equal(const boost::json::value& a, const boost::json::value& e, const 
       if (as_int(a) == as_int(e)) return true;
     } else {
       const auto as_double = [](const boost::json::value& v) {
-        return v.is_double() ? v.get_double()
+        return v.is_double()  ? v.get_double()
                : v.is_int64() ? static_cast<double>(v.get_int64())
                               : static_cast<double>(v.get_uint64());
       };
@@ -86,7 +88,8 @@ bool json_equal(const boost::json::value& a, const boost::json::value& e, const 
       }
     }
     for (const auto& kv : eo) {
-      if (!json_equal(ao.at(kv.key()), kv.value(), path + "." + std::string(kv.key()), why)) return false;
+      if (!json_equal(ao.at(kv.key()), kv.value(), path + "." + std::string(kv.key()), why))
+        return false;
     }
     return true;
   }
@@ -94,7 +97,8 @@ bool json_equal(const boost::json::value& a, const boost::json::value& e, const 
     const auto& aa = a.as_array();
     const auto& ea = e.as_array();
     if (aa.size() != ea.size()) {
-      why = path + ": " + std::to_string(aa.size()) + " elements, expected " + std::to_string(ea.size());
+      why = path + ": " + std::to_string(aa.size()) + " elements, expected " +
+            std::to_string(ea.size());
       return false;
     }
     for (std::size_t i = 0; i < ea.size(); ++i) {
@@ -107,7 +111,8 @@ bool json_equal(const boost::json::value& a, const boost::json::value& e, const 
   return false;
 }
 
-::testing::AssertionResult JsonIs(const boost::json::value& actual, std::string_view expected_text) {
+::testing::AssertionResult JsonIs(const boost::json::value& actual,
+                                  std::string_view expected_text) {
   const boost::json::value expected = boost::json::parse(expected_text);
   std::string why;
   if (json_equal(actual, expected, "$", why)) return ::testing::AssertionSuccess();
@@ -126,7 +131,8 @@ boost::json::array unordered(const boost::json::value& v) {
 }
 
 // Only the named members of `o` (those the spec's shape lists; additions are allowed by api.md).
-boost::json::object pick(const boost::json::object& o, std::initializer_list<std::string_view> keys) {
+boost::json::object pick(const boost::json::object& o,
+                         std::initializer_list<std::string_view> keys) {
   boost::json::object out;
   for (const auto k : keys) {
     if (const auto* v = o.if_contains(k)) out[k] = *v;
@@ -167,27 +173,33 @@ class ReadModelsTest : public ::testing::Test {
         R"({"places":)" + std::to_string(places) + R"(,"lvvPlaces":)" + std::to_string(lvv) +
             R"(,"maxStayMonths":)" + std::to_string(months) + "}");
   }
-  void open_location(const std::string& id, const std::string& name, const std::string& op, int beds,
-                     std::string_view when) {
+  void open_location(const std::string& id, const std::string& name, const std::string& op,
+                     int beds, std::string_view when) {
     add("location-" + id, "LocationOpened", when,
-        R"({"name":")" + name + R"(","operator":")" + op + R"(","beds":)" + std::to_string(beds) + "}");
+        R"({"name":")" + name + R"(","operator":")" + op + R"(","beds":)" + std::to_string(beds) +
+            "}");
   }
   void capacity_changed(const std::string& id, int beds, std::string_view when) {
-    add("location-" + id, "LocationCapacityChanged", when, R"({"beds":)" + std::to_string(beds) + "}");
+    add("location-" + id, "LocationCapacityChanged", when,
+        R"({"beds":)" + std::to_string(beds) + "}");
   }
-  void close_location(const std::string& id, std::string_view when) { add("location-" + id, "LocationClosed", when); }
+  void close_location(const std::string& id, std::string_view when) {
+    add("location-" + id, "LocationClosed", when);
+  }
 
   // Cases.
   void registered(const std::string& c, std::string_view when) {
     add("case-" + c, "CaseRegistered", when, R"({"person":{"name":"P"}})");
   }
   void intake(const std::string& c, std::string_view when, bool eligible = true) {
-    add("case-" + c, "IntakeCompleted", when, eligible ? R"({"eligible":true})" : R"({"eligible":false})");
+    add("case-" + c, "IntakeCompleted", when,
+        eligible ? R"({"eligible":true})" : R"({"eligible":false})");
   }
   void decided(const std::string& c, const std::string& decision, std::string_view when,
                const std::string& funding = "") {
     add("case-" + c, "PlacementDecided", when,
-        R"({"decision":")" + decision + "\"" + (funding.empty() ? "" : R"(,"funding":")" + funding + "\"") + "}");
+        R"({"decision":")" + decision + "\"" +
+            (funding.empty() ? "" : R"(,"funding":")" + funding + "\"") + "}");
   }
   // Registered, eligible intake and admitted with `funding`, all at `when`: waiting for a bed.
   void admitted(const std::string& c, const std::string& funding, std::string_view when) {
@@ -201,8 +213,10 @@ class ReadModelsTest : public ::testing::Test {
   void transferred(const std::string& c, const std::string& location, std::string_view when) {
     add("case-" + c, "Transferred", when, R"({"toLocationId":")" + location + R"("})");
   }
-  void manager(const std::string& c, const std::string& name, const std::string& org, std::string_view when) {
-    add("case-" + c, "CaseManagerAssigned", when, R"({"caseManager":")" + name + R"(","organisation":")" + org + R"("})");
+  void manager(const std::string& c, const std::string& name, const std::string& org,
+               std::string_view when) {
+    add("case-" + c, "CaseManagerAssigned", when,
+        R"({"caseManager":")" + name + R"(","organisation":")" + org + R"("})");
   }
   void track(const std::string& c, const std::string& t, std::string_view when) {
     add("case-" + c, "PerspectiveChosen", when, R"({"track":")" + t + R"("})");
@@ -210,12 +224,14 @@ class ReadModelsTest : public ::testing::Test {
   void extended(const std::string& c, const std::string& until, std::string_view when) {
     add("case-" + c, "StayExtended", when, R"({"until":")" + until + R"(","reason":"regie"})");
   }
-  void raised(const std::string& c, const std::string& id, const std::string& reason, const std::string& level,
-              std::string_view when) {
+  void raised(const std::string& c, const std::string& id, const std::string& reason,
+              const std::string& level, std::string_view when) {
     add("case-" + c, "EscalationRaised", when,
-        R"({"escalationId":")" + id + R"(","reason":")" + reason + R"(","level":")" + level + R"("})");
+        R"({"escalationId":")" + id + R"(","reason":")" + reason + R"(","level":")" + level +
+            R"("})");
   }
-  void resolved(const std::string& c, const std::string& id, const std::string& resolution, std::string_view when) {
+  void resolved(const std::string& c, const std::string& id, const std::string& resolution,
+                std::string_view when) {
     add("case-" + c, "EscalationResolved", when,
         R"({"escalationId":")" + id + R"(","resolution":")" + resolution + R"("})");
   }
@@ -225,25 +241,36 @@ class ReadModelsTest : public ::testing::Test {
 
   // The read models, under the History's shared lock.
   boost::json::value occupancy(std::string_view as_of) {
-    return h.read([&](const History& x) { return boost::json::value(occupancy_json(x, at(as_of))); });
+    return h.read(
+        [&](const History& x) { return boost::json::value(occupancy_json(x, at(as_of))); });
   }
   boost::json::value utilisation(std::string_view from, std::string_view to) {
-    return h.read([&](const History& x) { return boost::json::value(utilisation_json(x, date(from), date(to))); });
+    return h.read([&](const History& x) {
+      return boost::json::value(utilisation_json(x, date(from), date(to)));
+    });
   }
   boost::json::value alerts(std::string_view as_of) {
-    return h.read([&](const History& x) { return boost::json::value(stay_alerts_json(x, at(as_of))); });
+    return h.read(
+        [&](const History& x) { return boost::json::value(stay_alerts_json(x, at(as_of))); });
   }
   boost::json::value outcomes(std::string_view from, std::string_view to) {
-    return h.read([&](const History& x) { return boost::json::value(outcomes_json(x, date(from), date(to))); });
+    return h.read([&](const History& x) {
+      return boost::json::value(outcomes_json(x, date(from), date(to)));
+    });
   }
   boost::json::value caseload(std::string_view as_of) {
-    return h.read([&](const History& x) { return boost::json::value(caseload_json(x, at(as_of))); });
+    return h.read(
+        [&](const History& x) { return boost::json::value(caseload_json(x, at(as_of))); });
   }
   boost::json::value escalations(std::string_view as_of, EscalationStatus status) {
-    return h.read([&](const History& x) { return boost::json::value(escalations_json(x, at(as_of), status)); });
+    return h.read([&](const History& x) {
+      return boost::json::value(escalations_json(x, at(as_of), status));
+    });
   }
   boost::json::value funnel(std::string_view from, std::string_view to) {
-    return h.read([&](const History& x) { return boost::json::value(intake_funnel_json(x, date(from), date(to))); });
+    return h.read([&](const History& x) {
+      return boost::json::value(intake_funnel_json(x, date(from), date(to)));
+    });
   }
 
  private:
@@ -390,8 +417,9 @@ TEST_F(OccupancyTest, TransferCapacityChangeAndClosedLocation) {
       {"locationId": "l3", "name": "Zuidas", "operator": "maya-angelou", "beds": 4, "occupied": 0, "free": 4, "open": true}])"));
 
   const auto before_close = occupancy("2021-03-15T09:59:59Z");
-  EXPECT_TRUE(JsonIs(before_close.at("locations").at(2),
-                     R"({"locationId": "l3", "name": "Zuidas", "operator": "maya-angelou", "beds": 4, "occupied": 0, "free": 4, "open": true})"));
+  EXPECT_TRUE(JsonIs(
+      before_close.at("locations").at(2),
+      R"({"locationId": "l3", "name": "Zuidas", "operator": "maya-angelou", "beds": 4, "occupied": 0, "free": 4, "open": true})"));
 
   EXPECT_TRUE(JsonIs(occupancy("2021-03-15T10:00:00Z"), R"({
     "asOf": "2021-03-15T10:00:00Z",
@@ -522,25 +550,27 @@ TEST_F(ReadModelsTest, StayAlertsThresholdsForAnAdmissionOnJanuary31) {
   };
   const Row rows[] = {
       {"2021-12-31T12:00:00Z", 334, nullptr},
-      {"2022-01-30T23:59:59Z", 364, nullptr},    // one day short of +12 months
-      {"2022-01-31T00:00:00Z", 365, "review"},   // +12 months
+      {"2022-01-30T23:59:59Z", 364, nullptr},   // one day short of +12 months
+      {"2022-01-31T00:00:00Z", 365, "review"},  // +12 months
       {"2022-04-29T23:59:59Z", 453, "review"},
       {"2022-04-30T00:00:00Z", 454, "warning"},  // +15 months (Jan 31 -> Apr 30, clamped)
       {"2022-06-29T23:59:59Z", 514, "warning"},
-      {"2022-06-30T00:00:00Z", 515, "final"},    // +17 months (Jan 31 -> Jun 30, clamped)
-      {"2022-07-31T23:59:59Z", 546, "final"},    // the limit date itself is not exceeded
+      {"2022-06-30T00:00:00Z", 515, "final"},  // +17 months (Jan 31 -> Jun 30, clamped)
+      {"2022-07-31T23:59:59Z", 546, "final"},  // the limit date itself is not exceeded
       {"2022-08-01T00:00:00Z", 547, "exceeded"},
       {"2022-08-05T09:59:59Z", 551, "exceeded"},
-      {"2022-08-05T10:00:00Z", 551, nullptr},    // stay ended exactly then
+      {"2022-08-05T10:00:00Z", 551, nullptr},  // stay ended exactly then
   };
   for (const Row& r : rows) {
     SCOPED_TRACE(r.as_of);
     const std::string alerts_text =
         r.level == nullptr
             ? std::string("[]")
-            : std::string(R"([{"caseId": "c1", "locationId": "l1", "admittedOn": "2021-01-31", "limitOn": "2022-07-31", "daysInStay": )") +
+            : std::string(
+                  R"([{"caseId": "c1", "locationId": "l1", "admittedOn": "2021-01-31", "limitOn": "2022-07-31", "daysInStay": )") +
                   std::to_string(r.days) + R"(, "level": ")" + r.level + R"("}])";
-    EXPECT_TRUE(JsonIs(alerts(r.as_of), std::string(R"({"asOf": ")") + r.as_of + R"(", "alerts": )" + alerts_text + "}"));
+    EXPECT_TRUE(JsonIs(alerts(r.as_of), std::string(R"({"asOf": ")") + r.as_of +
+                                            R"(", "alerts": )" + alerts_text + "}"));
   }
 }
 
@@ -564,19 +594,27 @@ TEST_F(ReadModelsTest, StayAlertsClampMonthsAtTheEndOfFebruary) {
   bed("b", "l1", "2024-02-29T10:00:00Z");
   ended("a", "residence_permit", "2024-03-02T10:00:00Z");
 
-  const auto one = [](const char* id, const char* admitted_on, const char* limit_on, int days, const char* level) {
-    return std::string(R"([{"caseId": ")") + id + R"(", "locationId": "l1", "admittedOn": ")" + admitted_on +
-           R"(", "limitOn": ")" + limit_on + R"(", "daysInStay": )" + std::to_string(days) + R"(, "level": ")" +
-           level + R"("}])";
+  const auto one = [](const char* id, const char* admitted_on, const char* limit_on, int days,
+                      const char* level) {
+    return std::string(R"([{"caseId": ")") + id + R"(", "locationId": "l1", "admittedOn": ")" +
+           admitted_on + R"(", "limitOn": ")" + limit_on + R"(", "daysInStay": )" +
+           std::to_string(days) + R"(, "level": ")" + level + R"("}])";
   };
-  EXPECT_TRUE(JsonIs(alerts("2023-02-28T23:59:59Z").at("alerts"), one("c", "2021-08-31", "2023-02-28", 546, "final")));
-  EXPECT_TRUE(JsonIs(alerts("2023-03-01T00:00:00Z").at("alerts"), one("c", "2021-08-31", "2023-02-28", 547, "exceeded")));
-  EXPECT_TRUE(JsonIs(alerts("2024-01-30T12:00:00Z").at("alerts"), one("a", "2022-08-31", "2024-02-29", 517, "warning")));
-  EXPECT_TRUE(JsonIs(alerts("2024-01-31T00:00:00Z").at("alerts"), one("a", "2022-08-31", "2024-02-29", 518, "final")));
-  EXPECT_TRUE(JsonIs(alerts("2024-02-29T23:59:59Z").at("alerts"), one("a", "2022-08-31", "2024-02-29", 547, "final")));
-  EXPECT_TRUE(JsonIs(alerts("2024-03-01T00:00:00Z").at("alerts"), one("a", "2022-08-31", "2024-02-29", 548, "exceeded")));
+  EXPECT_TRUE(JsonIs(alerts("2023-02-28T23:59:59Z").at("alerts"),
+                     one("c", "2021-08-31", "2023-02-28", 546, "final")));
+  EXPECT_TRUE(JsonIs(alerts("2023-03-01T00:00:00Z").at("alerts"),
+                     one("c", "2021-08-31", "2023-02-28", 547, "exceeded")));
+  EXPECT_TRUE(JsonIs(alerts("2024-01-30T12:00:00Z").at("alerts"),
+                     one("a", "2022-08-31", "2024-02-29", 517, "warning")));
+  EXPECT_TRUE(JsonIs(alerts("2024-01-31T00:00:00Z").at("alerts"),
+                     one("a", "2022-08-31", "2024-02-29", 518, "final")));
+  EXPECT_TRUE(JsonIs(alerts("2024-02-29T23:59:59Z").at("alerts"),
+                     one("a", "2022-08-31", "2024-02-29", 547, "final")));
+  EXPECT_TRUE(JsonIs(alerts("2024-03-01T00:00:00Z").at("alerts"),
+                     one("a", "2022-08-31", "2024-02-29", 548, "exceeded")));
   EXPECT_TRUE(JsonIs(alerts("2025-02-27T23:59:59Z").at("alerts"), "[]"));
-  EXPECT_TRUE(JsonIs(alerts("2025-02-28T00:00:00Z").at("alerts"), one("b", "2024-02-29", "2025-08-29", 365, "review")));
+  EXPECT_TRUE(JsonIs(alerts("2025-02-28T00:00:00Z").at("alerts"),
+                     one("b", "2024-02-29", "2025-08-29", 365, "review")));
 }
 
 // c1 and c2 both get a bed in l1 on 2021-01-31: limitOn 2022-07-31. On 2022-07-15 regie extends
@@ -650,16 +688,17 @@ TEST_F(ReadModelsTest, StayAlertsSortByDaysInStayThenCaseId) {
 
 class OutcomesTest : public ReadModelsTest {
  protected:
-  // Range 2022-01-01..2022-03-31 (StayEnded dates, inclusive). Stay days = end date - first bed date.
+  // Range 2022-01-01..2022-03-31 (StayEnded dates, inclusive). Stay days = end date - first bed
+  // date.
   //   p1 bed 2021-06-01, track legal_stay_nl, ends 2022-01-01 09:00 residence_permit  -> 214 days
   //   p2 bed 2021-10-01, track legal_stay_nl, ends 2022-01-09 residence_permit        -> 100
   //   p3 bed 2021-10-01, undecided then legal_stay_nl, ends 2022-01-10 residence_permit -> 101
   //   r1 bed 2021-09-01, legal_stay_nl then return, ends 2022-03-31 23:00 independent_return -> 211
   //   r2 bed 2021-12-01, no track, ends 2022-02-15 independent_return                 -> 76
   //   a1 bed 2022-01-05, track undecided, ends 2022-02-04 new_asylum_application     -> 30
-  //   n1 admitted 2022-01-10, never housed, ends 2022-02-01 left_unknown              -> 0 (neverHoused)
-  //   n2 bed 2021-12-20, no track, ends 2022-03-01 left_unknown                       -> 71
-  //   d1 bed 2022-02-01, no track, ends 2022-02-11 transferred_other_shelter          -> 10
+  //   n1 admitted 2022-01-10, never housed, ends 2022-02-01 left_unknown              -> 0
+  //   (neverHoused) n2 bed 2021-12-20, no track, ends 2022-03-01 left_unknown -> 71 d1 bed
+  //   2022-02-01, no track, ends 2022-02-11 transferred_other_shelter          -> 10
   // Outside the range: x1 ends 2021-12-31 23:59:59, x2 ends 2022-04-01 00:00:00, x3 never ends.
   void stays() {
     open_location("l1", "De Boeg", "hvo-querido", 50, "2021-01-01T09:00:00Z");
@@ -734,7 +773,8 @@ TEST_F(OutcomesTest, CountsStaysEndedInTheRangeByOutcomeClassAndTrack) {
       "undecided": {"new_asylum_application": 1},
       "none": {"independent_return": 1, "left_unknown": 2, "transferred_other_shelter": 1}},
     "neverHoused": 1})"));
-  EXPECT_EQ(keys_of(j.at("byClass")), (std::vector<std::string>{"durable", "semi_durable", "no_solution", "other"}));
+  EXPECT_EQ(keys_of(j.at("byClass")),
+            (std::vector<std::string>{"durable", "semi_durable", "no_solution", "other"}));
 }
 
 // A one-day range at each edge: 2022-01-01 holds p1 only (x1 ended one second before, on
@@ -764,7 +804,8 @@ TEST_F(OutcomesTest, EmptyRangeStillListsEveryClass) {
     "from": "2023-01-01", "to": "2023-12-31", "total": 0, "byOutcome": {},
     "byClass": {"durable": 0, "semi_durable": 0, "no_solution": 0, "other": 0},
     "byTrack": {}, "neverHoused": 0})"));
-  EXPECT_EQ(keys_of(j.at("byClass")), (std::vector<std::string>{"durable", "semi_durable", "no_solution", "other"}));
+  EXPECT_EQ(keys_of(j.at("byClass")),
+            (std::vector<std::string>{"durable", "semi_durable", "no_solution", "other"}));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -808,15 +849,18 @@ TEST_F(ReadModelsTest, CaseloadCountsActiveCasesPerCaseManagerAndOrganisation) {
   manager("k3", "anna", "aco", "2021-03-20T10:00:00Z");
 
   EXPECT_TRUE(JsonIs(caseload("2021-03-01T12:00:00Z").at("caseManagers"), "[]"));
-  EXPECT_TRUE(JsonIs(unordered(caseload("2021-03-05T00:00:00Z").at("caseManagers")), boost::json::serialize(unordered(boost::json::parse(R"([
+  EXPECT_TRUE(JsonIs(unordered(caseload("2021-03-05T00:00:00Z").at("caseManagers")),
+                     boost::json::serialize(unordered(boost::json::parse(R"([
     {"caseManager": "anna", "organisation": "aco", "activeCases": 2},
     {"caseManager": "anna", "organisation": "askv", "activeCases": 1},
     {"caseManager": "bram", "organisation": "vluchtelingenwerk", "activeCases": 2}])")))));
-  EXPECT_TRUE(JsonIs(unordered(caseload("2021-03-15T00:00:00Z").at("caseManagers")), boost::json::serialize(unordered(boost::json::parse(R"([
+  EXPECT_TRUE(JsonIs(unordered(caseload("2021-03-15T00:00:00Z").at("caseManagers")),
+                     boost::json::serialize(unordered(boost::json::parse(R"([
     {"caseManager": "anna", "organisation": "aco", "activeCases": 2},
     {"caseManager": "anna", "organisation": "askv", "activeCases": 1},
     {"caseManager": "bram", "organisation": "vluchtelingenwerk", "activeCases": 1}])")))));
-  EXPECT_TRUE(JsonIs(unordered(caseload("2021-03-25T00:00:00Z").at("caseManagers")), boost::json::serialize(unordered(boost::json::parse(R"([
+  EXPECT_TRUE(JsonIs(unordered(caseload("2021-03-25T00:00:00Z").at("caseManagers")),
+                     boost::json::serialize(unordered(boost::json::parse(R"([
     {"caseManager": "anna", "organisation": "aco", "activeCases": 3},
     {"caseManager": "anna", "organisation": "askv", "activeCases": 1}])")))));
 }
@@ -849,7 +893,8 @@ class EscalationsTest : public ReadModelsTest {
     ended("e2", "removed_non_cooperation", "2021-06-20T10:00:00Z");
   }
 
-  ::testing::AssertionResult Listed(std::string_view as_of, EscalationStatus status, std::string_view expected) {
+  ::testing::AssertionResult Listed(std::string_view as_of, EscalationStatus status,
+                                    std::string_view expected) {
     return JsonIs(unordered(escalations(as_of, status).at("escalations")),
                   boost::json::serialize(unordered(boost::json::parse(expected))));
   }
@@ -861,18 +906,24 @@ class EscalationsTest : public ReadModelsTest {
 //  (stay_ended, 19 days), esc-4 stay_terminated 06-06 (1 day). all: the four of them.
 TEST_F(EscalationsTest, OpenResolvedAndAllWithStayEndedClosingAnOpenEscalation) {
   escalated();
-  constexpr std::string_view kEsc1 = R"({"caseId": "e1", "escalationId": "esc-1", "level": "warning", "reason": "non_cooperation", "raisedOn": "2021-04-01", "resolvedOn": "2021-04-11", "resolution": "resolved", "ageDays": 10})";
-  constexpr std::string_view kEsc2 = R"({"caseId": "e1", "escalationId": "esc-2", "level": "final_warning", "reason": "house_rules", "raisedOn": "2021-05-01", "resolvedOn": null, "resolution": null, "ageDays": 61})";
-  constexpr std::string_view kEsc3 = R"({"caseId": "e2", "escalationId": "esc-3", "level": "termination_proposed", "reason": "behaviour", "raisedOn": "2021-06-01", "resolvedOn": "2021-06-20", "resolution": "stay_ended", "ageDays": 19})";
-  constexpr std::string_view kEsc4 = R"({"caseId": "e3", "escalationId": "esc-4", "level": "warning", "reason": "other", "raisedOn": "2021-06-05", "resolvedOn": "2021-06-06", "resolution": "stay_terminated", "ageDays": 1})";
+  constexpr std::string_view kEsc1 =
+      R"({"caseId": "e1", "escalationId": "esc-1", "level": "warning", "reason": "non_cooperation", "raisedOn": "2021-04-01", "resolvedOn": "2021-04-11", "resolution": "resolved", "ageDays": 10})";
+  constexpr std::string_view kEsc2 =
+      R"({"caseId": "e1", "escalationId": "esc-2", "level": "final_warning", "reason": "house_rules", "raisedOn": "2021-05-01", "resolvedOn": null, "resolution": null, "ageDays": 61})";
+  constexpr std::string_view kEsc3 =
+      R"({"caseId": "e2", "escalationId": "esc-3", "level": "termination_proposed", "reason": "behaviour", "raisedOn": "2021-06-01", "resolvedOn": "2021-06-20", "resolution": "stay_ended", "ageDays": 19})";
+  constexpr std::string_view kEsc4 =
+      R"({"caseId": "e3", "escalationId": "esc-4", "level": "warning", "reason": "other", "raisedOn": "2021-06-05", "resolvedOn": "2021-06-06", "resolution": "stay_terminated", "ageDays": 1})";
   const auto list = [](std::initializer_list<std::string_view> items) {
     std::string s = "[";
     for (const auto i : items) s += (s.size() > 1 ? "," : "") + std::string(i);
     return s + "]";
   };
   EXPECT_TRUE(Listed("2021-07-01T12:00:00Z", EscalationStatus::open, list({kEsc2})));
-  EXPECT_TRUE(Listed("2021-07-01T12:00:00Z", EscalationStatus::resolved, list({kEsc1, kEsc3, kEsc4})));
-  EXPECT_TRUE(Listed("2021-07-01T12:00:00Z", EscalationStatus::all, list({kEsc1, kEsc2, kEsc3, kEsc4})));
+  EXPECT_TRUE(
+      Listed("2021-07-01T12:00:00Z", EscalationStatus::resolved, list({kEsc1, kEsc3, kEsc4})));
+  EXPECT_TRUE(
+      Listed("2021-07-01T12:00:00Z", EscalationStatus::all, list({kEsc1, kEsc2, kEsc3, kEsc4})));
 }
 
 // asOf 2021-06-10 12:00, before e2's StayEnded (06-20): esc-3 is still open, 9 days old
@@ -935,13 +986,15 @@ TEST_F(ReadModelsTest, IntakeFunnelCountsEventsByDateWithInclusiveEnds) {
   intake("f5", "2021-04-01T00:00:00Z");
 
   const auto pick_funnel = [](const boost::json::value& v) {
-    return boost::json::value(
-        pick(v.as_object(), {"registered", "intakeCompleted", "admitted", "rejected", "referred", "waitlisted"}));
+    return boost::json::value(pick(v.as_object(), {"registered", "intakeCompleted", "admitted",
+                                                   "rejected", "referred", "waitlisted"}));
   };
-  EXPECT_TRUE(JsonIs(pick_funnel(funnel("2021-03-01", "2021-03-31")),
-                     R"({"registered": 4, "intakeCompleted": 4, "admitted": 2, "rejected": 1, "referred": 1, "waitlisted": 1})"));
-  EXPECT_TRUE(JsonIs(pick_funnel(funnel("2021-03-01", "2021-03-01")),
-                     R"({"registered": 1, "intakeCompleted": 1, "admitted": 0, "rejected": 0, "referred": 0, "waitlisted": 0})"));
+  EXPECT_TRUE(JsonIs(
+      pick_funnel(funnel("2021-03-01", "2021-03-31")),
+      R"({"registered": 4, "intakeCompleted": 4, "admitted": 2, "rejected": 1, "referred": 1, "waitlisted": 1})"));
+  EXPECT_TRUE(JsonIs(
+      pick_funnel(funnel("2021-03-01", "2021-03-01")),
+      R"({"registered": 1, "intakeCompleted": 1, "admitted": 0, "rejected": 0, "referred": 0, "waitlisted": 0})"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -952,7 +1005,8 @@ TEST_F(ReadModelsTest, IntakeFunnelCountsEventsByDateWithInclusiveEnds) {
 //   pos 1    location-l1 LocationOpened, 2 beds        occurredAt 2021-03-01 09:00
 //   pos 2-4  case-c1 registered, intake, admitted lvv  occurredAt 2021-03-02 10:00
 //   pos 5    case-c1 BedAssigned l1                     occurredAt 2021-03-10 10:00
-//   pos 6    location-l1 LocationCapacityChanged 3 beds occurredAt 2021-03-05 10:00 (later position,
+//   pos 6    location-l1 LocationCapacityChanged 3 beds occurredAt 2021-03-05 10:00 (later
+//   position,
 //            earlier business time than pos 5; fine within its own stream)
 //   pos 7    programme ProgrammeCapacitySet {450, 320} occurredAt 2021-03-06 00:00
 // asOf uses occurredAt, not position:

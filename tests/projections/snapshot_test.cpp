@@ -1,7 +1,7 @@
 // Snapshots: what is saved loads back into models that answer exactly as the originals, and
 // a damaged or foreign snapshot is refused rather than half-loaded.
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include "domain/json_text.hpp"
 #include "projections/case_files.hpp"
@@ -13,8 +13,8 @@ namespace {
 
 const ProgrammeState kDefaults = initial_programme(500, 360, 18);
 
-Envelope env(std::uint64_t position, const std::string& stream, const std::string& type, const char* data,
-             const char* at) {
+Envelope env(std::uint64_t position, const std::string& stream, const std::string& type,
+             const char* data, const char* at) {
   Envelope e;
   e.position = position;
   e.stream = stream;
@@ -30,32 +30,49 @@ Envelope env(std::uint64_t position, const std::string& stream, const std::strin
 // ended case, a waitlisted one, an activity and a capacity change.
 std::vector<Envelope> history_events() {
   return {
-      env(1, "programme", "ProgrammeCapacitySet", R"({"places":400,"lvvPlaces":300,"maxStayMonths":18})", "2021-01-01T09:00:00Z"),
-      env(2, "location-l1", "LocationOpened", R"({"name":"Een","operator":"hvo-querido","beds":10})", "2021-01-01T09:00:00Z"),
-      env(3, "location-l2", "LocationOpened", R"({"name":"Twee","operator":"leger-des-heils","beds":5})", "2021-01-01T09:00:00Z"),
+      env(1, "programme", "ProgrammeCapacitySet",
+          R"({"places":400,"lvvPlaces":300,"maxStayMonths":18})", "2021-01-01T09:00:00Z"),
+      env(2, "location-l1", "LocationOpened",
+          R"({"name":"Een","operator":"hvo-querido","beds":10})", "2021-01-01T09:00:00Z"),
+      env(3, "location-l2", "LocationOpened",
+          R"({"name":"Twee","operator":"leger-des-heils","beds":5})", "2021-01-01T09:00:00Z"),
       env(4, "case-a", "CaseRegistered", R"({"person":{"name":"A"}})", "2021-01-02T09:00:00Z"),
       env(5, "case-a", "IntakeCompleted", R"({"eligible":true})", "2021-01-05T09:00:00Z"),
-      env(6, "case-a", "CaseManagerAssigned", R"({"caseManager":"cm-1","organisation":"aco"})", "2021-01-05T10:00:00Z"),
-      env(7, "case-a", "PlacementDecided", R"({"decision":"admitted","funding":"lvv"})", "2021-01-06T09:00:00Z"),
+      env(6, "case-a", "CaseManagerAssigned", R"({"caseManager":"cm-1","organisation":"aco"})",
+          "2021-01-05T10:00:00Z"),
+      env(7, "case-a", "PlacementDecided", R"({"decision":"admitted","funding":"lvv"})",
+          "2021-01-06T09:00:00Z"),
       env(8, "case-a", "BedAssigned", R"({"locationId":"l1"})", "2021-01-07T09:00:00Z"),
-      env(9, "case-a", "LegalStepRecorded", R"({"step":"appeal","result":"pending"})", "2021-02-01T09:00:00Z"),
-      env(10, "case-a", "ReturnStepRecorded", R"({"step":"orientation","country":"GH"})", "2021-02-02T09:00:00Z"),
+      env(9, "case-a", "LegalStepRecorded", R"({"step":"appeal","result":"pending"})",
+          "2021-02-01T09:00:00Z"),
+      env(10, "case-a", "ReturnStepRecorded", R"({"step":"orientation","country":"GH"})",
+          "2021-02-02T09:00:00Z"),
       env(11, "case-a", "PerspectiveChosen", R"({"track":"return"})", "2021-02-03T09:00:00Z"),
-      env(12, "case-a", "LivingAllowancePaid", R"({"amountCents":100,"period":"2021-02"})", "2021-02-03T10:00:00Z"),
-      env(13, "case-a", "EscalationRaised", R"({"escalationId":"e1","reason":"house_rules","level":"warning"})", "2021-03-01T09:00:00Z"),
-      env(14, "case-a", "EscalationResolved", R"({"escalationId":"e1","resolution":"resolved"})", "2021-03-05T09:00:00Z"),
-      env(15, "case-a", "EscalationRaised", R"({"escalationId":"e2","reason":"behaviour","level":"final_warning"})", "2021-04-01T09:00:00Z"),
+      env(12, "case-a", "LivingAllowancePaid", R"({"amountCents":100,"period":"2021-02"})",
+          "2021-02-03T10:00:00Z"),
+      env(13, "case-a", "EscalationRaised",
+          R"({"escalationId":"e1","reason":"house_rules","level":"warning"})",
+          "2021-03-01T09:00:00Z"),
+      env(14, "case-a", "EscalationResolved", R"({"escalationId":"e1","resolution":"resolved"})",
+          "2021-03-05T09:00:00Z"),
+      env(15, "case-a", "EscalationRaised",
+          R"({"escalationId":"e2","reason":"behaviour","level":"final_warning"})",
+          "2021-04-01T09:00:00Z"),
       env(16, "case-a", "Transferred", R"({"toLocationId":"l2"})", "2021-05-01T09:00:00Z"),
-      env(17, "case-a", "StayExtended", R"({"until":"2022-12-31","reason":"r"})", "2022-06-01T09:00:00Z"),
+      env(17, "case-a", "StayExtended", R"({"until":"2022-12-31","reason":"r"})",
+          "2022-06-01T09:00:00Z"),
       env(18, "case-b", "CaseRegistered", R"({"person":{"name":"B"}})", "2021-01-02T09:00:00Z"),
       env(19, "case-b", "IntakeCompleted", R"({"eligible":true})", "2021-01-03T09:00:00Z"),
-      env(20, "case-b", "PlacementDecided", R"({"decision":"admitted","funding":"municipal"})", "2021-01-04T09:00:00Z"),
+      env(20, "case-b", "PlacementDecided", R"({"decision":"admitted","funding":"municipal"})",
+          "2021-01-04T09:00:00Z"),
       env(21, "case-b", "BedAssigned", R"({"locationId":"l1"})", "2021-01-04T10:00:00Z"),
       env(22, "case-b", "StayEnded", R"({"outcome":"residence_permit"})", "2021-09-04T10:00:00Z"),
       env(23, "case-c", "CaseRegistered", R"({"person":{"name":"C"}})", "2021-01-02T09:00:00Z"),
       env(24, "case-c", "IntakeCompleted", R"({"eligible":true})", "2021-01-03T09:00:00Z"),
       env(25, "case-c", "PlacementDecided", R"({"decision":"waitlisted"})", "2021-01-04T09:00:00Z"),
-      env(26, "activity-x", "ActivityScheduled", R"({"title":"t","organisation":"boost","category":"sport","startsAt":"2021-01-10T10:00:00Z"})", "2021-01-05T09:00:00Z"),
+      env(26, "activity-x", "ActivityScheduled",
+          R"({"title":"t","organisation":"boost","category":"sport","startsAt":"2021-01-10T10:00:00Z"})",
+          "2021-01-05T09:00:00Z"),
       env(27, "location-l1", "LocationCapacityChanged", R"({"beds":12})", "2021-06-01T09:00:00Z"),
   };
 }
@@ -69,7 +86,8 @@ std::string answers(const CaseFiles& files, const History& h) {
   out += std::to_string(files.list(all).cases.size());
   h.read([&](const History& x) {
     const Micros t = parse_rfc3339("2022-07-01T00:00:00Z").value();
-    out += json_text(occupancy_json(x, t)) + json_text(stay_alerts_json(x, t)) + json_text(caseload_json(x, t)) +
+    out += json_text(occupancy_json(x, t)) + json_text(stay_alerts_json(x, t)) +
+           json_text(caseload_json(x, t)) +
            json_text(escalations_json(x, t, EscalationStatus::all)) +
            json_text(outcomes_json(x, *parse_date("2021-01-01"), *parse_date("2022-12-31"))) +
            json_text(utilisation_json(x, *parse_date("2021-01-01"), *parse_date("2021-12-31"))) +
@@ -88,11 +106,14 @@ TEST(Snapshot, RoundTripsEveryModelExactly) {
     history.apply(e);
     model.apply(e);
   }
-  const std::string bytes = history.read([&](const History& h) { return encode_snapshot({27, "id-27"}, snapshot_fingerprint(kDefaults), model, h); });
+  const std::string bytes = history.read([&](const History& h) {
+    return encode_snapshot({27, "id-27"}, snapshot_fingerprint(kDefaults), model, h);
+  });
 
   ProgrammeModel loaded_model{kDefaults};
   History loaded_history{500, 360, 18};
-  const auto header = decode_snapshot(bytes, snapshot_fingerprint(kDefaults), loaded_model, loaded_history);
+  const auto header =
+      decode_snapshot(bytes, snapshot_fingerprint(kDefaults), loaded_model, loaded_history);
   ASSERT_TRUE(header.has_value());
   EXPECT_EQ(header->position, 27U);
   EXPECT_EQ(header->event_id, "id-27");
@@ -105,7 +126,8 @@ TEST(Snapshot, RoundTripsEveryModelExactly) {
   EXPECT_EQ(loaded_model.find_case("a")->escalations.at(0).resolution, "resolved");
 
   // Folding on after a snapshot gives what folding everything gives.
-  const auto more = env(28, "case-a", "StayEnded", R"({"outcome":"independent_return"})", "2022-07-15T09:00:00Z");
+  const auto more =
+      env(28, "case-a", "StayEnded", R"({"outcome":"independent_return"})", "2022-07-15T09:00:00Z");
   files.apply(more);
   history.apply(more);
   loaded_files.apply(more);
@@ -138,13 +160,16 @@ TEST(Snapshot, CurrentFiguresAgreeWithTheReadModelsAndSurviveASnapshot) {
   EXPECT_EQ(f.open_escalations, 1);
   EXPECT_EQ(f.alerts_final, 1);
   EXPECT_EQ(f.alerts_review + f.alerts_warning + f.alerts_exceeded, 0);
-  const auto alerts = history.read([&](const History& h) { return stay_alerts_json(h, end_of_day(today)); });
+  const auto alerts =
+      history.read([&](const History& h) { return stay_alerts_json(h, end_of_day(today)); });
   ASSERT_EQ(alerts.at("alerts").as_array().size(), 1U);
   EXPECT_EQ(alerts.at("alerts").as_array()[0].at("level").as_string(), "final");
 
   ProgrammeModel loaded{kDefaults};
   History loaded_history{500, 360, 18};
-  ASSERT_TRUE(decode_snapshot(encode_snapshot({27, "id-27"}, snapshot_fingerprint(kDefaults), model, history), snapshot_fingerprint(kDefaults), loaded, loaded_history));
+  ASSERT_TRUE(decode_snapshot(
+      encode_snapshot({27, "id-27"}, snapshot_fingerprint(kDefaults), model, history),
+      snapshot_fingerprint(kDefaults), loaded, loaded_history));
   CaseFiles loaded_files{kDefaults};
   loaded_files.restore(std::move(loaded));
   const CurrentFigures g = loaded_files.figures(today);
@@ -160,11 +185,15 @@ TEST(Snapshot, RefusesDamagedOrForeignBytes) {
     history.apply(e);
     model.apply(e);
   }
-  const std::string bytes = encode_snapshot({27, "id-27"}, snapshot_fingerprint(kDefaults), model, history);
-  for (const std::size_t cut : {std::size_t{0}, std::size_t{10}, bytes.size() / 2, bytes.size() - 1}) {
+  const std::string bytes =
+      encode_snapshot({27, "id-27"}, snapshot_fingerprint(kDefaults), model, history);
+  for (const std::size_t cut :
+       {std::size_t{0}, std::size_t{10}, bytes.size() / 2, bytes.size() - 1}) {
     ProgrammeModel m{kDefaults};
     History h{500, 360, 18};
-    EXPECT_FALSE(decode_snapshot(bytes.substr(0, cut), snapshot_fingerprint(kDefaults), m, h).has_value()) << cut;
+    EXPECT_FALSE(
+        decode_snapshot(bytes.substr(0, cut), snapshot_fingerprint(kDefaults), m, h).has_value())
+        << cut;
   }
   std::string flipped = bytes;
   flipped[25] ^= 0x7F;  // the format version
@@ -174,11 +203,15 @@ TEST(Snapshot, RefusesDamagedOrForeignBytes) {
   // A header naming another position than the models hold is refused.
   ProgrammeModel m2{kDefaults};
   History h2{500, 360, 18};
-  EXPECT_FALSE(decode_snapshot(encode_snapshot({26, "id-26"}, snapshot_fingerprint(kDefaults), model, history), snapshot_fingerprint(kDefaults), m2, h2).has_value());
+  EXPECT_FALSE(decode_snapshot(
+                   encode_snapshot({26, "id-26"}, snapshot_fingerprint(kDefaults), model, history),
+                   snapshot_fingerprint(kDefaults), m2, h2)
+                   .has_value());
   // Folded with other programme defaults (server flags): not used.
   ProgrammeModel m4{kDefaults};
   History h4{500, 360, 18};
-  EXPECT_FALSE(decode_snapshot(bytes, snapshot_fingerprint(initial_programme(600, 360, 18)), m4, h4).has_value());
+  EXPECT_FALSE(decode_snapshot(bytes, snapshot_fingerprint(initial_programme(600, 360, 18)), m4, h4)
+                   .has_value());
   ProgrammeModel m3{kDefaults};
   History h3{500, 360, 18};
   EXPECT_FALSE(decode_snapshot(bytes + "x", snapshot_fingerprint(kDefaults), m3, h3).has_value());

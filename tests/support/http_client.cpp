@@ -10,9 +10,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 
-#include <algorithm>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <algorithm>
 
 namespace perspectief::testing {
 
@@ -24,7 +24,8 @@ using tcp = asio::ip::tcp;
 namespace {
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -57,7 +58,9 @@ struct HttpClient::Impl {
   }
 };
 
-HttpClient::HttpClient(unsigned short port) : impl_(std::make_unique<Impl>()) { impl_->port = port; }
+HttpClient::HttpClient(unsigned short port) : impl_(std::make_unique<Impl>()) {
+  impl_->port = port;
+}
 HttpClient::~HttpClient() = default;
 
 HttpResult HttpClient::request(const std::string& method, const std::string& target,
@@ -88,14 +91,16 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
         HttpResult out;
         out.status = static_cast<int>(res.result_int());
         out.body = res.body();
-        for (const auto& f : res) out.headers[lower(std::string{f.name_string()})] = std::string{f.value()};
+        for (const auto& f : res)
+          out.headers[lower(std::string{f.name_string()})] = std::string{f.value()};
         return out;
       }
     }
     if (ec) {
       impl_->connected = false;
-      if (attempt == 0 && (ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
-                           ec == asio::error::broken_pipe || ec == asio::error::eof)) {
+      if (attempt == 0 &&
+          (ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
+           ec == asio::error::broken_pipe || ec == asio::error::eof)) {
         continue;  // the server closed an idle keep-alive connection: retry once
       }
       throw boost::system::system_error(ec);
@@ -103,7 +108,8 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
     auto res = parser.release();
     HttpResult out;
     out.status = static_cast<int>(res.result_int());
-    for (const auto& f : res) out.headers[lower(std::string{f.name_string()})] = std::string{f.value()};
+    for (const auto& f : res)
+      out.headers[lower(std::string{f.name_string()})] = std::string{f.value()};
     out.body = res.body();
     if (!res.keep_alive()) {
       boost::system::error_code ignore;

@@ -26,6 +26,8 @@ inline CommandResult run_command(const std::string& command, bool with_stderr = 
   return r;
 }
 
-inline std::string tool() { return PERSPECTIEF_TOOL_BIN; }
+inline std::string tool() {
+  return PERSPECTIEF_TOOL_BIN;
+}
 
 }  // namespace perspectief::testing

@@ -17,8 +17,9 @@ namespace perspectief::testing {
 
 ServerProcess::ServerProcess(const std::string& tokens_file, const std::string& data_dir,
                              std::vector<std::string> extra) {
-  std::vector<std::string> args{PERSPECTIEF_SERVER_BIN, "--tokens", tokens_file, "--data-dir",
-                                data_dir, "--listen", "127.0.0.1:0", "--threads", "2"};
+  std::vector<std::string> args{PERSPECTIEF_SERVER_BIN, "--tokens",  tokens_file,
+                                "--data-dir",           data_dir,    "--listen",
+                                "127.0.0.1:0",          "--threads", "2"};
   for (auto& e : extra) args.push_back(std::move(e));
   stderr_path_ = data_dir + ".stderr";
   int out_pipe[2];
@@ -69,7 +70,9 @@ int ServerProcess::stop(int sig) {
   return status;
 }
 
-void ServerProcess::kill_hard() { stop(SIGKILL); }
+void ServerProcess::kill_hard() {
+  stop(SIGKILL);
+}
 
 std::string ServerProcess::stderr_text() const {
   std::ifstream in(stderr_path_);
