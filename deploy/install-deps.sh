@@ -6,7 +6,7 @@ build_pkgs=(build-essential cmake ninja-build ccache git pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   librocksdb-dev prometheus-cpp-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang libclang-rt-14-dev curl python3 wrk)
+  clang clang-format libclang-rt-14-dev curl python3 wrk)
 pkgs=("${build_pkgs[@]}")
 
 missing=()
