@@ -131,13 +131,16 @@ Result<FeedQuery> parse_feed_query(std::string_view target) {
 }  // namespace
 
 Api::Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, const Clock& clock,
-         const CaseFiles& case_files, const History& history)
+         const CaseFiles& case_files, const History& history, Metrics& metrics,
+         const Projector& projector)
     : store_(store),
       tokens_(tokens),
       signal_(signal),
       clock_(clock),
       case_files_(case_files),
-      history_(history) {}
+      history_(history),
+      metrics_(metrics),
+      projector_(projector) {}
 
 asio::awaitable<Response> Api::handle(const Request& req, std::string_view& route_template) {
   route_template = "unmatched";
@@ -195,6 +198,18 @@ asio::awaitable<Response> Api::handle(const Request& req, std::string_view& rout
               403, "role " + std::string{to_string(actor->role)} + " may not read this read model");
         }
         co_return read_model(id, req.target(), history_, clock_.now());
+      case RouteId::metrics: {
+        if (actor->role != Role::ops && actor->role != Role::regie) {
+          co_return problem(403, "the metrics are for ops and regie");
+        }
+        Response res{http::status::ok, 11};
+        res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        res.set(http::field::cache_control, "no-store");
+        res.body() = metrics_.render(store_.last_position(), projector_.position(),
+                                     case_files_.figures(day_of(clock_.now())));
+        res.prepare_payload();
+        co_return res;
+      }
       default:
         break;
     }
@@ -224,6 +239,7 @@ asio::awaitable<Response> Api::append(const Request& req, const RouteMatch& m, c
                         "role " + std::string{to_string(actor.role)} + " may not append " + e.type);
     }
   }
+  const auto started = std::chrono::steady_clock::now();
   AppendRequest request{target->stream, *expected, std::move(events).value(), actor};
   auto result = co_await async_append(store_, std::move(request), asio::use_awaitable);
   if (!result) co_return problem(result.error());
@@ -240,6 +256,13 @@ asio::awaitable<Response> Api::append(const Request& req, const RouteMatch& m, c
                            {"version", result->version},
                            {"position", result->position},
                            {"events", envelopes_json(result->events)}};
+  if (!result->duplicate) {
+    std::vector<std::string> types;
+    types.reserve(result->events.size());
+    for (const auto& e : result->events) types.push_back(e.type);
+    metrics_.on_append(
+        types, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
   Response res = json_response(result->duplicate ? 200 : 201, body);
   set_etag(res, result->version);
   co_return res;

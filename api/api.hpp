@@ -7,6 +7,8 @@
 #include "api/auth.hpp"
 #include "api/commit_signal.hpp"
 #include "api/http_types.hpp"
+#include "api/metrics.hpp"
+#include "projections/projector.hpp"
 #include "api/router.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/event_store.hpp"
@@ -20,7 +22,8 @@ namespace perspectief::api {
 class Api {
  public:
   Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, const Clock& clock,
-      const CaseFiles& case_files, const History& history);
+      const CaseFiles& case_files, const History& history, Metrics& metrics,
+      const Projector& projector);
 
   // Answers one request; never throws. `route_template` is set to the matched template (or
   // "unmatched") for logs and metrics.
@@ -44,6 +47,8 @@ class Api {
   const Clock& clock_;
   const CaseFiles& case_files_;
   const History& history_;
+  Metrics& metrics_;
+  const Projector& projector_;
   std::atomic<bool> ready_{false};
 };
 

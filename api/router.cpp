@@ -8,7 +8,7 @@ namespace {
 
 using boost::beast::http::verb;
 
-constexpr std::array<RouteSpec, 20> kRoutes{{
+constexpr std::array<RouteSpec, 21> kRoutes{{
     {RouteId::healthz, verb::get, "/healthz"},
     {RouteId::readyz, verb::get, "/readyz"},
     {RouteId::append_case, verb::post, "/v1/cases/{caseId}/events"},
@@ -29,6 +29,7 @@ constexpr std::array<RouteSpec, 20> kRoutes{{
     {RouteId::caseload, verb::get, "/v1/caseload"},
     {RouteId::escalations, verb::get, "/v1/escalations"},
     {RouteId::intake_funnel, verb::get, "/v1/intake-funnel"},
+    {RouteId::metrics, verb::get, "/metrics"},
 }};
 
 std::vector<std::string_view> split(std::string_view path) {

@@ -32,6 +32,7 @@ enum class RouteId {
   caseload,
   escalations,
   intake_funnel,
+  metrics,
 };
 
 struct RouteSpec {

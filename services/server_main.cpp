@@ -156,7 +156,14 @@ int main(int argc, char** argv) {
 
   boost::asio::io_context ioc{static_cast<int>(*threads)};
   api::CommitSignal signal{**store};
-  api::Api handlers{**store, *tokens, signal, clock, case_files, history};
+  api::Metrics metrics;
+  std::uint64_t last_commit = (*store)->last_position();
+  const auto commit_subscription =
+      (*store)->subscribe([&metrics, &last_commit](std::uint64_t last) {
+        metrics.on_commit(last - last_commit);  // the store calls this on one thread, in order
+        last_commit = last;
+      });
+  api::Api handlers{**store, *tokens, signal, clock, case_files, history, metrics, projector};
   api::ServerOptions server_options;
   server_options.max_body = *max_body;
   server_options.read_timeout = std::chrono::seconds(*request_timeout);
@@ -164,7 +171,8 @@ int main(int argc, char** argv) {
   api::HttpServer server{ioc, handlers, server_options};
 
   std::mutex log_mu;
-  server.on_request([&log_mu, &clock](const api::RequestLog& r) {
+  server.on_request([&log_mu, &clock, &metrics](const api::RequestLog& r) {
+    metrics.on_request(r.method, r.route, r.status, r.seconds);
     // Route templates only: no ids, no bodies, nothing personal.
     boost::json::object line{{"time", format_rfc3339(clock.now())},
                              {"method", r.method},
@@ -223,6 +231,7 @@ int main(int argc, char** argv) {
   if (auto saved = save_snapshot(**store, projector, case_files, history, defaults); !saved) {
     std::cerr << "perspectief-server: snapshot not saved: " << saved.error().message << "\n";
   }
+  (*store)->unsubscribe(commit_subscription);
   (*store)->close();
   return 0;
 }

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "projections/case_files.hpp"
+
+namespace perspectief::api {
+
+// The prometheus-cpp registry with the metric names of spec/operations.md, served through our
+// own server (text format 0.0.4). Labels hold route templates, event types, funding streams,
+// location ids and levels: never a case id or anything personal. Thread-safe.
+class Metrics {
+ public:
+  Metrics();
+
+  // One finished HTTP request (route = the template, "unmatched" when none).
+  void on_request(std::string_view method, std::string_view route, unsigned status, double seconds);
+  // One durable append: its event types and the time from request to durable.
+  void on_append(const std::vector<std::string>& types, double seconds);
+  // One durable commit (a WAL sync) that made `events` events durable.
+  void on_commit(std::uint64_t events);
+
+  // The text exposition, with the gauges set from the current figures first.
+  std::string render(std::uint64_t store_position, std::uint64_t projector_position,
+                     const CurrentFigures& figures);
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& events_appended_;
+  prometheus::Family<prometheus::Histogram>& batch_events_;
+  prometheus::Histogram* batch_events_metric_;
+  prometheus::Family<prometheus::Histogram>& append_duration_;
+  prometheus::Histogram* append_duration_metric_;
+  prometheus::Family<prometheus::Counter>& http_requests_;
+  prometheus::Family<prometheus::Histogram>& http_duration_;
+  prometheus::Family<prometheus::Gauge>& store_position_;
+  prometheus::Family<prometheus::Gauge>& projection_position_;
+  prometheus::Family<prometheus::Gauge>& places_;
+  prometheus::Family<prometheus::Gauge>& location_beds_;
+  prometheus::Family<prometheus::Gauge>& stay_alerts_;
+  prometheus::Family<prometheus::Gauge>& open_escalations_;
+  std::mutex render_mu_;
+};
+
+}  // namespace perspectief::api

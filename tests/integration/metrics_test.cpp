@@ -1,0 +1,82 @@
+// GET /metrics: Prometheus text for ops and regie only, the metric names of
+// spec/operations.md, route templates as labels, and no case id or personal data anywhere.
+#include "tests/integration/server_fixture.hpp"
+
+namespace perspectief::testing {
+namespace {
+
+using MetricsEndpoint = ServerTest;
+
+std::string sample(const std::string& text, const std::string& series) {
+  const auto at = text.find("\n" + series + " ");
+  if (at == std::string::npos) return "missing";
+  const auto start = at + series.size() + 2;
+  return text.substr(start, text.find('\n', start) - start);
+}
+
+TEST_F(MetricsEndpoint, ServesTheSpecNamesWithoutPersonalData) {
+  ASSERT_EQ(
+      post("/v1/locations/l1/events", "regie",
+           R"({"type":"LocationOpened","data":{"name":"L","operator":"org-housing","beds":4}})")
+          .status,
+      201);
+  ASSERT_EQ(
+      post(
+          "/v1/cases/geheim-case-9/events", "intake",
+          R"([{"type":"CaseRegistered","data":{"person":{"name":"Zeldzame Naam"}}},{"type":"IntakeCompleted","data":{"eligible":true}},
+                     {"type":"PlacementDecided","data":{"decision":"admitted","funding":"municipal"}}])")
+          .status,
+      201);
+  ASSERT_EQ(post("/v1/cases/geheim-case-9/events", "housing",
+                 R"({"type":"BedAssigned","data":{"locationId":"l1"}})")
+                .status,
+            201);
+  ASSERT_EQ(
+      post(
+          "/v1/cases/geheim-case-9/events", "housing",
+          R"({"type":"EscalationRaised","data":{"escalationId":"e1","reason":"house_rules","level":"warning"}})")
+          .status,
+      201);
+  ASSERT_EQ(get("/v1/cases/geheim-case-9", "intake").status, 200);
+
+  for (const char* role : {"intake", "housing", "legal", "return", "participation", "researcher"}) {
+    EXPECT_EQ(get("/metrics", role).status, 403) << role;
+  }
+  EXPECT_EQ(client_->get("/metrics", "").status, 401);
+  const auto regie = get("/metrics", "regie");
+  EXPECT_EQ(regie.status, 200);
+  const auto r = get("/metrics", "ops");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+  const std::string& m = r.body;
+  for (const char* name :
+       {"perspectief_events_appended_total", "perspectief_append_batch_events",
+        "perspectief_append_duration_seconds", "perspectief_http_requests_total",
+        "perspectief_http_request_duration_seconds", "perspectief_store_last_position",
+        "perspectief_projection_position", "perspectief_places", "perspectief_location_beds",
+        "perspectief_stay_alerts", "perspectief_open_escalations"}) {
+    EXPECT_NE(m.find("# TYPE " + std::string{name} + " "), std::string::npos) << name;
+  }
+  EXPECT_EQ(sample(m, R"(perspectief_events_appended_total{type="CaseRegistered"})"), "1");
+  EXPECT_EQ(sample(m, R"(perspectief_events_appended_total{type="BedAssigned"})"), "1");
+  EXPECT_EQ(sample(m, "perspectief_store_last_position"), "6");
+  EXPECT_EQ(sample(m, R"(perspectief_projection_position{projection="history"})"), "6");
+  EXPECT_EQ(sample(m, R"(perspectief_places{funding="municipal",state="occupied"})"), "1");
+  EXPECT_EQ(sample(m, R"(perspectief_places{funding="total",state="capacity"})"), "500");
+  EXPECT_EQ(sample(m, R"(perspectief_location_beds{location="l1",state="capacity"})"), "4");
+  EXPECT_EQ(sample(m, R"(perspectief_location_beds{location="l1",state="occupied"})"), "1");
+  EXPECT_EQ(sample(m, "perspectief_open_escalations"), "1");
+  EXPECT_EQ(
+      sample(
+          m,
+          R"(perspectief_http_requests_total{code="201",method="POST",route="/v1/cases/{caseId}/events"})"),
+      "3");
+  EXPECT_EQ(
+      sample(m, R"(perspectief_http_requests_total{code="403",method="GET",route="/metrics"})"),
+      "6");
+  EXPECT_EQ(m.find("geheim-case-9"), std::string::npos);
+  EXPECT_EQ(m.find("Zeldzame"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace perspectief::testing
