@@ -8,12 +8,12 @@
 #include "api/commit_signal.hpp"
 #include "api/http_types.hpp"
 #include "api/metrics.hpp"
-#include "projections/projector.hpp"
 #include "api/router.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/event_store.hpp"
 #include "projections/case_files.hpp"
 #include "projections/history.hpp"
+#include "projections/projector.hpp"
 
 namespace perspectief::api {
 
