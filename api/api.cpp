@@ -142,8 +142,10 @@ Api::Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, c
       metrics_(metrics),
       projector_(projector) {}
 
-asio::awaitable<Response> Api::handle(const Request& req, std::string_view& route_template) {
+asio::awaitable<Response> Api::handle(const Request& req, std::string_view& route_template,
+                                      std::string_view& role) {
   route_template = "unmatched";
+  role = "-";
   const std::string_view target = req.target();
   const auto qpos = target.find('?');
   const auto path = target.substr(0, qpos);
@@ -163,6 +165,7 @@ asio::awaitable<Response> Api::handle(const Request& req, std::string_view& rout
   }
 
   const auto actor = tokens_.authenticate(req[http::field::authorization]);
+  if (actor) role = to_string(actor->role);
   if (!actor) {
     Response res = problem(401, "missing or unknown bearer token");
     res.set(http::field::www_authenticate, "Bearer");

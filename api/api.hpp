@@ -27,7 +27,9 @@ class Api {
 
   // Answers one request; never throws. `route_template` is set to the matched template (or
   // "unmatched") for logs and metrics.
-  boost::asio::awaitable<Response> handle(const Request& request, std::string_view& route_template);
+  // `role` is set to the caller's role once the token is known ("-" before).
+  boost::asio::awaitable<Response> handle(const Request& request, std::string_view& route_template,
+                                          std::string_view& role);
 
   void set_ready(bool ready) { ready_.store(ready); }
 

@@ -13,10 +13,14 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <openssl/rand.h>
+
+#include <algorithm>
 #include <array>
 #include <memory>
 
 #include "api/problem.hpp"
+#include "eventstore/sha256.hpp"
 
 namespace perspectief::api {
 
@@ -84,6 +88,18 @@ asio::awaitable<void> HttpServer::accept_loop() {
   }
 }
 
+std::string request_id_for(std::string_view given) {
+  const bool usable =
+      !given.empty() && given.size() <= 64 && std::all_of(given.begin(), given.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '_' || c == '-';
+      });
+  if (usable) return std::string{given};
+  std::array<std::uint8_t, 8> b{};
+  RAND_bytes(b.data(), static_cast<int>(b.size()));
+  return to_hex(b.data(), b.size());
+}
+
 namespace {
 
 // After refusing a request mid-body, read and discard what the client is still sending (for a
@@ -144,7 +160,8 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
         reply->keep_alive(false);
         stream.expires_after(options_.write_timeout);
         co_await http::async_write(stream, *reply, asio::as_tuple(asio::use_awaitable));
-        if (log_) log_({"-", "unmatched", reply->result_int(), 0.0});
+        const std::string rid = request_id_for({});
+        if (log_) log_({rid, "-", "unmatched", "-", reply->result_int(), 0.0});
         co_await drain(stream);
       }
       break;
@@ -154,7 +171,10 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
     ++in_flight_;
     stream.expires_never();
     std::string_view route;
-    Response res = co_await api_.handle(req, route);
+    std::string_view role;
+    const std::string rid = request_id_for(req["X-Request-Id"]);
+    Response res = co_await api_.handle(req, route, role);
+    res.set("X-Request-Id", rid);
     const bool keep = req.keep_alive() && !stopping_;
     res.keep_alive(keep);
     res.prepare_payload();
@@ -163,7 +183,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
     (void)wn;
     --in_flight_;
     if (log_) {
-      log_({http::to_string(req.method()), route, res.result_int(),
+      log_({rid, http::to_string(req.method()), route, role, res.result_int(),
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
     }
     if (wec || !keep) break;

@@ -24,11 +24,17 @@ struct ServerOptions {
 
 // One line per finished request, for the structured log (never personal data).
 struct RequestLog {
+  std::string_view request_id;
   std::string_view method;
-  std::string_view route;
+  std::string_view route;  // the template
+  std::string_view role;   // "-" when unauthenticated
   unsigned status;
   double seconds;
 };
+
+// The X-Request-Id to use: the client's if it is 1-64 characters of [A-Za-z0-9._-], else a
+// new random one (so a client cannot put arbitrary text into the log).
+std::string request_id_for(std::string_view given);
 
 // A Beast HTTP/1.1 server: one coroutine per connection on its own strand, keep-alive,
 // a deadline on every read and write, a body and header limit, graceful stop.

@@ -175,10 +175,12 @@ int main(int argc, char** argv) {
     metrics.on_request(r.method, r.route, r.status, r.seconds);
     // Route templates only: no ids, no bodies, nothing personal.
     boost::json::object line{{"time", format_rfc3339(clock.now())},
+                             {"requestId", r.request_id},
                              {"method", r.method},
                              {"route", r.route},
                              {"status", r.status},
-                             {"durationMs", r.seconds * 1000.0}};
+                             {"durationMs", r.seconds * 1000.0},
+                             {"role", r.role}};
     const std::string text = json_text(line);
     std::lock_guard lock(log_mu);
     std::fprintf(stderr, "%s\n", text.c_str());

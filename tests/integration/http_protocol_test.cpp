@@ -54,6 +54,24 @@ TEST_F(HttpProtocol, RequestLogHoldsRoutesButNoPersonalData) {
   EXPECT_NE(log.find(R"("status":201)"), std::string::npos);
   EXPECT_EQ(log.find("Zeldzame"), std::string::npos);
   EXPECT_EQ(log.find("secret-case-77"), std::string::npos);
+  EXPECT_NE(log.find(R"("role":"intake")"), std::string::npos);
+  EXPECT_NE(log.find(R"("requestId":")"), std::string::npos);
+}
+
+TEST_F(HttpProtocol, RequestIdIsTakenOrGeneratedAndReturned) {
+  const auto given =
+      client_->request("GET", "/healthz", "", "", {{"X-Request-Id", "front-end.42_a"}});
+  EXPECT_EQ(given.header("x-request-id"), "front-end.42_a");
+  const auto generated = client_->get("/healthz", "");
+  EXPECT_EQ(generated.header("x-request-id").size(), 16U);
+  // Text that is not an id is replaced, so it never reaches the log.
+  const auto replaced =
+      client_->request("GET", "/healthz", "", "", {{"X-Request-Id", "naam: Zeldzaam"}});
+  EXPECT_EQ(replaced.header("x-request-id").size(), 16U);
+  server_->stop(SIGTERM);
+  const std::string log = server_->stderr_text();
+  EXPECT_NE(log.find(R"("requestId":"front-end.42_a")"), std::string::npos);
+  EXPECT_EQ(log.find("Zeldzaam"), std::string::npos);
 }
 
 }  // namespace
