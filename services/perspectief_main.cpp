@@ -12,6 +12,7 @@
 #include "api/router.hpp"
 #include "domain/json_text.hpp"
 #include "domain/upcasters.hpp"
+#include "eventstore/backup.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/rocks_event_store.hpp"
 #include "eventstore/scan.hpp"
@@ -35,6 +36,9 @@ constexpr const char* kUsage =
     "API's JSON\n"
     "          --read-model NAME [--as-of T] [--from D --to D] [--status S]\n"
     "          NAME: occupancy utilisation alerts outcomes caseload escalations intake-funnel\n"
+    "  backup  --data-dir D --to DIR             a consistent copy of a store (also while the "
+    "server runs)\n"
+    "  restore --from DIR --data-dir D           a store from a backup, into an empty directory\n"
     "  demo    --data-dir D [--cases N] [--years Y] [--seed S]\n"
     "                                            append a realistic, invented programme history\n"
     "Common: --places N --lvv-places N --max-stay-months N (defaults 500, 360, 18).\n";
@@ -153,6 +157,39 @@ int replay(const Flags& flags) {
   return 0;
 }
 
+// backup and restore are the same verified copy, in opposite directions.
+int copy_verified(const std::string& command, const std::string& from, const std::string& to) {
+  auto copied = copy_store(from, to);
+  if (!copied) {
+    std::cerr << "perspectief " << command << ": " << copied.error().message;
+    if (!copied.error().internal.empty()) std::cerr << " (" << copied.error().internal << ")";
+    std::cerr << "\n";
+    return 1;
+  }
+  const VerifyReport r = verify_store(to);
+  if (!r.ok) {
+    std::cerr << "perspectief " << command << ": the copy does not verify: " << r.problem << "\n";
+    return 1;
+  }
+  std::cout << command << ": " << copied->events << " events (" << copied->entries
+            << " entries) copied to " << to << "; verify: ok\n";
+  return 0;
+}
+
+int backup(const Flags& flags) {
+  const auto dir = flags.get("data-dir");
+  const auto to = flags.get("to");
+  if (!dir || !to) return usage_error("backup", "--data-dir and --to are required");
+  return copy_verified("backup", *dir, *to);
+}
+
+int restore(const Flags& flags) {
+  const auto from = flags.get("from");
+  const auto dir = flags.get("data-dir");
+  if (!from || !dir) return usage_error("restore", "--from and --data-dir are required");
+  return copy_verified("restore", *from, *dir);
+}
+
 int demo(const Flags& flags) {
   const auto dir = flags.get("data-dir");
   if (!dir) return usage_error("demo", "--data-dir is required");
@@ -221,6 +258,12 @@ int main(int argc, char** argv) {
     flags = Flags::parse(
         args, with({"data-dir", "events", "read-model", "as-of", "from", "to", "status"}), {});
     run = replay;
+  } else if (command == "backup") {
+    flags = Flags::parse(args, {"data-dir", "to"}, {});
+    run = backup;
+  } else if (command == "restore") {
+    flags = Flags::parse(args, {"from", "data-dir"}, {});
+    run = restore;
   } else if (command == "demo") {
     flags = Flags::parse(args, with({"data-dir", "cases", "years", "seed"}), {});
     run = demo;

@@ -1,0 +1,88 @@
+#include "eventstore/backup.hpp"
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "eventstore/rocks_event_store.hpp"
+
+namespace perspectief {
+namespace {
+
+Error failed(const std::string& what, const rocksdb::Status& s) {
+  Error e = make_error(ErrorCode::unavailable, what);
+  e.internal = s.ToString();
+  return e;
+}
+
+struct Handles {
+  rocksdb::DB* db = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  ~Handles() {
+    for (auto* h : cfs) db->DestroyColumnFamilyHandle(h);
+    delete db;
+  }
+};
+
+}  // namespace
+
+Result<CopyReport> copy_store(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  if (std::filesystem::exists(to, ec) && !std::filesystem::is_empty(to, ec)) {
+    return make_error(ErrorCode::conflict, "the target directory is not empty: " + to);
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const char* name : kColumnFamilies)
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions{});
+
+  rocksdb::Options source_options;
+  source_options.max_open_files = -1;  // hold every table file open from the start
+  Handles source;
+  auto s = rocksdb::DB::OpenForReadOnly(source_options, from, descriptors, &source.cfs, &source.db);
+  if (!s.ok()) return failed("cannot open the source store " + from, s);
+
+  rocksdb::Options target_options;
+  target_options.create_if_missing = true;
+  target_options.create_missing_column_families = true;
+  target_options.error_if_exists = true;
+  Handles target;
+  s = rocksdb::DB::Open(target_options, to, descriptors, &target.cfs, &target.db);
+  if (!s.ok()) return failed("cannot create the target store " + to, s);
+
+  CopyReport report;
+  const rocksdb::Snapshot* snap = source.db->GetSnapshot();
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap;
+  ro.fill_cache = false;
+  for (std::size_t cf = 0; cf < source.cfs.size(); ++cf) {
+    std::unique_ptr<rocksdb::Iterator> it{source.db->NewIterator(ro, source.cfs[cf])};
+    rocksdb::WriteBatch batch;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      batch.Put(target.cfs[cf], it->key(), it->value());
+      ++report.entries;
+      if (cf == 1) ++report.events;
+      if (batch.GetDataSize() > (8 << 20)) {
+        s = target.db->Write({}, &batch);
+        if (!s.ok()) break;
+        batch.Clear();
+      }
+    }
+    if (s.ok() && !it->status().ok()) s = it->status();
+    if (s.ok()) s = target.db->Write({}, &batch);
+    if (!s.ok()) {
+      source.db->ReleaseSnapshot(snap);
+      return failed("copy failed", s);
+    }
+  }
+  source.db->ReleaseSnapshot(snap);
+  rocksdb::FlushOptions flush;
+  s = target.db->Flush(flush, target.cfs);
+  if (s.ok()) s = target.db->SyncWAL();
+  if (!s.ok()) return failed("cannot make the copy durable", s);
+  return report;
+}
+
+}  // namespace perspectief
