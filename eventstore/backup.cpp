@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "eventstore/read_only_store.hpp"
 #include "eventstore/rocks_event_store.hpp"
 
 namespace perspectief {
@@ -38,27 +39,25 @@ Result<CopyReport> copy_store(const std::string& from, const std::string& to) {
   for (const char* name : kColumnFamilies)
     descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions{});
 
-  rocksdb::Options source_options;
-  source_options.max_open_files = -1;  // hold every table file open from the start
-  Handles source;
-  auto s = rocksdb::DB::OpenForReadOnly(source_options, from, descriptors, &source.cfs, &source.db);
-  if (!s.ok()) return failed("cannot open the source store " + from, s);
+  auto source_store = ReadOnlyStore::open(from);
+  if (!source_store) return source_store.take_error();
+  rocksdb::DB* source_db = &(*source_store)->db();
 
   rocksdb::Options target_options;
   target_options.create_if_missing = true;
   target_options.create_missing_column_families = true;
   target_options.error_if_exists = true;
   Handles target;
-  s = rocksdb::DB::Open(target_options, to, descriptors, &target.cfs, &target.db);
+  auto s = rocksdb::DB::Open(target_options, to, descriptors, &target.cfs, &target.db);
   if (!s.ok()) return failed("cannot create the target store " + to, s);
 
   CopyReport report;
-  const rocksdb::Snapshot* snap = source.db->GetSnapshot();
+  const rocksdb::Snapshot* snap = source_db->GetSnapshot();
   rocksdb::ReadOptions ro;
   ro.snapshot = snap;
   ro.fill_cache = false;
-  for (std::size_t cf = 0; cf < source.cfs.size(); ++cf) {
-    std::unique_ptr<rocksdb::Iterator> it{source.db->NewIterator(ro, source.cfs[cf])};
+  for (std::size_t cf = 0; cf < (*source_store)->cf_count(); ++cf) {
+    std::unique_ptr<rocksdb::Iterator> it{source_db->NewIterator(ro, (*source_store)->cf(cf))};
     rocksdb::WriteBatch batch;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       batch.Put(target.cfs[cf], it->key(), it->value());
@@ -73,11 +72,11 @@ Result<CopyReport> copy_store(const std::string& from, const std::string& to) {
     if (s.ok() && !it->status().ok()) s = it->status();
     if (s.ok()) s = target.db->Write({}, &batch);
     if (!s.ok()) {
-      source.db->ReleaseSnapshot(snap);
+      source_db->ReleaseSnapshot(snap);
       return failed("copy failed", s);
     }
   }
-  source.db->ReleaseSnapshot(snap);
+  source_db->ReleaseSnapshot(snap);
   rocksdb::FlushOptions flush;
   s = target.db->Flush(flush, target.cfs);
   if (s.ok()) s = target.db->SyncWAL();

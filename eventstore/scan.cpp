@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "eventstore/keys.hpp"
+#include "eventstore/read_only_store.hpp"
 #include "eventstore/record_codec.hpp"
 #include "eventstore/rocks_event_store.hpp"
 
@@ -14,20 +15,11 @@ namespace perspectief {
 Status scan_store(const std::string& path, std::uint64_t after,
                   const std::function<void(Envelope&)>& upcast,
                   const std::function<void(const Envelope&)>& visit) {
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const char* name : kColumnFamilies) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions{});
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  const auto s = rocksdb::DB::OpenForReadOnly(rocksdb::Options{}, path, cfs, &handles, &raw);
-  if (!s.ok()) {
-    Error e = make_error(ErrorCode::unavailable, "cannot open the store read-only");
-    e.internal = s.ToString();
-    return e;
-  }
-  std::unique_ptr<rocksdb::DB> db{raw};
+  auto store = ReadOnlyStore::open(path);
+  if (!store) return store.take_error();
   Status result = Ok{};
   {
-    std::unique_ptr<rocksdb::Iterator> it{db->NewIterator({}, handles[1])};
+    std::unique_ptr<rocksdb::Iterator> it{(*store)->db().NewIterator({}, (*store)->cf(1))};
     for (it->Seek(keys::encode_u64(after + 1)); it->Valid(); it->Next()) {
       auto rec = decode_record({it->value().data(), it->value().size()});
       if (!rec) {
@@ -38,7 +30,6 @@ Status scan_store(const std::string& path, std::uint64_t after,
       visit(rec->envelope);
     }
   }
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
   return result;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "eventstore/keys.hpp"
+#include "eventstore/read_only_store.hpp"
 #include "eventstore/record_codec.hpp"
 #include "eventstore/rocks_event_store.hpp"
 
@@ -28,20 +29,11 @@ VerifyReport fault(VerifyReport r, std::uint64_t position, std::string problem) 
 
 VerifyReport verify_store(const std::string& path) {
   VerifyReport report;
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const char* name : kColumnFamilies) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions{});
+  auto store = ReadOnlyStore::open(path);
+  if (!store) return fault(report, 0, "cannot open the store: " + store.error().internal);
+  rocksdb::DB* db = &(*store)->db();
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  const auto s = rocksdb::DB::OpenForReadOnly(rocksdb::Options{}, path, cfs, &handles, &raw);
-  if (!s.ok()) return fault(report, 0, "cannot open the store: " + s.ToString());
-  std::unique_ptr<rocksdb::DB> db{raw};
-  struct Closer {
-    rocksdb::DB* db;
-    std::vector<rocksdb::ColumnFamilyHandle*>& handles;
-    ~Closer() {
-      for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-    }
-  } closer{db.get(), handles};
+  for (std::size_t i = 0; i < (*store)->cf_count(); ++i) handles.push_back((*store)->cf(i));
   auto* events = handles[1];
   auto* streams = handles[2];
   auto* event_ids = handles[3];

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "domain/result.hpp"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace perspectief {
+
+// A store opened read-only for the tools (verify, export, replay, backup): no lock, so it
+// works beside a running server, and every table file is opened at once, so the server's
+// compactions cannot delete one from under a long read. It sees the store as of opening.
+class ReadOnlyStore {
+ public:
+  // unavailable (with RocksDB's reason in Error::internal) if the store cannot be opened.
+  static Result<std::unique_ptr<ReadOnlyStore>> open(const std::string& path);
+  ~ReadOnlyStore();
+  ReadOnlyStore(const ReadOnlyStore&) = delete;
+  ReadOnlyStore& operator=(const ReadOnlyStore&) = delete;
+
+  rocksdb::DB& db() { return *db_; }
+  // In kColumnFamilies order (default, events, streams, event_ids, heads, checkpoints).
+  rocksdb::ColumnFamilyHandle* cf(std::size_t index) { return cfs_.at(index); }
+  std::size_t cf_count() const { return cfs_.size(); }
+
+ private:
+  ReadOnlyStore() = default;
+  rocksdb::DB* db_ = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+};
+
+}  // namespace perspectief
