@@ -30,8 +30,8 @@ Result<std::uint64_t> save_snapshot(EventStore& store, Projector& projector,
   return encoded->first;
 }
 
-std::uint64_t load_snapshot(const EventStore& store, ProgrammeState defaults, WritePolicy& policy,
-                            CaseFiles& case_files, History& history) {
+std::uint64_t load_snapshot(const EventStore& store, ProgrammeState defaults, CaseFiles& case_files,
+                            History& history) {
   const auto bytes = store.get_checkpoint(kSnapshotName);
   if (!bytes) return 0;
   ProgrammeModel model{defaults};
@@ -45,7 +45,6 @@ std::uint64_t load_snapshot(const EventStore& store, ProgrammeState defaults, Wr
     return 0;
   }
   history.restore(std::move(loaded));
-  policy.restore(model);
   case_files.restore(std::move(model));
   return header->position;
 }

@@ -7,7 +7,6 @@
 #include "projections/case_files.hpp"
 #include "projections/history.hpp"
 #include "projections/projector.hpp"
-#include "projections/write_policy.hpp"
 
 namespace perspectief {
 
@@ -20,9 +19,9 @@ Result<std::uint64_t> save_snapshot(EventStore& store, Projector& projector,
 
 // Loads the newest snapshot, if any, if it was folded with the same programme defaults and
 // if the log still has its event at its position, into
-// `policy`, `case_files` and `history` (fresh ones). Returns the position to fold on from
+// `case_files` and `history` (fresh ones). Returns the position to fold on from
 // (0: no usable snapshot, fold everything).
-std::uint64_t load_snapshot(const EventStore& store, ProgrammeState defaults, WritePolicy& policy,
-                            CaseFiles& case_files, History& history);
+std::uint64_t load_snapshot(const EventStore& store, ProgrammeState defaults, CaseFiles& case_files,
+                            History& history);
 
 }  // namespace perspectief

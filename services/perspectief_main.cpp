@@ -11,13 +11,13 @@
 #include "api/read_model_routes.hpp"
 #include "api/router.hpp"
 #include "domain/json_text.hpp"
-#include "domain/upcasters.hpp"
 #include "eventstore/backup.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/rocks_event_store.hpp"
 #include "eventstore/scan.hpp"
 #include "eventstore/verify.hpp"
 #include "projections/history.hpp"
+#include "projections/start_up.hpp"
 #include "projections/write_policy.hpp"
 #include "services/demo.hpp"
 #include "services/flags.hpp"
@@ -42,10 +42,6 @@ constexpr const char* kUsage =
     "  demo    --data-dir D [--cases N] [--years Y] [--seed S]\n"
     "                                            append a realistic, invented programme history\n"
     "Common: --places N --lvv-places N --max-stay-months N (defaults 500, 360, 18).\n";
-
-void upcast_envelope(Envelope& e) {
-  e.schema_version = upcast(e.type, e.schema_version, e.data);
-}
 
 int usage_error(const std::string& command, const std::string& message) {
   std::cerr << "perspectief " << command << ": " << message << "\n";

@@ -18,13 +18,13 @@
 #include "api/commit_signal.hpp"
 #include "api/http_server.hpp"
 #include "domain/json_text.hpp"
-#include "domain/upcasters.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/rocks_event_store.hpp"
 #include "projections/case_files.hpp"
 #include "projections/history.hpp"
 #include "projections/projector.hpp"
 #include "projections/snapshot_store.hpp"
+#include "projections/start_up.hpp"
 #include "projections/write_policy.hpp"
 #include "services/demo.hpp"
 #include "services/flags.hpp"
@@ -120,19 +120,18 @@ int main(int argc, char** argv) {
   store_options.path = data_dir;
   store_options.clock = &clock;
   store_options.policy = &policy;
-  store_options.upcast = [](Envelope& e) {
-    e.schema_version = upcast(e.type, e.schema_version, e.data);
-  };
+  store_options.upcast = upcast_envelope;
   auto store = RocksEventStore::open(std::move(store_options));
   if (!store) return fail("cannot open the store at " + data_dir + ": " + store.error().internal);
-  // The write model and the read models fold the log before the first request.
-  // Start from the last snapshot of the folded state, then fold only the events after it.
+  // The write model and the read models are ready before the first request: from the last
+  // snapshot, folding only the events after it.
   const auto load_started = std::chrono::steady_clock::now();
   CaseFiles case_files{defaults};
   History history{defaults.places, defaults.lvv_places, defaults.max_stay_months};
-  const std::uint64_t snapshot_at = load_snapshot(**store, defaults, policy, case_files, history);
-  if (auto loaded = policy.load(**store); !loaded)
-    return fail("cannot load the log: " + loaded.error().message);
+  Projector projector{**store};
+  const auto started = start_models(**store, defaults, policy, case_files, history, projector);
+  if (!started) return fail("cannot fold the log: " + started.error().message);
+  const std::uint64_t snapshot_at = *started;
   if (*demo && (*store)->last_position() == 0) {
     DemoOptions d;
     d.end = clock.now();
@@ -140,12 +139,6 @@ int main(int argc, char** argv) {
     if (!report) return fail("cannot load the demo programme: " + report.error().message);
     std::cerr << "perspectief-server: --demo: loaded " << report->events << " events for "
               << report->cases << " invented cases over " << d.years << " years\n";
-  }
-  Projector projector{**store};
-  projector.add(case_files);
-  projector.add(history);
-  if (auto started = projector.start(snapshot_at); !started) {
-    return fail("cannot project the log: " + started.error().message);
   }
   std::cerr << "perspectief-server: read models at position " << projector.position()
             << " (snapshot at " << snapshot_at << ") in "

@@ -7,12 +7,12 @@
 #include <filesystem>
 #include <random>
 
-#include "domain/upcasters.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/rocks_event_store.hpp"
 #include "eventstore/scan.hpp"
 #include "projections/case_files.hpp"
 #include "projections/history.hpp"
+#include "projections/start_up.hpp"
 #include "projections/write_policy.hpp"
 #include "services/demo.hpp"
 
@@ -44,10 +44,6 @@ struct DemoStore {
 DemoStore& demo() {
   static DemoStore s;
   return s;
-}
-
-void upcast_envelope(Envelope& e) {
-  e.schema_version = upcast(e.type, e.schema_version, e.data);
 }
 
 void BM_ScanAndDecode(benchmark::State& state) {

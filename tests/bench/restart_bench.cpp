@@ -13,7 +13,6 @@
 #include <mutex>
 #include <random>
 
-#include "domain/upcasters.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/rocks_event_store.hpp"
 #include "eventstore/sha256.hpp"
@@ -21,6 +20,7 @@
 #include "projections/history.hpp"
 #include "projections/projector.hpp"
 #include "projections/snapshot_store.hpp"
+#include "projections/start_up.hpp"
 #include "projections/write_policy.hpp"
 
 namespace {
@@ -97,16 +97,12 @@ std::pair<long, std::uint64_t> start_up(const std::string& dir, bool save_at_end
   o.path = dir;
   o.clock = &clock;
   o.policy = &policy;
-  o.upcast = [](Envelope& e) { e.schema_version = upcast(e.type, e.schema_version, e.data); };
+  o.upcast = upcast_envelope;
   auto store = std::move(RocksEventStore::open(std::move(o)).value());
   CaseFiles case_files{kDefaults};
   History history{kDefaults.places, kDefaults.lvv_places, kDefaults.max_stay_months};
-  const auto from = load_snapshot(*store, kDefaults, policy, case_files, history);
-  (void)policy.load(*store);
   Projector projector{*store};
-  projector.add(case_files);
-  projector.add(history);
-  (void)projector.start(from);
+  (void)start_models(*store, kDefaults, policy, case_files, history, projector);
   const long ms = std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - t0).count();
   const auto position = projector.position();
   if (save_at_end) (void)save_snapshot(*store, projector, case_files, history, kDefaults);
