@@ -12,6 +12,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <openssl/rand.h>
 
@@ -84,7 +85,11 @@ asio::awaitable<void> HttpServer::accept_loop() {
     boost::system::error_code opt_ec;
     socket.set_option(tcp::no_delay(true), opt_ec);
     auto ex = socket.get_executor();
-    asio::co_spawn(ex, session(std::move(socket)), asio::detached);
+    if (options_.tls) {
+      asio::co_spawn(ex, tls_session(std::move(socket)), asio::detached);
+    } else {
+      asio::co_spawn(ex, session(std::move(socket)), asio::detached);
+    }
   }
 }
 
@@ -102,13 +107,19 @@ std::string request_id_for(std::string_view given) {
 
 namespace {
 
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
 // After refusing a request mid-body, read and discard what the client is still sending (for a
 // bounded time and amount) so that closing does not reset the connection before the client
 // has read the problem reply.
-asio::awaitable<void> drain(beast::tcp_stream& stream) {
-  boost::system::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream.expires_after(std::chrono::seconds(2));
+template <class Stream>
+asio::awaitable<void> drain(Stream& stream) {
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    boost::system::error_code ec;
+    tcp_layer.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+  tcp_layer.expires_after(std::chrono::seconds(2));
   std::array<char, 16 * 1024> sink{};
   std::size_t total = 0;
   constexpr std::size_t kMaxDrain = 16 * 1024 * 1024;
@@ -120,10 +131,38 @@ asio::awaitable<void> drain(beast::tcp_stream& stream) {
   }
 }
 
+// The end of a connection: a TLS close_notify (bounded in time) or a TCP half-close.
+template <class Stream>
+asio::awaitable<void> close_gracefully(Stream& stream, std::chrono::seconds timeout) {
+  if constexpr (std::is_same_v<Stream, TlsStream>) {
+    beast::get_lowest_layer(stream).expires_after(timeout);
+    co_await stream.async_shutdown(asio::as_tuple(asio::use_awaitable));
+  } else {
+    (void)timeout;
+  }
+  boost::system::error_code ec;
+  beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
 }  // namespace
 
 asio::awaitable<void> HttpServer::session(tcp::socket socket) {
   beast::tcp_stream stream{std::move(socket)};
+  co_await serve(stream);
+}
+
+asio::awaitable<void> HttpServer::tls_session(tcp::socket socket) {
+  TlsStream stream{std::move(socket), *options_.tls};
+  beast::get_lowest_layer(stream).expires_after(options_.read_timeout);
+  auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                              asio::as_tuple(asio::use_awaitable));
+  if (ec) co_return;  // not TLS, an old protocol version, or too slow: just close
+  co_await serve(stream);
+}
+
+template <class Stream>
+asio::awaitable<void> HttpServer::serve(Stream& stream) {
+  auto& tcp_layer = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
   bool first = true;
   for (;;) {
@@ -134,14 +173,14 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
     // its next request (a new connection only read_timeout); from that byte on, the whole
     // request must arrive within read_timeout.
     if (buffer.size() == 0) {
-      stream.expires_after(first ? options_.read_timeout : options_.idle_timeout);
+      tcp_layer.expires_after(first ? options_.read_timeout : options_.idle_timeout);
       auto [fec, fn] = co_await stream.async_read_some(buffer.prepare(4096),
                                                        asio::as_tuple(asio::use_awaitable));
       if (fec) break;
       buffer.commit(fn);
     }
     first = false;
-    stream.expires_after(options_.read_timeout);
+    tcp_layer.expires_after(options_.read_timeout);
     auto [ec, n] =
         co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     (void)n;
@@ -158,7 +197,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
       }
       if (reply) {
         reply->keep_alive(false);
-        stream.expires_after(options_.write_timeout);
+        tcp_layer.expires_after(options_.write_timeout);
         co_await http::async_write(stream, *reply, asio::as_tuple(asio::use_awaitable));
         const std::string rid = request_id_for({});
         if (log_) log_({rid, "-", "unmatched", "-", reply->result_int(), 0.0});
@@ -169,7 +208,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
     const Request req = parser.release();
     const auto started = std::chrono::steady_clock::now();
     ++in_flight_;
-    stream.expires_never();
+    tcp_layer.expires_never();
     std::string_view route;
     std::string_view role;
     const std::string rid = request_id_for(req["X-Request-Id"]);
@@ -178,7 +217,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
     const bool keep = req.keep_alive() && !stopping_;
     res.keep_alive(keep);
     res.prepare_payload();
-    stream.expires_after(options_.write_timeout);
+    tcp_layer.expires_after(options_.write_timeout);
     auto [wec, wn] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
     (void)wn;
     --in_flight_;
@@ -188,8 +227,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
     }
     if (wec || !keep) break;
   }
-  boost::system::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  co_await close_gracefully(stream, std::chrono::seconds(2));
 }
 
 }  // namespace perspectief::api

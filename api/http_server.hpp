@@ -3,11 +3,13 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "api/api.hpp"
@@ -20,6 +22,8 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{15};  // a whole request (headers and body) must arrive in it
   std::chrono::seconds idle_timeout{60};  // a keep-alive connection may wait this long
   std::chrono::seconds write_timeout{30};
+  // When set, every connection is TLS (the handshake must finish within read_timeout).
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 // One line per finished request, for the structured log (never personal data).
@@ -60,6 +64,9 @@ class HttpServer {
   boost::asio::awaitable<void> drain_in_flight(std::chrono::milliseconds grace,
                                                std::function<void()> done);
   boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket);
+  boost::asio::awaitable<void> tls_session(boost::asio::ip::tcp::socket socket);
+  template <class Stream>
+  boost::asio::awaitable<void> serve(Stream& stream);
 
   boost::asio::io_context& ioc_;
   Api& api_;

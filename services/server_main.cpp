@@ -17,6 +17,7 @@
 #include "api/auth.hpp"
 #include "api/commit_signal.hpp"
 #include "api/http_server.hpp"
+#include "api/tls_context.hpp"
 #include "domain/json_text.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/rocks_event_store.hpp"
@@ -45,7 +46,7 @@ const std::vector<std::string> kFlags{
 
 constexpr const char* kUsage =
     "usage: perspectief-server --tokens FILE [--data-dir DIR] [--listen HOST:PORT]\n"
-    "       [--keys-dir DIR] [--threads N] [--max-body BYTES]\n"
+    "       [--keys-dir DIR] [--tls-cert FILE --tls-key FILE] [--threads N] [--max-body BYTES]\n"
     "       [--request-timeout SECONDS] [--idle-timeout SECONDS] [--snapshot-interval SECONDS]\n"
     "       [--places N --lvv-places N --max-stay-months N] [--demo]\n"
     "Each flag can also be set as PERSPECTIEF_<FLAG> in the environment.\n";
@@ -74,8 +75,14 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
+  std::shared_ptr<boost::asio::ssl::context> tls;
   if (flags->has("tls-cert") || flags->has("tls-key")) {
-    return fail("TLS (--tls-cert/--tls-key) is not available in this build yet");
+    if (!flags->has("tls-cert") || !flags->has("tls-key")) {
+      return fail("--tls-cert and --tls-key go together");
+    }
+    auto context = api::make_tls_context(*flags->get("tls-cert"), *flags->get("tls-key"));
+    if (!context) return fail(context.error().message);
+    tls = *context;
   }
   const auto tokens_path = flags->get("tokens");
   if (!tokens_path) return fail(std::string{"--tokens is required\n"} + kUsage);
@@ -161,6 +168,7 @@ int main(int argc, char** argv) {
   server_options.max_body = *max_body;
   server_options.read_timeout = std::chrono::seconds(*request_timeout);
   server_options.idle_timeout = std::chrono::seconds(*idle_timeout);
+  server_options.tls = tls;
   api::HttpServer server{ioc, handlers, server_options};
 
   std::mutex log_mu;
@@ -215,7 +223,8 @@ int main(int argc, char** argv) {
 
   const auto& addr = endpoint->address();
   const std::string host = addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string();
-  std::printf("listening on http://%s:%u\n", host.c_str(), static_cast<unsigned>(endpoint->port()));
+  std::printf("listening on %s://%s:%u\n", tls ? "https" : "http", host.c_str(),
+              static_cast<unsigned>(endpoint->port()));
   std::fflush(stdout);
 
   std::vector<std::thread> pool;

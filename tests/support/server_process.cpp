@@ -38,7 +38,7 @@ ServerProcess::ServerProcess(const std::string& tokens_file, const std::string& 
     _exit(127);
   }
   close(out_pipe[1]);
-  // Read the first line: "listening on http://127.0.0.1:PORT".
+  // Read the first line: "listening on http://127.0.0.1:PORT" (or https).
   std::string line;
   char c = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -50,7 +50,9 @@ ServerProcess::ServerProcess(const std::string& tokens_file, const std::string& 
   }
   close(out_pipe[0]);
   const auto colon = line.rfind(':');
-  if (line.rfind("listening on http://", 0) != 0 || colon == std::string::npos) {
+  const bool listening =
+      line.rfind("listening on http://", 0) == 0 || line.rfind("listening on https://", 0) == 0;
+  if (!listening || colon == std::string::npos) {
     kill_hard();
     throw std::runtime_error("server did not start: '" + line + "' stderr: " + stderr_text());
   }
