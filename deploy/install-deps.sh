@@ -1,13 +1,26 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Perspectief builds, tests and runs with, if any is missing.
+#   deploy/install-deps.sh               everything: building, tests, benchmarks, fuzzing
+#   deploy/install-deps.sh --build-only  only what building the server and the tool needs
+#                                        (-DPERSPECTIEF_BUILD_TESTS=OFF; deploy/Containerfile)
 set -euo pipefail
 
 build_pkgs=(build-essential cmake ninja-build ccache git pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  librocksdb-dev prometheus-cpp-dev libssl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
-  clang clang-format libclang-rt-14-dev curl python3 wrk)
-pkgs=("${build_pkgs[@]}")
+  librocksdb-dev prometheus-cpp-dev libssl-dev)
+# Tests, benchmarks, the fuzzer and tests/deploy/ (promtool and prometheus for the
+# Prometheus config checks and the scrape test; python3-yaml for the manifest checks).
+# On a host where systemd runs, installing `prometheus` also enables and starts its
+# service on port 9090; the tests start their own instance and do not need it.
+test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev
+  clang clang-format libclang-rt-14-dev curl python3 wrk
+  prometheus python3-yaml)
+
+case "${1:-}" in
+  "") pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  --build-only) pkgs=("${build_pkgs[@]}") ;;
+  *) echo "usage: deploy/install-deps.sh [--build-only]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do
