@@ -3,6 +3,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 #include "api/append_parsing.hpp"
@@ -12,6 +13,7 @@
 #include "api/query.hpp"
 #include "api/read_model_routes.hpp"
 #include "domain/event_catalogue.hpp"
+#include "eventstore/sha256.hpp"
 
 namespace perspectief::api {
 namespace {
@@ -83,11 +85,39 @@ bool is_json_content_type(std::string_view ct) {
   return true;
 }
 
-boost::json::array envelopes_json(const std::vector<Envelope>& events) {
-  boost::json::array arr;
-  arr.reserve(events.size());
-  for (const auto& e : events) arr.push_back(to_json(e));
-  return arr;
+constexpr std::string_view kCasePrefix = "case-";
+
+// The case ids of the case streams among `events`, each once.
+std::vector<std::string> cases_among(const std::vector<Envelope>& events) {
+  std::vector<std::string> ids;
+  for (const auto& e : events) {
+    if (!e.stream.starts_with(kCasePrefix)) continue;
+    std::string id = e.stream.substr(kCasePrefix.size());
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
+  }
+  return ids;
+}
+
+Result<std::uint64_t> access_log_limit(std::string_view target, std::string& case_id) {
+  const auto qpos = target.find('?');
+  auto params =
+      parse_query(qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1));
+  if (!params) return params.take_error();
+  for (const auto& [key, value] : *params) {
+    if (key == "caseId") {
+      case_id = value;
+    } else if (key != "limit") {
+      Error e = make_error(ErrorCode::invalid, "unknown query parameter");
+      e.fields.push_back({is_valid_id(key) ? key : "query", "is not a parameter of this route"});
+      return e;
+    }
+  }
+  if (!is_valid_id(case_id)) {
+    Error e = make_error(ErrorCode::invalid, "caseId is required");
+    e.fields.push_back({"caseId", "must be 1-64 characters of [A-Za-z0-9_-]"});
+    return e;
+  }
+  return uint_param(*params, "limit", 1000, 1, 10'000);
 }
 
 void set_etag(Response& res, std::uint64_t version) {
@@ -132,7 +162,7 @@ Result<FeedQuery> parse_feed_query(std::string_view target) {
 
 Api::Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, const Clock& clock,
          const CaseFiles& case_files, const History& history, Metrics& metrics,
-         const Projector& projector)
+         const Projector& projector, PersonalData personal)
     : store_(store),
       tokens_(tokens),
       signal_(signal),
@@ -140,7 +170,28 @@ Api::Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, c
       case_files_(case_files),
       history_(history),
       metrics_(metrics),
-      projector_(projector) {}
+      projector_(projector),
+      personal_(std::move(personal)) {}
+
+Result<boost::json::array> Api::opened_json(std::vector<Envelope>& events) {
+  boost::json::array arr;
+  arr.reserve(events.size());
+  for (auto& e : events) {
+    auto opened = personal_.sealer.open(e);
+    if (!opened) return opened.take_error();
+    arr.push_back(to_json(e));
+  }
+  return arr;
+}
+
+Status Api::record_access(const Actor& actor, const std::vector<std::string>& case_ids,
+                          std::string_view what) {
+  for (const auto& id : case_ids) {
+    auto recorded = personal_.access_log.record({clock_.now(), id, actor, std::string{what}});
+    if (!recorded) return recorded;
+  }
+  return Ok{};
+}
 
 asio::awaitable<Response> Api::handle(const Request& req, std::string_view& route_template,
                                       std::string_view& role) {
@@ -189,6 +240,10 @@ asio::awaitable<Response> Api::handle(const Request& req, std::string_view& rout
         co_return read_case(*m, *actor);
       case RouteId::list_cases:
         co_return list_cases(req, *actor);
+      case RouteId::erase_personal_data:
+        co_return co_await erase(*m, *actor);
+      case RouteId::access_log:
+        co_return read_access_log(req, *actor);
       case RouteId::occupancy:
       case RouteId::utilisation:
       case RouteId::stay_alerts:
@@ -242,6 +297,11 @@ asio::awaitable<Response> Api::append(const Request& req, const RouteMatch& m, c
                         "role " + std::string{to_string(actor.role)} + " may not append " + e.type);
     }
   }
+  for (auto& e : *events) {
+    if (auto sealed = personal_.sealer.seal(target->stream, e); !sealed) {
+      co_return problem(sealed.error());
+    }
+  }
   const auto started = std::chrono::steady_clock::now();
   AppendRequest request{target->stream, *expected, std::move(events).value(), actor};
   auto result = co_await async_append(store_, std::move(request), asio::use_awaitable);
@@ -255,10 +315,13 @@ asio::awaitable<Response> Api::append(const Request& req, const RouteMatch& m, c
       }
     }
   }
+  // The appender sees back what it sent.
+  auto events_json = opened_json(result->events);
+  if (!events_json) co_return problem(events_json.error());
   boost::json::object body{{"stream", result->stream},
                            {"version", result->version},
                            {"position", result->position},
-                           {"events", envelopes_json(result->events)}};
+                           {"events", std::move(*events_json)}};
   if (!result->duplicate) {
     std::vector<std::string> types;
     types.reserve(result->events.size());
@@ -302,13 +365,36 @@ Response Api::read_stream(const RouteMatch& m, const Actor& actor) {
     return problem(404, "no such " + std::string{to_string(target->kind)});
   }
   const std::uint64_t version = events->empty() ? 0 : events->back().version;
-  Response res = json_response(200, {{"events", envelopes_json(*events)}});
+  auto events_json = opened_json(*events);
+  if (!events_json) return problem(events_json.error());
+  if (target->kind == StreamKind::case_file) {
+    if (auto recorded = record_access(actor, {m.id}, "case-events"); !recorded) {
+      return problem(recorded.error());
+    }
+  }
+  Response res = json_response(200, {{"events", std::move(*events_json)}});
   set_etag(res, version);
   return res;
 }
 
+Response Api::feed_page(const Actor& actor, std::vector<Envelope>& events, std::uint64_t next) {
+  boost::json::array page;
+  if (actor.role == Role::researcher) {
+    page.reserve(events.size());
+    for (const auto& e : events) page.push_back(personal_.pseudonymiser.envelope_json(e));
+  } else {
+    auto opened = opened_json(events);
+    if (!opened) return problem(opened.error());
+    if (auto recorded = record_access(actor, cases_among(events), "feed"); !recorded) {
+      return problem(recorded.error());
+    }
+    page = std::move(*opened);
+  }
+  return json_response(200, {{"events", std::move(page)}, {"next", next}});
+}
+
 asio::awaitable<Response> Api::read_feed(const Request& req, const Actor& actor) {
-  if (actor.role != Role::regie) {
+  if (actor.role != Role::regie && actor.role != Role::researcher) {
     co_return problem(403,
                       "the event feed is for regie (as stored) and researchers (pseudonymised)");
   }
@@ -321,7 +407,7 @@ asio::awaitable<Response> Api::read_feed(const Request& req, const Actor& actor)
   auto events = store_.read_all(q.after, q.limit);
   if (!events) co_return problem(events.error());
   const std::uint64_t next = events->empty() ? q.after : events->back().position;
-  co_return json_response(200, {{"events", envelopes_json(*events)}, {"next", next}});
+  co_return feed_page(actor, *events, next);
 }
 
 Response Api::read_case(const RouteMatch& m, const Actor& actor) {
@@ -338,20 +424,88 @@ Response Api::read_case(const RouteMatch& m, const Actor& actor) {
   if (access == CaseAccess::none) {
     return problem(403, "this case is neither waiting for a bed nor housed in a location of yours");
   }
-  boost::json::value person =
-      access == CaseAccess::with_pii ? person_of(m.id, *view) : boost::json::value(nullptr);
+  boost::json::value person = nullptr;
+  if (access == CaseAccess::with_pii) {
+    auto found = person_of(m.id, *view);
+    if (!found) return problem(found.error());
+    if (auto recorded = record_access(actor, {m.id}, "case-file"); !recorded) {
+      return problem(recorded.error());
+    }
+    person = std::move(*found);
+  }
   Response res = json_response(200, case_file_json(*view, std::move(person)));
   set_etag(res, view->state.version);
   return res;
 }
 
-boost::json::value Api::person_of(const std::string& case_id, const CaseFileView& view) {
-  if (view.state.erased) return nullptr;
+Result<boost::json::value> Api::person_of(const std::string& case_id, const CaseFileView& view) {
+  if (view.state.erased) return boost::json::value(nullptr);
   auto first =
       store_.read_stream(stream_name(StreamKind::case_file, case_id), 1, 1, Direction::forwards);
-  if (!first || first->empty()) return nullptr;
-  const auto* person = first->front().data.if_contains("person");
+  if (!first) return first.take_error();
+  if (first->empty()) return boost::json::value(nullptr);
+  Envelope& registered = first->front();
+  auto opened = personal_.sealer.open(registered);
+  if (!opened) return opened.take_error();
+  const auto* person = registered.data.if_contains("person");
   return person != nullptr ? *person : boost::json::value(nullptr);
+}
+
+namespace {
+
+// A plain function, not coroutine locals (GCC 12, see parse_feed_query).
+AppendRequest erasure_request(const std::string& case_id, const Actor& actor) {
+  AppendRequest request{stream_name(StreamKind::case_file, case_id),
+                        ExpectedVersion::any(),
+                        {make_new_event(random_uuid(), "PersonalDataErased", std::nullopt, {})},
+                        actor};
+  request.shred_data_key = true;
+  return request;
+}
+
+}  // namespace
+
+asio::awaitable<Response> Api::erase(const RouteMatch& m, const Actor& actor) {
+  if (actor.role != Role::intake && actor.role != Role::regie) {
+    co_return problem(403, "only intake and regie may erase personal data");
+  }
+  if (!is_valid_id(m.id)) {
+    co_return problem(400, "the id in the path must be 1-64 characters of [A-Za-z0-9_-]",
+                      {{"path", "bad id"}});
+  }
+  const auto view = case_files_.get(m.id);
+  if (!view) co_return problem(404, "no such case");
+  if (view->state.erased) {
+    // Erasing twice changes nothing: the answer is the case as it is.
+    co_return json_response(200, {{"caseId", m.id}, {"version", view->state.version}});
+  }
+  AppendRequest request = erasure_request(m.id, actor);
+  const std::string stream = request.stream;
+  auto result = co_await async_append(store_, std::move(request), asio::use_awaitable);
+  if (!result) co_return problem(result.error());
+  personal_.sealer.ring().forget(stream);
+  if (personal_.purge_soon) personal_.purge_soon();
+  co_return json_response(
+      200, {{"caseId", m.id}, {"version", result->version}, {"position", result->position}});
+}
+
+Response Api::read_access_log(const Request& req, const Actor& actor) {
+  if (actor.role != Role::regie) return problem(403, "the access log is for regie");
+  std::string case_id;
+  const auto limit = access_log_limit(req.target(), case_id);
+  if (!limit) return problem(limit.error());
+  auto entries = personal_.access_log.list(case_id, *limit);
+  if (!entries) return problem(entries.error());
+  boost::json::array out;
+  out.reserve(entries->size());
+  for (const auto& e : *entries) {
+    out.push_back(boost::json::object{{"at", format_rfc3339(e.at)},
+                                      {"subject", e.actor.subject},
+                                      {"organisation", e.actor.organisation},
+                                      {"role", to_string(e.actor.role)},
+                                      {"what", e.what}});
+  }
+  return json_response(200, {{"caseId", case_id}, {"entries", std::move(out)}});
 }
 
 namespace {

@@ -3,6 +3,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <atomic>
+#include <functional>
 
 #include "api/auth.hpp"
 #include "api/commit_signal.hpp"
@@ -11,11 +12,23 @@
 #include "api/router.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/event_store.hpp"
+#include "privacy/access_log.hpp"
+#include "privacy/pseudonymiser.hpp"
+#include "privacy/sealer.hpp"
 #include "projections/case_files.hpp"
 #include "projections/history.hpp"
 #include "projections/projector.hpp"
 
 namespace perspectief::api {
+
+// Personal data: sealing before appends, opening for the roles that see it, the researcher's
+// pseudonyms, the access log, and a hook that purges erased key material off the request path.
+struct PersonalData {
+  privacy::Sealer& sealer;
+  const privacy::Pseudonymiser& pseudonymiser;
+  privacy::AccessLog& access_log;
+  std::function<void()> purge_soon;
+};
 
 // The REST handlers: parse, authorise, call the store (or, later, a read model), map the
 // result. Holds no state of its own beyond references.
@@ -23,7 +36,7 @@ class Api {
  public:
   Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, const Clock& clock,
       const CaseFiles& case_files, const History& history, Metrics& metrics,
-      const Projector& projector);
+      const Projector& projector, PersonalData personal);
 
   // Answers one request; never throws. `route_template` is set to the matched template (or
   // "unmatched") for logs and metrics.
@@ -38,10 +51,18 @@ class Api {
                                           const Actor& actor);
   Response read_stream(const RouteMatch& m, const Actor& actor);
   boost::asio::awaitable<Response> read_feed(const Request& req, const Actor& actor);
+  Response feed_page(const Actor& actor, std::vector<Envelope>& events, std::uint64_t next);
   Response read_case(const RouteMatch& m, const Actor& actor);
   Response list_cases(const Request& req, const Actor& actor);
+  boost::asio::awaitable<Response> erase(const RouteMatch& m, const Actor& actor);
+  Response read_access_log(const Request& req, const Actor& actor);
   // The person of a case from its CaseRegistered event; null once erased or absent.
-  boost::json::value person_of(const std::string& case_id, const CaseFileView& view);
+  Result<boost::json::value> person_of(const std::string& case_id, const CaseFileView& view);
+  // The envelopes as JSON with their personal fields opened (for roles that may see them).
+  Result<boost::json::array> opened_json(std::vector<Envelope>& events);
+  // Records a read of personal data of each case among `case_ids`.
+  Status record_access(const Actor& actor, const std::vector<std::string>& case_ids,
+                       std::string_view what);
 
   EventStore& store_;
   const TokenRegistry& tokens_;
@@ -51,6 +72,7 @@ class Api {
   const History& history_;
   Metrics& metrics_;
   const Projector& projector_;
+  PersonalData personal_;
   std::atomic<bool> ready_{false};
 };
 

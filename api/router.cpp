@@ -8,7 +8,7 @@ namespace {
 
 using boost::beast::http::verb;
 
-constexpr std::array<RouteSpec, 21> kRoutes{{
+constexpr std::array<RouteSpec, 23> kRoutes{{
     {RouteId::healthz, verb::get, "/healthz"},
     {RouteId::readyz, verb::get, "/readyz"},
     {RouteId::append_case, verb::post, "/v1/cases/{caseId}/events"},
@@ -30,6 +30,8 @@ constexpr std::array<RouteSpec, 21> kRoutes{{
     {RouteId::escalations, verb::get, "/v1/escalations"},
     {RouteId::intake_funnel, verb::get, "/v1/intake-funnel"},
     {RouteId::metrics, verb::get, "/metrics"},
+    {RouteId::erase_personal_data, verb::delete_, "/v1/cases/{caseId}/personal-data"},
+    {RouteId::access_log, verb::get, "/v1/access-log"},
 }};
 
 std::vector<std::string_view> split(std::string_view path) {

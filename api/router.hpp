@@ -33,6 +33,8 @@ enum class RouteId {
   escalations,
   intake_funnel,
   metrics,
+  erase_personal_data,
+  access_log,
 };
 
 struct RouteSpec {

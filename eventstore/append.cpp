@@ -14,14 +14,23 @@ NewEvent make_new_event(std::string event_id, std::string type, std::optional<Mi
   e.occurred_at = occurred_at;
   e.data_json = canonical_json(data);
   e.data = std::move(data);
-  std::string material = e.type;
+  e.content_hash = content_hash(e.type, schema_version, e.data_json);
+  return e;
+}
+
+std::string content_hash(std::string_view type, int schema_version, std::string_view data_json,
+                         std::string_view sealed_digest) {
+  std::string material{type};
   material += '\n';
   material += std::to_string(schema_version);
   material += '\n';
-  material += e.data_json;
+  material += data_json;
+  if (!sealed_digest.empty()) {
+    material += '\n';
+    material += sealed_digest;
+  }
   const Sha256 h = sha256(material);
-  e.content_hash.assign(reinterpret_cast<const char*>(h.data()), h.size());
-  return e;
+  return {reinterpret_cast<const char*>(h.data()), h.size()};
 }
 
 }  // namespace perspectief

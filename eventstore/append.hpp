@@ -39,7 +39,13 @@ struct NewEvent {
   boost::json::object data;
   std::string data_json;     // canonical_json(data)
   std::string content_hash;  // SHA-256 over type, schema version and data_json (32 bytes)
+  std::string sealed;        // the encrypted personal fields (privacy/sealer.hpp), if any
 };
+
+// SHA-256 over type, schema version, the public data and, for sealed events, a keyed digest
+// of the personal fields (so no plain hash of personal data is ever stored).
+std::string content_hash(std::string_view type, int schema_version, std::string_view data_json,
+                         std::string_view sealed_digest = {});
 
 NewEvent make_new_event(std::string event_id, std::string type, std::optional<Micros> occurred_at,
                         boost::json::object data, int schema_version = 1);
@@ -49,6 +55,9 @@ struct AppendRequest {
   ExpectedVersion expected;
   std::vector<NewEvent> events;  // appended atomically, in order
   Actor actor;
+  // Erasure (crypto-shredding): in the same atomic write as the events, the stream's data
+  // key in the `data_keys` column family is replaced by keys::kErasedDataKey.
+  bool shred_data_key = false;
 };
 
 struct AppendResult {

@@ -23,4 +23,7 @@ struct EventIdEntry {
 std::string encode_event_id_entry(const EventIdEntry& e);
 bool decode_event_id_entry(std::string_view bytes, EventIdEntry& out);
 
+// `data_keys` column family value of an erased stream: its data key is gone for good.
+inline constexpr std::string_view kErasedDataKey = "erased";
+
 }  // namespace perspectief::keys

@@ -3,6 +3,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "eventstore/base64.hpp"
+
 namespace perspectief {
 namespace {
 
@@ -40,6 +42,11 @@ std::string encode_record(const Envelope& e, std::string_view data_json,
   append_string(out, to_string(e.actor.role));
   out += "},\"data\":";
   out += data_json;
+  if (!e.sealed.empty()) {
+    out += ",\"pii\":\"";
+    out += base64_encode(e.sealed);
+    out += '"';
+  }
   out += ",\"prev\":\"";
   out += prev_hash_hex;
   out += "\"}";
@@ -69,6 +76,11 @@ Result<StoredRecord> decode_record(std::string_view bytes) {
     if (!role) return make_error(ErrorCode::unavailable, "stored record has an unknown role");
     e.actor.role = *role;
     e.data = std::move(o.at("data").as_object());
+    if (const auto* pii = o.if_contains("pii")) {
+      auto sealed = base64_decode(pii->as_string());
+      if (!sealed) return make_error(ErrorCode::unavailable, "stored record has a bad pii field");
+      e.sealed = std::move(*sealed);
+    }
     r.prev_hash_hex = o.at("prev").as_string();
   } catch (const std::exception&) {
     return make_error(ErrorCode::unavailable, "stored record lacks a field");

@@ -11,7 +11,8 @@ namespace perspectief {
 
 // The bytes stored per event in the `events` column family: a JSON object with the envelope
 // fields (times as integer microseconds), the data as canonical JSON text, and `prev`, the
-// SHA-256 (hex) of the previous stored record, so the log forms a hash chain.
+// SHA-256 (hex) of the previous stored record, so the log forms a hash chain. The sealed
+// personal fields, if any, are in `pii` (base64), so the chain covers their ciphertext.
 struct StoredRecord {
   Envelope envelope;
   std::string prev_hash_hex;

@@ -16,6 +16,7 @@ namespace perspectief {
 namespace {
 
 enum Cf : std::size_t { kDefault = 0, kEvents, kStreams, kEventIds, kHeads, kCheckpoints };
+static_assert(kDataKeysCf == kCheckpoints + 1 && kAccessLogCf == kDataKeysCf + 1);
 
 rocksdb::Slice slice(std::string_view s) {
   return {s.data(), s.size()};
@@ -371,6 +372,7 @@ Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupS
     env.recorded_at = now;
     env.actor = request.actor;
     env.data = e.data;
+    env.sealed = e.sealed;
     envelopes.push_back(std::move(env));
   }
   if (options_.policy != nullptr) {
@@ -391,6 +393,9 @@ Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupS
     group.ids[e.event_id] = {entry, env};
   }
   group.batch.Put(cf_[kHeads], request.stream, keys::encode_u64(version));
+  if (request.shred_data_key) {
+    group.batch.Put(cf_[kDataKeysCf], request.stream, slice(keys::kErasedDataKey));
+  }
   group.heads[request.stream] = version;
   group.next_position = position;
   group.appended += envelopes.size();

@@ -35,9 +35,13 @@ struct RocksStoreOptions {
 
 // Column families: events (position -> record), streams (stream+version -> position),
 // event_ids (eventId -> position, occurredAt, content hash), heads (stream -> version),
-// checkpoints (name -> bytes).
-inline constexpr const char* kColumnFamilies[] = {"default",   "events", "streams",
-                                                  "event_ids", "heads",  "checkpoints"};
+// checkpoints (name -> bytes), data_keys (stream -> its data key wrapped with the master key,
+// or the erasure marker; privacy/key_ring.hpp), access_log (reads of personal data;
+// privacy/access_log.hpp).
+inline constexpr const char* kColumnFamilies[] = {
+    "default", "events", "streams", "event_ids", "heads", "checkpoints", "data_keys", "access_log"};
+inline constexpr std::size_t kDataKeysCf = 6;
+inline constexpr std::size_t kAccessLogCf = 7;
 
 // Key in the default column family: the last position (8 bytes) and the hex SHA-256 of its
 // record, so that verify can tell whether the newest record was altered.
@@ -86,8 +90,10 @@ class RocksEventStore final : public EventStore {
   };
   Stats stats() const { return {commits_.load(), committed_events_.load(), sync_micros_.load()}; }
 
-  // For backups (a consistent checkpoint of the live store).
+  // For backups (a consistent checkpoint of the live store) and the privacy layer's column
+  // families (kDataKeysCf, kAccessLogCf).
   rocksdb::DB* db() { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* column_family(std::size_t index) { return cf_.at(index); }
 
  private:
   struct Pending {

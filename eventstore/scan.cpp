@@ -14,12 +14,18 @@ namespace perspectief {
 
 Status scan_store(const std::string& path, std::uint64_t after,
                   const std::function<void(Envelope&)>& upcast,
-                  const std::function<void(const Envelope&)>& visit) {
+                  const std::function<void(Envelope&)>& visit) {
   auto store = ReadOnlyStore::open(path);
   if (!store) return store.take_error();
+  return scan_store(**store, after, upcast, visit);
+}
+
+Status scan_store(ReadOnlyStore& store, std::uint64_t after,
+                  const std::function<void(Envelope&)>& upcast,
+                  const std::function<void(Envelope&)>& visit) {
   Status result = Ok{};
   {
-    std::unique_ptr<rocksdb::Iterator> it{(*store)->db().NewIterator({}, (*store)->cf(1))};
+    std::unique_ptr<rocksdb::Iterator> it{store.db().NewIterator({}, store.cf(1))};
     for (it->Seek(keys::encode_u64(after + 1)); it->Valid(); it->Next()) {
       auto rec = decode_record({it->value().data(), it->value().size()});
       if (!rec) {

@@ -9,13 +9,19 @@
 
 namespace perspectief {
 
+class ReadOnlyStore;
+
 // Reads every event of the store at `path` after `after`, in position order, without taking
 // the store's lock (RocksDB read-only), so tools can read a store a running server holds.
 // `upcast` (optional) is applied to each envelope first. unavailable if the store cannot be
 // opened or a record does not decode.
 Status scan_store(const std::string& path, std::uint64_t after,
                   const std::function<void(Envelope&)>& upcast,
-                  const std::function<void(const Envelope&)>& visit);
+                  const std::function<void(Envelope&)>& visit);
+// The same over a store the caller opened (to read its other column families alongside).
+Status scan_store(ReadOnlyStore& store, std::uint64_t after,
+                  const std::function<void(Envelope&)>& upcast,
+                  const std::function<void(Envelope&)>& visit);
 
 // The API shape back into an envelope (for JSON Lines exports). invalid if a field is missing.
 Result<Envelope> envelope_from_json(const boost::json::object& o);

@@ -429,16 +429,16 @@ class Generator {
           const bool can_join = !blocked.contains(st.stream);
           if (can_join && in_wave.contains(st.stream) && wave.back().stream == st.stream &&
               wave.back().actor.subject == st.actor.subject) {
-            wave.back().events.push_back(
-                make_new_event(random_uuid(), st.type, st.at, std::move(st.data)));
+            auto e = sealed_event(st);
+            if (!e) return e.take_error();
+            wave.back().events.push_back(std::move(e).value());
             continue;
           }
           if (can_join && !in_wave.contains(st.stream)) {
             in_wave.insert(st.stream);
-            wave.push_back({st.stream,
-                            ExpectedVersion::any(),
-                            {make_new_event(random_uuid(), st.type, st.at, std::move(st.data))},
-                            st.actor});
+            auto e = sealed_event(st);
+            if (!e) return e.take_error();
+            wave.push_back({st.stream, ExpectedVersion::any(), {std::move(e).value()}, st.actor});
             continue;
           }
           blocked.insert(st.stream);
@@ -449,6 +449,14 @@ class Generator {
       }
     }
     return Ok{};
+  }
+
+  Result<NewEvent> sealed_event(Step& st) {
+    NewEvent e = make_new_event(random_uuid(), st.type, st.at, std::move(st.data));
+    if (opt_.sealer != nullptr) {
+      if (auto s = opt_.sealer->seal(st.stream, e); !s) return s.take_error();
+    }
+    return e;
   }
 
   Status submit(std::vector<AppendRequest> wave) {

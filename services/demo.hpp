@@ -4,6 +4,7 @@
 
 #include "domain/result.hpp"
 #include "eventstore/event_store.hpp"
+#include "privacy/sealer.hpp"
 
 namespace perspectief {
 
@@ -12,6 +13,9 @@ struct DemoOptions {
   int years = 5;           // the history ends today (`end`)
   std::uint64_t seed = 1;  // the same seed gives the same history
   Micros end = 0;          // business time of the last day
+  // Seals the personal fields like the API does (encryption at rest); required unless a
+  // test wants plain records.
+  privacy::Sealer* sealer = nullptr;
 };
 
 struct DemoReport {

@@ -1,5 +1,7 @@
 #include "services/flags.hpp"
 
+#include <filesystem>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
@@ -100,6 +102,12 @@ Result<HostPort> parse_listen(const std::string& text) {
   hp.port = static_cast<unsigned short>(v);
   if (hp.host == "localhost") hp.host = "127.0.0.1";
   return hp;
+}
+
+std::string default_keys_dir(const std::string& data_dir) {
+  std::filesystem::path p{data_dir};
+  if (!p.has_filename()) p = p.parent_path();  // "var/data/"
+  return (p.parent_path() / "keys").string();
 }
 
 }  // namespace perspectief

@@ -40,4 +40,8 @@ struct HostPort {
 // "HOST:PORT" or "[V6]:PORT".
 Result<HostPort> parse_listen(const std::string& text);
 
+// The default --keys-dir: `keys` beside the data directory (<data-dir>/../keys), so the keys
+// are never inside the directory a backup of the data copies.
+std::string default_keys_dir(const std::string& data_dir);
+
 }  // namespace perspectief

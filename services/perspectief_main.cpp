@@ -2,6 +2,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,9 +15,13 @@
 #include "domain/json_text.hpp"
 #include "eventstore/backup.hpp"
 #include "eventstore/clock.hpp"
+#include "eventstore/read_only_store.hpp"
 #include "eventstore/rocks_event_store.hpp"
 #include "eventstore/scan.hpp"
 #include "eventstore/verify.hpp"
+#include "privacy/keys_dir.hpp"
+#include "privacy/pseudonymiser.hpp"
+#include "privacy/sealer.hpp"
 #include "projections/history.hpp"
 #include "projections/start_up.hpp"
 #include "projections/write_policy.hpp"
@@ -30,8 +36,10 @@ constexpr const char* kUsage =
     "usage: perspectief COMMAND [flags]\n"
     "  verify  --data-dir D                      check positions, indexes and the hash chain; exit "
     "1 on a fault\n"
-    "  export  --data-dir D [--after N]          the event log as JSON Lines (as regie sees it) on "
-    "stdout\n"
+    "  export  --data-dir D [--keys-dir K] [--pseudonymise] [--after N]\n"
+    "                                            the event log as JSON Lines on stdout: as regie\n"
+    "                                            sees it (with personal data), or as the research\n"
+    "                                            feed shows it\n"
     "  replay  (--data-dir D | --events FILE)    rebuild a read model from the log and print the "
     "API's JSON\n"
     "          --read-model NAME [--as-of T] [--from D --to D] [--status S]\n"
@@ -39,8 +47,12 @@ constexpr const char* kUsage =
     "  backup  --data-dir D --to DIR             a consistent copy of a store (also while the "
     "server runs)\n"
     "  restore --from DIR --data-dir D           a store from a backup, into an empty directory\n"
-    "  demo    --data-dir D [--cases N] [--years Y] [--seed S]\n"
+    "  demo    --data-dir D [--keys-dir K] [--cases N] [--years Y] [--seed S]\n"
     "                                            append a realistic, invented programme history\n"
+    "  rotate-master-key --data-dir D [--keys-dir K]\n"
+    "                                            rewrap every data key with a new master key\n"
+    "                                            (server stopped)\n"
+    "--keys-dir defaults to <data-dir>/../keys, as for the server.\n"
     "Common: --places N --lvv-places N --max-stay-months N (defaults 500, 360, 18).\n";
 
 int usage_error(const std::string& command, const std::string& message) {
@@ -68,12 +80,76 @@ int export_log(const Flags& flags) {
   if (!dir) return usage_error("export", "--data-dir is required");
   auto after = flags.get_uint("after", 0);
   if (!after) return usage_error("export", after.error().message);
-  const auto s = scan_store(*dir, *after, upcast_envelope,
-                            [](const Envelope& e) { std::cout << json_text(to_json(e)) << '\n'; });
+  const auto pseudonymise = flags.enabled("pseudonymise");
+  if (!pseudonymise) return usage_error("export", pseudonymise.error().message);
+  auto keys = privacy::open_keys_dir(flags.get_or("keys-dir", default_keys_dir(*dir)), false);
+  if (!keys) return usage_error("export", keys.error().message);
+  auto store = ReadOnlyStore::open(*dir);
+  if (!store) return usage_error("export", "cannot open the store: " + store.error().internal);
+  privacy::KeyRing ring{(*store)->db(), (*store)->cf(kDataKeysCf), *keys};
+  const privacy::Sealer sealer{ring};
+  const privacy::Pseudonymiser pseudonymiser{keys->research};
+  std::optional<Error> failure;
+  auto s = scan_store(**store, *after, upcast_envelope, [&](Envelope& e) {
+    if (failure) return;
+    if (*pseudonymise) {
+      std::cout << json_text(pseudonymiser.envelope_json(e)) << '\n';
+      return;
+    }
+    if (auto opened = sealer.open(e); !opened) {
+      failure = opened.error();
+      return;
+    }
+    std::cout << json_text(to_json(e)) << '\n';
+  });
+  if (s && failure) s = *failure;
   if (!s) {
     std::cerr << "perspectief export: " << s.error().message << " (" << s.error().internal << ")\n";
     return 1;
   }
+  return 0;
+}
+
+// Rotation, each step safe to be interrupted: a new master key file; every data key rewrapped
+// with it in one synced write; current-master pointed at it; the old master files deleted.
+int rotate_master_key(const Flags& flags) {
+  const auto dir = flags.get("data-dir");
+  if (!dir) return usage_error("rotate-master-key", "--data-dir is required");
+  auto keys = privacy::open_keys_dir(flags.get_or("keys-dir", default_keys_dir(*dir)), false);
+  if (!keys) return usage_error("rotate-master-key", keys.error().message);
+  SystemClock clock;
+  RocksStoreOptions o;
+  o.path = *dir;
+  o.clock = &clock;
+  auto store = RocksEventStore::open(std::move(o));
+  if (!store) {
+    return usage_error("rotate-master-key",
+                       "cannot open the store (stop the server first): " + store.error().internal);
+  }
+  const std::string old_id = keys->current;
+  auto new_id = privacy::add_master_key(*keys);
+  if (!new_id) return usage_error("rotate-master-key", new_id.error().message);
+  privacy::KeyRing ring{*(*store)->db(), (*store)->column_family(kDataKeysCf), *keys};
+  auto rewrapped = ring.rewrap_all(*new_id);
+  if (!rewrapped) {
+    return usage_error("rotate-master-key",
+                       rewrapped.error().message + " (" + rewrapped.error().internal + ")");
+  }
+  if (auto set = privacy::set_current_master(*keys, *new_id); !set) {
+    return usage_error("rotate-master-key", set.error().message);
+  }
+  std::vector<std::string> old_ids;
+  for (const auto& [id, key] : keys->masters) {
+    if (id != *new_id) old_ids.push_back(id);
+  }
+  for (const auto& id : old_ids) {
+    if (auto removed = privacy::remove_master_key(*keys, id); !removed) {
+      return usage_error("rotate-master-key", removed.error().message);
+    }
+  }
+  (*store)->close();
+  std::cout << "rotate-master-key: " << *rewrapped << " data keys rewrapped from master " << old_id
+            << " to " << *new_id << "; old master keys removed: " << old_ids.size() << "\n";
   return 0;
 }
 
@@ -206,8 +282,12 @@ int demo(const Flags& flags) {
   o.clock = &clock;
   o.policy = &policy;
   o.upcast = upcast_envelope;
+  auto keys = privacy::open_keys_dir(flags.get_or("keys-dir", default_keys_dir(*dir)));
+  if (!keys) return usage_error("demo", keys.error().message);
   auto store = RocksEventStore::open(std::move(o));
   if (!store) return usage_error("demo", "cannot open the store: " + store.error().internal);
+  privacy::KeyRing ring{*(*store)->db(), (*store)->column_family(kDataKeysCf), *keys};
+  privacy::Sealer sealer{ring};
   if (auto loaded = policy.load(**store); !loaded)
     return usage_error("demo", loaded.error().message);
   if ((*store)->last_position() != 0)
@@ -217,6 +297,7 @@ int demo(const Flags& flags) {
   d.years = static_cast<int>(*years);
   d.seed = *seed;
   d.end = clock.now();
+  d.sealer = &sealer;
   auto report = generate_demo(**store, d);
   if (!report) return usage_error("demo", report.error().message);
   std::cout << "demo: " << report->events << " events for " << report->cases << " cases over "
@@ -227,6 +308,7 @@ int demo(const Flags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ::umask(0077);  // stores, keys and snapshots hold personal data: owner only
   if (argc < 2) {
     std::cerr << kUsage;
     return 2;
@@ -248,8 +330,11 @@ int main(int argc, char** argv) {
     flags = Flags::parse(args, {"data-dir"}, {});
     run = verify;
   } else if (command == "export") {
-    flags = Flags::parse(args, {"data-dir", "after"}, {});
+    flags = Flags::parse(args, {"data-dir", "after", "keys-dir", "pseudonymise"}, {"pseudonymise"});
     run = export_log;
+  } else if (command == "rotate-master-key") {
+    flags = Flags::parse(args, {"data-dir", "keys-dir"}, {});
+    run = rotate_master_key;
   } else if (command == "replay") {
     flags = Flags::parse(
         args, with({"data-dir", "events", "read-model", "as-of", "from", "to", "status"}), {});
@@ -261,7 +346,7 @@ int main(int argc, char** argv) {
     flags = Flags::parse(args, {"from", "data-dir"}, {});
     run = restore;
   } else if (command == "demo") {
-    flags = Flags::parse(args, with({"data-dir", "cases", "years", "seed"}), {});
+    flags = Flags::parse(args, with({"data-dir", "keys-dir", "cases", "years", "seed"}), {});
     run = demo;
   }
   if (!flags) {

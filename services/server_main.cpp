@@ -6,7 +6,9 @@
 
 #include <sys/resource.h>
 
+#include <sys/stat.h>
 #include <cstdio>
+
 #include <filesystem>
 #include <iostream>
 #include <mutex>
@@ -21,6 +23,7 @@
 #include "domain/json_text.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/rocks_event_store.hpp"
+#include "privacy/erasure_purger.hpp"
 #include "projections/case_files.hpp"
 #include "projections/history.hpp"
 #include "projections/projector.hpp"
@@ -64,6 +67,7 @@ static void raise_open_files_limit() {
 }
 
 int main(int argc, char** argv) {
+  ::umask(0077);  // stores, keys and snapshots hold personal data: owner only
   const std::vector<std::string> args(argv + 1, argv + argc);
   auto flags = Flags::parse(args, kFlags, {"demo", "help"});
   if (!flags) return fail(flags.error().message + "\n" + kUsage);
@@ -128,8 +132,27 @@ int main(int argc, char** argv) {
   store_options.clock = &clock;
   store_options.policy = &policy;
   store_options.upcast = upcast_envelope;
+  const std::string keys_dir = flags->get_or("keys-dir", default_keys_dir(data_dir));
+  auto keys = privacy::open_keys_dir(keys_dir);
+  if (!keys) return fail("cannot use --keys-dir " + keys_dir + ": " + keys.error().message);
   auto store = RocksEventStore::open(std::move(store_options));
   if (!store) return fail("cannot open the store at " + data_dir + ": " + store.error().internal);
+  // Personal data: sealed with per-case data keys in the store, wrapped with the master key of
+  // the keys directory.
+  privacy::KeyRing ring{*(*store)->db(), (*store)->column_family(kDataKeysCf), *keys};
+  privacy::Sealer sealer{ring};
+  const privacy::Pseudonymiser pseudonymiser{keys->research};
+  privacy::AccessLog access_log{*(*store)->db(), (*store)->column_family(kAccessLogCf)};
+  std::vector<rocksdb::ColumnFamilyHandle*> all_families;
+  for (std::size_t i = 0; i < std::size(kColumnFamilies); ++i) {
+    all_families.push_back((*store)->column_family(i));
+  }
+  privacy::ErasurePurger purger{[&ring, &all_families] {
+    if (auto purged = ring.purge_erased_keys(all_families); !purged) {
+      std::cerr << "perspectief-server: erased keys not purged yet: " << purged.error().internal
+                << "\n";
+    }
+  }};
   // The write model and the read models are ready before the first request: from the last
   // snapshot, folding only the events after it.
   const auto load_started = std::chrono::steady_clock::now();
@@ -142,6 +165,7 @@ int main(int argc, char** argv) {
   if (*demo && (*store)->last_position() == 0) {
     DemoOptions d;
     d.end = clock.now();
+    d.sealer = &sealer;
     auto report = generate_demo(**store, d);
     if (!report) return fail("cannot load the demo programme: " + report.error().message);
     std::cerr << "perspectief-server: --demo: loaded " << report->events << " events for "
@@ -163,7 +187,16 @@ int main(int argc, char** argv) {
         metrics.on_commit(last - last_commit);  // the store calls this on one thread, in order
         last_commit = last;
       });
-  api::Api handlers{**store, *tokens, signal, clock, case_files, history, metrics, projector};
+  api::Api handlers{
+      **store,
+      *tokens,
+      signal,
+      clock,
+      case_files,
+      history,
+      metrics,
+      projector,
+      api::PersonalData{sealer, pseudonymiser, access_log, [&purger] { purger.request(); }}};
   api::ServerOptions server_options;
   server_options.max_body = *max_body;
   server_options.read_timeout = std::chrono::seconds(*request_timeout);

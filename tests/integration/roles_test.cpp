@@ -864,7 +864,7 @@ TEST_F(Roles, CaseEventReadsFollowTheRoleAndTheHousingScope) {
   }
 }
 
-TEST_F(Roles, TheEventFeedIsForRegieOnly) {
+TEST_F(Roles, TheEventFeedIsForRegieAndPseudonymisedForResearchers) {
   const auto r = get("/v1/events", "regie");
   ASSERT_TRUE(has_status(r, 200));
   const auto v = r.json();
@@ -872,9 +872,11 @@ TEST_F(Roles, TheEventFeedIsForRegieOnly) {
   EXPECT_EQ(v.at("next").as_int64(), static_cast<std::int64_t>(kSeedEvents));
   EXPECT_EQ(v.at("events").as_array()[0].at("type").as_string(), "ProgrammeCapacitySet");
 
-  // researcher: 403 until the pseudonymised feed exists.
-  for (const char* role :
-       {"intake", "housing", "legal", "return", "participation", "researcher", "ops"}) {
+  // researcher: the same events, pseudonymised (tests/integration/privacy_test.cpp).
+  const auto research = get("/v1/events", "researcher");
+  ASSERT_TRUE(has_status(research, 200));
+  EXPECT_EQ(research.json().at("events").as_array().size(), kSeedEvents);
+  for (const char* role : {"intake", "housing", "legal", "return", "participation", "ops"}) {
     EXPECT_TRUE(is_forbidden(get("/v1/events", role))) << role;
     EXPECT_TRUE(is_forbidden(get("/v1/events?after=3&limit=2", role))) << role;
   }

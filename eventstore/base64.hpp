@@ -1,0 +1,14 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace perspectief {
+
+// Standard base64 with padding (RFC 4648, section 4).
+std::string base64_encode(std::string_view bytes);
+// nullopt if `text` is not well-formed base64.
+std::optional<std::string> base64_decode(std::string_view text);
+
+}  // namespace perspectief

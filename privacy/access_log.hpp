@@ -1,0 +1,45 @@
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/result.hpp"
+#include "domain/role.hpp"
+#include "domain/time.hpp"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace perspectief::privacy {
+
+// One read of personal data: who, which case, when, and what was read.
+struct AccessEntry {
+  Micros at = 0;
+  std::string case_id;
+  Actor actor;
+  std::string what;  // "case-file" | "case-events" | "feed" | "export"
+};
+
+// The access log, in the store's `access_log` column family, keyed by case id, time and a
+// sequence number (so a case's entries read back in time order). An entry is written to the
+// WAL before the reply that shows the data: a killed process loses none; the WAL sync of the
+// next commit (or a clean stop) makes it survive a power loss too.
+class AccessLog {
+ public:
+  AccessLog(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf);
+
+  Status record(const AccessEntry& entry);
+  // A case's entries, oldest first, at most `limit`.
+  Result<std::vector<AccessEntry>> list(std::string_view case_id, std::size_t limit) const;
+
+ private:
+  rocksdb::DB& db_;
+  rocksdb::ColumnFamilyHandle* cf_;
+  std::atomic<std::uint64_t> sequence_;
+};
+
+}  // namespace perspectief::privacy

@@ -1,0 +1,159 @@
+#include "privacy/key_ring.hpp"
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <memory>
+
+#include "eventstore/keys.hpp"
+
+namespace perspectief::privacy {
+namespace {
+
+constexpr std::size_t kIdBytes = 8;
+constexpr std::size_t kMaxCached = 1 << 16;
+
+rocksdb::Slice slice(std::string_view s) {
+  return {s.data(), s.size()};
+}
+
+Error store_error(const rocksdb::Status& s) {
+  Error e = make_error(ErrorCode::unavailable, "the key store cannot serve this now");
+  e.internal = "rocksdb: " + s.ToString();
+  return e;
+}
+
+std::string id_bytes(const std::string& hex_id) {
+  std::string out(kIdBytes, '\0');
+  for (std::size_t i = 0; i < kIdBytes; ++i) {
+    out[i] = static_cast<char>(std::stoi(hex_id.substr(2 * i, 2), nullptr, 16));
+  }
+  return out;
+}
+
+std::string id_hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : bytes) {
+    out += kDigits[(static_cast<unsigned char>(c) >> 4) & 0xF];
+    out += kDigits[static_cast<unsigned char>(c) & 0xF];
+  }
+  return out;
+}
+
+}  // namespace
+
+KeyRing::KeyRing(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, KeysDir keys)
+    : db_(db), cf_(cf), keys_(std::move(keys)) {}
+
+std::string KeyRing::wrap(std::string_view stream, const SecretKey& key,
+                          const std::string& master) const {
+  return id_bytes(master) + aes_gcm_seal(keys_.masters.at(master), stream, key);
+}
+
+Result<KeyRing::Lookup> KeyRing::unwrap(std::string_view stream, std::string_view stored) const {
+  if (stored == keys::kErasedDataKey) return Lookup{State::erased, {}};
+  if (stored.size() <= kIdBytes) {
+    return make_error(ErrorCode::unavailable, "a stored data key is damaged");
+  }
+  const auto master = keys_.masters.find(id_hex(stored.substr(0, kIdBytes)));
+  if (master == keys_.masters.end()) {
+    return make_error(ErrorCode::unavailable,
+                      "a data key is wrapped with a master key that is not in the keys directory");
+  }
+  auto key = aes_gcm_open(master->second, stream, stored.substr(kIdBytes));
+  if (!key || key->size() != kKeyBytes) {
+    return make_error(ErrorCode::unavailable, "a stored data key does not unwrap");
+  }
+  return Lookup{State::present, std::move(*key)};
+}
+
+Result<KeyRing::Lookup> KeyRing::find(std::string_view stream) const {
+  {
+    std::shared_lock lock(cache_mu_);
+    if (auto it = cache_.find(std::string{stream}); it != cache_.end()) {
+      return Lookup{State::present, it->second};
+    }
+  }
+  std::string stored;
+  const auto s = db_.Get({}, cf_, slice(stream), &stored);
+  if (s.IsNotFound()) return Lookup{};
+  if (!s.ok()) return store_error(s);
+  auto found = unwrap(stream, stored);
+  if (!found) return found.take_error();
+  if (found->state == State::present) {
+    std::unique_lock lock(cache_mu_);
+    if (cache_.size() >= kMaxCached) cache_.clear();
+    cache_.emplace(std::string{stream}, found->key);
+  }
+  return found;
+}
+
+Result<SecretKey> KeyRing::get_or_create(std::string_view stream) {
+  auto found = find(stream);
+  if (!found) return found.take_error();
+  if (found->state == State::present) return std::move(found->key);
+  std::lock_guard create(create_mu_);
+  found = find(stream);  // another request may have created it meanwhile
+  if (!found) return found.take_error();
+  if (found->state == State::present) return std::move(found->key);
+  if (found->state == State::erased) {
+    Error e = make_error(ErrorCode::conflict,
+                         "the personal data of this case was erased: new events may not carry "
+                         "personal data or free text");
+    e.rule = "personal-data-erased";
+    return e;
+  }
+  SecretKey key = random_bytes(kKeyBytes);
+  rocksdb::WriteOptions wo;
+  wo.sync = false;  // made durable by the sync of the event that uses it (see the header)
+  const auto s = db_.Put(wo, cf_, slice(stream), wrap(stream, key, keys_.current));
+  if (!s.ok()) return store_error(s);
+  std::unique_lock lock(cache_mu_);
+  if (cache_.size() >= kMaxCached) cache_.clear();
+  cache_.emplace(std::string{stream}, key);
+  return key;
+}
+
+void KeyRing::forget(std::string_view stream) {
+  std::unique_lock lock(cache_mu_);
+  cache_.erase(std::string{stream});
+}
+
+Status KeyRing::purge_erased_keys(const std::vector<rocksdb::ColumnFamilyHandle*>& all) {
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  // Once every column family with data in a WAL file is flushed, RocksDB deletes that file.
+  auto s = db_.Flush(fo, all);
+  if (!s.ok()) return store_error(s);
+  rocksdb::CompactRangeOptions co;
+  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  s = db_.CompactRange(co, cf_, nullptr, nullptr);
+  if (!s.ok()) return store_error(s);
+  return Ok{};
+}
+
+Result<std::size_t> KeyRing::rewrap_all(const std::string& to) {
+  if (keys_.masters.count(to) == 0) return make_error(ErrorCode::not_found, "no master key " + to);
+  rocksdb::WriteBatch batch;
+  std::size_t count = 0;
+  std::unique_ptr<rocksdb::Iterator> it{db_.NewIterator({}, cf_)};
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string stream = it->key().ToString();
+    auto found = unwrap(stream, it->value().ToStringView());
+    if (!found) return found.take_error();
+    if (found->state != State::present) continue;
+    batch.Put(cf_, slice(stream), wrap(stream, found->key, to));
+    ++count;
+  }
+  if (!it->status().ok()) return store_error(it->status());
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  const auto s = db_.Write(wo, &batch);
+  if (!s.ok()) return store_error(s);
+  std::unique_lock lock(cache_mu_);
+  cache_.clear();
+  return count;
+}
+
+}  // namespace perspectief::privacy

@@ -1,0 +1,62 @@
+#include "privacy/sealer.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include "domain/canonical_json.hpp"
+#include "domain/event_catalogue.hpp"
+
+namespace perspectief::privacy {
+namespace {
+
+std::string associated_data(std::string_view stream, std::string_view event_id) {
+  std::string aad{stream};
+  aad += '\0';
+  aad += event_id;
+  return aad;
+}
+
+bool is_personal(const EventSpec* spec, std::string_view field) {
+  if (spec == nullptr) return true;
+  for (const auto& f : spec->fields) {
+    if (f.name == field) return f.personal;
+  }
+  return true;  // not in the catalogue: keep it out of the clear
+}
+
+}  // namespace
+
+Status Sealer::seal(std::string_view stream, NewEvent& e) {
+  const EventSpec* spec = find_event_spec(e.type);
+  boost::json::object personal;
+  boost::json::object rest;
+  for (const auto& [name, value] : e.data) {
+    (is_personal(spec, name) ? personal : rest)[name] = value;
+  }
+  if (personal.empty()) return Ok{};
+  auto key = ring_.get_or_create(stream);
+  if (!key) return key.take_error();
+  const std::string personal_json = canonical_json(personal);
+  e.sealed = aes_gcm_seal(*key, associated_data(stream, e.event_id), personal_json);
+  e.data = std::move(rest);
+  e.data_json = canonical_json(e.data);
+  e.content_hash =
+      content_hash(e.type, e.schema_version, e.data_json, hmac_sha256(*key, personal_json));
+  return Ok{};
+}
+
+Result<Sealer::Opened> Sealer::open(Envelope& env) const {
+  if (env.sealed.empty()) return Opened::nothing_sealed;
+  auto found = ring_.find(env.stream);
+  if (!found) return found.take_error();
+  if (found->state != KeyRing::State::present) return Opened::erased;
+  const auto plain =
+      aes_gcm_open(found->key, associated_data(env.stream, env.event_id), env.sealed);
+  if (!plain) return Opened::erased;  // a PII event appended while its case was being erased
+  boost::system::error_code ec;
+  auto personal = boost::json::parse(*plain, ec);
+  if (ec || !personal.is_object()) return Opened::erased;
+  for (auto& [name, value] : personal.as_object()) env.data[name] = std::move(value);
+  return Opened::opened;
+}
+
+}  // namespace perspectief::privacy

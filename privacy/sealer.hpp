@@ -1,0 +1,42 @@
+#pragma once
+
+#include <string_view>
+
+#include "domain/result.hpp"
+#include "eventstore/append.hpp"
+#include "eventstore/envelope.hpp"
+#include "privacy/key_ring.hpp"
+
+namespace perspectief::privacy {
+
+// Encryption at rest of the personal fields of events (spec/domain.md: data.person and the
+// free-text fields; the catalogue marks them `personal`; fields it does not know are treated
+// as personal too). They are moved out of `data` into `sealed`, AES-256-GCM with the
+// stream's data key and the stream and eventId as associated data (so a ciphertext cannot
+// be moved to another event).
+class Sealer {
+ public:
+  explicit Sealer(KeyRing& ring) : ring_(ring) {}
+
+  // Before appending: seals e's personal fields (if any) and recomputes data_json and the
+  // content hash (with an HMAC of the personal part under the data key, so resends still
+  // match and no plain hash of personal data is stored). conflict (rule
+  // personal-data-erased) when the stream's personal data was erased.
+  Status seal(std::string_view stream, NewEvent& e);
+
+  enum class Opened {
+    nothing_sealed,  // the event has no personal fields
+    opened,          // they are back in env.data
+    erased,          // they are gone for good (erased, or the key cannot be found)
+  };
+  // For roles that may see personal data: puts the personal fields back into env.data.
+  // unavailable if the key store or a master key cannot be read.
+  Result<Opened> open(Envelope& env) const;
+
+  KeyRing& ring() { return ring_; }
+
+ private:
+  KeyRing& ring_;
+};
+
+}  // namespace perspectief::privacy
