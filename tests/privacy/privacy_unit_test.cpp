@@ -1,0 +1,190 @@
+// The privacy building blocks: AES-256-GCM sealing and its refusals, base64, the keys
+// directory, the key ring with erasure, the sealer's split of personal fields, and the
+// pseudonyms.
+#include <gtest/gtest.h>
+
+#include <rocksdb/db.h>
+
+#include <filesystem>
+
+#include "eventstore/base64.hpp"
+#include "eventstore/clock.hpp"
+#include "eventstore/keys.hpp"
+#include "eventstore/rocks_event_store.hpp"
+#include "eventstore/sha256.hpp"
+#include "privacy/crypto.hpp"
+#include "privacy/key_ring.hpp"
+#include "privacy/keys_dir.hpp"
+#include "privacy/pseudonymiser.hpp"
+#include "privacy/sealer.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace perspectief::privacy {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::literals;
+using testing::TempDir;
+
+TEST(Crypto, SealOpensOnlyWithTheSameKeyAndAssociatedData) {
+  const SecretKey key = random_bytes(kKeyBytes);
+  const std::string blob = aes_gcm_seal(key, "case-1\0e1"sv, "secret text");
+  EXPECT_EQ(blob.size(), 12U + 11U + 16U);
+  EXPECT_EQ(blob.find("secret"), std::string::npos);
+  EXPECT_EQ(aes_gcm_open(key, "case-1\0e1"sv, blob), "secret text");
+  EXPECT_EQ(aes_gcm_open(key, "case-2\0e1"sv, blob), std::nullopt);
+  EXPECT_EQ(aes_gcm_open(random_bytes(kKeyBytes), "case-1\0e1"sv, blob), std::nullopt);
+  std::string altered = blob;
+  altered[14] = static_cast<char>(altered[14] ^ 1);
+  EXPECT_EQ(aes_gcm_open(key, "case-1\0e1"sv, altered), std::nullopt);
+  EXPECT_EQ(aes_gcm_open(key, "case-1\0e1"sv, blob.substr(0, 20)), std::nullopt);
+  EXPECT_NE(aes_gcm_seal(key, "a", "same"), aes_gcm_seal(key, "a", "same"));  // random IVs
+}
+
+TEST(Crypto, HmacSha256MatchesRfc4231Case2) {
+  const std::string mac = hmac_sha256("Jefe", "what do ya want for nothing?");
+  EXPECT_EQ(to_hex(reinterpret_cast<const std::uint8_t*>(mac.data()), mac.size()),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(Base64, RoundTripsEveryLengthAndRefusesGarbage) {
+  std::string bytes;
+  for (int n = 0; n < 70; ++n) {
+    EXPECT_EQ(base64_decode(base64_encode(bytes)), bytes) << n;
+    bytes += static_cast<char>(n * 37);
+  }
+  EXPECT_EQ(base64_encode("Man"), "TWFu");
+  EXPECT_EQ(base64_encode("Ma"), "TWE=");
+  EXPECT_EQ(base64_decode("TWE"), std::nullopt);
+  EXPECT_EQ(base64_decode("T!E="), std::nullopt);
+}
+
+TEST(KeysDir, CreatedOwnerOnlyAndReopenedTheSame) {
+  TempDir tmp;
+  const std::string path = tmp.sub("keys");
+  EXPECT_EQ(open_keys_dir(path, false).error().code, ErrorCode::not_found);
+  auto keys = open_keys_dir(path);
+  ASSERT_TRUE(keys.ok());
+  EXPECT_EQ(keys->masters.size(), 1U);
+  EXPECT_EQ(keys->research.size(), kKeyBytes);
+  EXPECT_EQ(fs::status(path).permissions() & fs::perms::all, fs::perms::owner_all);
+  for (const auto& entry : fs::directory_iterator(path)) {
+    EXPECT_EQ(entry.status().permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write)
+        << entry.path();
+  }
+  auto again = open_keys_dir(path, false);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->current, keys->current);
+  EXPECT_EQ(again->masters, keys->masters);
+  EXPECT_EQ(again->research, keys->research);
+}
+
+class RingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    RocksStoreOptions o;
+    o.path = tmp_.sub("data");
+    o.clock = &clock_;
+    store_ = std::move(RocksEventStore::open(std::move(o))).value();
+    keys_ = std::move(open_keys_dir(tmp_.sub("keys"))).value();
+    ring_ = std::make_unique<KeyRing>(*store_->db(), store_->column_family(kDataKeysCf), keys_);
+  }
+  TempDir tmp_;
+  ManualClock clock_{1'600'000'000'000'000};
+  std::unique_ptr<RocksEventStore> store_;
+  KeysDir keys_;
+  std::unique_ptr<KeyRing> ring_;
+};
+
+TEST_F(RingTest, OneKeyPerStreamUntilErased) {
+  EXPECT_EQ(ring_->find("case-a")->state, KeyRing::State::none);
+  const auto a = ring_->get_or_create("case-a");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(*ring_->get_or_create("case-a"), *a);
+  EXPECT_NE(*ring_->get_or_create("case-b"), *a);
+  // A fresh ring (no cache) unwraps the same key from the store.
+  KeyRing fresh{*store_->db(), store_->column_family(kDataKeysCf), keys_};
+  EXPECT_EQ(fresh.find("case-a")->key, *a);
+  // Erasure: the marker replaces the key (as the store writes it with PersonalDataErased).
+  ASSERT_TRUE(
+      store_->db()
+          ->Put({}, store_->column_family(kDataKeysCf), "case-a", std::string{keys::kErasedDataKey})
+          .ok());
+  ring_->forget("case-a");
+  EXPECT_EQ(ring_->find("case-a")->state, KeyRing::State::erased);
+  const auto refused = ring_->get_or_create("case-a");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().rule, "personal-data-erased");
+}
+
+TEST_F(RingTest, TheSealerMovesOnlyPersonalFieldsAndOpensThemAgain) {
+  Sealer sealer{*ring_};
+  auto make = [](const char* note) {
+    return make_new_event("7d3f0000-0000-4000-8000-000000000001", "IntakeCompleted", std::nullopt,
+                          {{"eligible", true}, {"notes", note}, {"vulnerabilities", {"x"}}});
+  };
+  NewEvent e = make("first note");
+  ASSERT_TRUE(sealer.seal("case-s", e).ok());
+  EXPECT_EQ(e.data, (boost::json::object{{"eligible", true}}));
+  EXPECT_EQ(e.data_json, R"({"eligible":true})");
+  EXPECT_FALSE(e.sealed.empty());
+  EXPECT_EQ(e.sealed.find("first note"), std::string::npos);
+  // A resend seals to another ciphertext but the same content hash; other notes, another.
+  NewEvent resend = make("first note");
+  ASSERT_TRUE(sealer.seal("case-s", resend).ok());
+  EXPECT_NE(resend.sealed, e.sealed);
+  EXPECT_EQ(resend.content_hash, e.content_hash);
+  NewEvent other = make("another note");
+  ASSERT_TRUE(sealer.seal("case-s", other).ok());
+  EXPECT_NE(other.content_hash, e.content_hash);
+
+  Envelope env;
+  env.stream = "case-s";
+  env.event_id = e.event_id;
+  env.type = e.type;
+  env.data = e.data;
+  env.sealed = e.sealed;
+  Envelope moved = env;
+  moved.stream = "case-t";  // a ciphertext moved to another stream does not open
+  EXPECT_EQ(*sealer.open(env), Sealer::Opened::opened);
+  EXPECT_EQ(env.data.at("notes").as_string(), "first note");
+  EXPECT_EQ(env.data.at("vulnerabilities"), (boost::json::array{"x"}));
+  EXPECT_EQ(*sealer.open(moved), Sealer::Opened::erased);
+
+  NewEvent plain = make_new_event("7d3f0000-0000-4000-8000-000000000002", "BedAssigned",
+                                  std::nullopt, {{"locationId", "loc-1"}});
+  const std::string hash = plain.content_hash;
+  ASSERT_TRUE(sealer.seal("case-s", plain).ok());
+  EXPECT_TRUE(plain.sealed.empty());
+  EXPECT_EQ(plain.content_hash, hash);
+}
+
+TEST(Pseudonymiser, CaseStreamsEventIdsSubjectsAndFreeText) {
+  const Pseudonymiser p{"Jefe"};
+  Envelope e;
+  e.position = 7;
+  e.stream = "case-42";
+  e.version = 1;
+  e.event_id = "7d3f0000-0000-4000-8000-000000000001";
+  e.type = "CaseManagerAssigned";
+  e.actor = {"jan", "aco", Role::intake};
+  e.data = {{"caseManager", "Jan Jansen"}, {"organisation", "aco"}, {"unknown", "x"}};
+  const auto o = p.envelope_json(e);
+  const std::string mac = hmac_sha256("Jefe", "42");
+  EXPECT_EQ(o.at("stream").as_string(),
+            "case-" + to_hex(reinterpret_cast<const std::uint8_t*>(mac.data()), 32).substr(0, 32));
+  EXPECT_EQ(p.case_pseudonym("42").size(), 32U);
+  EXPECT_NE(o.at("eventId").as_string(), e.event_id);
+  EXPECT_FALSE(o.at("actor").as_object().contains("subject"));
+  const auto& data = o.at("data").as_object();
+  EXPECT_EQ(data.size(), 2U);
+  EXPECT_EQ(data.at("organisation").as_string(), "aco");
+  EXPECT_TRUE(data.at("caseManager").as_string().starts_with("cm-"));
+  EXPECT_EQ(data.at("caseManager").as_string().size(), 19U);
+  e.stream = "location-loc-1";
+  EXPECT_EQ(p.envelope_json(e).at("stream").as_string(), "location-loc-1");
+}
+
+}  // namespace
+}  // namespace perspectief::privacy
