@@ -229,9 +229,16 @@ int replay(const Flags& flags) {
   return 0;
 }
 
-// backup and restore are the same verified copy, in opposite directions.
+// backup and restore are the same verified copy, in opposite directions. A copy of a store a
+// server is flushing can be torn (see verify_store): such a copy does not verify, and is made
+// again, up to three times.
 int copy_verified(const std::string& command, const std::string& from, const std::string& to) {
   auto copied = copy_store(from, to);
+  for (int attempt = 1; attempt < 3 && copied && !verify_store(to).ok; ++attempt) {
+    std::error_code ec;
+    std::filesystem::remove_all(to, ec);
+    copied = copy_store(from, to);
+  }
   if (!copied) {
     std::cerr << "perspectief " << command << ": " << copied.error().message;
     if (!copied.error().internal.empty()) std::cerr << " (" << copied.error().internal << ")";
