@@ -39,7 +39,7 @@ struct NewEvent {
   boost::json::object data;
   std::string data_json;     // canonical_json(data)
   std::string content_hash;  // SHA-256 over type, schema version and data_json (32 bytes)
-  std::string sealed;        // the encrypted personal fields (privacy/sealer.hpp), if any
+  std::string sealed;        // the encrypted personal fields (eventstore/sealer.hpp), if any
 };
 
 // SHA-256 over type, schema version, the public data and, for sealed events, a keyed digest

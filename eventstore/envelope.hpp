@@ -23,7 +23,7 @@ struct Envelope {
   Actor actor;
   boost::json::object data;  // without the personal fields while they are sealed
   // The personal fields of data (spec/domain.md: data.person and the free-text fields),
-  // encrypted with the stream's data key (privacy/sealer.hpp); empty when there are none.
+  // encrypted with the stream's data key (eventstore/sealer.hpp); empty when there are none.
   // to_json never shows it: only privacy::Sealer::open puts them back, for roles that may
   // see them.
   std::string sealed;

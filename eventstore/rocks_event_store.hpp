@@ -36,8 +36,8 @@ struct RocksStoreOptions {
 // Column families: events (position -> record), streams (stream+version -> position),
 // event_ids (eventId -> position, occurredAt, content hash), heads (stream -> version),
 // checkpoints (name -> bytes), data_keys (stream -> its data key wrapped with the master key,
-// or the erasure marker; privacy/key_ring.hpp), access_log (reads of personal data;
-// privacy/access_log.hpp).
+// or the erasure marker; eventstore/key_ring.hpp), access_log (reads of personal data;
+// eventstore/access_log.hpp).
 inline constexpr const char* kColumnFamilies[] = {
     "default", "events", "streams", "event_ids", "heads", "checkpoints", "data_keys", "access_log"};
 inline constexpr std::size_t kDataKeysCf = 6;

@@ -4,7 +4,7 @@
 
 #include "domain/result.hpp"
 #include "eventstore/event_store.hpp"
-#include "privacy/sealer.hpp"
+#include "eventstore/sealer.hpp"
 
 namespace perspectief {
 

@@ -1,4 +1,4 @@
-#include "privacy/erasure_purger.hpp"
+#include "eventstore/erasure_purger.hpp"
 
 namespace perspectief::privacy {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "eventstore/crypto.hpp"
 #include "eventstore/envelope.hpp"
-#include "privacy/crypto.hpp"
 
 namespace perspectief::privacy {
 

@@ -1,4 +1,4 @@
-#include "privacy/access_log.hpp"
+#include "eventstore/access_log.hpp"
 
 #include <rocksdb/db.h>
 #include <boost/json/parse.hpp>
@@ -6,8 +6,8 @@
 
 #include <memory>
 
+#include "eventstore/crypto.hpp"
 #include "eventstore/keys.hpp"
-#include "privacy/crypto.hpp"
 
 namespace perspectief::privacy {
 namespace {

@@ -5,7 +5,7 @@
 #include "domain/result.hpp"
 #include "eventstore/append.hpp"
 #include "eventstore/envelope.hpp"
-#include "privacy/key_ring.hpp"
+#include "eventstore/key_ring.hpp"
 
 namespace perspectief::privacy {
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "domain/result.hpp"
-#include "privacy/crypto.hpp"
+#include "eventstore/crypto.hpp"
 
 namespace perspectief::privacy {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "domain/result.hpp"
-#include "privacy/keys_dir.hpp"
+#include "eventstore/keys_dir.hpp"
 
 namespace rocksdb {
 class DB;

@@ -1,4 +1,4 @@
-#include "privacy/sealer.hpp"
+#include "eventstore/sealer.hpp"
 
 #include <boost/json/parse.hpp>
 

@@ -9,14 +9,14 @@
 
 #include "eventstore/base64.hpp"
 #include "eventstore/clock.hpp"
+#include "eventstore/crypto.hpp"
+#include "eventstore/key_ring.hpp"
 #include "eventstore/keys.hpp"
+#include "eventstore/keys_dir.hpp"
+#include "eventstore/pseudonymiser.hpp"
 #include "eventstore/rocks_event_store.hpp"
+#include "eventstore/sealer.hpp"
 #include "eventstore/sha256.hpp"
-#include "privacy/crypto.hpp"
-#include "privacy/key_ring.hpp"
-#include "privacy/keys_dir.hpp"
-#include "privacy/pseudonymiser.hpp"
-#include "privacy/sealer.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace perspectief::privacy {

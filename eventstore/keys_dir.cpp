@@ -1,4 +1,4 @@
-#include "privacy/keys_dir.hpp"
+#include "eventstore/keys_dir.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-#include "privacy/key_ring.hpp"
+#include "eventstore/key_ring.hpp"
 
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>

@@ -1,4 +1,4 @@
-#include "privacy/pseudonymiser.hpp"
+#include "eventstore/pseudonymiser.hpp"
 
 #include "domain/event_catalogue.hpp"
 #include "eventstore/sha256.hpp"

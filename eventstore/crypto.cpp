@@ -1,4 +1,4 @@
-#include "privacy/crypto.hpp"
+#include "eventstore/crypto.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
