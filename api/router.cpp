@@ -8,7 +8,7 @@ namespace {
 
 using boost::beast::http::verb;
 
-constexpr std::array<RouteSpec, 23> kRoutes{{
+constexpr std::array<RouteSpec, 26> kRoutes{{
     {RouteId::healthz, verb::get, "/healthz"},
     {RouteId::readyz, verb::get, "/readyz"},
     {RouteId::append_case, verb::post, "/v1/cases/{caseId}/events"},
@@ -32,6 +32,9 @@ constexpr std::array<RouteSpec, 23> kRoutes{{
     {RouteId::metrics, verb::get, "/metrics"},
     {RouteId::erase_personal_data, verb::delete_, "/v1/cases/{caseId}/personal-data"},
     {RouteId::access_log, verb::get, "/v1/access-log"},
+    {RouteId::openapi, verb::get, "/v1/openapi.json"},
+    {RouteId::dashboard_index, verb::get, "/"},
+    {RouteId::dashboard_file, verb::get, "/dashboard/{file}"},
 }};
 
 std::vector<std::string_view> split(std::string_view path) {

@@ -35,6 +35,9 @@ enum class RouteId {
   metrics,
   erase_personal_data,
   access_log,
+  openapi,
+  dashboard_index,
+  dashboard_file,
 };
 
 struct RouteSpec {

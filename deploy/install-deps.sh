@@ -7,14 +7,15 @@ set -euo pipefail
 
 build_pkgs=(build-essential cmake ninja-build ccache git pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  librocksdb-dev prometheus-cpp-dev libssl-dev)
+  librocksdb-dev prometheus-cpp-dev libssl-dev
+  python3 python3-yaml)  # the build converts docs/openapi.yaml to the served JSON
 # Tests, benchmarks, the fuzzer and tests/deploy/ (promtool and prometheus for the
-# Prometheus config checks and the scrape test; python3-yaml for the manifest checks).
+# Prometheus config checks and the scrape test; openssl makes the TLS test's certificate).
 # On a host where systemd runs, installing `prometheus` also enables and starts its
 # service on port 9090; the tests start their own instance and do not need it.
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev
-  clang clang-format libclang-rt-14-dev curl python3 wrk
-  prometheus python3-yaml)
+  clang clang-format libclang-rt-14-dev curl wrk openssl
+  prometheus)
 
 case "${1:-}" in
   "") pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;

@@ -1,0 +1,46 @@
+#include "api/static_files.hpp"
+
+#include <boost/beast/http/field.hpp>
+
+#include "api/problem.hpp"
+
+namespace perspectief::api {
+namespace {
+
+namespace http = boost::beast::http;
+
+std::string_view content_type(std::string_view name) {
+  const auto dot = name.rfind('.');
+  const auto ext = dot == std::string_view::npos ? std::string_view{} : name.substr(dot + 1);
+  if (ext == "html") return "text/html; charset=utf-8";
+  if (ext == "js") return "text/javascript; charset=utf-8";
+  if (ext == "css") return "text/css; charset=utf-8";
+  if (ext == "json") return "application/json";
+  if (ext == "svg") return "image/svg+xml";
+  if (ext == "yaml") return "application/yaml";
+  return "application/octet-stream";
+}
+
+}  // namespace
+
+Response static_file_response(std::string_view name) {
+  for (const auto& f : embedded_files()) {
+    if (f.name != name) continue;
+    Response res{http::status::ok, 11};
+    res.set(http::field::content_type, content_type(name));
+    res.set("Content-Security-Policy",
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'none'");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("Referrer-Policy", "no-referrer");
+    res.set("X-Frame-Options", "DENY");
+    res.set(http::field::cache_control, "no-cache");
+    res.body() = std::string{f.bytes};
+    res.prepare_payload();
+    return res;
+  }
+  return problem(404, "no such file");
+}
+
+}  // namespace perspectief::api

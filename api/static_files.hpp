@@ -1,0 +1,24 @@
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "api/http_types.hpp"
+
+namespace perspectief::api {
+
+// A file built into the server (the dashboard's files and the OpenAPI document).
+struct StaticFile {
+  std::string_view name;  // e.g. "app.js", "openapi.json"
+  std::string_view bytes;
+};
+
+// Generated at build time by cmake/embed_files.cmake.
+std::span<const StaticFile> embedded_files();
+
+// The reply for a built-in file: its bytes with a content type from the extension, a strict
+// Content-Security-Policy (nothing from outside the server, no inline code), no-sniff, no
+// referrer, no framing. 404 for a name that is not built in.
+Response static_file_response(std::string_view name);
+
+}  // namespace perspectief::api
