@@ -213,10 +213,13 @@ asio::awaitable<Response> Api::handle(const Request& req, std::string_view& rout
   if (id == RouteId::healthz) co_return json_response(200, {{"status", "ok"}});
   // No token for the contract and the dashboard's files (they hold no data).
   if (id == RouteId::openapi) co_return static_file_response("openapi.json");
-  if (id == RouteId::dashboard_index) co_return static_file_response("index.html");
+  if (id == RouteId::dashboard_index) {
+    co_return static_file_response("index.html", dashboard_dir_);
+  }
   if (id == RouteId::dashboard_file) {
-    co_return m->id == "index.html" || m->id == "openapi.json" ? problem(404, "no such file")
-                                                               : static_file_response(m->id);
+    co_return m->id == "index.html" || m->id == "openapi.json"
+        ? problem(404, "no such file")
+        : static_file_response(m->id, dashboard_dir_);
   }
   if (id == RouteId::readyz) {
     if (!ready_.load() || !store_.writable()) co_return problem(503, "the service is not ready");

@@ -45,6 +45,8 @@ class Api {
                                           std::string_view& role);
 
   void set_ready(bool ready) { ready_.store(ready); }
+  // Serve the dashboard's files from this directory when present there (development).
+  void set_dashboard_dir(std::string dir) { dashboard_dir_ = std::move(dir); }
 
  private:
   boost::asio::awaitable<Response> append(const Request& req, const RouteMatch& m,
@@ -74,6 +76,7 @@ class Api {
   const Projector& projector_;
   PersonalData personal_;
   std::atomic<bool> ready_{false};
+  std::string dashboard_dir_;
 };
 
 }  // namespace perspectief::api

@@ -2,6 +2,11 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "api/problem.hpp"
 
 namespace perspectief::api {
@@ -21,24 +26,42 @@ std::string_view content_type(std::string_view name) {
   return "application/octet-stream";
 }
 
+Response file_reply(std::string_view name, std::string bytes) {
+  Response res{http::status::ok, 11};
+  res.set(http::field::content_type, content_type(name));
+  res.set("Content-Security-Policy",
+          "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+          "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; "
+          "frame-ancestors 'none'");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set("X-Frame-Options", "DENY");
+  res.set(http::field::cache_control, "no-cache");
+  res.body() = std::move(bytes);
+  res.prepare_payload();
+  return res;
+}
+
+bool plain_file_name(std::string_view name) {
+  return !name.empty() && name.size() <= 64 && name.front() != '.' &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '.' || c == '_' || c == '-';
+         });
+}
+
 }  // namespace
 
-Response static_file_response(std::string_view name) {
+Response static_file_response(std::string_view name, const std::string& override_dir) {
+  if (!override_dir.empty() && plain_file_name(name)) {
+    std::ifstream in{std::filesystem::path{override_dir} / std::string{name}, std::ios::binary};
+    if (in) {
+      return file_reply(name,
+                        {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()});
+    }
+  }
   for (const auto& f : embedded_files()) {
-    if (f.name != name) continue;
-    Response res{http::status::ok, 11};
-    res.set(http::field::content_type, content_type(name));
-    res.set("Content-Security-Policy",
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; "
-            "frame-ancestors 'none'");
-    res.set("X-Content-Type-Options", "nosniff");
-    res.set("Referrer-Policy", "no-referrer");
-    res.set("X-Frame-Options", "DENY");
-    res.set(http::field::cache_control, "no-cache");
-    res.body() = std::string{f.bytes};
-    res.prepare_payload();
-    return res;
+    if (f.name == name) return file_reply(name, std::string{f.bytes});
   }
   return problem(404, "no such file");
 }

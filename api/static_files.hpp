@@ -18,7 +18,9 @@ std::span<const StaticFile> embedded_files();
 
 // The reply for a built-in file: its bytes with a content type from the extension, a strict
 // Content-Security-Policy (nothing from outside the server, no inline code), no-sniff, no
-// referrer, no framing. 404 for a name that is not built in.
-Response static_file_response(std::string_view name);
+// referrer, no framing. 404 for a name that is not built in. With `override_dir` (the
+// server's --dashboard-dir, for working on the dashboard without rebuilding), a file of that
+// name in that directory is served instead.
+Response static_file_response(std::string_view name, const std::string& override_dir = {});
 
 }  // namespace perspectief::api

@@ -43,15 +43,17 @@ int fail(const std::string& message) {
 }
 
 const std::vector<std::string> kFlags{
-    "data-dir", "listen",          "tokens",       "keys-dir",         "tls-cert",        "tls-key",
-    "threads",  "max-body",        "places",       "lvv-places",       "max-stay-months", "demo",
-    "help",     "request-timeout", "idle-timeout", "snapshot-interval"};
+    "data-dir",          "listen",       "tokens",   "keys-dir",        "tls-cert",
+    "tls-key",           "threads",      "max-body", "places",          "lvv-places",
+    "max-stay-months",   "demo",         "help",     "request-timeout", "idle-timeout",
+    "snapshot-interval", "dashboard-dir"};
 
 constexpr const char* kUsage =
     "usage: perspectief-server --tokens FILE [--data-dir DIR] [--listen HOST:PORT]\n"
     "       [--keys-dir DIR] [--tls-cert FILE --tls-key FILE] [--threads N] [--max-body BYTES]\n"
     "       [--request-timeout SECONDS] [--idle-timeout SECONDS] [--snapshot-interval SECONDS]\n"
     "       [--places N --lvv-places N --max-stay-months N] [--demo]\n"
+    "       [--dashboard-dir DIR]  (serve the dashboard's files from DIR: development)\n"
     "Each flag can also be set as PERSPECTIEF_<FLAG> in the environment.\n";
 
 }  // namespace
@@ -197,6 +199,7 @@ int main(int argc, char** argv) {
       metrics,
       projector,
       api::PersonalData{sealer, pseudonymiser, access_log, [&purger] { purger.request(); }}};
+  handlers.set_dashboard_dir(flags->get_or("dashboard-dir", ""));
   api::ServerOptions server_options;
   server_options.max_body = *max_body;
   server_options.read_timeout = std::chrono::seconds(*request_timeout);
