@@ -15,7 +15,7 @@ build_pkgs=(build-essential cmake ninja-build ccache git pkg-config
 # service on port 9090; the tests start their own instance and do not need it.
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format libclang-rt-14-dev curl wrk openssl
-  prometheus)
+  prometheus chromium chromium-driver)
 
 case "${1:-}" in
   "") pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
@@ -27,6 +27,13 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The Node.js tests (tests/js: the OpenAPI validator, the API guide, the dashboard in
+# Chromium) need node and npm; Debian's packages unless a Node.js (>= 18) is there already
+# (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).
+if [ "${1:-}" != --build-only ]; then
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -8,6 +8,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 deploy/install-deps.sh
+# The Node.js test dependencies, exactly as locked (tests/js/package-lock.json).
+npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
 jobs=${PERSPECTIEF_JOBS:-2}
 for preset in ${PERSPECTIEF_PRESETS:-release asan-ubsan fuzz}; do
   echo "== $preset: configure and build"
