@@ -119,7 +119,7 @@ if [ ! -e "$conf_dir/perspectief.env" ]; then
 # Restart the service after a change: systemctl restart perspectief
 #
 # Serve HTTPS directly (files readable by the perspectief group, e.g. root:perspectief
-# 0640 under /etc/perspectief). Not available in every build: see docs/operations.md.
+# 0640 under /etc/perspectief); TLS 1.2 and 1.3 only, see docs/operations.md, "TLS".
 #PERSPECTIEF_TLS_CERT=/etc/perspectief/tls/cert.pem
 #PERSPECTIEF_TLS_KEY=/etc/perspectief/tls/key.pem
 #

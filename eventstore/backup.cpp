@@ -57,6 +57,7 @@ Result<CopyReport> copy_store(const std::string& from, const std::string& to) {
   ro.snapshot = snap;
   ro.fill_cache = false;
   for (std::size_t cf = 0; cf < (*source_store)->cf_count(); ++cf) {
+    if ((*source_store)->cf(cf) == nullptr) continue;  // an older store without it
     std::unique_ptr<rocksdb::Iterator> it{source_db->NewIterator(ro, (*source_store)->cf(cf))};
     rocksdb::WriteBatch batch;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {

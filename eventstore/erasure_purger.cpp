@@ -20,17 +20,22 @@ ErasurePurger::ErasurePurger(std::function<void()> purge) : purge_(std::move(pur
 }
 
 ErasurePurger::~ErasurePurger() {
+  stop();
+}
+
+void ErasurePurger::stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
   cv_.notify_all();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void ErasurePurger::request() {
   {
     std::lock_guard lock(mu_);
+    if (stopping_) return;
     requested_ = true;
   }
   cv_.notify_all();

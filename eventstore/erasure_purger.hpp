@@ -17,6 +17,8 @@ class ErasurePurger {
   ErasurePurger& operator=(const ErasurePurger&) = delete;
 
   void request();
+  // Finishes a requested run and stops the thread (before the store closes). Idempotent.
+  void stop();
 
  private:
   std::function<void()> purge_;

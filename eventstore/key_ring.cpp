@@ -75,6 +75,7 @@ Result<KeyRing::Lookup> KeyRing::find(std::string_view stream) const {
       return Lookup{State::present, it->second};
     }
   }
+  if (cf_ == nullptr) return Lookup{};  // a store from before encryption at rest
   std::string stored;
   const auto s = db_.Get({}, cf_, slice(stream), &stored);
   if (s.IsNotFound()) return Lookup{};
@@ -130,6 +131,18 @@ Status KeyRing::purge_erased_keys(const std::vector<rocksdb::ColumnFamilyHandle*
   co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   s = db_.CompactRange(co, cf_, nullptr, nullptr);
   if (!s.ok()) return store_error(s);
+  return Ok{};
+}
+
+Status KeyRing::check_master_keys() const {
+  if (cf_ == nullptr) return Ok{};
+  std::unique_ptr<rocksdb::Iterator> it{db_.NewIterator({}, cf_)};
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto found = unwrap(it->key().ToStringView(), it->value().ToStringView());
+    if (!found) return found.take_error();
+    if (found->state == State::present) return Ok{};
+  }
+  if (!it->status().ok()) return store_error(it->status());
   return Ok{};
 }
 

@@ -52,6 +52,10 @@ class KeyRing {
   // request path. `all` are every column family of the store.
   Status purge_erased_keys(const std::vector<rocksdb::ColumnFamilyHandle*>& all);
 
+  // Whether the keys directory can unwrap this store's data keys (tries the first one): a
+  // wrong or fresh --keys-dir beside a store with personal data is refused at start.
+  Status check_master_keys() const;
+
   // Rewraps every data key with the master `to` in one synced write (key rotation).
   // Returns the number of keys rewrapped.
   Result<std::size_t> rewrap_all(const std::string& to);

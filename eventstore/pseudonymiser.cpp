@@ -39,7 +39,10 @@ boost::json::object Pseudonymiser::envelope_json(const Envelope& e) const {
     o["stream"] = std::string{kCasePrefix} +
                   case_pseudonym(std::string_view{e.stream}.substr(kCasePrefix.size()));
   }
-  const std::string h = hmac_hex("eventId", e.event_id, 32);
+  // An RFC 9562 version-8 (vendor-specific) UUID made of the HMAC: version and variant bits set.
+  std::string h = hmac_hex("eventId", e.event_id, 32);
+  h[12] = '8';
+  h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
   o["eventId"] = h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" +
                  h.substr(16, 4) + "-" + h.substr(20, 12);
   o["actor"].as_object().erase("subject");

@@ -2,30 +2,43 @@
 
 #include <rocksdb/db.h>
 
+#include <algorithm>
+
 #include "eventstore/rocks_event_store.hpp"
 
 namespace perspectief {
 
 Result<std::unique_ptr<ReadOnlyStore>> ReadOnlyStore::open(const std::string& path) {
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const char* name : kColumnFamilies)
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions{});
   rocksdb::Options options;
   options.max_open_files = -1;
+  // A store written before a column family was added lacks it: open the ones it has.
+  std::vector<std::string> existing;
+  auto s = rocksdb::DB::ListColumnFamilies(options, path, &existing);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  std::vector<std::size_t> indexes;
+  for (std::size_t i = 0; s.ok() && i < std::size(kColumnFamilies); ++i) {
+    if (std::find(existing.begin(), existing.end(), kColumnFamilies[i]) == existing.end()) continue;
+    descriptors.emplace_back(kColumnFamilies[i], rocksdb::ColumnFamilyOptions{});
+    indexes.push_back(i);
+  }
   std::unique_ptr<ReadOnlyStore> store{new ReadOnlyStore()};
-  const auto s =
-      rocksdb::DB::OpenForReadOnly(options, path, descriptors, &store->cfs_, &store->db_);
+  std::vector<rocksdb::ColumnFamilyHandle*> opened;
+  if (s.ok()) s = rocksdb::DB::OpenForReadOnly(options, path, descriptors, &opened, &store->db_);
   if (!s.ok()) {
     Error e = make_error(ErrorCode::unavailable, "cannot open the store read-only");
     e.internal = s.ToString();
     return e;
   }
+  store->cfs_.assign(std::size(kColumnFamilies), nullptr);
+  for (std::size_t k = 0; k < indexes.size(); ++k) store->cfs_[indexes[k]] = opened[k];
   return store;
 }
 
 ReadOnlyStore::~ReadOnlyStore() {
   if (db_ == nullptr) return;
-  for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
+  for (auto* h : cfs_) {
+    if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
+  }
   delete db_;
 }
 

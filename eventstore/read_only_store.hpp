@@ -25,7 +25,8 @@ class ReadOnlyStore {
   ReadOnlyStore& operator=(const ReadOnlyStore&) = delete;
 
   rocksdb::DB& db() { return *db_; }
-  // In kColumnFamilies order (default, events, streams, event_ids, heads, checkpoints).
+  // In kColumnFamilies order; null for a column family the store does not have (a store
+  // from before data_keys and access_log were added).
   rocksdb::ColumnFamilyHandle* cf(std::size_t index) { return cfs_.at(index); }
   std::size_t cf_count() const { return cfs_.size(); }
 

@@ -33,6 +33,15 @@ Status Sealer::seal(std::string_view stream, NewEvent& e) {
     (is_personal(spec, name) ? personal : rest)[name] = value;
   }
   if (personal.empty()) return Ok{};
+  auto found = ring_.find(stream);
+  if (!found) return found.take_error();
+  if (found->state == KeyRing::State::erased) {
+    // The person asked to be forgotten: what is sent about them now is not kept either.
+    e.data = std::move(rest);
+    e.data_json = canonical_json(e.data);
+    e.content_hash = content_hash(e.type, e.schema_version, e.data_json, "personal data dropped");
+    return Ok{};
+  }
   auto key = ring_.get_or_create(stream);
   if (!key) return key.take_error();
   const std::string personal_json = canonical_json(personal);
@@ -48,7 +57,13 @@ Result<Sealer::Opened> Sealer::open(Envelope& env) const {
   if (env.sealed.empty()) return Opened::nothing_sealed;
   auto found = ring_.find(env.stream);
   if (!found) return found.take_error();
-  if (found->state != KeyRing::State::present) return Opened::erased;
+  if (found->state == KeyRing::State::none) {
+    // Never in a consistent store: the key is written before the first event that uses it.
+    Error e = make_error(ErrorCode::unavailable, "a data key is missing");
+    e.internal = "no data key for a sealed event of a stream";
+    return e;
+  }
+  if (found->state == KeyRing::State::erased) return Opened::erased;
   const auto plain =
       aes_gcm_open(found->key, associated_data(env.stream, env.event_id), env.sealed);
   if (!plain) return Opened::erased;  // a PII event appended while its case was being erased

@@ -20,17 +20,18 @@ class Sealer {
 
   // Before appending: seals e's personal fields (if any) and recomputes data_json and the
   // content hash (with an HMAC of the personal part under the data key, so resends still
-  // match and no plain hash of personal data is stored). conflict (rule
-  // personal-data-erased) when the stream's personal data was erased.
+  // match and no plain hash of personal data is stored). For a stream whose personal data
+  // was erased, the personal fields are dropped instead: nothing about the person is kept
+  // (conflict, rule personal-data-erased, only if the erasure lands while this runs).
   Status seal(std::string_view stream, NewEvent& e);
 
   enum class Opened {
     nothing_sealed,  // the event has no personal fields
     opened,          // they are back in env.data
-    erased,          // they are gone for good (erased, or the key cannot be found)
+    erased,          // they are gone for good (the stream was erased)
   };
   // For roles that may see personal data: puts the personal fields back into env.data.
-  // unavailable if the key store or a master key cannot be read.
+  // unavailable if the key store or a master key cannot be read, or the stream has no key.
   Result<Opened> open(Envelope& env) const;
 
   KeyRing& ring() { return ring_; }

@@ -142,6 +142,10 @@ int main(int argc, char** argv) {
   // Personal data: sealed with per-case data keys in the store, wrapped with the master key of
   // the keys directory.
   privacy::KeyRing ring{*(*store)->db(), (*store)->column_family(kDataKeysCf), *keys};
+  if (auto usable = ring.check_master_keys(); !usable) {
+    return fail("the keys directory " + keys_dir + " cannot open this store's personal data (" +
+                usable.error().message + "): is --keys-dir right?");
+  }
   privacy::Sealer sealer{ring};
   const privacy::Pseudonymiser pseudonymiser{keys->research};
   privacy::AccessLog access_log{*(*store)->db(), (*store)->column_family(kAccessLogCf)};
@@ -247,6 +251,8 @@ int main(int argc, char** argv) {
     });
   };
   schedule_snapshot();
+  // An erasure's purge may not have run before the last stop (a crash): run one now.
+  purger.request();
 
   boost::asio::signal_set signals{ioc, SIGTERM, SIGINT};
   signals.async_wait([&](const boost::system::error_code& ec, int) {
@@ -272,6 +278,7 @@ int main(int argc, char** argv) {
     std::cerr << "perspectief-server: snapshot not saved: " << saved.error().message << "\n";
   }
   (*store)->unsubscribe(commit_subscription);
+  purger.stop();
   (*store)->close();
   return 0;
 }
