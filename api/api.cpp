@@ -15,6 +15,7 @@
 #include "api/static_files.hpp"
 #include "domain/event_catalogue.hpp"
 #include "eventstore/sha256.hpp"
+#include "projections/read_models.hpp"
 
 namespace perspectief::api {
 namespace {
@@ -262,6 +263,8 @@ asio::awaitable<Response> Api::handle(const Request& req, std::string_view& rout
       case RouteId::caseload:
       case RouteId::escalations:
       case RouteId::intake_funnel:
+      case RouteId::perspective:
+      case RouteId::participation:
         if (!may_read_model(actor->role, id)) {
           co_return problem(
               403, "role " + std::string{to_string(actor->role)} + " may not read this read model");
@@ -274,8 +277,13 @@ asio::awaitable<Response> Api::handle(const Request& req, std::string_view& rout
         Response res{http::status::ok, 11};
         res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
         res.set(http::field::cache_control, "no-store");
+        const Micros now = clock_.now();
+        const auto participation = history_.read([now](const History& h) {
+          return Metrics::Participation{activities_held_by_category(h),
+                                        active_cases_by_track(h, now)};
+        });
         res.body() = metrics_.render(store_.last_position(), projector_.position(),
-                                     case_files_.figures(day_of(clock_.now())));
+                                     case_files_.figures(day_of(now)), participation);
         res.prepare_payload();
         co_return res;
       }

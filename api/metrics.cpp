@@ -58,7 +58,15 @@ Metrics::Metrics()
       open_escalations_(prometheus::BuildGauge()
                             .Name("perspectief_open_escalations")
                             .Help("Escalations not yet resolved")
-                            .Register(*registry_)) {}
+                            .Register(*registry_)),
+      activities_held_(prometheus::BuildCounter()
+                           .Name("perspectief_activities_held_total")
+                           .Help("Participation activities held, by category")
+                           .Register(*registry_)),
+      cases_by_track_(prometheus::BuildGauge()
+                          .Name("perspectief_cases_by_track")
+                          .Help("Active cases by their current guidance track")
+                          .Register(*registry_)) {}
 
 void Metrics::on_request(std::string_view method, std::string_view route, unsigned status,
                          double seconds) {
@@ -79,7 +87,7 @@ void Metrics::on_commit(std::uint64_t events) {
 }
 
 std::string Metrics::render(std::uint64_t store_position, std::uint64_t projector_position,
-                            const CurrentFigures& f) {
+                            const CurrentFigures& f, const Participation& participation) {
   std::lock_guard lock(render_mu_);
   store_position_.Add({}).Set(static_cast<double>(store_position));
   projection_position_.Add({{"projection", "case-files"}})
@@ -104,6 +112,15 @@ std::string Metrics::render(std::uint64_t store_position, std::uint64_t projecto
   stay_alerts_.Add({{"level", "final"}}).Set(static_cast<double>(f.alerts_final));
   stay_alerts_.Add({{"level", "exceeded"}}).Set(static_cast<double>(f.alerts_exceeded));
   open_escalations_.Add({}).Set(static_cast<double>(f.open_escalations));
+  for (const auto& [category, held] : participation.activities_held) {
+    // A held activity stays held: the counter moves up by what was held since the last scrape.
+    auto& counter = activities_held_.Add({{"category", category}});
+    const double delta = static_cast<double>(held) - counter.Value();
+    if (delta > 0) counter.Increment(delta);
+  }
+  for (const auto& [track, cases] : participation.cases_by_track) {
+    cases_by_track_.Add({{"track", track}}).Set(static_cast<double>(cases));
+  }
   return prometheus::TextSerializer{}.Serialize(registry_->Collect());
 }
 

@@ -7,6 +7,7 @@
 #include <prometheus/registry.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -31,9 +32,16 @@ class Metrics {
   // One durable commit (a WAL sync) that made `events` events durable.
   void on_commit(std::uint64_t events);
 
+  // Figures the History answers (not kept by the case files): every activity held so far by
+  // category, and active cases by current track.
+  struct Participation {
+    std::map<std::string, std::int64_t> activities_held;
+    std::map<std::string, std::int64_t> cases_by_track;
+  };
+
   // The text exposition, with the gauges set from the current figures first.
   std::string render(std::uint64_t store_position, std::uint64_t projector_position,
-                     const CurrentFigures& figures);
+                     const CurrentFigures& figures, const Participation& participation);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -50,6 +58,8 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>& location_beds_;
   prometheus::Family<prometheus::Gauge>& stay_alerts_;
   prometheus::Family<prometheus::Gauge>& open_escalations_;
+  prometheus::Family<prometheus::Counter>& activities_held_;
+  prometheus::Family<prometheus::Gauge>& cases_by_track_;
   std::mutex render_mu_;
 };
 

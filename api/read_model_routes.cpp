@@ -88,6 +88,23 @@ Result<boost::json::object> render(RouteId route, const Params& p, const History
       }
       return h.read([&](const History& hh) { return escalations_json(hh, *t, status); });
     }
+    case RouteId::perspective: {
+      if (auto s = only(p, {"asOf", "admittedFrom", "admittedTo"}); !s) return s.take_error();
+      auto t = as_of_param(p, now);
+      if (!t) return t.take_error();
+      Params range;  // admittedFrom/admittedTo, with the defaults of from/to up to asOf's date
+      if (const auto it = p.find("admittedFrom"); it != p.end()) range["from"] = it->second;
+      range["to"] = format_date(day_of(*t));
+      if (const auto it = p.find("admittedTo"); it != p.end()) range["to"] = it->second;
+      auto r = range_params(range, now);
+      if (!r) {
+        Error e = r.take_error();
+        for (auto& f : e.fields) f.field = f.field == "from" ? "admittedFrom" : "admittedTo";
+        return e;
+      }
+      return h.read([&](const History& hh) { return perspective_json(hh, *t, r->from, r->to); });
+    }
+    case RouteId::participation:
     case RouteId::utilisation:
     case RouteId::outcomes:
     case RouteId::intake_funnel: {
@@ -95,9 +112,10 @@ Result<boost::json::object> render(RouteId route, const Params& p, const History
       auto r = range_params(p, now);
       if (!r) return r.take_error();
       return h.read([&](const History& hh) {
-        return route == RouteId::utilisation ? utilisation_json(hh, r->from, r->to)
-               : route == RouteId::outcomes  ? outcomes_json(hh, r->from, r->to)
-                                             : intake_funnel_json(hh, r->from, r->to);
+        return route == RouteId::utilisation     ? utilisation_json(hh, r->from, r->to)
+               : route == RouteId::outcomes      ? outcomes_json(hh, r->from, r->to)
+               : route == RouteId::participation ? participation_json(hh, r->from, r->to)
+                                                 : intake_funnel_json(hh, r->from, r->to);
       });
     }
     default:
@@ -118,8 +136,10 @@ bool may_read_model(Role role, RouteId route) {
       return route == RouteId::occupancy || route == RouteId::stay_alerts;
     case Role::researcher:
       return route == RouteId::occupancy || route == RouteId::utilisation ||
-             route == RouteId::outcomes || route == RouteId::intake_funnel;
+             route == RouteId::outcomes || route == RouteId::intake_funnel ||
+             route == RouteId::perspective || route == RouteId::participation;
     case Role::participation:
+      return route == RouteId::participation;
     case Role::ops:
       return false;
   }

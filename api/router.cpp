@@ -8,7 +8,7 @@ namespace {
 
 using boost::beast::http::verb;
 
-constexpr std::array<RouteSpec, 26> kRoutes{{
+constexpr std::array<RouteSpec, 28> kRoutes{{
     {RouteId::healthz, verb::get, "/healthz"},
     {RouteId::readyz, verb::get, "/readyz"},
     {RouteId::append_case, verb::post, "/v1/cases/{caseId}/events"},
@@ -29,6 +29,8 @@ constexpr std::array<RouteSpec, 26> kRoutes{{
     {RouteId::caseload, verb::get, "/v1/caseload"},
     {RouteId::escalations, verb::get, "/v1/escalations"},
     {RouteId::intake_funnel, verb::get, "/v1/intake-funnel"},
+    {RouteId::perspective, verb::get, "/v1/perspective"},
+    {RouteId::participation, verb::get, "/v1/participation"},
     {RouteId::metrics, verb::get, "/metrics"},
     {RouteId::erase_personal_data, verb::delete_, "/v1/cases/{caseId}/personal-data"},
     {RouteId::access_log, verb::get, "/v1/access-log"},

@@ -32,6 +32,8 @@ enum class RouteId {
   caseload,
   escalations,
   intake_funnel,
+  perspective,
+  participation,
   metrics,
   erase_personal_data,
   access_log,

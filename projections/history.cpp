@@ -103,6 +103,7 @@ void History::restore(History&& other) {
   std::unique_lock lock(mu_);
   cases_ = std::move(other.cases_);
   locations_ = std::move(other.locations_);
+  activities_ = std::move(other.activities_);
   capacity_ = std::move(other.capacity_);
   names_ = std::move(other.names_);
   name_ids_ = std::move(other.name_ids_);
@@ -159,6 +160,23 @@ void History::apply(const Envelope& e) {
       l.beds.emplace_back(at, int_of(d, "beds"));
     } else if (e.type == "LocationClosed") {
       l.closed = at;
+    } else if (e.type == "NeighbourhoodContactRecorded") {
+      l.contacts.emplace_back(at, index_of(kContactKinds, text_of(d, "kind")));
+    }
+    return;
+  }
+  if (name->kind == StreamKind::activity) {
+    ActivityFacts& a = activities_[name->id];
+    if (e.type == "ActivityScheduled") {
+      a.category = index_of(kActivityCategories, text_of(d, "category"));
+      a.co_designed = bool_of(d, "coDesigned");
+    } else if (e.type == "ActivityHeld") {
+      a.held = at;
+      a.residents = int_of(d, "residents");
+      a.volunteers = int_of(d, "volunteers");
+      a.neighbours = int_of(d, "neighbours");
+      const auto* hours = d.if_contains("volunteerHours");
+      a.volunteer_hours = hours != nullptr && hours->is_number() ? hours->to_number<double>() : 0;
     }
     return;
   }

@@ -28,6 +28,11 @@ inline constexpr std::string_view kEscalationLevels[] = {"warning", "final_warni
                                                          "termination_proposed"};
 inline constexpr std::string_view kEscalationReasons[] = {"non_cooperation", "house_rules",
                                                           "behaviour", "other"};
+// Activity categories (ActivityScheduled) and neighbourhood contact kinds, by index.
+inline constexpr std::string_view kActivityCategories[] = {
+    "language", "work_skills", "sport", "culture", "health", "information", "other"};
+inline constexpr std::string_view kContactKinds[] = {"meeting", "visit", "complaint", "compliment",
+                                                     "volunteer_help"};
 
 std::string_view to_string(Decision d);
 std::string_view to_string(Track t);
@@ -67,10 +72,22 @@ struct LocationFacts {
   std::string operator_id;
   Micros opened = kNever;
   Micros closed = kNever;
-  std::vector<std::pair<Micros, std::int64_t>> beds;  // capacity from then on
+  std::vector<std::pair<Micros, std::int64_t>> beds;      // capacity from then on
+  std::vector<std::pair<Micros, std::uint8_t>> contacts;  // NeighbourhoodContactRecorded kinds
   bool exists() const { return opened != kNever; }
   bool open_at(Micros t) const { return opened <= t && t < closed; }
   std::int64_t beds_at(Micros t) const;
+};
+
+// One participation activity: counts only, never names.
+struct ActivityFacts {
+  Micros held = kNever;  // ActivityHeld's occurredAt
+  std::int64_t residents = 0;
+  std::int64_t volunteers = 0;
+  std::int64_t neighbours = 0;
+  double volunteer_hours = 0;
+  std::uint8_t category = 0;  // index into kActivityCategories
+  bool co_designed = false;
 };
 
 struct CapacityFacts {
@@ -121,6 +138,7 @@ class History final : public Projection {
   // For readers (inside read()).
   const std::map<std::string, CaseFacts>& cases() const { return cases_; }
   const std::map<std::string, LocationFacts>& locations() const { return locations_; }
+  const std::map<std::string, ActivityFacts>& activities() const { return activities_; }
   CapacityFacts capacity_at(Micros t) const;
   const std::string& text(std::uint32_t id) const { return names_[id]; }
   std::uint32_t location_ref(const std::string& location_id) const;
@@ -135,6 +153,7 @@ class History final : public Projection {
   mutable std::shared_mutex mu_;
   std::map<std::string, CaseFacts> cases_;
   std::map<std::string, LocationFacts> locations_;
+  std::map<std::string, ActivityFacts> activities_;
   std::vector<CapacityFacts> capacity_;
   std::vector<std::string> names_{""};  // id 0 is "none"
   std::unordered_map<std::string, std::uint32_t> name_ids_;

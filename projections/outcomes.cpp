@@ -13,15 +13,15 @@ double round2(double v) {
   return std::round(v * 100.0) / 100.0;
 }
 
-double median(std::vector<std::int64_t>& v) {
+}  // namespace
+
+double median_of(std::vector<std::int64_t>& v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   const std::size_t n = v.size();
   return n % 2 == 1 ? static_cast<double>(v[n / 2])
                     : static_cast<double>(v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
-
-}  // namespace
 
 boost::json::object outcomes_json(const History& h, Days from, Days to) {
   const auto outcomes = outcome_values();
@@ -59,7 +59,7 @@ boost::json::object outcomes_json(const History& h, Days from, Days to) {
     for (const auto d : days) sum += static_cast<double>(d);
     const double mean = round2(sum / static_cast<double>(days.size()));
     by_outcome[outcome] = {
-        {"count", days.size()}, {"medianStayDays", median(days)}, {"meanStayDays", mean}};
+        {"count", days.size()}, {"medianStayDays", median_of(days)}, {"meanStayDays", mean}};
   }
   boost::json::object classes;
   for (const std::string_view k : {"durable", "semi_durable", "no_solution", "other"})

@@ -2,8 +2,10 @@
 
 #include <boost/json/object.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/time.hpp"
 #include "projections/history.hpp"
@@ -38,6 +40,26 @@ boost::json::object escalations_json(const History& h, Micros as_of, EscalationS
 
 // GET /v1/intake-funnel
 boost::json::object intake_funnel_json(const History& h, Days from, Days to);
+
+// GET /v1/perspective: active cases by current track as of `as_of`; for cases whose first
+// admitted decision falls in [admitted_from, admitted_to], the days from that decision to the
+// first track other than undecided chosen by `as_of`.
+boost::json::object perspective_json(const History& h, Micros as_of, Days admitted_from,
+                                     Days admitted_to);
+
+// GET /v1/participation: activities held (ActivityHeld date) in [from, to] with their counts,
+// distinct cases with a ParticipationRecorded in the range, and neighbourhood contacts per
+// location by kind in the range.
+boost::json::object participation_json(const History& h, Days from, Days to);
+
+// For the metrics: every activity held so far by category, and active cases by current track
+// (keys as in the JSON above; "none" for no track chosen yet).
+std::map<std::string, std::int64_t> activities_held_by_category(const History& h);
+std::map<std::string, std::int64_t> active_cases_by_track(const History& h, Micros now);
+
+// The median of whole numbers (sorts `values`); the mean of the middle two for an even count.
+// 0 when empty.
+double median_of(std::vector<std::int64_t>& values);
 
 // The end of a day as an "as of" moment: 23:59:59Z.
 inline Micros end_of_day(Days d) {

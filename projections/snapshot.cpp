@@ -205,6 +205,16 @@ struct SnapshotAccess {
         w.pod(at);
         w.pod(beds);
       }
+      w.u64(l.contacts.size());
+      for (const auto& [at, kind] : l.contacts) {
+        w.pod(at);
+        w.pod(kind);
+      }
+    }
+    w.u64(h.activities_.size());
+    for (const auto& [id, a] : h.activities_) {
+      w.str(id);
+      w.pod(a);
     }
     w.u64(h.capacity_.size());
     for (const auto& c : h.capacity_) w.pod(c);
@@ -233,7 +243,15 @@ struct SnapshotAccess {
         const auto at = r.pod<Micros>();
         l.beds.emplace_back(at, r.pod<std::int64_t>());
       }
+      for (auto c = r.count(9); c > 0; --c) {
+        const auto at = r.pod<Micros>();
+        l.contacts.emplace_back(at, r.pod<std::uint8_t>());
+      }
       h.locations_.emplace(std::move(id), std::move(l));
+    }
+    for (auto n = r.count(8); n > 0 && r.ok(); --n) {
+      std::string id = r.str();
+      h.activities_.emplace_hint(h.activities_.end(), std::move(id), r.pod<ActivityFacts>());
     }
     h.capacity_.clear();
     for (auto n = r.count(sizeof(CapacityFacts)); n > 0; --n)
@@ -250,8 +268,8 @@ struct SnapshotAccess {
 };
 
 SnapshotFingerprint snapshot_fingerprint(const ProgrammeState& defaults) {
-  const std::uint64_t layout =
-      sizeof(ProgrammeState) | (sizeof(Fact) << 16) | (sizeof(CapacityFacts) << 32);
+  const std::uint64_t layout = sizeof(ProgrammeState) | (sizeof(Fact) << 16) |
+                               (sizeof(CapacityFacts) << 32) | (sizeof(ActivityFacts) << 48);
   return {defaults.places, defaults.lvv_places, defaults.max_stay_months, layout};
 }
 

@@ -15,7 +15,7 @@ namespace perspectief {
 // the log still has that event at that position (a restored or foreign store is folded
 // from the start), and only if its format version is the current one.
 inline constexpr const char* kSnapshotName = "read-models";
-inline constexpr std::uint64_t kSnapshotFormat = 1;
+inline constexpr std::uint64_t kSnapshotFormat = 2;  // 2: activities, neighbourhood contacts
 
 struct SnapshotHeader {
   std::uint64_t position = 0;

@@ -43,7 +43,9 @@ constexpr const char* kUsage =
     "  replay  (--data-dir D | --events FILE)    rebuild a read model from the log and print the "
     "API's JSON\n"
     "          --read-model NAME [--as-of T] [--from D --to D] [--status S]\n"
+    "          [--admitted-from D --admitted-to D]\n"
     "          NAME: occupancy utilisation alerts outcomes caseload escalations intake-funnel\n"
+    "                perspective participation\n"
     "  backup  --data-dir D --to DIR             a consistent copy of a store (also while the "
     "server runs)\n"
     "  restore --from DIR --data-dir D           a store from a backup, into an empty directory\n"
@@ -169,10 +171,11 @@ int replay(const Flags& flags) {
   const auto model = flags.get("read-model");
   if (!model) return usage_error("replay", "--read-model is required");
   static const std::vector<std::pair<std::string, api::RouteId>> kModels{
-      {"occupancy", api::RouteId::occupancy},        {"utilisation", api::RouteId::utilisation},
-      {"alerts", api::RouteId::stay_alerts},         {"outcomes", api::RouteId::outcomes},
-      {"caseload", api::RouteId::caseload},          {"escalations", api::RouteId::escalations},
-      {"intake-funnel", api::RouteId::intake_funnel}};
+      {"occupancy", api::RouteId::occupancy},         {"utilisation", api::RouteId::utilisation},
+      {"alerts", api::RouteId::stay_alerts},          {"outcomes", api::RouteId::outcomes},
+      {"caseload", api::RouteId::caseload},           {"escalations", api::RouteId::escalations},
+      {"intake-funnel", api::RouteId::intake_funnel}, {"perspective", api::RouteId::perspective},
+      {"participation", api::RouteId::participation}};
   const auto found = std::find_if(kModels.begin(), kModels.end(),
                                   [&](const auto& m) { return m.first == *model; });
   if (found == kModels.end()) return usage_error("replay", "unknown read model " + *model);
@@ -205,8 +208,13 @@ int replay(const Flags& flags) {
   }
   // The same query the API would get, answered by the same code.
   std::string target = "/?";
-  for (const auto& [flag, param] : std::vector<std::pair<std::string, std::string>>{
-           {"as-of", "asOf"}, {"from", "from"}, {"to", "to"}, {"status", "status"}}) {
+  for (const auto& [flag, param] :
+       std::vector<std::pair<std::string, std::string>>{{"as-of", "asOf"},
+                                                        {"from", "from"},
+                                                        {"to", "to"},
+                                                        {"status", "status"},
+                                                        {"admitted-from", "admittedFrom"},
+                                                        {"admitted-to", "admittedTo"}}) {
     if (const auto v = flags.get(flag)) {
       target += param + "=";
       for (const char c : *v) {  // '+' in a time offset must not become a space
@@ -343,8 +351,10 @@ int main(int argc, char** argv) {
     flags = Flags::parse(args, {"data-dir", "keys-dir"}, {});
     run = rotate_master_key;
   } else if (command == "replay") {
-    flags = Flags::parse(
-        args, with({"data-dir", "events", "read-model", "as-of", "from", "to", "status"}), {});
+    flags = Flags::parse(args,
+                         with({"data-dir", "events", "read-model", "as-of", "from", "to", "status",
+                               "admitted-from", "admitted-to"}),
+                         {});
     run = replay;
   } else if (command == "backup") {
     flags = Flags::parse(args, {"data-dir", "to"}, {});

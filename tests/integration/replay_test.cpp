@@ -54,6 +54,11 @@ TEST_P(ReplayEqualsLive, EveryReadModel) {
        "--as-of " + as_of + " --status all"},
       {"intake-funnel", "/v1/intake-funnel", "from=" + from + "&to=" + to,
        "--from " + from + " --to " + to},
+      {"perspective", "/v1/perspective",
+       "asOf=" + as_of + "&admittedFrom=" + from + "&admittedTo=" + to,
+       "--as-of " + as_of + " --admitted-from " + from + " --admitted-to " + to},
+      {"participation", "/v1/participation", "from=" + from + "&to=" + to,
+       "--from " + from + " --to " + to},
   };
 
   const std::string tokens = write_tokens_file(dir_.str());

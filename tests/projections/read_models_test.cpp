@@ -1048,5 +1048,143 @@ TEST_F(ReadModelsTest, EventsRecordedLateRelativeToOtherStreamsCountByOccurredAt
     "locations": [{"locationId": "l1", "bedNights": 2, "capacityNights": 23, "rate": 0.087}]})"));
 }
 
+// Perspective. Worked example (decision dates are the admitted PlacementDecided dates):
+//   a: admitted 2021-03-01, undecided 03-05, return 03-21       -> 20 days to a real track
+//   b: admitted 2021-03-10, legal_stay_nl 03-11                  -> 1 day
+//   c: admitted 2021-03-20, undecided 03-25, nothing else        -> no real track: not counted
+//   d: admitted 2021-05-02 (outside the admitted range), onward_migration 05-03
+//   e: admitted 2021-03-15, return 03-30, stay ended 04-01       -> 15 days; not active on 04-10
+//   f: waitlisted only                                           -> never active
+// As of 2021-04-10 (range 03-01..03-31): active a (return), b (legal), c (undecided);
+// d is not admitted yet. Days: 1, 15, 20 -> median 15.
+TEST_F(ReadModelsTest, PerspectiveActiveByTrackAndDaysToAFirstRealTrack) {
+  for (const char* c : {"a", "b", "c", "d", "e", "f"}) {
+    registered(c, "2021-02-01T09:00:00Z");
+    intake(c, "2021-02-02T09:00:00Z");
+  }
+  admitted("a", "lvv", "2021-03-01T10:00:00Z");
+  track("a", "undecided", "2021-03-05T10:00:00Z");
+  track("a", "return", "2021-03-21T09:00:00Z");
+  admitted("b", "municipal", "2021-03-10T23:00:00Z");
+  track("b", "legal_stay_nl", "2021-03-11T01:00:00Z");
+  admitted("c", "lvv", "2021-03-20T10:00:00Z");
+  track("c", "undecided", "2021-03-25T10:00:00Z");
+  admitted("d", "lvv", "2021-05-02T10:00:00Z");
+  track("d", "onward_migration", "2021-05-03T10:00:00Z");
+  admitted("e", "lvv", "2021-03-15T10:00:00Z");
+  track("e", "return", "2021-03-30T10:00:00Z");
+  ended("e", "independent_return", "2021-04-01T10:00:00Z");
+  decided("f", "waitlisted", "2021-03-02T10:00:00Z");
+  const auto perspective = [&](Micros as_of, Days from, Days to) {
+    return h.read([&](const History& x) { return perspective_json(x, as_of, from, to); });
+  };
+  EXPECT_TRUE(
+      JsonIs(perspective(end_of_day(date("2021-04-10")), date("2021-03-01"), date("2021-03-31")),
+             R"({"asOf": "2021-04-10T23:59:59Z",
+                         "admittedFrom": "2021-03-01", "admittedTo": "2021-03-31",
+                         "activeByTrack": {"legal_stay_nl": 1, "return": 1,
+                                           "onward_migration": 0, "undecided": 1, "none": 0},
+                         "daysToTrack": {"cases": 3, "median": 15}})"));
+  // As of 2021-03-20T12:00: a undecided, b legal, c none (admitted that morning), e none;
+  // real tracks by then: only b (1 day) -> median 1.
+  EXPECT_TRUE(
+      JsonIs(perspective(at("2021-03-20T12:00:00Z"), date("2021-03-01"), date("2021-03-31")),
+             R"({"asOf": "2021-03-20T12:00:00Z",
+                         "admittedFrom": "2021-03-01", "admittedTo": "2021-03-31",
+                         "activeByTrack": {"legal_stay_nl": 1, "return": 0,
+                                           "onward_migration": 0, "undecided": 1, "none": 2},
+                         "daysToTrack": {"cases": 1, "median": 1}})"));
+  // Nobody admitted in the range: no median.
+  EXPECT_TRUE(
+      JsonIs(perspective(end_of_day(date("2021-06-01")), date("2021-01-01"), date("2021-01-31")),
+             R"({"asOf": "2021-06-01T23:59:59Z",
+                         "admittedFrom": "2021-01-01", "admittedTo": "2021-01-31",
+                         "activeByTrack": {"legal_stay_nl": 1, "return": 1,
+                                           "onward_migration": 1, "undecided": 1, "none": 0},
+                         "daysToTrack": {"cases": 0, "median": null}})"));
+  const auto by_track = h.read(
+      [&](const History& x) { return active_cases_by_track(x, at("2021-04-10T12:00:00Z")); });
+  EXPECT_EQ(by_track, (std::map<std::string, std::int64_t>{{"legal_stay_nl", 1},
+                                                           {"none", 0},
+                                                           {"onward_migration", 0},
+                                                           {"return", 1},
+                                                           {"undecided", 1}}));
+}
+
+// Participation. Worked example, range 2021-04-01..2021-04-30:
+//   act-1 language, co-designed, held 04-01 (first day, counts): 10 residents, 2 volunteers,
+//         1 neighbour, 4.5 volunteer hours
+//   act-2 sport, held 04-30 (last day, counts): 5 residents, 3 volunteers, 0 neighbours, no hours
+//   act-3 sport, held 05-01 (outside)
+//   act-4 culture, scheduled and cancelled (never held)
+//   act-5 language, co-designed, scheduled but not held yet
+// -> 2 held (language 1, sport 1), 15 attendances, 5 volunteers, 4.5 hours, 1 neighbour,
+//    co-designed share 1/2 = 0.5. Cases x (twice in range) and y take part; z only in March.
+//   Contacts: l1 two compliments and a complaint in April, a meeting in March; l2 none.
+TEST_F(ReadModelsTest, ParticipationCountsActivitiesCasesAndNeighbourhoodContacts) {
+  open_location("l1", "De Boeg", "hvo-querido", 10, "2021-01-01T09:00:00Z");
+  open_location("l2", "Het Anker", "leger-des-heils", 5, "2021-01-01T09:00:00Z");
+  const auto schedule = [&](const std::string& id, const std::string& category, bool co) {
+    add("activity-" + id, "ActivityScheduled", "2021-03-20T10:00:00Z",
+        R"({"title":"T","organisation":"boost","category":")" + category +
+            R"(","startsAt":"2021-04-01T14:00:00Z","coDesigned":)" + (co ? "true" : "false") + "}");
+  };
+  schedule("act-1", "language", true);
+  schedule("act-2", "sport", false);
+  schedule("act-3", "sport", false);
+  schedule("act-4", "culture", false);
+  schedule("act-5", "language", true);
+  add("activity-act-1", "ActivityHeld", "2021-04-01T00:00:00Z",
+      R"({"residents":10,"volunteers":2,"neighbours":1,"volunteerHours":4.5})");
+  add("activity-act-2", "ActivityHeld", "2021-04-30T23:59:59Z",
+      R"({"residents":5,"volunteers":3,"neighbours":0})");
+  add("activity-act-3", "ActivityHeld", "2021-05-01T00:00:00Z",
+      R"({"residents":7,"volunteers":1,"neighbours":2,"volunteerHours":3})");
+  add("activity-act-4", "ActivityCancelled", "2021-04-02T10:00:00Z");
+  for (const char* c : {"x", "y", "z"}) registered(c, "2021-02-01T09:00:00Z");
+  const auto took_part = [&](const std::string& c, std::string_view when) {
+    add("case-" + c, "ParticipationRecorded", when,
+        R"({"activity":"Taalcafe","organisation":"boost"})");
+  };
+  took_part("x", "2021-04-03T10:00:00Z");
+  took_part("x", "2021-04-10T10:00:00Z");
+  took_part("y", "2021-04-30T10:00:00Z");
+  took_part("z", "2021-03-31T10:00:00Z");
+  const auto contact = [&](const std::string& l, const std::string& kind, std::string_view when) {
+    add("location-" + l, "NeighbourhoodContactRecorded", when, R"({"kind":")" + kind + R"("})");
+  };
+  contact("l1", "compliment", "2021-04-05T10:00:00Z");
+  contact("l1", "compliment", "2021-04-06T10:00:00Z");
+  contact("l1", "complaint", "2021-04-07T10:00:00Z");
+  contact("l1", "meeting", "2021-03-07T10:00:00Z");
+  const auto participation = [&](Days from, Days to) {
+    return h.read([&](const History& x) { return participation_json(x, from, to); });
+  };
+  EXPECT_TRUE(JsonIs(participation(date("2021-04-01"), date("2021-04-30")), R"({
+    "from": "2021-04-01", "to": "2021-04-30", "activitiesHeld": 2,
+    "byCategory": {"language": 1, "work_skills": 0, "sport": 1, "culture": 0, "health": 0,
+                   "information": 0, "other": 0},
+    "residentAttendances": 15, "casesParticipating": 2, "volunteers": 5, "volunteerHours": 4.5,
+    "neighbours": 1, "coDesignedShare": 0.5,
+    "neighbourhoodContacts": [
+      {"locationId": "l1", "meeting": 0, "visit": 0, "complaint": 1, "compliment": 2, "volunteer_help": 0},
+      {"locationId": "l2", "meeting": 0, "visit": 0, "complaint": 0, "compliment": 0, "volunteer_help": 0}]})"));
+  // A range with nothing held: no co-designed share.
+  EXPECT_TRUE(JsonIs(participation(date("2021-02-01"), date("2021-02-28")), R"({
+    "from": "2021-02-01", "to": "2021-02-28", "activitiesHeld": 0,
+    "byCategory": {"language": 0, "work_skills": 0, "sport": 0, "culture": 0, "health": 0,
+                   "information": 0, "other": 0},
+    "residentAttendances": 0, "casesParticipating": 0, "volunteers": 0, "volunteerHours": 0,
+    "neighbours": 0, "coDesignedShare": null,
+    "neighbourhoodContacts": [
+      {"locationId": "l1", "meeting": 0, "visit": 0, "complaint": 0, "compliment": 0, "volunteer_help": 0},
+      {"locationId": "l2", "meeting": 0, "visit": 0, "complaint": 0, "compliment": 0, "volunteer_help": 0}]})"));
+  const auto held = h.read([](const History& x) { return activities_held_by_category(x); });
+  EXPECT_EQ(held.at("language"), 1);
+  EXPECT_EQ(held.at("sport"), 2);
+  EXPECT_EQ(held.at("culture"), 0);
+  EXPECT_EQ(held.size(), 7U);
+}
+
 }  // namespace
 }  // namespace perspectief

@@ -74,6 +74,11 @@ std::vector<Envelope> history_events() {
           R"({"title":"t","organisation":"boost","category":"sport","startsAt":"2021-01-10T10:00:00Z"})",
           "2021-01-05T09:00:00Z"),
       env(27, "location-l1", "LocationCapacityChanged", R"({"beds":12})", "2021-06-01T09:00:00Z"),
+      env(28, "activity-x", "ActivityHeld",
+          R"({"residents":9,"volunteers":2,"neighbours":3,"volunteerHours":2.5})",
+          "2021-01-10T12:00:00Z"),
+      env(29, "location-l1", "NeighbourhoodContactRecorded", R"({"kind":"compliment"})",
+          "2021-02-01T09:00:00Z"),
   };
 }
 
@@ -91,7 +96,9 @@ std::string answers(const CaseFiles& files, const History& h) {
            json_text(escalations_json(x, t, EscalationStatus::all)) +
            json_text(outcomes_json(x, *parse_date("2021-01-01"), *parse_date("2022-12-31"))) +
            json_text(utilisation_json(x, *parse_date("2021-01-01"), *parse_date("2021-12-31"))) +
-           json_text(intake_funnel_json(x, *parse_date("2021-01-01"), *parse_date("2021-12-31")));
+           json_text(intake_funnel_json(x, *parse_date("2021-01-01"), *parse_date("2021-12-31"))) +
+           json_text(participation_json(x, *parse_date("2021-01-01"), *parse_date("2021-12-31"))) +
+           json_text(perspective_json(x, t, *parse_date("2021-01-01"), *parse_date("2021-12-31")));
     return 0;
   });
   return out;
@@ -107,7 +114,7 @@ TEST(Snapshot, RoundTripsEveryModelExactly) {
     model.apply(e);
   }
   const std::string bytes = history.read([&](const History& h) {
-    return encode_snapshot({27, "id-27"}, snapshot_fingerprint(kDefaults), model, h);
+    return encode_snapshot({29, "id-29"}, snapshot_fingerprint(kDefaults), model, h);
   });
 
   ProgrammeModel loaded_model{kDefaults};
@@ -115,8 +122,8 @@ TEST(Snapshot, RoundTripsEveryModelExactly) {
   const auto header =
       decode_snapshot(bytes, snapshot_fingerprint(kDefaults), loaded_model, loaded_history);
   ASSERT_TRUE(header.has_value());
-  EXPECT_EQ(header->position, 27U);
-  EXPECT_EQ(header->event_id, "id-27");
+  EXPECT_EQ(header->position, 29U);
+  EXPECT_EQ(header->event_id, "id-29");
   CaseFiles loaded_files{kDefaults};
   loaded_files.restore(loaded_model);
   EXPECT_EQ(answers(loaded_files, loaded_history), answers(files, history));
@@ -127,7 +134,7 @@ TEST(Snapshot, RoundTripsEveryModelExactly) {
 
   // Folding on after a snapshot gives what folding everything gives.
   const auto more =
-      env(28, "case-a", "StayEnded", R"({"outcome":"independent_return"})", "2022-07-15T09:00:00Z");
+      env(30, "case-a", "StayEnded", R"({"outcome":"independent_return"})", "2022-07-15T09:00:00Z");
   files.apply(more);
   history.apply(more);
   loaded_files.apply(more);
@@ -168,7 +175,7 @@ TEST(Snapshot, CurrentFiguresAgreeWithTheReadModelsAndSurviveASnapshot) {
   ProgrammeModel loaded{kDefaults};
   History loaded_history{500, 360, 18};
   ASSERT_TRUE(decode_snapshot(
-      encode_snapshot({27, "id-27"}, snapshot_fingerprint(kDefaults), model, history),
+      encode_snapshot({29, "id-29"}, snapshot_fingerprint(kDefaults), model, history),
       snapshot_fingerprint(kDefaults), loaded, loaded_history));
   CaseFiles loaded_files{kDefaults};
   loaded_files.restore(std::move(loaded));
@@ -186,7 +193,7 @@ TEST(Snapshot, RefusesDamagedOrForeignBytes) {
     model.apply(e);
   }
   const std::string bytes =
-      encode_snapshot({27, "id-27"}, snapshot_fingerprint(kDefaults), model, history);
+      encode_snapshot({29, "id-29"}, snapshot_fingerprint(kDefaults), model, history);
   for (const std::size_t cut :
        {std::size_t{0}, std::size_t{10}, bytes.size() / 2, bytes.size() - 1}) {
     ProgrammeModel m{kDefaults};
