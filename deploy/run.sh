@@ -28,6 +28,7 @@ fi
 listen=${PERSPECTIEF_LISTEN:-127.0.0.1:8080}
 echo "Development tokens (var/dev-tokens.json; never use these in production):"
 python3 -c 'import json,sys; [print("  %-14s Bearer %s" % (t["role"], t["token"])) for t in json.load(open(sys.argv[1]))]' "$tokens"
-echo "Try: curl -s -H 'Authorization: Bearer dev-regie' http://$listen/v1/events"
+echo "Try: curl -s -H 'Authorization: Bearer dev-regie' http://$listen/v1/occupancy"
+echo "Dashboard: http://$listen/ (sign in with dev-regie or dev-researcher)"
 exec build/release/services/perspectief-server --data-dir var/data --tokens "$tokens" \
   --listen "$listen" --demo "$@"
