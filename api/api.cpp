@@ -57,14 +57,15 @@ std::optional<StreamTarget> stream_of(const RouteMatch& m) {
   return StreamTarget{kind, stream_name(kind, m.id)};
 }
 
-// Which roles may read a stream's events (spec/api.md, "may read"). Case streams hold
-// personal data: only the roles that see case files with PII.
+// Which roles may read a stream's events (spec/api.md, "may read"). Case events hold personal
+// data and every note: intake, regie and (scoped below) housing; legal and return read the
+// case file, not the events.
 bool may_read(Role role, StreamKind kind) {
   switch (kind) {
     case StreamKind::case_file:
-      return role == Role::intake || role == Role::regie || role == Role::legal ||
-             role == Role::return_support || role == Role::housing;  // housing: scoped below
-    case StreamKind::location:  // neighbourhood notes are free text, so personal data
+      return role == Role::intake || role == Role::regie ||
+             role == Role::housing;  // housing: scoped below
+    case StreamKind::location:       // neighbourhood notes are free text, so personal data
       return role == Role::intake || role == Role::housing || role == Role::regie;
     case StreamKind::activity:
       return role == Role::participation || role == Role::regie;

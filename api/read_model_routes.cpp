@@ -108,14 +108,16 @@ Result<boost::json::object> render(RouteId route, const Params& p, const History
     case RouteId::utilisation:
     case RouteId::outcomes:
     case RouteId::intake_funnel: {
-      if (auto s = only(p, {"from", "to"}); !s) return s.take_error();
-      auto r = range_params(p, now);
+      if (auto s = only(p, {"from", "to", "asOf"}); !s) return s.take_error();
+      auto t = as_of_param(p, now);
+      if (!t) return t.take_error();
+      auto r = range_params(p, *t);  // defaults: up to asOf's date, from 1 January of its year
       if (!r) return r.take_error();
       return h.read([&](const History& hh) {
-        return route == RouteId::utilisation     ? utilisation_json(hh, r->from, r->to)
-               : route == RouteId::outcomes      ? outcomes_json(hh, r->from, r->to)
-               : route == RouteId::participation ? participation_json(hh, r->from, r->to)
-                                                 : intake_funnel_json(hh, r->from, r->to);
+        return route == RouteId::utilisation     ? utilisation_json(hh, r->from, r->to, *t)
+               : route == RouteId::outcomes      ? outcomes_json(hh, r->from, r->to, *t)
+               : route == RouteId::participation ? participation_json(hh, r->from, r->to, *t)
+                                                 : intake_funnel_json(hh, r->from, r->to, *t);
       });
     }
     default:

@@ -2,12 +2,13 @@
 
 namespace perspectief {
 
-boost::json::object intake_funnel_json(const History& h, Days from, Days to) {
+boost::json::object intake_funnel_json(const History& h, Days from, Days to, Micros as_of) {
   std::int64_t registered = 0;
   std::int64_t intake = 0;
   std::int64_t decisions[4] = {0, 0, 0, 0};
   for (const auto& [id, facts] : h.cases()) {
     for (const Fact& f : facts.facts) {
+      if (f.at > as_of) break;
       const Days d = day_of(f.at);
       if (d < from || d > to) continue;
       if (f.kind == Fact::Kind::registered) ++registered;

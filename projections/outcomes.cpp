@@ -23,7 +23,7 @@ double median_of(std::vector<std::int64_t>& v) {
                     : static_cast<double>(v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
-boost::json::object outcomes_json(const History& h, Days from, Days to) {
+boost::json::object outcomes_json(const History& h, Days from, Days to, Micros as_of) {
   const auto outcomes = outcome_values();
   std::map<std::string_view, std::vector<std::int64_t>> days_by_outcome;
   std::map<std::string_view, std::int64_t> by_class{
@@ -35,6 +35,7 @@ boost::json::object outcomes_json(const History& h, Days from, Days to) {
     // A stay ends once: find its StayEnded and fold the case up to it.
     Micros ended_at = kNever;
     for (const Fact& f : facts.facts) {
+      if (f.at > as_of) break;
       if (f.kind == Fact::Kind::ended) ended_at = f.at;
     }
     if (ended_at == kNever) continue;

@@ -14,10 +14,10 @@ std::map<std::string, std::int64_t> activities_held_by_category(const History& h
   return out;
 }
 
-boost::json::object participation_json(const History& h, Days from, Days to) {
+boost::json::object participation_json(const History& h, Days from, Days to, Micros as_of) {
   const auto in_range = [&](Micros at) {
     const Days d = day_of(at);
-    return d >= from && d <= to;
+    return at <= as_of && d >= from && d <= to;
   };
   std::int64_t held = 0;
   std::int64_t co_designed = 0;
@@ -49,7 +49,7 @@ boost::json::object participation_json(const History& h, Days from, Days to) {
   }
   boost::json::array contacts;
   for (const auto& [id, l] : h.locations()) {
-    if (!l.exists() || day_of(l.opened) > to) continue;
+    if (!l.exists() || day_of(l.opened) > to || l.opened > as_of) continue;
     boost::json::object row{{"locationId", id}};
     for (const auto k : kContactKinds) row[k] = 0;
     for (const auto& [at, kind] : l.contacts) {

@@ -17,19 +17,21 @@ namespace perspectief {
 // log prints what the live service answers. Call them inside History::read().
 //
 // Time: `as_of` is inclusive (events with occurredAt <= as_of count); date ranges are whole
-// UTC days, both ends inclusive.
+// UTC days, both ends inclusive. The range models take an `as_of` too (spec/domain.md: every
+// read model accepts one): they then answer from the events with occurredAt <= as_of only,
+// as the programme knew it at that moment (kNever: every event).
 
 // GET /v1/occupancy
 boost::json::object occupancy_json(const History& h, Micros as_of);
 
 // GET /v1/utilisation: a bed night for each date D on which a case was housed at the end of D.
-boost::json::object utilisation_json(const History& h, Days from, Days to);
+boost::json::object utilisation_json(const History& h, Days from, Days to, Micros as_of = kNever);
 
 // GET /v1/alerts/stay-duration
 boost::json::object stay_alerts_json(const History& h, Micros as_of);
 
 // GET /v1/outcomes: stays ended (StayEnded date) in [from, to].
-boost::json::object outcomes_json(const History& h, Days from, Days to);
+boost::json::object outcomes_json(const History& h, Days from, Days to, Micros as_of = kNever);
 
 // GET /v1/caseload
 boost::json::object caseload_json(const History& h, Micros as_of);
@@ -39,7 +41,7 @@ enum class EscalationStatus { open, resolved, all };
 boost::json::object escalations_json(const History& h, Micros as_of, EscalationStatus status);
 
 // GET /v1/intake-funnel
-boost::json::object intake_funnel_json(const History& h, Days from, Days to);
+boost::json::object intake_funnel_json(const History& h, Days from, Days to, Micros as_of = kNever);
 
 // GET /v1/perspective: active cases by current track as of `as_of`; for cases whose first
 // admitted decision falls in [admitted_from, admitted_to], the days from that decision to the
@@ -50,7 +52,7 @@ boost::json::object perspective_json(const History& h, Micros as_of, Days admitt
 // GET /v1/participation: activities held (ActivityHeld date) in [from, to] with their counts,
 // distinct cases with a ParticipationRecorded in the range, and neighbourhood contacts per
 // location by kind in the range.
-boost::json::object participation_json(const History& h, Days from, Days to);
+boost::json::object participation_json(const History& h, Days from, Days to, Micros as_of = kNever);
 
 // For the metrics: every activity held so far by category, and active cases by current track
 // (keys as in the JSON above; "none" for no track chosen yet).

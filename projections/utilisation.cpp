@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -26,7 +27,7 @@ std::int64_t nights(Micros start, Micros end, Days from, Days to) {
 
 }  // namespace
 
-boost::json::object utilisation_json(const History& h, Days from, Days to) {
+boost::json::object utilisation_json(const History& h, Days from, Days to, Micros as_of) {
   std::map<std::uint32_t, std::int64_t> used;
   for (const auto& [id, facts] : h.cases()) {
     std::uint32_t location = 0;
@@ -35,6 +36,7 @@ boost::json::object utilisation_json(const History& h, Days from, Days to) {
       if (location != 0) used[location] += nights(since, until, from, to);
     };
     for (const Fact& f : facts.facts) {
+      if (f.at > as_of) break;
       if (f.kind == Fact::Kind::bed || f.kind == Fact::Kind::transfer) {
         close(f.at);
         location = f.ref;
@@ -52,11 +54,16 @@ boost::json::object utilisation_json(const History& h, Days from, Days to) {
   for (const auto& [id, l] : h.locations()) {
     std::int64_t capacity = 0;
     for (Days d = from; d <= to; ++d) {
-      if (l.open_at(night_of(d))) capacity += l.beds_at(night_of(d));
+      // What was known at as_of: later openings, closings and bed changes do not count yet.
+      const Micros t = std::min(night_of(d), as_of);
+      if (l.open_at(t)) capacity += l.beds_at(t);
     }
     const auto it = used.find(h.location_ref(id));
     const std::int64_t bed_nights = it == used.end() ? 0 : it->second;
-    if (!l.exists() || (capacity == 0 && bed_nights == 0 && l.opened > night_of(to))) continue;
+    if (!l.exists() || l.opened > as_of ||
+        (capacity == 0 && bed_nights == 0 && l.opened > night_of(to))) {
+      continue;
+    }
     total_used += bed_nights;
     total_capacity += capacity;
     locations.push_back({{"locationId", id},

@@ -1186,5 +1186,57 @@ TEST_F(ReadModelsTest, ParticipationCountsActivitiesCasesAndNeighbourhoodContact
   EXPECT_EQ(held.size(), 7U);
 }
 
+// Every read model takes an asOf (spec/domain.md), the range models too: they then count only
+// what was recorded as happening by then. Worked example: l1 opens 04-01 with 5 beds, grows to
+// 10 on 04-05; case a registered 04-01, intake 04-02, admitted 04-02, bed 04-02, ended 04-20.
+//   As of 04-03T12:00, range 04-01..04-06: a is housed from 04-02 on as far as anyone knew, so
+//   nights 04-02..04-06 = 5; capacity 5 beds x 6 nights = 30 (the growth is not known yet);
+//   the funnel has the registration, intake and admission; no stay has ended.
+//   Without asOf: nights 04-02..04-06 = 5; capacity 4 x 5 + 2 x 10 = 40.
+TEST_F(ReadModelsTest, RangeModelsAnswerAsOfAMoment) {
+  open_location("l1", "De Boeg", "hvo-querido", 5, "2021-04-01T08:00:00Z");
+  capacity_changed("l1", 10, "2021-04-05T08:00:00Z");
+  registered("a", "2021-04-01T09:00:00Z");
+  intake("a", "2021-04-02T09:00:00Z");
+  admitted("a", "lvv", "2021-04-02T10:00:00Z");
+  bed("a", "l1", "2021-04-02T11:00:00Z");
+  ended("a", "independent_return", "2021-04-20T11:00:00Z");
+  const Micros early = at("2021-04-03T12:00:00Z");
+  const auto read = [&](auto fn) { return h.read([&](const History& x) { return fn(x); }); };
+  EXPECT_TRUE(JsonIs(read([&](const History& x) {
+                       return utilisation_json(x, date("2021-04-01"), date("2021-04-06"), early);
+                     }),
+                     R"({"from": "2021-04-01", "to": "2021-04-06",
+                         "programme": {"bedNights": 5, "capacityNights": 30, "rate": 0.1667},
+                         "locations": [{"locationId": "l1", "bedNights": 5, "capacityNights": 30,
+                                        "rate": 0.1667}]})"));
+  EXPECT_TRUE(JsonIs(read([&](const History& x) {
+                       return utilisation_json(x, date("2021-04-01"), date("2021-04-06"));
+                     }),
+                     R"({"from": "2021-04-01", "to": "2021-04-06",
+                         "programme": {"bedNights": 5, "capacityNights": 40, "rate": 0.125},
+                         "locations": [{"locationId": "l1", "bedNights": 5, "capacityNights": 40,
+                                        "rate": 0.125}]})"));
+  const auto funnel = read([&](const History& x) {
+    return intake_funnel_json(x, date("2021-04-01"), date("2021-04-30"),
+                              at("2021-04-02T09:30:00Z"));
+  });
+  EXPECT_EQ(funnel.at("registered").as_int64(), 1);
+  EXPECT_EQ(funnel.at("intakeCompleted").as_int64(), 1);
+  EXPECT_EQ(funnel.at("admitted").as_int64(), 0);
+  EXPECT_EQ(read([&](const History& x) {
+              return outcomes_json(x, date("2021-04-01"), date("2021-04-30"), early);
+            })
+                .at("total")
+                .as_int64(),
+            0);
+  EXPECT_EQ(read([&](const History& x) {
+              return outcomes_json(x, date("2021-04-01"), date("2021-04-30"));
+            })
+                .at("total")
+                .as_int64(),
+            1);
+}
+
 }  // namespace
 }  // namespace perspectief
