@@ -100,6 +100,7 @@ Result<boost::json::object> render(RouteId route, const Params& p, const History
       if (!r) {
         Error e = r.take_error();
         for (auto& f : e.fields) f.field = f.field == "from" ? "admittedFrom" : "admittedTo";
+        e.message = "bad query parameter " + e.fields.front().field;
         return e;
       }
       return h.read([&](const History& hh) { return perspective_json(hh, *t, r->from, r->to); });

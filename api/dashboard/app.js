@@ -19,7 +19,8 @@ const REQUEST_TIMEOUT_MS = 20000;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 // The read models the page shows. `asOf` models take the chosen day, `range` models the
-// 12 months up to it.
+// 12 months up to it; `perspective` takes both: asOf = the chosen day, and the cases admitted
+// (admittedFrom/admittedTo) in the 12 months up to it.
 const MODELS = {
   occupancy: { name: 'occupancy', kind: 'asOf', path: '/v1/occupancy' },
   alerts: { name: 'stay-duration alerts', kind: 'asOf', path: '/v1/alerts/stay-duration' },
@@ -27,6 +28,8 @@ const MODELS = {
   utilisation: { name: 'utilisation', kind: 'range', path: '/v1/utilisation' },
   outcomes: { name: 'outcomes', kind: 'range', path: '/v1/outcomes' },
   funnel: { name: 'intake funnel', kind: 'range', path: '/v1/intake-funnel' },
+  perspective: { name: 'perspective', kind: 'perspective', path: '/v1/perspective' },
+  participation: { name: 'participation', kind: 'range', path: '/v1/participation' },
 };
 const MODEL_KEYS = Object.keys(MODELS);
 
@@ -72,6 +75,31 @@ const TRACKS = [
   ['undecided', 'Undecided'],
   ['none', 'No track chosen'],
 ];
+// PerspectiveChosen tracks as /v1/perspective counts them (activeByTrack).
+const ACTIVE_TRACKS = [
+  ['legal_stay_nl', 'Legal stay in the Netherlands'],
+  ['return', 'Return'],
+  ['onward_migration', 'Onward migration'],
+  ['undecided', 'Undecided'],
+  ['none', 'No track chosen yet'],
+];
+// docs/events.md: ActivityScheduled categories and NeighbourhoodContactRecorded kinds.
+const ACTIVITY_CATEGORIES = [
+  ['language', 'Language'],
+  ['work_skills', 'Work skills'],
+  ['sport', 'Sport'],
+  ['culture', 'Culture'],
+  ['health', 'Health'],
+  ['information', 'Information'],
+  ['other', 'Other'],
+];
+const CONTACT_KINDS = [
+  ['meeting', 'Meeting'],
+  ['visit', 'Visit'],
+  ['complaint', 'Complaint'],
+  ['compliment', 'Compliment'],
+  ['volunteer_help', 'Volunteer help'],
+];
 
 const state = {
   token: null,
@@ -92,6 +120,8 @@ const numberFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }
 const fmtNumber = (n) => numberFormat.format(n);
 const fmtRate = (rate) => `${(rate * 100).toFixed(2)}%`;
 const fmtShare = (part, whole) => (whole > 0 ? `${Math.round((part / whole) * 100)}%` : '–');
+// What the API gives as null (a median of no cases, a share of nothing).
+const NONE = '—';
 
 const pad = (n, width = 2) => String(n).padStart(width, '0');
 const isoDate = (y, m, d) => `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
@@ -131,6 +161,11 @@ function urlFor(key, date) {
   if (model.kind === 'asOf') {
     params.set('asOf', date);
     if (model.status) params.set('status', model.status);
+  } else if (model.kind === 'perspective') {
+    const { from, to } = rangeFor(date);
+    params.set('asOf', date);
+    params.set('admittedFrom', from);
+    params.set('admittedTo', to);
   } else {
     const { from, to } = rangeFor(date);
     params.set('from', from);
@@ -169,11 +204,13 @@ function fig(testid, value, text = fmtNumber(value)) {
   return h('data', { value, 'data-testid': testid, 'data-figure': true, text });
 }
 
-// Fills a <data> element that is part of the static page.
+// Fills a <data> element that is part of the static page. A null value (the API's "none")
+// leaves out the value attribute; give the text for it.
 function setFig(testid, value, text = fmtNumber(value)) {
   const node = document.querySelector(`[data-testid="${testid}"]`);
   if (!node) return;
-  node.setAttribute('value', String(value));
+  if (value === null || value === undefined) node.removeAttribute('value');
+  else node.setAttribute('value', String(value));
   node.setAttribute('data-figure', '');
   node.textContent = text;
 }
@@ -379,12 +416,14 @@ function renderFunnel(f) {
         h('span', { class: 'legend-value' }, fig(`funnel-${id}`, n))))));
 }
 
-function donut(parts, total, testid) {
+// A donut of `parts` ({label, value, cls}) with the total in the middle. `id`: the id of its
+// <title> (unique on the page); `title`: what it shows; `caption`: the unit under the total.
+function donut(parts, total, testid, { id, title, caption }) {
   const r = 42;
   const c = 2 * Math.PI * r;
   const svg = s('svg', { class: 'donut', viewBox: '0 0 120 120', role: 'img',
-    'aria-labelledby': 'donut-title', focusable: 'false' });
-  svg.append(s('title', { id: 'donut-title', text: `Outcomes by class: ${parts.map((p) =>
+    'aria-labelledby': id, focusable: 'false' });
+  svg.append(s('title', { id, text: `${title}: ${parts.map((p) =>
     `${p.label} ${fmtNumber(p.value)}`).join(', ')}` }));
   svg.append(s('circle', { class: 'donut-bg', cx: 60, cy: 60, r, 'stroke-width': 16, fill: 'none' }));
   let offset = 0;
@@ -401,7 +440,7 @@ function donut(parts, total, testid) {
   svg.append(s('text', { class: 'donut-total', x: 60, y: 60, 'text-anchor': 'middle',
     'data-testid': testid, 'data-figure': true, 'data-value': total, text: fmtNumber(total) }));
   svg.append(s('text', { class: 'donut-caption', x: 60, y: 76, 'text-anchor': 'middle',
-    text: 'stays ended' }));
+    text: caption }));
   return svg;
 }
 
@@ -413,7 +452,8 @@ function renderOutcomes(o) {
 
   const classParts = CLASSES.map(([id, label]) => ({ id, label, value: o.byClass[id] || 0,
     cls: `fill-class-${id}` }));
-  $('chart-classes').replaceChildren(donut(classParts, o.total, 'outcomes-total'));
+  $('chart-classes').replaceChildren(donut(classParts, o.total, 'outcomes-total',
+    { id: 'donut-classes-title', title: 'Outcomes by class', caption: 'stays ended' }));
   $('legend-classes').replaceChildren(...classParts.map((p) => h('li', {}, swatch(p.cls),
     h('span', { text: p.label }),
     h('span', { class: 'legend-value' }, fig(`outcomes-class-${p.id}`, p.value),
@@ -505,6 +545,84 @@ function orderedOutcomes(ids, byOutcome) {
     a.localeCompare(b));
 }
 
+// Known keys in their order, then any a newer server adds (labelled by their id).
+function withUnknown(known, ids) {
+  const out = [...known];
+  for (const id of ids) {
+    if (!out.some(([k]) => k === id)) out.push([id, id.replace(/_/g, ' ')]);
+  }
+  return out;
+}
+
+function renderPerspective(p) {
+  const parts = withUnknown(ACTIVE_TRACKS, Object.keys(p.activeByTrack)).map(([id, label]) => ({
+    id, label, value: p.activeByTrack[id] || 0, cls: `fill-track-${id}` }));
+  const total = parts.reduce((sum, part) => sum + part.value, 0);
+  $('chart-perspective').replaceChildren(donut(parts, total, 'perspective-active-total',
+    { id: 'donut-perspective-title', title: 'Active cases by track', caption: 'active cases' }));
+  $('legend-perspective').replaceChildren(...parts.map((part) => h('li', {}, swatch(part.cls),
+    h('span', { text: part.label }),
+    h('span', { class: 'legend-value' }, fig(`perspective-track-${part.id}`, part.value),
+      h('span', { class: 'muted' }, ' · ', fig(`perspective-track-${part.id}-share`, part.value,
+        fmtShare(part.value, total)))))));
+
+  const d = p.daysToTrack;
+  setFig('perspective-days-median', d.median, d.median === null ? NONE : fmtNumber(d.median));
+  setFig('perspective-days-cases', d.cases);
+}
+
+function renderParticipation(p) {
+  setFig('participation-activities-held', p.activitiesHeld);
+  setFig('participation-resident-attendances', p.residentAttendances);
+  setFig('participation-cases-participating', p.casesParticipating);
+  setFig('participation-volunteers', p.volunteers);
+  setFig('participation-volunteer-hours', p.volunteerHours);
+  setFig('participation-neighbours', p.neighbours);
+  setFig('participation-co-designed-share', p.coDesignedShare,
+    p.coDesignedShare === null ? NONE : fmtRate(p.coDesignedShare));
+
+  const categories = withUnknown(ACTIVITY_CATEGORIES, Object.keys(p.byCategory));
+  const maxHeld = Math.max(1, ...categories.map(([id]) => p.byCategory[id] || 0));
+  $('chart-activities').replaceChildren(...categories.map(([id, label]) => {
+    const n = p.byCategory[id] || 0;
+    return barRow({
+      label,
+      segments: [{ value: n, cls: 'fill-activity', title: `${label}: ${fmtNumber(n)} held` }],
+      max: maxHeld,
+      value: fig(`participation-category-${id}`, n),
+    });
+  }));
+
+  // Neighbourhood contacts: one stacked bar per location, a segment per kind.
+  const kinds = withUnknown(CONTACT_KINDS, p.neighbourhoodContacts.flatMap((row) =>
+    Object.keys(row).filter((k) => k !== 'locationId')));
+  const rows = p.neighbourhoodContacts.map((row) => {
+    const counts = kinds.map(([k]) => row[k] || 0);
+    return { id: row.locationId, name: state.locationNames.get(row.locationId) || row.locationId,
+      counts, total: counts.reduce((sum, n) => sum + n, 0) };
+  });
+  const maxContacts = Math.max(1, ...rows.map((r) => r.total));
+  $('chart-contacts').replaceChildren(
+    rows.length === 0 ? empty('No location had opened by this date.')
+      : legend(kinds.map(([k, label]) => [`fill-contact-${k}`, label])),
+    ...rows.map((r) => barRow({
+      label: r.name,
+      segments: kinds.map(([k, label], i) => ({ value: r.counts[i], cls: `fill-contact-${k}`,
+        title: `${r.name}, ${label.toLowerCase()}: ${fmtNumber(r.counts[i])}` })),
+      max: maxContacts,
+      value: fig(`participation-contacts-${r.id}-total`, r.total),
+    })));
+  $('table-contacts').replaceChildren(rows.length === 0 ? empty('No location had opened by this date.') :
+    h('table', { class: 'table' },
+      h('caption', { class: 'visually-hidden', text: 'Neighbourhood contacts by location and kind' }),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Location' }),
+        kinds.map(([, label]) => h('th', { scope: 'col', class: 'num', text: label })))),
+      h('tbody', {}, rows.map((r) => h('tr', {},
+        h('th', { scope: 'row', text: r.name }),
+        kinds.map(([k], i) => h('td', { class: 'num' },
+          fig(`participation-contacts-${r.id}-${k}`, r.counts[i]))))))));
+}
+
 const RENDER = {
   occupancy: renderOccupancy,
   alerts: renderAlerts,
@@ -512,6 +630,8 @@ const RENDER = {
   utilisation: renderUtilisation,
   outcomes: renderOutcomes,
   funnel: renderFunnel,
+  perspective: renderPerspective,
+  participation: renderParticipation,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -550,6 +670,9 @@ function roleFrom(isRegie, allowed) {
   if (!alerts && utilisation) return { id: 'researcher', label: 'Researcher' };
   if (alerts && !utilisation) return { id: 'housing', label: 'Housing partner' };
   if (alerts && utilisation) return { id: 'casework', label: 'Case work (intake, legal or return)' };
+  if (allowed.size === 1 && allowed.has('participation')) {
+    return { id: 'participation', label: 'Participation partner' };
+  }
   return { id: 'limited', label: 'Limited access' };
 }
 
@@ -710,7 +833,8 @@ function showSignIn(message) {
 function clearFigures() {
   for (const id of ['chart-funding', 'chart-locations', 'chart-utilisation', 'chart-alerts',
     'chart-escalations', 'chart-funnel', 'chart-classes', 'legend-classes', 'chart-tracks',
-    'table-tracks', 'table-outcomes']) {
+    'table-tracks', 'table-outcomes', 'chart-perspective', 'legend-perspective', 'chart-activities',
+    'chart-contacts', 'table-contacts']) {
     $(id).replaceChildren();
   }
   for (const node of document.querySelectorAll('[data-figure]')) {
@@ -731,6 +855,7 @@ function signOut(message) {
   state.token = null;
   state.role = null;
   state.forbidden.clear();
+  state.locationNames = new Map();
   sessionStorage.removeItem(TOKEN_KEY);
   $('role').textContent = '';
   $('role').removeAttribute('data-role');

@@ -356,6 +356,10 @@ TEST(PrivacyReplay, APseudonymisedExportReplaysToTheLiveAggregates) {
       {"outcomes", "/v1/outcomes?from=" + from + "&to=" + to, "--from " + from + " --to " + to},
       {"intake-funnel", "/v1/intake-funnel?from=" + from + "&to=" + to,
        "--from " + from + " --to " + to},
+      {"perspective", "/v1/perspective?asOf=" + as_of + "&admittedFrom=" + from,
+       "--as-of " + as_of + " --admitted-from " + from},
+      {"participation", "/v1/participation?from=" + from + "&to=" + to,
+       "--from " + from + " --to " + to},
   };
   for (const auto& [model, route, flags] : queries) {
     const auto live = client.get(route, "t-researcher");

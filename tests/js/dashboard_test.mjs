@@ -4,12 +4,14 @@
 //   node tests/js/dashboard_test.mjs SERVER_BIN TOOL_BIN SOURCE_DIR OUTPUT_DIR
 //
 // Fills a store with `TOOL_BIN demo --cases 300 --years 2 --seed 3`, starts SERVER_BIN on a
-// free port with a regie and a researcher token, and drives headless Chromium
-// (playwright-core, Debian's /usr/bin/chromium or $CHROMIUM) through the page: sign-in,
-// every figure compared with the API for the same asOf/from/to, a date about 200 days
-// earlier, network errors, a 401, sign-out, and the researcher's view with the panels it may
-// not see hidden. Fails on any console error, page error or Content-Security-Policy
-// violation that the step does not expect. Saves screenshots to OUTPUT_DIR. Stops the server
+// free port with a regie, a researcher and a participation token, and drives headless
+// Chromium (playwright-core, Debian's /usr/bin/chromium or $CHROMIUM) through the page:
+// sign-in, every figure (the perspective and participation panels included) compared with
+// the API for the same asOf/from/to/admittedFrom/admittedTo, a date about 200 days earlier,
+// network errors, a 401, sign-out, the researcher's view with the panels it may not see
+// hidden, and the participation role's view with only the participation panel. Fails on
+// any console error, page error or Content-Security-Policy violation that the step does not
+// expect. Saves screenshots to OUTPUT_DIR. Stops the server
 // with SIGTERM and expects exit 0. Exit 0 on pass, 1 on failure.
 //
 // The page is served from the files built into the server binary. With
@@ -147,6 +149,8 @@ async function readModels(date, token, models) {
     utilisation: `/v1/utilisation?from=${from}&to=${date}`,
     outcomes: `/v1/outcomes?from=${from}&to=${date}`,
     funnel: `/v1/intake-funnel?from=${from}&to=${date}`,
+    perspective: `/v1/perspective?asOf=${date}&admittedFrom=${from}&admittedTo=${date}`,
+    participation: `/v1/participation?from=${from}&to=${date}`,
   };
   const out = {};
   for (const m of models) out[m] = await apiOk(urls[m], token);
@@ -155,6 +159,9 @@ async function readModels(date, token, models) {
 
 const share = (part, whole) => (whole > 0 ? Math.round((part / whole) * 100) : '–');
 const pct = (rate) => Number((rate * 100).toFixed(2));
+// What the page shows for the API's null (a median of no cases, a share of nothing).
+const NONE = '—';
+const round2 = (x) => Math.round(x * 100) / 100;
 
 // testid -> the number shown (or the exact text, for a string).
 function expectedFigures(m) {
@@ -235,6 +242,37 @@ function expectedFigures(m) {
       set(`outcomes-outcome-${outcome}-count`, x.count);
       set(`outcomes-outcome-${outcome}-median-days`, x.medianStayDays);
       set(`outcomes-outcome-${outcome}-mean-days`, x.meanStayDays);
+    }
+  }
+  if (m.perspective) {
+    const p = m.perspective;
+    const total = Object.values(p.activeByTrack).reduce((a, b) => a + b, 0);
+    set('perspective-active-total', total);
+    for (const [track, n] of Object.entries(p.activeByTrack)) {
+      set(`perspective-track-${track}`, n);
+      set(`perspective-track-${track}-share`, share(n, total));
+    }
+    set('perspective-days-cases', p.daysToTrack.cases);
+    set('perspective-days-median', p.daysToTrack.median === null ? NONE : p.daysToTrack.median);
+  }
+  if (m.participation) {
+    const p = m.participation;
+    set('participation-activities-held', p.activitiesHeld);
+    set('participation-resident-attendances', p.residentAttendances);
+    set('participation-cases-participating', p.casesParticipating);
+    set('participation-volunteers', p.volunteers);
+    set('participation-volunteer-hours', round2(p.volunteerHours));
+    set('participation-neighbours', p.neighbours);
+    set('participation-co-designed-share', p.coDesignedShare === null ? NONE : pct(p.coDesignedShare));
+    for (const [category, n] of Object.entries(p.byCategory)) set(`participation-category-${category}`, n);
+    for (const row of p.neighbourhoodContacts) {
+      let total = 0;
+      for (const [kind, n] of Object.entries(row)) {
+        if (kind === 'locationId') continue;
+        set(`participation-contacts-${row.locationId}-${kind}`, n);
+        total += n;
+      }
+      set(`participation-contacts-${row.locationId}-total`, total);
     }
   }
   return e;
@@ -331,7 +369,7 @@ async function pageFigures(page) {
 }
 
 function parseShown(text) {
-  if (text === '–') return '–';
+  if (text === '–' || text === NONE) return text;
   const cleaned = text.replace(/[,\s\u00a0\u202f%]/g, '');
   if (!/^-?\d+(\.\d+)?$/.test(cleaned)) return NaN;
   return Number(cleaned);
@@ -366,6 +404,26 @@ async function compareFigures(page, expected, step) {
   }
   check(errors.length === 0, `${step}: ${errors.length} figure(s) differ from the API:\n  ${errors.join('\n  ')}`);
   return new Map([...seen].map(([id, text]) => [id, text]));
+}
+
+// The page asked for the perspective and participation read models with the parameters of
+// the chosen day: asOf = the day and the cases admitted in the 12 months up to it; the
+// participation range the same 12 months.
+function checkRequested(date, step, models = ['perspective', 'participation']) {
+  const from = twelveMonthsBefore(date);
+  const want = {
+    perspective: ['/v1/perspective', { asOf: date, admittedFrom: from, admittedTo: date }],
+    participation: ['/v1/participation', { from, to: date }],
+  };
+  for (const m of models) {
+    const [pathname, params] = want[m];
+    const found = requests.some((u) => {
+      const url = new URL(u);
+      return url.pathname === pathname &&
+        JSON.stringify(Object.fromEntries(url.searchParams)) === JSON.stringify(params);
+    });
+    check(found, `${step}: the page did not ask for ${pathname} with ${JSON.stringify(params)}`);
+  }
 }
 
 async function checkRange(page, date, step) {
@@ -409,9 +467,11 @@ async function main() {
 
     const regie = `regie-${randomBytes(16).toString('hex')}`;
     const researcher = `research-${randomBytes(16).toString('hex')}`;
+    const participant = `participation-${randomBytes(16).toString('hex')}`;
     await writeFile(path.join(tmp, 'tokens.json'), JSON.stringify([
       { token: regie, subject: 'regie-test', organisation: 'regiegroep', role: 'regie' },
       { token: researcher, subject: 'research-test', organisation: 'uva', role: 'researcher' },
+      { token: participant, subject: 'participation-test', organisation: 'boost', role: 'participation' },
     ]), { mode: 0o600 });
 
     base = await startServer(tmp);
@@ -450,7 +510,8 @@ async function main() {
       for (const [s, re] of secretRes) {
         check(!re.test(html) && !re.test(text), `${step}: the page contains the case data "${s}"`);
       }
-      check(!html.includes(regie) && !html.includes(researcher), `${step}: the page contains a token`);
+      check(!html.includes(regie) && !html.includes(researcher) && !html.includes(participant),
+        `${step}: the page contains a token`);
     }
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
@@ -498,7 +559,9 @@ async function main() {
     check((await page.getByTestId('as-of').inputValue()) === today, 'regie: the date control is not today');
     check(!(await page.getByTestId('restricted-note').isVisible()), 'regie: a restricted note is shown');
     await checkRange(page, today, 'regie, today');
-    const all = ['occupancy', 'alerts', 'escalations', 'utilisation', 'outcomes', 'funnel'];
+    const all = ['occupancy', 'alerts', 'escalations', 'utilisation', 'outcomes', 'funnel', 'perspective',
+      'participation'];
+    checkRequested(today, 'regie, today');
     const todayFigures = await compareFigures(page, expectedFigures(await readModels(today, regie, all)),
       'regie, today');
     log(`regie, as of ${today}: ${todayFigures.size} figures equal the API`);
@@ -525,6 +588,7 @@ async function main() {
     await setDate(page, earlier);
     await waitForFigures(page, earlier, 'regie, earlier');
     await checkRange(page, earlier, 'regie, earlier');
+    checkRequested(earlier, 'regie, earlier');
     const earlierFigures = await compareFigures(page,
       expectedFigures(await readModels(earlier, regie, all)), 'regie, earlier');
     const changed = [...earlierFigures].filter(([id, text]) => todayFigures.get(id) !== text);
@@ -601,7 +665,8 @@ async function main() {
     for (const id of ['panel-alerts', 'panel-escalations']) {
       check(!(await page.getByTestId(id).isVisible()), `researcher: ${id} is shown`);
     }
-    for (const id of ['panel-funding', 'panel-locations', 'panel-utilisation', 'panel-funnel', 'panel-outcomes']) {
+    for (const id of ['panel-funding', 'panel-locations', 'panel-utilisation', 'panel-funnel', 'panel-outcomes',
+      'panel-perspective', 'panel-participation']) {
       check(await page.getByTestId(id).isVisible(), `researcher: ${id} is not shown`);
     }
     const note = await page.getByTestId('restricted-note');
@@ -609,7 +674,8 @@ async function main() {
     const noteText = await note.textContent();
     check(/stay-duration alerts/.test(noteText) && /escalations/.test(noteText),
       `researcher: the note says "${noteText}"`);
-    const researcherModels = ['occupancy', 'utilisation', 'outcomes', 'funnel'];
+    const researcherModels = ['occupancy', 'utilisation', 'outcomes', 'funnel', 'perspective', 'participation'];
+    checkRequested(today, 'researcher, today');
     const rToday = await compareFigures(page,
       expectedFigures(await readModels(today, researcher, researcherModels)), 'researcher, today');
     st = await storage(page);
@@ -624,11 +690,43 @@ async function main() {
     allowedHttp = [];
     await setDate(page, earlier);
     await waitForFigures(page, earlier, 'researcher, earlier');
+    checkRequested(earlier, 'researcher, earlier');
     const rEarlier = await compareFigures(page,
       expectedFigures(await readModels(earlier, researcher, researcherModels)), 'researcher, earlier');
     noProblems('researcher, earlier');
     log(`researcher: alerts and escalations hidden; ${rToday.size} figures (today) and ` +
       `${rEarlier.size} (${earlier}) equal the API`);
+
+    // 8. The participation role may read only /v1/participation: that panel alone is shown.
+    const forbidden = ['/v1/occupancy', '/v1/alerts/stay-duration', '/v1/escalations', '/v1/utilisation',
+      '/v1/outcomes', '/v1/intake-funnel', '/v1/perspective'];
+    for (const p of forbidden) {
+      const r = await api(p, participant);
+      check(r.status === 403, `the API gives the participation role ${r.status} for ${p}`);
+    }
+    allowedHttp = [{ status: 403, path: /^\/v1\/(occupancy|alerts\/stay-duration|escalations|utilisation|outcomes|intake-funnel|perspective|access-log)$/ }];
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('token-input').waitFor({ state: 'visible', timeout: 5000 });
+    await signIn(page, participant);
+    await waitForFigures(page, today, 'participation, today');
+    check((await page.getByTestId('role').getAttribute('data-role')) === 'participation',
+      `participation: the role shown is "${await page.getByTestId('role').textContent()}"`);
+    for (const id of ['panel-funding', 'panel-locations', 'panel-utilisation', 'panel-alerts',
+      'panel-escalations', 'panel-funnel', 'panel-outcomes', 'panel-perspective']) {
+      check(!(await page.getByTestId(id).isVisible()), `participation: ${id} is shown`);
+    }
+    check(await page.getByTestId('panel-participation').isVisible(), 'participation: the panel is not shown');
+    checkRequested(today, 'participation, today', ['participation']);
+    const pToday = await compareFigures(page,
+      expectedFigures(await readModels(today, participant, ['participation'])), 'participation, today');
+    await checkNoPersonalData('participation, today');
+    await page.evaluate(() => {
+      for (const d of document.querySelectorAll('details')) d.open = false;
+    });
+    await page.screenshot({ path: path.join(outputDir, 'dashboard-participation.png'), fullPage: true });
+    noProblems('participation, today');
+    allowedHttp = [];
+    log(`participation role: only the participation panel; ${pToday.size} figures equal the API`);
 
     await browser.close();
     browser = null;
