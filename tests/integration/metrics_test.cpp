@@ -78,5 +78,45 @@ TEST_F(MetricsEndpoint, ServesTheSpecNamesWithoutPersonalData) {
   EXPECT_EQ(m.find("Zeldzame"), std::string::npos);
 }
 
+// Issue 9's metrics: active cases by current track, and activities held by category (a counter
+// that follows the log). Case t1 is admitted with no track, t2 chooses legal_stay_nl; one sport
+// activity is held, one language activity only scheduled.
+TEST_F(MetricsEndpoint, CasesByTrackAndActivitiesHeld) {
+  const std::string admitted =
+      R"([{"type":"CaseRegistered","data":{"person":{"name":"T"}}},{"type":"IntakeCompleted","data":{"eligible":true}},
+          {"type":"PlacementDecided","data":{"decision":"admitted","funding":"lvv"}}])";
+  ASSERT_EQ(post("/v1/cases/t1/events", "intake", admitted).status, 201);
+  ASSERT_EQ(post("/v1/cases/t2/events", "intake", admitted).status, 201);
+  ASSERT_EQ(post("/v1/cases/t2/events", "legal",
+                 R"({"type":"PerspectiveChosen","data":{"track":"legal_stay_nl"}})")
+                .status,
+            201);
+  const auto schedule = [&](const std::string& id, const std::string& category) {
+    return post(
+               "/v1/activities/" + id + "/events", "participation",
+               R"({"type":"ActivityScheduled","data":{"title":"T","organisation":"boost","category":")" +
+                   category + R"(","startsAt":"2021-04-01T14:00:00Z"}})")
+        .status;
+  };
+  ASSERT_EQ(schedule("a1", "sport"), 201);
+  ASSERT_EQ(schedule("a2", "language"), 201);
+  ASSERT_EQ(post("/v1/activities/a1/events", "participation",
+                 R"({"type":"ActivityHeld","data":{"residents":5,"volunteers":1,"neighbours":0}})")
+                .status,
+            201);
+  const auto m = get("/metrics", "ops").body;
+  EXPECT_EQ(sample(m, R"(perspectief_cases_by_track{track="none"})"), "1");
+  EXPECT_EQ(sample(m, R"(perspectief_cases_by_track{track="legal_stay_nl"})"), "1");
+  EXPECT_EQ(sample(m, R"(perspectief_cases_by_track{track="return"})"), "0");
+  EXPECT_EQ(sample(m, R"(perspectief_activities_held_total{category="sport"})"), "1");
+  EXPECT_EQ(sample(m, R"(perspectief_activities_held_total{category="language"})"), "0");
+  EXPECT_NE(m.find("# TYPE perspectief_activities_held_total counter"), std::string::npos);
+  EXPECT_NE(m.find("# TYPE perspectief_cases_by_track gauge"), std::string::npos);
+  // A second scrape does not count the same activity again.
+  EXPECT_EQ(
+      sample(get("/metrics", "ops").body, R"(perspectief_activities_held_total{category="sport"})"),
+      "1");
+}
+
 }  // namespace
 }  // namespace perspectief::testing
