@@ -270,7 +270,7 @@ asio::awaitable<Response> Api::handle(const Request& req, std::string_view& rout
           co_return problem(
               403, "role " + std::string{to_string(actor->role)} + " may not read this read model");
         }
-        co_return read_model(id, req.target(), history_, clock_.now());
+        co_return read_model(id, req.target(), history_, clock_.now(), &now_cache_);
       case RouteId::metrics: {
         if (actor->role != Role::ops && actor->role != Role::regie) {
           co_return problem(403, "the metrics are for ops and regie");

@@ -9,6 +9,7 @@
 #include "api/commit_signal.hpp"
 #include "api/http_types.hpp"
 #include "api/metrics.hpp"
+#include "api/read_model_routes.hpp"
 #include "api/router.hpp"
 #include "eventstore/access_log.hpp"
 #include "eventstore/clock.hpp"
@@ -76,6 +77,7 @@ class Api {
   const Projector& projector_;
   PersonalData personal_;
   std::atomic<bool> ready_{false};
+  NowCache now_cache_;
   std::string dashboard_dir_;
 };
 

@@ -149,8 +149,35 @@ bool may_read_model(Role role, RouteId route) {
   return false;
 }
 
-Response read_model(RouteId route, std::string_view target, const History& history, Micros now) {
+std::optional<boost::json::object> NowCache::find(std::uint64_t position,
+                                                  Micros latest_occurred_at) const {
+  std::lock_guard lock(mu_);
+  if (!body_ || position != position_ || latest_occurred_at > as_of_) return std::nullopt;
+  return body_;
+}
+
+void NowCache::keep(std::uint64_t position, Micros as_of, boost::json::object body) {
+  std::lock_guard lock(mu_);
+  position_ = position;
+  as_of_ = as_of;
+  body_ = std::move(body);
+}
+
+Response read_model(RouteId route, std::string_view target, const History& history, Micros now,
+                    NowCache* cache) {
   const auto q = target.find('?');
+  if (cache != nullptr && route == RouteId::occupancy && q == std::string_view::npos) {
+    // position and latest occurredAt, and the fold if needed, under one read lock
+    return json_response(200, history.read([&](const History& h) {
+      if (auto body = cache->find(h.position(), h.latest_occurred_at())) {
+        (*body)["asOf"] = format_rfc3339(now);
+        return std::move(*body);
+      }
+      boost::json::object body = occupancy_json(h, now);
+      cache->keep(h.position(), now, body);
+      return body;
+    }));
+  }
   auto params =
       parse_query(q == std::string_view::npos ? std::string_view{} : target.substr(q + 1));
   if (!params) return problem(params.error());

@@ -1,5 +1,10 @@
 #pragma once
 
+#include <boost/json/object.hpp>
+
+#include <mutex>
+#include <optional>
+
 #include "api/http_types.hpp"
 #include "api/router.hpp"
 #include "domain/role.hpp"
@@ -10,8 +15,25 @@ namespace perspectief::api {
 // Whether a role may read a read model (spec/api.md, "may read").
 bool may_read_model(Role role, RouteId route);
 
+// The last "now" answer of GET /v1/occupancy (no query): reused, with asOf set to the new now,
+// while the history is at the same position and holds no event after the cached asOf, in
+// which case a fresh fold gives the same figures. Spares one pass over every case per request.
+class NowCache {
+ public:
+  std::optional<boost::json::object> find(std::uint64_t position, Micros latest_occurred_at) const;
+  void keep(std::uint64_t position, Micros as_of, boost::json::object body);
+
+ private:
+  mutable std::mutex mu_;
+  std::uint64_t position_ = 0;
+  Micros as_of_ = 0;
+  std::optional<boost::json::object> body_;
+};
+
 // Answers GET on a read-model route: parses asOf / from / to / status, renders the model
-// from the history. `now` is the default asOf and the default end of a range.
-Response read_model(RouteId route, std::string_view target, const History& history, Micros now);
+// from the history. `now` is the default asOf and the default end of a range. `cache`
+// (optional) serves repeated "now" occupancy requests.
+Response read_model(RouteId route, std::string_view target, const History& history, Micros now,
+                    NowCache* cache = nullptr);
 
 }  // namespace perspectief::api

@@ -10,12 +10,14 @@ build_pkgs=(build-essential cmake ninja-build ccache git pkg-config
   librocksdb-dev prometheus-cpp-dev libssl-dev
   python3 python3-yaml)  # the build converts docs/openapi.yaml to the served JSON
 # Tests, benchmarks, the fuzzer and tests/deploy/ (promtool and prometheus for the
-# Prometheus config checks and the scrape test; openssl makes the TLS test's certificate).
-# On a host where systemd runs, installing `prometheus` also enables and starts its
-# service on port 9090; the tests start their own instance and do not need it.
+# Prometheus config checks and the scrape test; openssl makes the TLS test's certificate;
+# postgresql, PostgreSQL 15 with pgbench in /usr/lib/postgresql/15/bin, is the baseline of
+# tests/bench/compare.sh). On a host where systemd runs, installing `prometheus` or
+# `postgresql` also enables and starts its service (ports 9090 and 5432); the tests and
+# compare.sh start their own instances and do not need them.
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format libclang-rt-14-dev curl wrk openssl
-  prometheus chromium chromium-driver)
+  prometheus chromium chromium-driver postgresql)
 
 case "${1:-}" in
   "") pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;

@@ -108,6 +108,7 @@ void History::restore(History&& other) {
   names_ = std::move(other.names_);
   name_ids_ = std::move(other.name_ids_);
   position_ = other.position_;
+  latest_occurred_at_ = other.latest_occurred_at_;
 }
 
 std::uint32_t History::intern(const std::string& s) {
@@ -137,6 +138,7 @@ CapacityFacts History::capacity_at(Micros t) const {
 void History::apply(const Envelope& e) {
   std::unique_lock lock(mu_);
   position_ = e.position;
+  latest_occurred_at_ = std::max(latest_occurred_at_, e.occurred_at);
   const auto name = parse_stream_name(e.stream);
   if (!name) return;
   const auto& d = e.data;

@@ -143,6 +143,9 @@ class History final : public Projection {
   const std::string& text(std::uint32_t id) const { return names_[id]; }
   std::uint32_t location_ref(const std::string& location_id) const;
   std::uint64_t position() const { return position_; }
+  // The latest occurredAt folded so far: an answer "as of" t >= this one stays the same until
+  // the next event (the read-model cache of the API relies on it).
+  Micros latest_occurred_at() const { return latest_occurred_at_; }
 
   static CaseAt case_at(const CaseFacts& facts, Micros t);
 
@@ -158,6 +161,7 @@ class History final : public Projection {
   std::vector<std::string> names_{""};  // id 0 is "none"
   std::unordered_map<std::string, std::uint32_t> name_ids_;
   std::uint64_t position_ = 0;
+  Micros latest_occurred_at_ = 0;
 };
 
 }  // namespace perspectief

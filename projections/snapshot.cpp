@@ -221,6 +221,7 @@ struct SnapshotAccess {
     w.u64(h.names_.size());
     for (const auto& n : h.names_) w.str(n);
     w.pod(h.position_);
+    w.pod(h.latest_occurred_at_);
   }
 
   static void get(SnapshotReader& r, History& h) {
@@ -264,6 +265,7 @@ struct SnapshotAccess {
         h.name_ids_.emplace(h.names_.back(), static_cast<std::uint32_t>(h.names_.size() - 1));
     }
     h.position_ = r.pod<std::uint64_t>();
+    h.latest_occurred_at_ = r.pod<Micros>();
   }
 };
 

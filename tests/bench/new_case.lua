@@ -1,7 +1,11 @@
 -- wrk script: every request registers a new case (one new stream per request), so each
--- request is one durable 1-event append. Case ids are unique per thread and request.
+-- request is one durable 1-event append. Case ids are unique per thread and request, and per
+-- wrk process: each thread draws a random tag from /dev/urandom, because LuaJIT's
+-- math.random starts from the same seed in every process, and a second run against the same
+-- store would otherwise repeat the first run's ids and get 409s (cheap, not appends).
 local counter = 0
 local thread_id = 0
+local tag = ""
 local threads = {}
 
 function setup(thread)
@@ -11,11 +15,15 @@ end
 
 function init(args)
   thread_id = tid
+  local f = assert(io.open("/dev/urandom", "rb"))
+  local bytes = f:read(6)
+  f:close()
+  tag = bytes:gsub(".", function(c) return string.format("%02x", c:byte()) end)
 end
 
 request = function()
   counter = counter + 1
-  local path = string.format("/v1/cases/w%d-%d-%d/events", thread_id, counter, math.random(1, 1000000000))
+  local path = string.format("/v1/cases/w%d-%s-%d/events", thread_id, tag, counter)
   return wrk.format("POST", path, {
     ["Authorization"] = "Bearer bench-intake",
     ["Content-Type"] = "application/json"

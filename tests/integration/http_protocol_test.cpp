@@ -74,5 +74,43 @@ TEST_F(HttpProtocol, RequestIdIsTakenOrGeneratedAndReturned) {
   EXPECT_EQ(log.find("Zeldzaam"), std::string::npos);
 }
 
+// "Now" occupancy is served from a cache while the history has not moved: every commit must
+// still show at once, and a repeated request must give the same figures with its own asOf.
+TEST_F(HttpProtocol, OccupancyNowFollowsEveryCommit) {
+  const auto occupied = [&] {
+    const auto r = get("/v1/occupancy", "regie");
+    EXPECT_EQ(r.status, 200);
+    return r.json().at("programme").at("occupied").as_int64();
+  };
+  ASSERT_EQ(
+      post("/v1/locations/l1/events", "regie",
+           R"({"type":"LocationOpened","data":{"name":"L","operator":"org-housing","beds":4}})")
+          .status,
+      201);
+  EXPECT_EQ(occupied(), 0);
+  const auto first = get("/v1/occupancy", "regie").json();
+  EXPECT_EQ(first.at("locations").as_array().size(), 1U);
+  for (int i = 0; i < 3; ++i) {
+    const std::string c = "/v1/cases/o" + std::to_string(i) + "/events";
+    ASSERT_EQ(
+        post(
+            c, "intake",
+            R"([{"type":"CaseRegistered","data":{"person":{"name":"O"}}},{"type":"IntakeCompleted","data":{"eligible":true}},
+                 {"type":"PlacementDecided","data":{"decision":"admitted","funding":"lvv"}}])")
+            .status,
+        201);
+    EXPECT_EQ(get("/v1/occupancy", "regie").json().at("waitingForBed").as_int64(), 1);
+    ASSERT_EQ(post(c, "housing", R"({"type":"BedAssigned","data":{"locationId":"l1"}})").status,
+              201);
+    EXPECT_EQ(occupied(), i + 1);
+  }
+  const auto a = get("/v1/occupancy", "regie").json();
+  const auto b = get("/v1/occupancy", "regie").json();
+  EXPECT_EQ(a.at("programme"), b.at("programme"));
+  EXPECT_EQ(a.at("locations"), b.at("locations"));
+  EXPECT_LE(a.at("asOf").as_string(), b.at("asOf").as_string());
+  EXPECT_EQ(b.at("locations").at(0).at("free").as_int64(), 1);
+}
+
 }  // namespace
 }  // namespace perspectief::testing
