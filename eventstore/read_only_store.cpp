@@ -3,12 +3,25 @@
 #include <rocksdb/db.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "eventstore/rocks_event_store.hpp"
 
 namespace perspectief {
 
 Result<std::unique_ptr<ReadOnlyStore>> ReadOnlyStore::open(const std::string& path) {
+  // A server flushing or compacting meanwhile can delete a file between our reading of the
+  // manifest and our opening of that file: such an open fails, and a fresh one succeeds.
+  auto store = open_once(path);
+  for (int attempt = 1; attempt < 5 && !store; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
+    store = open_once(path);
+  }
+  return store;
+}
+
+Result<std::unique_ptr<ReadOnlyStore>> ReadOnlyStore::open_once(const std::string& path) {
   rocksdb::Options options;
   options.max_open_files = -1;
   // A store written before a column family was added lacks it: open the ones it has.

@@ -19,6 +19,7 @@ namespace perspectief {
 class ReadOnlyStore {
  public:
   // unavailable (with RocksDB's reason in Error::internal) if the store cannot be opened.
+  // Retries a few times: a server's flush or compaction can make one open fail.
   static Result<std::unique_ptr<ReadOnlyStore>> open(const std::string& path);
   ~ReadOnlyStore();
   ReadOnlyStore(const ReadOnlyStore&) = delete;
@@ -31,6 +32,7 @@ class ReadOnlyStore {
   std::size_t cf_count() const { return cfs_.size(); }
 
  private:
+  static Result<std::unique_ptr<ReadOnlyStore>> open_once(const std::string& path);
   ReadOnlyStore() = default;
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
