@@ -58,6 +58,10 @@ struct AppendRequest {
   // Erasure (crypto-shredding): in the same atomic write as the events, the stream's data
   // key in the `data_keys` column family is replaced by keys::kErasedDataKey.
   bool shred_data_key = false;
+  // A new data key for the stream, wrapped (eventstore/key_ring.hpp): written to the
+  // `data_keys` column family in the same atomic write as the events, unless the stream
+  // already has a key or an erasure marker there.
+  std::string new_data_key{};
 };
 
 struct AppendResult {

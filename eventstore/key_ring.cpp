@@ -90,14 +90,18 @@ Result<KeyRing::Lookup> KeyRing::find(std::string_view stream) const {
   return found;
 }
 
-Result<SecretKey> KeyRing::get_or_create(std::string_view stream) {
+Result<KeyRing::DataKey> KeyRing::get_or_create(std::string_view stream) {
   auto found = find(stream);
   if (!found) return found.take_error();
-  if (found->state == State::present) return std::move(found->key);
+  if (found->state == State::present) return DataKey{std::move(found->key), {}};
   std::lock_guard create(create_mu_);
-  found = find(stream);  // another request may have created it meanwhile
+  if (auto it = pending_.find(std::string{stream}); it != pending_.end()) {
+    ++it->second.users;  // another request's new key, not stored yet: use it too
+    return DataKey{it->second.key, it->second.wrapped};
+  }
+  found = find(stream);  // another request may have stored one meanwhile
   if (!found) return found.take_error();
-  if (found->state == State::present) return std::move(found->key);
+  if (found->state == State::present) return DataKey{std::move(found->key), {}};
   if (found->state == State::erased) {
     Error e = make_error(ErrorCode::conflict,
                          "the personal data of this case was erased: new events may not carry "
@@ -105,18 +109,27 @@ Result<SecretKey> KeyRing::get_or_create(std::string_view stream) {
     e.rule = "personal-data-erased";
     return e;
   }
-  SecretKey key = random_bytes(kKeyBytes);
-  rocksdb::WriteOptions wo;
-  wo.sync = false;  // made durable by the sync of the event that uses it (see the header)
-  const auto s = db_.Put(wo, cf_, slice(stream), wrap(stream, key, keys_.current));
-  if (!s.ok()) return store_error(s);
-  std::unique_lock lock(cache_mu_);
-  if (cache_.size() >= kMaxCached) cache_.clear();
-  cache_.emplace(std::string{stream}, key);
-  return key;
+  Pending p{random_bytes(kKeyBytes), {}, 1};
+  p.wrapped = wrap(stream, p.key, keys_.current);
+  DataKey out{p.key, p.wrapped};
+  pending_.emplace(std::string{stream}, std::move(p));
+  return out;
+}
+
+void KeyRing::release(std::string_view stream, bool appended) {
+  std::lock_guard create(create_mu_);
+  const auto it = pending_.find(std::string{stream});
+  if (it == pending_.end()) return;
+  // Once appended, the key is read back from the store (where it may also have met an
+  // erasure marker); unused, nothing was stored with it.
+  if (appended || --it->second.users <= 0) pending_.erase(it);
 }
 
 void KeyRing::forget(std::string_view stream) {
+  {
+    std::lock_guard create(create_mu_);
+    pending_.erase(std::string{stream});
+  }
   std::unique_lock lock(cache_mu_);
   cache_.erase(std::string{stream});
 }

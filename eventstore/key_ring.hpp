@@ -37,11 +37,23 @@ class KeyRing {
   // unwrapped (a missing master key).
   Result<Lookup> find(std::string_view stream) const;
 
-  // The stream's key, creating and storing it first if there is none. The new key is written
-  // to the WAL unsynced: the sync that makes the stream's first sealed event durable makes
-  // the key durable too (one WAL, written in order). conflict (rule personal-data-erased) if
-  // the stream's personal data was erased.
-  Result<SecretKey> get_or_create(std::string_view stream);
+  // A key to seal with. `wrapped` is set while the key is new (not yet stored): the append
+  // that uses it must carry it (AppendRequest::new_data_key), and the store writes it in
+  // the same atomic write as the events, so key and events are durable together. Every
+  // pending key handed out must be given back with release().
+  struct DataKey {
+    SecretKey key;
+    std::string wrapped;  // empty once the key is in the store
+  };
+
+  // The stream's key, creating a pending one if there is none. conflict (rule
+  // personal-data-erased) if the stream's personal data was erased.
+  Result<DataKey> get_or_create(std::string_view stream);
+
+  // The append that carried a pending key is answered: `appended` (then the key is in the
+  // store, or the stream was erased meanwhile and the key is void) or refused. A pending key
+  // nobody uses any more is dropped: no event was stored with it.
+  void release(std::string_view stream, bool appended);
 
   // Drops a stream from the cache (after its erasure is durable).
   void forget(std::string_view stream);
@@ -69,7 +81,13 @@ class KeyRing {
   rocksdb::DB& db_;
   rocksdb::ColumnFamilyHandle* cf_;
   KeysDir keys_;
+  struct Pending {
+    SecretKey key;
+    std::string wrapped;
+    int users = 0;
+  };
   std::mutex create_mu_;  // one creator at a time, so a stream never gets two keys
+  std::unordered_map<std::string, Pending> pending_;  // under create_mu_; never evicted
   mutable std::shared_mutex cache_mu_;
   mutable std::unordered_map<std::string, SecretKey> cache_;  // bounded: cleared when full
 };

@@ -66,6 +66,7 @@ struct RocksEventStore::GroupState {
     Envelope envelope;
   };
   std::unordered_map<std::string, PendingId> ids;
+  std::unordered_set<std::string> data_keys;  // streams whose data key this batch writes
   std::size_t appended = 0;
 };
 
@@ -380,6 +381,16 @@ Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupS
     if (!admitted) return admitted.take_error();
   }
 
+  // A new data key goes in with the events unless the stream has one (or an erasure marker)
+  // already, in the store or earlier in this batch. Checked before anything is added.
+  bool put_data_key = false;
+  if (!request.new_data_key.empty() && !group.data_keys.contains(request.stream)) {
+    std::string existing;
+    const auto s = db_->Get({}, cf_[kDataKeysCf], slice(request.stream), &existing);
+    if (!s.ok() && !s.IsNotFound()) return store_error(s);
+    put_data_key = s.IsNotFound();
+  }
+
   for (std::size_t i = 0; i < envelopes.size(); ++i) {
     const Envelope& env = envelopes[i];
     const NewEvent& e = request.events[i];
@@ -393,8 +404,13 @@ Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupS
     group.ids[e.event_id] = {entry, env};
   }
   group.batch.Put(cf_[kHeads], request.stream, keys::encode_u64(version));
+  if (put_data_key) {
+    group.batch.Put(cf_[kDataKeysCf], request.stream, slice(request.new_data_key));
+    group.data_keys.insert(request.stream);
+  }
   if (request.shred_data_key) {
     group.batch.Put(cf_[kDataKeysCf], request.stream, slice(keys::kErasedDataKey));
+    group.data_keys.insert(request.stream);
   }
   group.heads[request.stream] = version;
   group.next_position = position;

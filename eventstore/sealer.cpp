@@ -25,14 +25,14 @@ bool is_personal(const EventSpec* spec, std::string_view field) {
 
 }  // namespace
 
-Status Sealer::seal(std::string_view stream, NewEvent& e) {
+Result<std::string> Sealer::seal(std::string_view stream, NewEvent& e) {
   const EventSpec* spec = find_event_spec(e.type);
   boost::json::object personal;
   boost::json::object rest;
   for (const auto& [name, value] : e.data) {
     (is_personal(spec, name) ? personal : rest)[name] = value;
   }
-  if (personal.empty()) return Ok{};
+  if (personal.empty()) return std::string{};
   auto found = ring_.find(stream);
   if (!found) return found.take_error();
   if (found->state == KeyRing::State::erased) {
@@ -40,17 +40,17 @@ Status Sealer::seal(std::string_view stream, NewEvent& e) {
     e.data = std::move(rest);
     e.data_json = canonical_json(e.data);
     e.content_hash = content_hash(e.type, e.schema_version, e.data_json, "personal data dropped");
-    return Ok{};
+    return std::string{};
   }
   auto key = ring_.get_or_create(stream);
   if (!key) return key.take_error();
   const std::string personal_json = canonical_json(personal);
-  e.sealed = aes_gcm_seal(*key, associated_data(stream, e.event_id), personal_json);
+  e.sealed = aes_gcm_seal(key->key, associated_data(stream, e.event_id), personal_json);
   e.data = std::move(rest);
   e.data_json = canonical_json(e.data);
   e.content_hash =
-      content_hash(e.type, e.schema_version, e.data_json, hmac_sha256(*key, personal_json));
-  return Ok{};
+      content_hash(e.type, e.schema_version, e.data_json, hmac_sha256(key->key, personal_json));
+  return std::move(key->wrapped);
 }
 
 Result<Sealer::Opened> Sealer::open(Envelope& env) const {

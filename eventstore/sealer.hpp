@@ -23,7 +23,10 @@ class Sealer {
   // match and no plain hash of personal data is stored). For a stream whose personal data
   // was erased, the personal fields are dropped instead: nothing about the person is kept
   // (conflict, rule personal-data-erased, only if the erasure lands while this runs).
-  Status seal(std::string_view stream, NewEvent& e);
+  // Returns the wrapped new data key the append must carry (AppendRequest::new_data_key) when
+  // the stream's key is new; then the caller must give it back with
+  // ring().release(stream, appended) once the append is answered. Empty otherwise.
+  Result<std::string> seal(std::string_view stream, NewEvent& e);
 
   enum class Opened {
     nothing_sealed,  // the event has no personal fields

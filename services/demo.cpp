@@ -429,16 +429,13 @@ class Generator {
           const bool can_join = !blocked.contains(st.stream);
           if (can_join && in_wave.contains(st.stream) && wave.back().stream == st.stream &&
               wave.back().actor.subject == st.actor.subject) {
-            auto e = sealed_event(st);
-            if (!e) return e.take_error();
-            wave.back().events.push_back(std::move(e).value());
+            if (auto s = add_sealed(st, wave.back()); !s) return s;
             continue;
           }
           if (can_join && !in_wave.contains(st.stream)) {
             in_wave.insert(st.stream);
-            auto e = sealed_event(st);
-            if (!e) return e.take_error();
-            wave.push_back({st.stream, ExpectedVersion::any(), {std::move(e).value()}, st.actor});
+            wave.push_back({st.stream, ExpectedVersion::any(), {}, st.actor});
+            if (auto s = add_sealed(st, wave.back()); !s) return s;
             continue;
           }
           blocked.insert(st.stream);
@@ -451,12 +448,20 @@ class Generator {
     return Ok{};
   }
 
-  Result<NewEvent> sealed_event(Step& st) {
+  // Appends the step's event to `r`, sealed like the API seals it; a new data key goes with
+  // the request, and its pending use is counted for release after the append.
+  Status add_sealed(Step& st, AppendRequest& r) {
     NewEvent e = make_new_event(random_uuid(), st.type, st.at, std::move(st.data));
     if (opt_.sealer != nullptr) {
-      if (auto s = opt_.sealer->seal(st.stream, e); !s) return s.take_error();
+      auto sealed = opt_.sealer->seal(st.stream, e);
+      if (!sealed) return sealed.take_error();
+      if (!sealed->empty()) {
+        r.new_data_key = std::move(*sealed);
+        ++pending_uses_[st.stream];
+      }
     }
-    return e;
+    r.events.push_back(std::move(e));
+    return Ok{};
   }
 
   Status submit(std::vector<AppendRequest> wave) {
@@ -466,7 +471,13 @@ class Generator {
     std::optional<Error> failure;
     for (auto& r : wave) {
       const std::size_t n = r.events.size();
-      store_.append(std::move(r), [&, n](Result<AppendResult> res) {
+      const std::string stream = r.stream;
+      const int uses = pending_uses_[stream];
+      pending_uses_.erase(stream);
+      store_.append(std::move(r), [&, n, stream, uses](Result<AppendResult> res) {
+        for (int i = 0; i < uses; ++i) {
+          opt_.sealer->ring().release(stream, res.ok() && !res->duplicate);
+        }
         std::lock_guard lock(mu);
         if (res.ok()) {
           report_.events += n;
@@ -500,6 +511,7 @@ class Generator {
   int waiting_ = 0;
   int activities_ = 0;
   DemoReport report_;
+  std::map<std::string, int> pending_uses_;  // new data keys handed out, per stream
 };
 
 }  // namespace

@@ -6,7 +6,9 @@
 #include <rocksdb/db.h>
 
 #include <filesystem>
+#include <future>
 
+#include "eventstore/append.hpp"
 #include "eventstore/base64.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/crypto.hpp"
@@ -101,11 +103,29 @@ TEST_F(RingTest, OneKeyPerStreamUntilErased) {
   EXPECT_EQ(ring_->find("case-a")->state, KeyRing::State::none);
   const auto a = ring_->get_or_create("case-a");
   ASSERT_TRUE(a.ok());
-  EXPECT_EQ(*ring_->get_or_create("case-a"), *a);
-  EXPECT_NE(*ring_->get_or_create("case-b"), *a);
+  EXPECT_FALSE(a->wrapped.empty());                   // new: the append must carry it
+  const auto again = ring_->get_or_create("case-a");  // a second request before it is stored
+  EXPECT_EQ(again->key, a->key);
+  EXPECT_EQ(again->wrapped, a->wrapped);
+  EXPECT_NE(ring_->get_or_create("case-b")->key, a->key);
+  // A refused append gives its use back; the key stays pending for the other one.
+  ring_->release("case-a", false);
+  EXPECT_EQ(ring_->get_or_create("case-a")->key, a->key);
+  ring_->release("case-a", false);
+  // The store writes the carried key with the events; once appended, the key is stored.
+  ASSERT_TRUE(store_->db()->Put({}, store_->column_family(kDataKeysCf), "case-a", a->wrapped).ok());
+  ring_->release("case-a", true);
+  const auto stored = ring_->get_or_create("case-a");
+  EXPECT_EQ(stored->key, a->key);
+  EXPECT_TRUE(stored->wrapped.empty());
   // A fresh ring (no cache) unwraps the same key from the store.
   KeyRing fresh{*store_->db(), store_->column_family(kDataKeysCf), keys_};
-  EXPECT_EQ(fresh.find("case-a")->key, *a);
+  EXPECT_EQ(fresh.find("case-a")->key, a->key);
+  // A pending key nobody uses any more is dropped: the next request gets a new one.
+  ring_->release("case-b", false);
+  const auto b2 = ring_->get_or_create("case-b");
+  EXPECT_FALSE(b2->wrapped.empty());
+  ring_->release("case-b", false);
   // Erasure: the marker replaces the key (as the store writes it with PersonalDataErased).
   ASSERT_TRUE(
       store_->db()
@@ -125,7 +145,11 @@ TEST_F(RingTest, TheSealerMovesOnlyPersonalFieldsAndOpensThemAgain) {
                           {{"eligible", true}, {"notes", note}, {"vulnerabilities", {"x"}}});
   };
   NewEvent e = make("first note");
-  ASSERT_TRUE(sealer.seal("case-s", e).ok());
+  const auto carried = sealer.seal("case-s", e);
+  ASSERT_TRUE(carried.ok());
+  ASSERT_FALSE(carried->empty());  // the new key, to be written with the event
+  ASSERT_TRUE(store_->db()->Put({}, store_->column_family(kDataKeysCf), "case-s", *carried).ok());
+  sealer.ring().release("case-s", true);
   EXPECT_EQ(e.data, (boost::json::object{{"eligible", true}}));
   EXPECT_EQ(e.data_json, R"({"eligible":true})");
   EXPECT_FALSE(e.sealed.empty());
@@ -151,7 +175,9 @@ TEST_F(RingTest, TheSealerMovesOnlyPersonalFieldsAndOpensThemAgain) {
   EXPECT_EQ(env.data.at("notes").as_string(), "first note");
   EXPECT_EQ(env.data.at("vulnerabilities"), (boost::json::array{"x"}));
   ASSERT_TRUE(sealer.open(moved).error().code == ErrorCode::unavailable);  // case-t: no key
-  ASSERT_TRUE(ring_->get_or_create("case-t").ok());
+  const auto t = ring_->get_or_create("case-t");
+  ASSERT_TRUE(store_->db()->Put({}, store_->column_family(kDataKeysCf), "case-t", t->wrapped).ok());
+  ring_->release("case-t", true);
   EXPECT_EQ(*sealer.open(moved), Sealer::Opened::erased);  // its key does not open it
 
   NewEvent plain = make_new_event("7d3f0000-0000-4000-8000-000000000002", "BedAssigned",
@@ -160,6 +186,35 @@ TEST_F(RingTest, TheSealerMovesOnlyPersonalFieldsAndOpensThemAgain) {
   ASSERT_TRUE(sealer.seal("case-s", plain).ok());
   EXPECT_TRUE(plain.sealed.empty());
   EXPECT_EQ(plain.content_hash, hash);
+}
+
+// The store writes a carried data key with the events, only where the stream has no key and
+// no erasure marker: a key is never replaced, an erasure never undone.
+TEST_F(RingTest, TheStoreWritesANewKeyOnlyWhereThereIsNone) {
+  const auto append = [&](const std::string& key, bool shred) {
+    AppendRequest r{
+        "case-k",
+        ExpectedVersion::any(),
+        {make_new_event(random_uuid(), "CaseRegistered", std::nullopt, {{"referralSource", "x"}})},
+        Actor{"s", "o", Role::intake}};
+    r.new_data_key = key;
+    r.shred_data_key = shred;
+    std::promise<bool> done;
+    store_->append(std::move(r), [&](Result<AppendResult> res) { done.set_value(res.ok()); });
+    return done.get_future().get();
+  };
+  const auto stored = [&] {
+    std::string v;
+    return store_->db()->Get({}, store_->column_family(kDataKeysCf), "case-k", &v).ok() ? v : "-";
+  };
+  ASSERT_TRUE(append("first", false));
+  EXPECT_EQ(stored(), "first");
+  ASSERT_TRUE(append("second", false));
+  EXPECT_EQ(stored(), "first");
+  ASSERT_TRUE(append("", true));
+  EXPECT_EQ(stored(), std::string{keys::kErasedDataKey});
+  ASSERT_TRUE(append("third", false));
+  EXPECT_EQ(stored(), std::string{keys::kErasedDataKey});
 }
 
 TEST(Pseudonymiser, CaseStreamsEventIdsSubjectsAndFreeText) {
