@@ -33,6 +33,10 @@ rocksdb::Options db_options() {
   rocksdb::Options o;
   o.create_if_missing = true;
   o.create_missing_column_families = true;
+  // Every flush takes all column families at once, in one manifest edit: a read-only open
+  // (verify, export, backup) beside a flushing server sees all of them at the same point,
+  // never an event whose index or data key is still only in a WAL file being deleted.
+  o.atomic_flush = true;
   o.IncreaseParallelism(2);
   o.max_background_jobs = 2;
   return o;
