@@ -301,6 +301,14 @@ std::span<const EventSpec> event_catalogue() {
   return catalogue();
 }
 
+bool is_personal_field(const EventSpec* spec, std::string_view field) {
+  if (spec == nullptr) return true;
+  for (const auto& f : spec->fields) {
+    if (f.name == field) return f.personal;
+  }
+  return true;
+}
+
 const EventSpec* find_event_spec(std::string_view type) {
   const auto& all = catalogue();
   const auto it =

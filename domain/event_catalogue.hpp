@@ -50,6 +50,10 @@ std::span<const EventSpec> event_catalogue();
 
 const EventSpec* find_event_spec(std::string_view type);
 
+// Whether `field` of an event of `spec` holds personal data: a `personal` field, or one the
+// catalogue does not know (or no spec at all), which is kept out of the clear to be safe.
+bool is_personal_field(const EventSpec* spec, std::string_view field);
+
 // Checks types, required fields, enums, bounds and unknown fields of `data`; the messages
 // name fields and constraints, never submitted values. Empty when valid.
 std::vector<FieldError> validate_event_data(const EventSpec& spec, const boost::json::object& data);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "eventstore/keys.hpp"
+#include "eventstore/sha256.hpp"
 
 namespace perspectief::privacy {
 namespace {
@@ -31,16 +32,6 @@ std::string id_bytes(const std::string& hex_id) {
   return out;
 }
 
-std::string id_hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (const char c : bytes) {
-    out += kDigits[(static_cast<unsigned char>(c) >> 4) & 0xF];
-    out += kDigits[static_cast<unsigned char>(c) & 0xF];
-  }
-  return out;
-}
-
 }  // namespace
 
 KeyRing::KeyRing(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, KeysDir keys)
@@ -56,7 +47,8 @@ Result<KeyRing::Lookup> KeyRing::unwrap(std::string_view stream, std::string_vie
   if (stored.size() <= kIdBytes) {
     return make_error(ErrorCode::unavailable, "a stored data key is damaged");
   }
-  const auto master = keys_.masters.find(id_hex(stored.substr(0, kIdBytes)));
+  const auto master =
+      keys_.masters.find(to_hex(reinterpret_cast<const std::uint8_t*>(stored.data()), kIdBytes));
   if (master == keys_.masters.end()) {
     return make_error(ErrorCode::unavailable,
                       "a data key is wrapped with a master key that is not in the keys directory");

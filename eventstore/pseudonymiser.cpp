@@ -8,14 +8,6 @@ namespace {
 
 constexpr std::string_view kCasePrefix = "case-";
 
-bool keeps(const EventSpec* spec, std::string_view field) {
-  if (spec == nullptr) return false;
-  for (const auto& f : spec->fields) {
-    if (f.name == field) return !f.personal;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::string Pseudonymiser::hmac_hex(std::string_view domain, std::string_view value,
@@ -49,7 +41,7 @@ boost::json::object Pseudonymiser::envelope_json(const Envelope& e) const {
   const EventSpec* spec = find_event_spec(e.type);
   boost::json::object data;
   for (const auto& [name, value] : e.data) {
-    if (!keeps(spec, name)) continue;
+    if (is_personal_field(spec, name)) continue;
     if (name == "caseManager" && value.is_string()) {
       data[name] = "cm-" + hmac_hex("caseManager", value.as_string(), 16);
     } else {

@@ -15,14 +15,6 @@ std::string associated_data(std::string_view stream, std::string_view event_id) 
   return aad;
 }
 
-bool is_personal(const EventSpec* spec, std::string_view field) {
-  if (spec == nullptr) return true;
-  for (const auto& f : spec->fields) {
-    if (f.name == field) return f.personal;
-  }
-  return true;  // not in the catalogue: keep it out of the clear
-}
-
 }  // namespace
 
 Result<std::string> Sealer::seal(std::string_view stream, NewEvent& e) {
@@ -30,7 +22,7 @@ Result<std::string> Sealer::seal(std::string_view stream, NewEvent& e) {
   boost::json::object personal;
   boost::json::object rest;
   for (const auto& [name, value] : e.data) {
-    (is_personal(spec, name) ? personal : rest)[name] = value;
+    (is_personal_field(spec, name) ? personal : rest)[name] = value;
   }
   if (personal.empty()) return std::string{};
   auto found = ring_.find(stream);
