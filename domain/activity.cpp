@@ -20,7 +20,7 @@ Result<std::vector<DomainEvent>> decide(const ActivityState& state, const Domain
   return std::vector<DomainEvent>{event};
 }
 
-ActivityState evolve(ActivityState state, const DomainEvent& event) {
+ActivityState evolve(ActivityState state, const EventRef& event) {
   if (event.type == "ActivityScheduled") {
     state.scheduled = true;
     state.category = text_of(event.data, "category");

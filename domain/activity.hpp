@@ -22,6 +22,6 @@ struct ActivityState {
 
 Result<std::vector<DomainEvent>> decide(const ActivityState& state, const DomainEvent& event,
                                         Micros now);
-ActivityState evolve(ActivityState state, const DomainEvent& event);
+ActivityState evolve(ActivityState state, const EventRef& event);
 
 }  // namespace perspectief

@@ -213,8 +213,8 @@ Result<std::vector<DomainEvent>> decide(const CaseState& state, const DomainEven
   return std::vector<DomainEvent>{event};
 }
 
-CaseState evolve(CaseState s, const DomainEvent& e) {
-  const std::string& t = e.type;
+CaseState evolve(CaseState s, const EventRef& e) {
+  const std::string_view t = e.type;
   const Days day = day_of(e.occurred_at);
   if (t == "CaseRegistered") {
     s.status = CaseStatus::registered;
@@ -222,10 +222,10 @@ CaseState evolve(CaseState s, const DomainEvent& e) {
     s.status = CaseStatus::intake_completed;
     s.eligible = bool_of(e.data, "eligible");
   } else if (t == "PlacementDecided") {
-    const std::string decision = text_of(e.data, "decision");
+    const std::string_view decision = text_view(e.data, "decision");
     if (decision == "admitted") {
       s.status = CaseStatus::admitted;
-      s.funding = text_of(e.data, "funding") == "lvv" ? Funding::lvv : Funding::municipal;
+      s.funding = text_view(e.data, "funding") == "lvv" ? Funding::lvv : Funding::municipal;
       s.admission_decided_on = day;
     } else {
       s.status = parse_case_status(decision).value_or(CaseStatus::waitlisted);
@@ -240,39 +240,39 @@ CaseState evolve(CaseState s, const DomainEvent& e) {
   } else if (t == "Transferred") {
     s.location_id = text_of(e.data, "toLocationId");
   } else if (t == "LivingAllowancePaid") {
-    const std::int32_t m = month_number(text_of(e.data, "period"));
+    const std::int32_t m = month_number(text_view(e.data, "period"));
     s.allowance_periods.insert(
         std::lower_bound(s.allowance_periods.begin(), s.allowance_periods.end(), m), m);
   } else if (t == "LegalStepRecorded") {
-    s.legal_steps.push_back({enum_value(t, "step", text_of(e.data, "step")),
-                             enum_value(t, "result", text_of(e.data, "result")), day});
+    s.legal_steps.push_back({enum_value(t, "step", text_view(e.data, "step")),
+                             enum_value(t, "result", text_view(e.data, "result")), day});
   } else if (t == "PerspectiveChosen") {
-    s.track = enum_value(t, "track", text_of(e.data, "track"));
+    s.track = enum_value(t, "track", text_view(e.data, "track"));
     if (s.track != "undecided" && !s.first_real_track_on) s.first_real_track_on = day;
   } else if (t == "ReturnStepRecorded") {
     s.return_steps.push_back(
-        {enum_value(t, "step", text_of(e.data, "step")), text_of(e.data, "country"), day});
+        {enum_value(t, "step", text_view(e.data, "step")), text_of(e.data, "country"), day});
   } else if (t == "EscalationRaised") {
     s.escalations.push_back({text_of(e.data, "escalationId"),
-                             enum_value(t, "reason", text_of(e.data, "reason")),
-                             enum_value(t, "level", text_of(e.data, "level")),
+                             enum_value(t, "reason", text_view(e.data, "reason")),
+                             enum_value(t, "level", text_view(e.data, "level")),
                              day,
                              std::nullopt,
                              {}});
   } else if (t == "EscalationResolved") {
     for (auto& esc : s.escalations) {
-      if (esc.id == text_of(e.data, "escalationId") && esc.open()) {
+      if (esc.id == text_view(e.data, "escalationId") && esc.open()) {
         esc.resolved_on = day;
-        esc.resolution = enum_value(t, "resolution", text_of(e.data, "resolution"));
+        esc.resolution = enum_value(t, "resolution", text_view(e.data, "resolution"));
       }
     }
   } else if (t == "StayExtended") {
-    s.extended_until = parse_date(text_of(e.data, "until"));
+    s.extended_until = parse_date(text_view(e.data, "until"));
   } else if (t == "ExitInterviewHeld") {
     s.exit_interview = true;
   } else if (t == "StayEnded") {
     s.status = CaseStatus::ended;
-    s.outcome = enum_value(t, "outcome", text_of(e.data, "outcome"));
+    s.outcome = enum_value(t, "outcome", text_view(e.data, "outcome"));
     s.ended_on = day;
     for (auto& esc : s.escalations) {
       if (esc.open()) {

@@ -105,6 +105,6 @@ struct CaseContext {
 // The case rules 1-11 of spec/domain.md (rule 12 is theirs under concurrency).
 Result<std::vector<DomainEvent>> decide(const CaseState& state, const DomainEvent& event,
                                         const CaseContext& context, Micros now);
-CaseState evolve(CaseState state, const DomainEvent& event);
+CaseState evolve(CaseState state, const EventRef& event);
 
 }  // namespace perspectief

@@ -18,6 +18,13 @@ std::string text_of(const boost::json::object& data, std::string_view name) {
   return v != nullptr && v->is_string() ? std::string{v->as_string()} : std::string{};
 }
 
+std::string_view text_view(const boost::json::object& data, std::string_view name) {
+  const auto* v = data.if_contains(name);
+  if (v == nullptr || !v->is_string()) return {};
+  const auto& s = v->get_string();
+  return {s.data(), s.size()};
+}
+
 std::int64_t int_of(const boost::json::object& data, std::string_view name) {
   const auto* v = data.if_contains(name);
   return v != nullptr && v->is_int64() ? v->as_int64() : 0;

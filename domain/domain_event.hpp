@@ -19,6 +19,18 @@ struct DomainEvent {
   Micros occurred_at = 0;
 };
 
+// An event as evolve() reads it: a view of a DomainEvent or of a stored envelope's fields,
+// so folding the log copies no event data.
+struct EventRef {
+  EventRef(const DomainEvent& e)  // NOLINT(google-explicit-constructor): a view of it
+      : type(e.type), data(e.data), occurred_at(e.occurred_at) {}
+  EventRef(std::string_view t, const boost::json::object& d, Micros at)
+      : type(t), data(d), occurred_at(at) {}
+  std::string_view type;
+  const boost::json::object& data;
+  Micros occurred_at = 0;
+};
+
 // A refusal for a broken programme rule: 409, naming the rule (e.g. "bed-capacity").
 inline Error refuse(std::string rule, std::string message) {
   Error e = make_error(ErrorCode::conflict, std::move(message));
@@ -33,6 +45,8 @@ Status check_occurred_at(Micros last_in_stream, Micros occurred_at, Micros now);
 
 // Small readers for validated data (validation has checked types already).
 std::string text_of(const boost::json::object& data, std::string_view name);
+// The same as a view into `data` (for folds that only compare or look up the text).
+std::string_view text_view(const boost::json::object& data, std::string_view name);
 std::int64_t int_of(const boost::json::object& data, std::string_view name);
 bool bool_of(const boost::json::object& data, std::string_view name);
 

@@ -28,7 +28,7 @@ Result<std::vector<DomainEvent>> decide(const LocationState& state, const Domain
   return std::vector<DomainEvent>{event};
 }
 
-LocationState evolve(LocationState state, const DomainEvent& event) {
+LocationState evolve(LocationState state, const EventRef& event) {
   if (event.type == "LocationOpened") {
     state.exists = true;
     state.open = true;

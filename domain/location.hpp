@@ -24,6 +24,6 @@ struct LocationState {
 
 Result<std::vector<DomainEvent>> decide(const LocationState& state, const DomainEvent& event,
                                         Micros now);
-LocationState evolve(LocationState state, const DomainEvent& event);
+LocationState evolve(LocationState state, const EventRef& event);
 
 }  // namespace perspectief

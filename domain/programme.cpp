@@ -19,7 +19,7 @@ Result<std::vector<DomainEvent>> decide(const ProgrammeState& state, const Domai
   return std::vector<DomainEvent>{event};
 }
 
-ProgrammeState evolve(ProgrammeState state, const DomainEvent& event) {
+ProgrammeState evolve(ProgrammeState state, const EventRef& event) {
   if (event.type == "ProgrammeCapacitySet") {
     state.places = int_of(event.data, "places");
     state.lvv_places = int_of(event.data, "lvvPlaces");

@@ -24,6 +24,6 @@ ProgrammeState initial_programme(std::int64_t places, std::int64_t lvv_places,
 
 Result<std::vector<DomainEvent>> decide(const ProgrammeState& state, const DomainEvent& event,
                                         Micros now);
-ProgrammeState evolve(ProgrammeState state, const DomainEvent& event);
+ProgrammeState evolve(ProgrammeState state, const EventRef& event);
 
 }  // namespace perspectief

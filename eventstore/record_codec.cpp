@@ -3,14 +3,48 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <charconv>
+#include <cstring>
+
 #include "eventstore/base64.hpp"
 
 namespace perspectief {
 namespace {
 
+Result<StoredRecord> decode_general(std::string_view bytes);
+
 void append_string(std::string& out, std::string_view s) {
   out += boost::json::serialize(boost::json::string_view{s.data(), s.size()});
 }
+
+// Reads the fixed layout encode_record writes; every step fails (false) on anything else.
+struct Cursor {
+  std::string_view in;
+
+  bool literal(std::string_view s) {
+    if (in.substr(0, s.size()) != s) return false;
+    in.remove_prefix(s.size());
+    return true;
+  }
+  template <class T>
+  bool number(T& out) {
+    const auto [end, ec] = std::from_chars(in.data(), in.data() + in.size(), out);
+    if (ec != std::errc{}) return false;
+    in.remove_prefix(static_cast<std::size_t>(end - in.data()));
+    return true;
+  }
+  // A JSON string without escapes (any backslash sends the record to the general parse).
+  bool text(std::string& out) {
+    if (in.empty() || in.front() != '"') return false;
+    const auto close = in.find('"', 1);
+    if (close == std::string_view::npos) return false;
+    const auto body = in.substr(1, close - 1);
+    if (body.find('\\') != std::string_view::npos) return false;
+    out.assign(body);
+    in.remove_prefix(close + 1);
+    return true;
+  }
+};
 
 }  // namespace
 
@@ -54,6 +88,75 @@ std::string encode_record(const Envelope& e, std::string_view data_json,
 }
 
 Result<StoredRecord> decode_record(std::string_view bytes) {
+  StoredRecord r;
+  RecordDecoder decoder;
+  if (auto s = decoder.decode(bytes, r); !s) return s.take_error();
+  return r;
+}
+
+bool RecordDecoder::decode_fast(std::string_view bytes, StoredRecord& out) {
+  // The tail: [,"pii":"<base64>"],"prev":"<64 hex>"} after the data object.
+  constexpr std::string_view kPrev = R"(,"prev":")";
+  constexpr std::size_t kTail = kPrev.size() + 64 + 2;
+  if (bytes.size() < kTail) return false;
+  const auto tail = bytes.substr(bytes.size() - kTail);
+  if (tail.substr(0, kPrev.size()) != kPrev || tail.substr(kTail - 2) != "\"}") return false;
+  std::string_view body = bytes.substr(0, bytes.size() - kTail);
+  std::string_view pii;
+  if (!body.empty() && body.back() == '"') {
+    constexpr std::string_view kPii = R"(,"pii":")";
+    const auto open = body.rfind('"', body.size() - 2);
+    if (open == std::string_view::npos || open + 1 < kPii.size()) return false;
+    if (body.substr(open + 1 - kPii.size(), kPii.size()) != kPii) return false;
+    pii = body.substr(open + 1, body.size() - open - 2);
+    body = body.substr(0, open + 1 - kPii.size());
+  }
+  Envelope& e = out.envelope;
+  Cursor c{body};
+  std::string role;
+  if (!(c.literal(R"({"position":)") && c.number(e.position) && c.literal(R"(,"stream":)") &&
+        c.text(e.stream) && c.literal(R"(,"version":)") && c.number(e.version) &&
+        c.literal(R"(,"eventId":)") && c.text(e.event_id) && c.literal(R"(,"type":)") &&
+        c.text(e.type) && c.literal(R"(,"schemaVersion":)") && c.number(e.schema_version) &&
+        c.literal(R"(,"occurredAt":)") && c.number(e.occurred_at) &&
+        c.literal(R"(,"recordedAt":)") && c.number(e.recorded_at) &&
+        c.literal(R"(,"actor":{"subject":)") && c.text(e.actor.subject) &&
+        c.literal(R"(,"organisation":)") && c.text(e.actor.organisation) &&
+        c.literal(R"(,"role":)") && c.text(role) && c.literal(R"(},"data":)"))) {
+    return false;
+  }
+  const auto parsed_role = parse_role(role);
+  if (!parsed_role) return false;
+  e.actor.role = *parsed_role;
+  boost::system::error_code ec;
+  parser_.reset();
+  parser_.write(c.in.data(), c.in.size(), ec);
+  if (ec) return false;
+  auto data = parser_.release();
+  if (!data.is_object()) return false;
+  e.data = std::move(data.as_object());
+  if (pii.empty()) {
+    e.sealed.clear();
+  } else {
+    auto sealed = base64_decode(pii);
+    if (!sealed) return false;
+    e.sealed = std::move(*sealed);
+  }
+  out.prev_hash_hex.assign(tail.substr(kPrev.size(), 64));
+  return true;
+}
+
+Status RecordDecoder::decode(std::string_view bytes, StoredRecord& out) {
+  if (decode_fast(bytes, out)) return Ok{};
+  auto general = decode_general(bytes);
+  if (!general) return general.take_error();
+  out = std::move(*general);
+  return Ok{};
+}
+
+namespace {
+
+Result<StoredRecord> decode_general(std::string_view bytes) {
   boost::system::error_code ec;
   auto v = boost::json::parse(boost::json::string_view{bytes.data(), bytes.size()}, ec);
   if (ec || !v.is_object()) return make_error(ErrorCode::unavailable, "stored record is not JSON");
@@ -87,5 +190,7 @@ Result<StoredRecord> decode_record(std::string_view bytes) {
   }
   return r;
 }
+
+}  // namespace
 
 }  // namespace perspectief

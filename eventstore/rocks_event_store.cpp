@@ -42,9 +42,13 @@ rocksdb::Options db_options() {
   return o;
 }
 
-rocksdb::ColumnFamilyOptions cf_options(bool point_lookups) {
+rocksdb::ColumnFamilyOptions cf_options(bool point_lookups, bool log) {
   rocksdb::ColumnFamilyOptions o;
   rocksdb::BlockBasedTableOptions t;
+  // The log is read mostly front to back (rebuilds, replays, feeds): 16 KiB blocks cost a
+  // scan about half of what the default 4 KiB blocks do (fewer block reads, checksums and
+  // cache lookups per event) and compress better; a point read decodes one such block.
+  if (log) t.block_size = 16 * 1024;
   if (point_lookups) {
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     t.whole_key_filtering = true;
@@ -81,7 +85,7 @@ Result<std::unique_ptr<RocksEventStore>> RocksEventStore::open(RocksStoreOptions
   for (const char* name : kColumnFamilies) {
     const std::string n{name};
     const bool lookups = n == "event_ids" || n == "heads" || n == "streams";
-    cfs.emplace_back(n, cf_options(lookups));
+    cfs.emplace_back(n, cf_options(lookups, n == "events"));
   }
   rocksdb::DB* raw = nullptr;
   const auto s = rocksdb::DB::Open(db_options(), store->options_.path, cfs, &store->cf_, &raw);
@@ -106,6 +110,15 @@ Result<std::unique_ptr<RocksEventStore>> RocksEventStore::open(RocksStoreOptions
 
 RocksEventStore::~RocksEventStore() {
   close();
+}
+
+Status RocksEventStore::compact() {
+  if (auto s = db_->Flush(rocksdb::FlushOptions{}, cf_); !s.ok()) return store_error(s);
+  for (auto* h : cf_) {
+    if (auto s = db_->CompactRange(rocksdb::CompactRangeOptions{}, h, nullptr, nullptr); !s.ok())
+      return store_error(s);
+  }
+  return Ok{};
 }
 
 void RocksEventStore::close() {

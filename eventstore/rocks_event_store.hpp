@@ -70,6 +70,12 @@ class RocksEventStore final : public EventStore {
   // Answers every queued append, stops the writer and closes the database. Idempotent.
   void close();
 
+  // Flushes and compacts every column family into its final level, so the next full scan
+  // (a rebuild, replay, export) reads sorted, non-overlapping files. For after a bulk load
+  // (perspectief demo); RocksDB compacts a long-running store by itself. unavailable if
+  // RocksDB fails.
+  [[nodiscard]] Status compact();
+
   void append(AppendRequest request, AppendCallback done) override;
   Result<std::vector<Envelope>> read_stream(std::string_view stream, std::uint64_t from_version,
                                             std::size_t max_count,

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <vector>
 
 #include "projections/read_models.hpp"
@@ -6,8 +7,15 @@ namespace perspectief {
 
 boost::json::object escalations_json(const History& h, Micros as_of, EscalationStatus status) {
   const Days today = day_of(as_of);
+  // By caseId, then in the order they were raised.
+  std::vector<const std::pair<const std::string, CaseFacts>*> cases;
+  cases.reserve(h.cases().size());
+  for (const auto& entry : h.cases()) cases.push_back(&entry);
+  std::sort(cases.begin(), cases.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
   boost::json::array out;
-  for (const auto& [id, facts] : h.cases()) {
+  for (const auto* entry : cases) {
+    const auto& [id, facts] = *entry;
     struct Open {
       const Fact* raised;
       Micros resolved_at = kNever;

@@ -111,13 +111,13 @@ void History::restore(History&& other) {
   latest_occurred_at_ = other.latest_occurred_at_;
 }
 
-std::uint32_t History::intern(const std::string& s) {
+std::uint32_t History::intern(std::string_view s) {
   if (s.empty()) return 0;
   const auto it = name_ids_.find(s);
   if (it != name_ids_.end()) return it->second;
   const auto id = static_cast<std::uint32_t>(names_.size());
-  names_.push_back(s);
-  name_ids_.emplace(s, id);
+  names_.emplace_back(s);
+  name_ids_.emplace(std::string{s}, id);
   return id;
 }
 
@@ -142,9 +142,10 @@ void History::apply(const Envelope& e) {
   const auto name = parse_stream_name(e.stream);
   if (!name) return;
   const auto& d = e.data;
+  const std::string_view t = e.type;
   const Micros at = e.occurred_at;
   if (name->kind == StreamKind::programme) {
-    if (e.type == "ProgrammeCapacitySet") {
+    if (t == "ProgrammeCapacitySet") {
       capacity_.push_back(
           {at, int_of(d, "places"), int_of(d, "lvvPlaces"), int_of(d, "maxStayMonths")});
     }
@@ -152,27 +153,27 @@ void History::apply(const Envelope& e) {
   }
   if (name->kind == StreamKind::location) {
     LocationFacts& l = locations_[name->id];
-    if (e.type == "LocationOpened") {
+    if (t == "LocationOpened") {
       l.name = text_of(d, "name");
       l.operator_id = text_of(d, "operator");
       l.opened = at;
       l.beds.emplace_back(at, int_of(d, "beds"));
       intern(name->id);
-    } else if (e.type == "LocationCapacityChanged") {
+    } else if (t == "LocationCapacityChanged") {
       l.beds.emplace_back(at, int_of(d, "beds"));
-    } else if (e.type == "LocationClosed") {
+    } else if (t == "LocationClosed") {
       l.closed = at;
-    } else if (e.type == "NeighbourhoodContactRecorded") {
-      l.contacts.emplace_back(at, index_of(kContactKinds, text_of(d, "kind")));
+    } else if (t == "NeighbourhoodContactRecorded") {
+      l.contacts.emplace_back(at, index_of(kContactKinds, text_view(d, "kind")));
     }
     return;
   }
   if (name->kind == StreamKind::activity) {
     ActivityFacts& a = activities_[name->id];
-    if (e.type == "ActivityScheduled") {
-      a.category = index_of(kActivityCategories, text_of(d, "category"));
+    if (t == "ActivityScheduled") {
+      a.category = index_of(kActivityCategories, text_view(d, "category"));
       a.co_designed = bool_of(d, "coDesigned");
-    } else if (e.type == "ActivityHeld") {
+    } else if (t == "ActivityHeld") {
       a.held = at;
       a.residents = int_of(d, "residents");
       a.volunteers = int_of(d, "volunteers");
@@ -186,7 +187,6 @@ void History::apply(const Envelope& e) {
   CaseFacts& c = cases_[name->id];
   Fact f;
   f.at = at;
-  const std::string& t = e.type;
   if (t == "CaseRegistered") {
     f.kind = Fact::Kind::registered;
   } else if (t == "IntakeCompleted") {
@@ -194,8 +194,8 @@ void History::apply(const Envelope& e) {
     f.code = bool_of(d, "eligible") ? 1 : 0;
   } else if (t == "PlacementDecided") {
     f.kind = Fact::Kind::decision;
-    f.code = static_cast<std::uint8_t>(decision_of(text_of(d, "decision")));
-    const std::string funding = text_of(d, "funding");
+    f.code = static_cast<std::uint8_t>(decision_of(text_view(d, "decision")));
+    const std::string_view funding = text_view(d, "funding");
     f.code2 = static_cast<std::uint8_t>(funding == "lvv"         ? FundingCode::lvv
                                         : funding == "municipal" ? FundingCode::municipal
                                                                  : FundingCode::none);
@@ -204,30 +204,30 @@ void History::apply(const Envelope& e) {
     f.ref = intern(text_of(d, "caseManager") + '\x1f' + text_of(d, "organisation"));
   } else if (t == "BedAssigned") {
     f.kind = Fact::Kind::bed;
-    f.ref = intern(text_of(d, "locationId"));
+    f.ref = intern(text_view(d, "locationId"));
   } else if (t == "Transferred") {
     f.kind = Fact::Kind::transfer;
-    f.ref = intern(text_of(d, "toLocationId"));
+    f.ref = intern(text_view(d, "toLocationId"));
   } else if (t == "StayExtended") {
     f.kind = Fact::Kind::extension;
-    f.ref = static_cast<std::uint32_t>(parse_date(text_of(d, "until")).value_or(0));
+    f.ref = static_cast<std::uint32_t>(parse_date(text_view(d, "until")).value_or(0));
   } else if (t == "PerspectiveChosen") {
     f.kind = Fact::Kind::track;
-    f.code = static_cast<std::uint8_t>(track_of(text_of(d, "track")));
+    f.code = static_cast<std::uint8_t>(track_of(text_view(d, "track")));
   } else if (t == "EscalationRaised") {
     f.kind = Fact::Kind::escalation_raised;
-    f.ref = intern(text_of(d, "escalationId"));
-    f.code = index_of(kEscalationLevels, text_of(d, "level"));
-    f.code2 = index_of(kEscalationReasons, text_of(d, "reason"));
+    f.ref = intern(text_view(d, "escalationId"));
+    f.code = index_of(kEscalationLevels, text_view(d, "level"));
+    f.code2 = index_of(kEscalationReasons, text_view(d, "reason"));
   } else if (t == "EscalationResolved") {
     f.kind = Fact::Kind::escalation_resolved;
-    f.ref = intern(text_of(d, "escalationId"));
-    f.code = static_cast<std::uint8_t>(text_of(d, "resolution") == "stay_terminated"
+    f.ref = intern(text_view(d, "escalationId"));
+    f.code = static_cast<std::uint8_t>(text_view(d, "resolution") == "stay_terminated"
                                            ? Resolution::stay_terminated
                                            : Resolution::resolved);
   } else if (t == "StayEnded") {
     f.kind = Fact::Kind::ended;
-    f.code = outcome_index(text_of(d, "outcome"));
+    f.code = outcome_index(text_view(d, "outcome"));
   } else if (t == "ParticipationRecorded") {
     f.kind = Fact::Kind::participation;
   } else {

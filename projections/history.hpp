@@ -136,7 +136,8 @@ class History final : public Projection {
   }
 
   // For readers (inside read()).
-  const std::map<std::string, CaseFacts>& cases() const { return cases_; }
+  // In no particular order (a hash map: the fold looks a case up per event).
+  const std::unordered_map<std::string, CaseFacts>& cases() const { return cases_; }
   const std::map<std::string, LocationFacts>& locations() const { return locations_; }
   const std::map<std::string, ActivityFacts>& activities() const { return activities_; }
   CapacityFacts capacity_at(Micros t) const;
@@ -151,15 +152,19 @@ class History final : public Projection {
 
  private:
   friend struct SnapshotAccess;
-  std::uint32_t intern(const std::string& s);
+  std::uint32_t intern(std::string_view s);
 
   mutable std::shared_mutex mu_;
-  std::map<std::string, CaseFacts> cases_;
+  std::unordered_map<std::string, CaseFacts> cases_;
   std::map<std::string, LocationFacts> locations_;
   std::map<std::string, ActivityFacts> activities_;
   std::vector<CapacityFacts> capacity_;
   std::vector<std::string> names_{""};  // id 0 is "none"
-  std::unordered_map<std::string, std::uint32_t> name_ids_;
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>> name_ids_;
   std::uint64_t position_ = 0;
   Micros latest_occurred_at_ = 0;
 };

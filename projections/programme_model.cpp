@@ -20,7 +20,7 @@ struct Occupancy {
     locations[from].occupied -= 1;
     locations[to].occupied += 1;
   }
-  void apply(const CaseState& before, const DomainEvent& e) {
+  void apply(const CaseState& before, const EventRef& e) {
     if (e.type == "BedAssigned") {
       take(text_of(e.data, "locationId"), before.funding, +1);
     } else if (e.type == "Transferred") {
@@ -151,7 +151,7 @@ void ProgrammeModel::apply(const Envelope& envelope) {
   position_ = envelope.position;
   const auto name = parse_stream_name(envelope.stream);
   if (!name) return;
-  const DomainEvent e = to_domain_event(envelope);
+  const EventRef e{envelope.type, envelope.data, envelope.occurred_at};
   switch (name->kind) {
     case StreamKind::programme:
       programme_ = evolve(std::move(programme_), e);
@@ -166,13 +166,12 @@ void ProgrammeModel::apply(const Envelope& envelope) {
       CaseState& state = cases_[name->id];
       Occupancy{locations_, housed_lvv_, housed_municipal_}.apply(state, e);
       const auto open_before = count_open(state);
+      const bool was_housed = state.status == CaseStatus::housed;
       state = evolve(std::move(state), e);
       open_escalations_ += count_open(state) - open_before;
-      if (state.status == CaseStatus::housed) {
-        housed_.insert(name->id);
-      } else {
-        housed_.erase(name->id);
-      }
+      const bool is_housed = state.status == CaseStatus::housed;
+      if (is_housed && !was_housed) housed_.insert(name->id);
+      if (was_housed && !is_housed) housed_.erase(name->id);
       break;
     }
   }

@@ -315,6 +315,8 @@ int demo(const Flags& flags) {
   d.sealer = &sealer;
   auto report = generate_demo(**store, d);
   if (!report) return usage_error("demo", report.error().message);
+  if (auto compacted = (*store)->compact(); !compacted)
+    return usage_error("demo", "cannot compact the store: " + compacted.error().internal);
   std::cout << "demo: " << report->events << " events for " << report->cases << " cases over "
             << *years << " years (seed " << *seed << "), " << report->refused << " refused\n";
   return report->refused == 0 ? 0 : 1;

@@ -174,6 +174,8 @@ int main(int argc, char** argv) {
     d.sealer = &sealer;
     auto report = generate_demo(**store, d);
     if (!report) return fail("cannot load the demo programme: " + report.error().message);
+    if (auto compacted = (*store)->compact(); !compacted)
+      return fail("cannot compact the demo store: " + compacted.error().internal);
     std::cerr << "perspectief-server: --demo: loaded " << report->events << " events for "
               << report->cases << " invented cases over " << d.years << " years\n";
   }

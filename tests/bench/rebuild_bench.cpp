@@ -4,6 +4,7 @@
 // Run: build/release/tests/bench/rebuild_bench --benchmark_repetitions=3
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 
@@ -22,7 +23,16 @@ namespace {
 struct DemoStore {
   std::filesystem::path dir;
   std::uint64_t events = 0;
+  bool owned = true;
   DemoStore() {
+    // A store made by `perspectief demo --cases 20000 --years 10` can be given instead (for
+    // profiling the rebuild alone): REBUILD_BENCH_STORE=<data dir>.
+    if (const char* given = std::getenv("REBUILD_BENCH_STORE")) {
+      dir = given;
+      owned = false;
+      (void)scan_store(dir.string(), 0, {}, [&](const Envelope&) { ++events; });
+      return;
+    }
     std::random_device rd;
     dir = std::filesystem::temp_directory_path() / ("perspectief-rebuild-" + std::to_string(rd()));
     SystemClock clock;
@@ -37,8 +47,11 @@ struct DemoStore {
     d.years = 10;
     d.end = clock.now();
     events = generate_demo(**store, d)->events;
+    (void)(*store)->compact();  // as perspectief demo leaves it
   }
-  ~DemoStore() { std::filesystem::remove_all(dir); }
+  ~DemoStore() {
+    if (owned) std::filesystem::remove_all(dir);
+  }
 };
 
 DemoStore& demo() {

@@ -42,9 +42,74 @@ TEST(RecordCodec, RoundTripsEveryEnvelopeField) {
   EXPECT_EQ(json.at("actor").at("role").as_string(), "housing");
 }
 
+Envelope plain_envelope() {
+  Envelope e;
+  e.position = 88;
+  e.stream = "case-c000017";
+  e.version = 2;
+  e.event_id = "7d3f0000-0000-4000-8000-000000000002";
+  e.type = "IntakeCompleted";
+  e.occurred_at = 1614592800LL * kMicrosPerSecond;
+  e.recorded_at = e.occurred_at + 5;
+  e.actor = {"anna", "stichting-x", Role::intake};
+  e.data = boost::json::parse(R"({"eligible":true,"notes":{"a":[1,"}"]}})").as_object();
+  return e;
+}
+
+// The fast path (no escapes in the envelope strings) and the general parse give the same
+// envelope, with and without sealed personal fields, through one reused decoder.
+TEST(RecordCodec, DecoderReadsRecordsInTurnWithAndWithoutSealedFields) {
+  Envelope sealed = plain_envelope();
+  sealed.sealed = std::string("\x00\x01\xff\"}sealed", 10);
+  Envelope open = plain_envelope();
+  open.position = 89;
+  open.actor.subject = "escaped \"name\"";  // takes the general parse
+  const std::string prev(64, 'a');
+  RecordDecoder decoder;
+  StoredRecord r;
+  for (const Envelope* e : {&sealed, &open, &sealed}) {
+    ASSERT_TRUE(decoder.decode(encode_record(*e, canonical_json(e->data), prev), r).ok());
+    EXPECT_EQ(r.envelope.position, e->position);
+    EXPECT_EQ(r.envelope.stream, e->stream);
+    EXPECT_EQ(r.envelope.version, e->version);
+    EXPECT_EQ(r.envelope.event_id, e->event_id);
+    EXPECT_EQ(r.envelope.type, e->type);
+    EXPECT_EQ(r.envelope.occurred_at, e->occurred_at);
+    EXPECT_EQ(r.envelope.recorded_at, e->recorded_at);
+    EXPECT_EQ(r.envelope.actor.subject, e->actor.subject);
+    EXPECT_EQ(r.envelope.actor.organisation, e->actor.organisation);
+    EXPECT_EQ(r.envelope.actor.role, Role::intake);
+    EXPECT_EQ(r.envelope.data, e->data);
+    EXPECT_EQ(r.envelope.sealed, e->sealed);
+    EXPECT_EQ(r.prev_hash_hex, prev);
+  }
+}
+
+// A record in another member order (an older or hand-made writer) still decodes.
+TEST(RecordCodec, ReadsOtherMemberOrders) {
+  const std::string bytes =
+      R"({"stream":"case-1","position":5,"version":1,"eventId":"e","type":"CaseRegistered",)"
+      R"("schemaVersion":1,"occurredAt":10,"recordedAt":11,"data":{"x":1},)"
+      R"("actor":{"subject":"s","organisation":"o","role":"regie"},"prev":")" +
+      std::string(64, '0') + R"("})";
+  auto r = decode_record(bytes);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->envelope.position, 5u);
+  EXPECT_EQ(r->envelope.actor.role, Role::regie);
+  EXPECT_EQ(r->envelope.data.at("x").as_int64(), 1);
+}
+
 TEST(RecordCodec, RefusesDamagedRecords) {
   EXPECT_FALSE(decode_record("not json").ok());
   EXPECT_FALSE(decode_record(R"({"position":1})").ok());
+  const Envelope e = plain_envelope();
+  const std::string bytes = encode_record(e, canonical_json(e.data), std::string(64, '0'));
+  EXPECT_TRUE(decode_record(bytes).ok());
+  EXPECT_FALSE(decode_record(bytes.substr(0, bytes.size() - 1)).ok());
+  EXPECT_FALSE(decode_record(bytes.substr(0, bytes.size() / 2)).ok());
+  std::string bad_role = bytes;
+  bad_role.replace(bad_role.find("intake"), 6, "nobody");
+  EXPECT_FALSE(decode_record(bad_role).ok());
 }
 
 }  // namespace
