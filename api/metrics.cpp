@@ -2,6 +2,8 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <cstdio>
+
 namespace perspectief::api {
 namespace {
 
@@ -70,15 +72,49 @@ Metrics::Metrics()
 
 void Metrics::on_request(std::string_view method, std::string_view route, unsigned status,
                          double seconds) {
-  const std::string r{route};
-  http_requests_
-      .Add({{"method", std::string{method}}, {"route", r}, {"code", std::to_string(status)}})
-      .Increment();
-  http_duration_.Add({{"route", r}}, kLatency).Observe(seconds);
+  char key[160];
+  const int n = std::snprintf(key, sizeof key, "%.*s %.*s %u", static_cast<int>(method.size()),
+                              method.data(), static_cast<int>(route.size()), route.data(), status);
+  if (n < 0 || n >= static_cast<int>(sizeof key)) {  // not a route template: not cached
+    http_requests_
+        .Add({{"method", std::string{method}},
+              {"route", std::string{route}},
+              {"code", std::to_string(status)}})
+        .Increment();
+    http_duration_.Add({{"route", std::string{route}}}, kLatency).Observe(seconds);
+    return;
+  }
+  const std::string_view k{key, static_cast<std::size_t>(n)};
+  RequestSeries series{};
+  {
+    std::lock_guard lock(series_mu_);
+    auto it = request_series_.find(k);
+    if (it == request_series_.end()) {
+      const std::string r{route};
+      RequestSeries created{
+          &http_requests_.Add(
+              {{"method", std::string{method}}, {"route", r}, {"code", std::to_string(status)}}),
+          &http_duration_.Add({{"route", r}}, kLatency)};
+      it = request_series_.emplace(std::string{k}, created).first;
+    }
+    series = it->second;
+  }
+  series.requests->Increment();
+  series.duration->Observe(seconds);
 }
 
 void Metrics::on_append(const std::vector<std::string>& types, double seconds) {
-  for (const auto& t : types) events_appended_.Add({{"type", t}}).Increment();
+  for (const auto& t : types) {
+    prometheus::Counter* counter = nullptr;
+    {
+      std::lock_guard lock(series_mu_);
+      auto it = appended_.find(t);
+      if (it == appended_.end())
+        it = appended_.emplace(t, &events_appended_.Add({{"type", t}})).first;
+      counter = it->second;
+    }
+    counter->Increment();
+  }
   append_duration_metric_->Observe(seconds);
 }
 

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "projections/case_files.hpp"
@@ -61,6 +62,22 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& activities_held_;
   prometheus::Family<prometheus::Gauge>& cases_by_track_;
   std::mutex render_mu_;
+
+  // The labelled series each request and append updates, found once: a Family::Add builds a
+  // label map, hashes it and copies the bucket bounds on every call.
+  struct RequestSeries {
+    prometheus::Counter* requests;
+    prometheus::Histogram* duration;
+  };
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <class T>
+  using SeriesMap = std::unordered_map<std::string, T, KeyHash, std::equal_to<>>;
+  std::mutex series_mu_;
+  SeriesMap<RequestSeries> request_series_;   // "method route status"
+  SeriesMap<prometheus::Counter*> appended_;  // event type
 };
 
 }  // namespace perspectief::api

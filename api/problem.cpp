@@ -67,10 +67,14 @@ unsigned http_status(ErrorCode code) {
 }
 
 Response json_response(unsigned status, const boost::json::value& body) {
+  return json_response(status, json_text(body));
+}
+
+Response json_response(unsigned status, std::string body) {
   Response res{static_cast<boost::beast::http::status>(status), 11};
   res.set(boost::beast::http::field::content_type, "application/json; charset=utf-8");
   res.set(boost::beast::http::field::cache_control, "no-store");
-  res.body() = json_text(body);
+  res.body() = std::move(body);
   res.prepare_payload();
   return res;
 }

@@ -22,5 +22,7 @@ Response problem(const Error& error);
 
 // A JSON response with the given status.
 Response json_response(unsigned status, const boost::json::value& body);
+// The same for a body already serialised.
+Response json_response(unsigned status, std::string body);
 
 }  // namespace perspectief::api

@@ -2,6 +2,7 @@
 
 #include "api/problem.hpp"
 #include "api/query.hpp"
+#include "domain/json_text.hpp"
 #include "domain/stream_name.hpp"
 #include "projections/read_models.hpp"
 
@@ -149,18 +150,37 @@ bool may_read_model(Role role, RouteId route) {
   return false;
 }
 
-std::optional<boost::json::object> NowCache::find(std::uint64_t position,
-                                                  Micros latest_occurred_at) const {
+std::optional<std::string> NowCache::find(std::uint64_t position, Micros latest_occurred_at,
+                                          Micros as_of) const {
+  const std::string time = format_rfc3339(as_of);
   std::lock_guard lock(mu_);
-  if (!body_ || position != position_ || latest_occurred_at > as_of_) return std::nullopt;
-  return body_;
+  if (!held_ || position != position_ || latest_occurred_at > as_of_) return std::nullopt;
+  std::string body;
+  body.reserve(before_as_of_.size() + time.size() + after_as_of_.size() + 2);
+  body += before_as_of_;
+  body += '"';
+  body += time;
+  body += '"';
+  body += after_as_of_;
+  return body;
 }
 
-void NowCache::keep(std::uint64_t position, Micros as_of, boost::json::object body) {
+void NowCache::keep(std::uint64_t position, Micros as_of, const boost::json::object& body) {
+  // A control character cannot occur unescaped in JSON text: serialised, the marker shows
+  // exactly where the asOf value goes.
+  constexpr std::string_view kKey = "\"asOf\":";
+  constexpr std::string_view kMarker = "\"asOf\":\"\\u0001\"";
+  boost::json::object marked = body;
+  marked["asOf"] = "\x01";
+  const std::string text = json_text(marked);
+  const auto at = text.find(kMarker);
   std::lock_guard lock(mu_);
+  held_ = at != std::string::npos;
+  if (!held_) return;
   position_ = position;
   as_of_ = as_of;
-  body_ = std::move(body);
+  before_as_of_ = text.substr(0, at + kKey.size());
+  after_as_of_ = text.substr(at + kMarker.size());
 }
 
 Response read_model(RouteId route, std::string_view target, const History& history, Micros now,
@@ -169,13 +189,12 @@ Response read_model(RouteId route, std::string_view target, const History& histo
   if (cache != nullptr && route == RouteId::occupancy && q == std::string_view::npos) {
     // position and latest occurredAt, and the fold if needed, under one read lock
     return json_response(200, history.read([&](const History& h) {
-      if (auto body = cache->find(h.position(), h.latest_occurred_at())) {
-        (*body)["asOf"] = format_rfc3339(now);
+      if (auto body = cache->find(h.position(), h.latest_occurred_at(), now)) {
         return std::move(*body);
       }
       boost::json::object body = occupancy_json(h, now);
       cache->keep(h.position(), now, body);
-      return body;
+      return json_text(body);
     }));
   }
   auto params =

@@ -4,6 +4,7 @@
 
 #include <mutex>
 #include <optional>
+#include <string>
 
 #include "api/http_types.hpp"
 #include "api/router.hpp"
@@ -20,14 +21,19 @@ bool may_read_model(Role role, RouteId route);
 // which case a fresh fold gives the same figures. Spares one pass over every case per request.
 class NowCache {
  public:
-  std::optional<boost::json::object> find(std::uint64_t position, Micros latest_occurred_at) const;
-  void keep(std::uint64_t position, Micros as_of, boost::json::object body);
+  // The serialised body with `as_of` as its asOf, if the cache holds the answer for this state.
+  std::optional<std::string> find(std::uint64_t position, Micros latest_occurred_at,
+                                  Micros as_of) const;
+  void keep(std::uint64_t position, Micros as_of, const boost::json::object& body);
 
  private:
   mutable std::mutex mu_;
   std::uint64_t position_ = 0;
   Micros as_of_ = 0;
-  std::optional<boost::json::object> body_;
+  bool held_ = false;
+  // The serialised body without its asOf value: before and after the quoted time.
+  std::string before_as_of_;
+  std::string after_as_of_;
 };
 
 // Answers GET on a read-model route: parses asOf / from / to / status, renders the model

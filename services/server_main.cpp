@@ -1,4 +1,6 @@
 // perspectief-server: wiring, flags and signals; the logic lives in the libraries.
+#include <unistd.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -32,6 +34,7 @@
 #include "projections/write_policy.hpp"
 #include "services/demo.hpp"
 #include "services/flags.hpp"
+#include "services/log_writer.hpp"
 
 namespace {
 
@@ -213,8 +216,10 @@ int main(int argc, char** argv) {
   server_options.tls = tls;
   api::HttpServer server{ioc, handlers, server_options};
 
-  std::mutex log_mu;
-  server.on_request([&log_mu, &clock, &metrics](const api::RequestLog& r) {
+  // The request log: one JSON line per request on stderr, written in batches off the request
+  // threads (services/log_writer.hpp); everything is out before the process exits.
+  LogWriter request_log{STDERR_FILENO};
+  server.on_request([&request_log, &clock, &metrics](const api::RequestLog& r) {
     metrics.on_request(r.method, r.route, r.status, r.seconds);
     // Route templates only: no ids, no bodies, nothing personal.
     boost::json::object line{{"time", format_rfc3339(clock.now())},
@@ -224,9 +229,7 @@ int main(int argc, char** argv) {
                              {"status", r.status},
                              {"durationMs", r.seconds * 1000.0},
                              {"role", r.role}};
-    const std::string text = json_text(line);
-    std::lock_guard lock(log_mu);
-    std::fprintf(stderr, "%s\n", text.c_str());
+    request_log.write(json_text(line));
   });
 
   auto endpoint = server.listen(listen->host, listen->port);
@@ -275,6 +278,7 @@ int main(int argc, char** argv) {
   for (std::uint64_t i = 1; i < *threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
+  request_log.flush();
   // A snapshot at the end, so the next start folds (almost) nothing.
   if (auto saved = save_snapshot(**store, projector, case_files, history, defaults); !saved) {
     std::cerr << "perspectief-server: snapshot not saved: " << saved.error().message << "\n";

@@ -1,0 +1,81 @@
+#include "services/log_writer.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace perspectief {
+namespace {
+
+constexpr std::size_t kWakeAt = 64 * 1024;
+constexpr std::size_t kMaxPending = 4 * 1024 * 1024;
+
+}  // namespace
+
+LogWriter::LogWriter(int fd, std::chrono::milliseconds interval)
+    : fd_(fd), interval_(interval), thread_([this] { run(); }) {}
+
+LogWriter::~LogWriter() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void LogWriter::write(std::string_view line) {
+  bool wake = false;
+  {
+    std::lock_guard lock(mu_);
+    if (pending_.size() + line.size() + 1 > kMaxPending) {
+      ++dropped_;
+      return;
+    }
+    pending_ += line;
+    pending_ += '\n';
+    wake = pending_.size() >= kWakeAt;
+  }
+  if (wake) wake_.notify_one();
+}
+
+void LogWriter::flush() {
+  std::unique_lock lock(mu_);
+  // Wait for the batch after the one that takes what is pending now.
+  const std::uint64_t target = taken_batches_ + 1;
+  wake_.notify_one();
+  flushed_.wait(lock, [&] { return written_batches_ >= target || stopping_; });
+}
+
+void LogWriter::run() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    wake_.wait_for(lock, interval_, [&] { return stopping_ || pending_.size() >= kWakeAt; });
+    std::string batch;
+    batch.swap(pending_);
+    if (dropped_ > 0) {
+      batch += R"({"event":"log-lines-dropped","count":)" + std::to_string(dropped_) + "}\n";
+      dropped_ = 0;
+    }
+    const std::uint64_t taken = ++taken_batches_;
+    const bool stop = stopping_;
+    lock.unlock();
+    write_out(batch);
+    lock.lock();
+    written_batches_ = taken;
+    flushed_.notify_all();
+    if (stop && pending_.empty()) return;
+  }
+}
+
+void LogWriter::write_out(const std::string& bytes) const {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const auto n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // nowhere to log to: the lines are lost, the service goes on
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace perspectief
