@@ -1,5 +1,7 @@
 #include "api/http_server.hpp"
 
+#include "eventstore/random.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -13,8 +15,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-
-#include <openssl/rand.h>
 
 #include <algorithm>
 #include <array>
@@ -101,7 +101,7 @@ std::string request_id_for(std::string_view given) {
       });
   if (usable) return std::string{given};
   std::array<std::uint8_t, 8> b{};
-  RAND_bytes(b.data(), static_cast<int>(b.size()));
+  fill_random(b.data(), b.size());
   return to_hex(b.data(), b.size());
 }
 

@@ -8,6 +8,7 @@ set -euo pipefail
 build_pkgs=(build-essential cmake ninja-build ccache git pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   librocksdb-dev prometheus-cpp-dev libssl-dev
+  libjemalloc-dev  # the executables' allocator (CMakeLists.txt says why)
   python3 python3-yaml)  # the build converts docs/openapi.yaml to the served JSON
 # Tests, benchmarks, the fuzzer and tests/deploy/ (promtool and prometheus for the
 # Prometheus config checks and the scrape test; openssl makes the TLS test's certificate;

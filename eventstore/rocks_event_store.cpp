@@ -84,7 +84,7 @@ Result<std::unique_ptr<RocksEventStore>> RocksEventStore::open(RocksStoreOptions
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (const char* name : kColumnFamilies) {
     const std::string n{name};
-    const bool lookups = n == "event_ids" || n == "heads" || n == "streams";
+    const bool lookups = n == "event_ids" || n == "heads" || n == "streams" || n == "data_keys";
     cfs.emplace_back(n, cf_options(lookups, n == "events"));
   }
   rocksdb::DB* raw = nullptr;

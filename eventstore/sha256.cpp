@@ -1,7 +1,8 @@
 #include "eventstore/sha256.hpp"
 
+#include "eventstore/random.hpp"
+
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <stdexcept>
 
@@ -10,7 +11,10 @@ namespace perspectief {
 Sha256 sha256(std::string_view bytes) {
   Sha256 out{};
   unsigned int len = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), out.data(), &len, EVP_sha256(), nullptr) != 1) {
+  // Fetched once: EVP_sha256() makes OpenSSL 3 look the algorithm up on every digest.
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (kSha256 == nullptr ||
+      EVP_Digest(bytes.data(), bytes.size(), out.data(), &len, kSha256, nullptr) != 1) {
     throw std::runtime_error("SHA-256 failed");
   }
   return out;
@@ -28,9 +32,7 @@ std::string to_hex(const std::uint8_t* bytes, std::size_t n) {
 
 std::string random_uuid() {
   std::array<std::uint8_t, 16> b{};
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
-    throw std::runtime_error("RAND_bytes failed");
-  }
+  fill_random(b.data(), b.size());
   b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x40);
   b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80);
   const std::string h = to_hex(b.data(), b.size());
