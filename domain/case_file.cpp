@@ -214,6 +214,11 @@ Result<std::vector<DomainEvent>> decide(const CaseState& state, const DomainEven
 }
 
 CaseState evolve(CaseState s, const EventRef& e) {
+  evolve_in_place(s, e);
+  return s;
+}
+
+void evolve_in_place(CaseState& s, const EventRef& e) {
   const std::string_view t = e.type;
   const Days day = day_of(e.occurred_at);
   if (t == "CaseRegistered") {
@@ -285,7 +290,6 @@ CaseState evolve(CaseState s, const EventRef& e) {
   }
   s.last_occurred = std::max(s.last_occurred, e.occurred_at);
   ++s.version;
-  return s;
 }
 
 }  // namespace perspectief

@@ -106,5 +106,7 @@ struct CaseContext {
 Result<std::vector<DomainEvent>> decide(const CaseState& state, const DomainEvent& event,
                                         const CaseContext& context, Micros now);
 CaseState evolve(CaseState state, const EventRef& event);
+// The same, changing `state` where it is (the read side folds the whole log through this).
+void evolve_in_place(CaseState& state, const EventRef& event);
 
 }  // namespace perspectief

@@ -43,6 +43,11 @@ void CaseFiles::apply(const Envelope& envelope) {
   model_.apply(envelope);
 }
 
+void CaseFiles::apply_all(std::span<const Envelope> envelopes) {
+  std::unique_lock lock(mu_);
+  for (const auto& e : envelopes) model_.apply(e);
+}
+
 CaseFileView CaseFiles::view(const std::string& id, const CaseState& state) const {
   CaseFileView v{id, state, limit_on(state, model_.programme().max_stay_months), {}};
   if (const auto* loc = model_.location(state.location_id)) v.location_operator = loc->operator_id;

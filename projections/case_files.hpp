@@ -65,6 +65,7 @@ class CaseFiles final : public Projection {
 
   std::string_view name() const override { return "case-files"; }
   void apply(const Envelope& envelope) override;
+  void apply_all(std::span<const Envelope> envelopes) override;
 
   // Starts from a snapshot's model; and runs `fn(const ProgrammeModel&)` under the lock.
   void restore(ProgrammeModel model);

@@ -137,6 +137,15 @@ CapacityFacts History::capacity_at(Micros t) const {
 
 void History::apply(const Envelope& e) {
   std::unique_lock lock(mu_);
+  apply_locked(e);
+}
+
+void History::apply_all(std::span<const Envelope> envelopes) {
+  std::unique_lock lock(mu_);
+  for (const auto& e : envelopes) apply_locked(e);
+}
+
+void History::apply_locked(const Envelope& e) {
   position_ = e.position;
   latest_occurred_at_ = std::max(latest_occurred_at_, e.occurred_at);
   const auto name = parse_stream_name(e.stream);

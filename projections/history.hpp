@@ -127,6 +127,7 @@ class History final : public Projection {
   // Takes over another history's content (from a snapshot).
   void restore(History&& other);
   void apply(const Envelope& envelope) override;
+  void apply_all(std::span<const Envelope> envelopes) override;
 
   // Runs `fn(const History&)` under a shared lock.
   template <class Fn>
@@ -154,6 +155,7 @@ class History final : public Projection {
   friend struct SnapshotAccess;
   std::uint32_t intern(std::string_view s);
 
+  void apply_locked(const Envelope& envelope);
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, CaseFacts> cases_;
   std::map<std::string, LocationFacts> locations_;

@@ -167,7 +167,7 @@ void ProgrammeModel::apply(const Envelope& envelope) {
       Occupancy{locations_, housed_lvv_, housed_municipal_}.apply(state, e);
       const auto open_before = count_open(state);
       const bool was_housed = state.status == CaseStatus::housed;
-      state = evolve(std::move(state), e);
+      evolve_in_place(state, e);
       open_escalations_ += count_open(state) - open_before;
       const bool is_housed = state.status == CaseStatus::housed;
       if (is_housed && !was_housed) housed_.insert(name->id);

@@ -19,9 +19,7 @@ Status Projector::catch_up() {
     auto page = store_.read_all(position_.load(), 10'000);
     if (!page) return page.take_error();
     if (page->empty()) return Ok{};
-    for (const auto& e : *page) {
-      for (auto* p : projections_) p->apply(e);
-    }
+    for (auto* p : projections_) p->apply_all(*page);
     position_.store(page->back().position);
   }
 }

@@ -225,13 +225,15 @@ struct SnapshotAccess {
   }
 
   static void get(SnapshotReader& r, History& h) {
-    for (auto n = r.count(8); n > 0 && r.ok(); --n) {
+    auto cases = r.count(8);
+    h.cases_.reserve(cases);  // one allocation of the hash table, not a rehash per doubling
+    for (; cases > 0 && r.ok(); --cases) {
       std::string id = r.str();
       CaseFacts c;
       const auto facts = r.count(sizeof(Fact));
       c.facts.reserve(facts);
       for (std::uint64_t i = 0; i < facts; ++i) c.facts.push_back(r.pod<Fact>());
-      h.cases_.emplace_hint(h.cases_.end(), std::move(id), std::move(c));
+      h.cases_.emplace(std::move(id), std::move(c));
     }
     for (auto n = r.count(8); n > 0 && r.ok(); --n) {
       std::string id = r.str();

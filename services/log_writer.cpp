@@ -43,6 +43,7 @@ void LogWriter::flush() {
   std::unique_lock lock(mu_);
   // Wait for the batch after the one that takes what is pending now.
   const std::uint64_t target = taken_batches_ + 1;
+  flush_requested_ = true;
   wake_.notify_one();
   flushed_.wait(lock, [&] { return written_batches_ >= target || stopping_; });
 }
@@ -50,7 +51,9 @@ void LogWriter::flush() {
 void LogWriter::run() {
   std::unique_lock lock(mu_);
   for (;;) {
-    wake_.wait_for(lock, interval_, [&] { return stopping_ || pending_.size() >= kWakeAt; });
+    wake_.wait_for(lock, interval_,
+                   [&] { return stopping_ || flush_requested_ || pending_.size() >= kWakeAt; });
+    flush_requested_ = false;
     std::string batch;
     batch.swap(pending_);
     if (dropped_ > 0) {

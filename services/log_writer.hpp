@@ -43,6 +43,7 @@ class LogWriter {
   std::size_t dropped_ = 0;
   std::uint64_t written_batches_ = 0;
   std::uint64_t taken_batches_ = 0;
+  bool flush_requested_ = false;
   bool stopping_ = false;
   std::thread thread_;
 };
