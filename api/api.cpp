@@ -2,6 +2,7 @@
 
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
+#include <boost/json/parse.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -13,6 +14,7 @@
 #include "api/query.hpp"
 #include "api/read_model_routes.hpp"
 #include "api/static_files.hpp"
+#include "domain/canonical_json.hpp"
 #include "domain/event_catalogue.hpp"
 #include "eventstore/sha256.hpp"
 #include "projections/read_models.hpp"
@@ -130,6 +132,40 @@ SealedEvents seal_events(privacy::Sealer& sealer, const std::string& stream,
   return out;
 }
 
+// The personal fields of each event as sent, in the form Sealer::open gives them back
+// (canonical JSON parsed again, so nested objects have sorted keys), so the reply to an
+// append shows them without a key lookup and a decryption per event.
+std::vector<boost::json::object> personal_fields_of(const std::vector<NewEvent>& events) {
+  std::vector<boost::json::object> out;
+  out.reserve(events.size());
+  for (const auto& e : events) {
+    const EventSpec* spec = find_event_spec(e.type);
+    boost::json::object personal;
+    for (const auto& [name, value] : e.data) {
+      if (is_personal_field(spec, name)) personal[name] = value;
+    }
+    out.push_back(personal.empty() ? std::move(personal)
+                                   : boost::json::parse(canonical_json(personal)).as_object());
+  }
+  return out;
+}
+
+// The stored envelopes of a new append with the personal fields the appender sent put back
+// where the store sealed them (an event of an erased case has none sealed: nothing shown).
+boost::json::array echoed_json(std::vector<Envelope>& events,
+                               const std::vector<boost::json::object>& personal) {
+  boost::json::array arr;
+  arr.reserve(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    Envelope& e = events[i];
+    if (!e.sealed.empty() && i < personal.size()) {
+      for (const auto& [name, value] : personal[i]) e.data[name] = value;
+    }
+    arr.push_back(to_json(e));
+  }
+  return arr;
+}
+
 Result<std::uint64_t> access_log_limit(std::string_view target, std::string& case_id) {
   const auto qpos = target.find('?');
   auto params =
@@ -214,6 +250,12 @@ Result<boost::json::array> Api::opened_json(std::vector<Envelope>& events) {
     arr.push_back(to_json(e));
   }
   return arr;
+}
+
+Result<boost::json::array> Api::reply_events(AppendResult& result,
+                                             const std::vector<boost::json::object>& sent) {
+  if (result.duplicate) return opened_json(result.events);
+  return echoed_json(result.events, sent);
 }
 
 Status Api::record_access(const Actor& actor, const std::vector<std::string>& case_ids,
@@ -346,6 +388,7 @@ asio::awaitable<Response> Api::append(const Request& req, const RouteMatch& m, c
                         "role " + std::string{to_string(actor.role)} + " may not append " + e.type);
     }
   }
+  const auto sent_personal = personal_fields_of(*events);
   SealedEvents sealed = seal_events(personal_.sealer, target->stream, *events);
   if (sealed.error) co_return problem(*sealed.error);
   const auto started = std::chrono::steady_clock::now();
@@ -365,8 +408,9 @@ asio::awaitable<Response> Api::append(const Request& req, const RouteMatch& m, c
       }
     }
   }
-  // The appender sees back what it sent.
-  auto events_json = opened_json(result->events);
+  // The appender sees back what it sent: a new append from what it sent, a resend from the
+  // store (whoever sent the original, checked above).
+  auto events_json = reply_events(*result, sent_personal);
   if (!events_json) co_return problem(events_json.error());
   boost::json::object body{{"stream", result->stream},
                            {"version", result->version},
