@@ -94,7 +94,7 @@ Result<StoredRecord> decode_record(std::string_view bytes) {
   return r;
 }
 
-bool RecordDecoder::decode_fast(std::string_view bytes, StoredRecord& out) {
+bool RecordDecoder::decode_fast(std::string_view bytes, Envelope& e, std::string& prev_hash_hex) {
   // The tail: [,"pii":"<base64>"],"prev":"<64 hex>"} after the data object.
   constexpr std::string_view kPrev = R"(,"prev":")";
   constexpr std::size_t kTail = kPrev.size() + 64 + 2;
@@ -111,7 +111,6 @@ bool RecordDecoder::decode_fast(std::string_view bytes, StoredRecord& out) {
     pii = body.substr(open + 1, body.size() - open - 2);
     body = body.substr(0, open + 1 - kPii.size());
   }
-  Envelope& e = out.envelope;
   Cursor c{body};
   std::string role;
   if (!(c.literal(R"({"position":)") && c.number(e.position) && c.literal(R"(,"stream":)") &&
@@ -142,15 +141,21 @@ bool RecordDecoder::decode_fast(std::string_view bytes, StoredRecord& out) {
     if (!sealed) return false;
     e.sealed = std::move(*sealed);
   }
-  out.prev_hash_hex.assign(tail.substr(kPrev.size(), 64));
+  prev_hash_hex.assign(tail.substr(kPrev.size(), 64));
   return true;
 }
 
 Status RecordDecoder::decode(std::string_view bytes, StoredRecord& out) {
-  if (decode_fast(bytes, out)) return Ok{};
+  return decode(bytes, out.envelope, out.prev_hash_hex);
+}
+
+Status RecordDecoder::decode(std::string_view bytes, Envelope& envelope,
+                             std::string& prev_hash_hex) {
+  if (decode_fast(bytes, envelope, prev_hash_hex)) return Ok{};
   auto general = decode_general(bytes);
   if (!general) return general.take_error();
-  out = std::move(*general);
+  envelope = std::move(general->envelope);
+  prev_hash_hex = std::move(general->prev_hash_hex);
   return Ok{};
 }
 

@@ -33,9 +33,11 @@ Result<StoredRecord> decode_record(std::string_view bytes);
 class RecordDecoder {
  public:
   [[nodiscard]] Status decode(std::string_view bytes, StoredRecord& out);
+  [[nodiscard]] Status decode(std::string_view bytes, Envelope& envelope,
+                              std::string& prev_hash_hex);
 
  private:
-  bool decode_fast(std::string_view bytes, StoredRecord& out);
+  bool decode_fast(std::string_view bytes, Envelope& e, std::string& prev_hash_hex);
   boost::json::parser parser_;
 };
 

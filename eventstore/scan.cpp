@@ -23,6 +23,15 @@ Status scan_store(const std::string& path, std::uint64_t after,
 Status scan_store(ReadOnlyStore& store, std::uint64_t after,
                   const std::function<void(Envelope&)>& upcast,
                   const std::function<void(Envelope&)>& visit) {
+  return scan_store_pages(store, after, upcast, [&](std::span<Envelope> page) {
+    for (auto& e : page) visit(e);
+  });
+}
+
+Status scan_store_pages(ReadOnlyStore& store, std::uint64_t after,
+                        const std::function<void(Envelope&)>& upcast,
+                        const std::function<void(std::span<Envelope>)>& visit) {
+  constexpr std::size_t kPage = 256;
   Status result = Ok{};
   {
     // A scan reads every block once: read ahead, and keep the block cache for other readers.
@@ -31,15 +40,22 @@ Status scan_store(ReadOnlyStore& store, std::uint64_t after,
     read.readahead_size = 4 << 20;
     std::unique_ptr<rocksdb::Iterator> it{store.db().NewIterator(read, store.cf(1))};
     RecordDecoder decoder;
-    StoredRecord rec;
+    std::vector<Envelope> page(kPage);
+    std::string prev;
+    std::size_t n = 0;
     for (it->Seek(keys::encode_u64(after + 1)); it->Valid(); it->Next()) {
-      if (auto s = decoder.decode({it->value().data(), it->value().size()}, rec); !s) {
+      Envelope& e = page[n];
+      if (auto s = decoder.decode({it->value().data(), it->value().size()}, e, prev); !s) {
         result = std::move(s);
         break;
       }
-      if (upcast) upcast(rec.envelope);
-      visit(rec.envelope);
+      if (upcast) upcast(e);
+      if (++n == kPage) {
+        visit(std::span<Envelope>{page.data(), n});
+        n = 0;
+      }
     }
+    if (result && n > 0) visit(std::span<Envelope>{page.data(), n});
     if (result && !it->status().ok()) {
       result = make_error(ErrorCode::unavailable, "the store could not be read to the end");
     }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 
 #include "domain/result.hpp"
@@ -22,6 +23,12 @@ Status scan_store(const std::string& path, std::uint64_t after,
 Status scan_store(ReadOnlyStore& store, std::uint64_t after,
                   const std::function<void(Envelope&)>& upcast,
                   const std::function<void(Envelope&)>& visit);
+
+// The same a page at a time (up to 256 envelopes, in position order, reused between pages), for
+// folds that take their lock once per page (Projection::apply_all).
+Status scan_store_pages(ReadOnlyStore& store, std::uint64_t after,
+                        const std::function<void(Envelope&)>& upcast,
+                        const std::function<void(std::span<Envelope>)>& visit);
 
 // The API shape back into an envelope (for JSON Lines exports). invalid if a field is missing.
 Result<Envelope> envelope_from_json(const boost::json::object& o);

@@ -183,8 +183,11 @@ int replay(const Flags& flags) {
   if (!defaults) return usage_error("replay", defaults.error().message);
   History history{defaults->places, defaults->lvv_places, defaults->max_stay_months};
   if (const auto dir = flags.get("data-dir")) {
-    const auto s =
-        scan_store(*dir, 0, upcast_envelope, [&](const Envelope& e) { history.apply(e); });
+    auto store = ReadOnlyStore::open(*dir);
+    if (!store)
+      return usage_error("replay", store.error().message + " (" + store.error().internal + ")");
+    const auto s = scan_store_pages(**store, 0, upcast_envelope,
+                                    [&](std::span<Envelope> page) { history.apply_all(page); });
     if (!s) return usage_error("replay", s.error().message + " (" + s.error().internal + ")");
   } else if (const auto file = flags.get("events")) {
     std::ifstream in(*file);
