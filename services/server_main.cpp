@@ -40,6 +40,49 @@ namespace {
 
 using namespace perspectief;
 
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+// One request-log line (JSON), written directly: this runs for every request.
+std::string request_log_line(const api::RequestLog& r, Micros now) {
+  std::string line;
+  line.reserve(192);
+  line += R"({"time":")";
+  line += format_rfc3339(now);
+  line += R"(","requestId":)";
+  append_json_string(line, r.request_id);
+  line += R"(,"method":)";
+  append_json_string(line, r.method);
+  line += R"(,"route":)";
+  append_json_string(line, r.route);
+  line += R"(,"status":)";
+  line += std::to_string(r.status);
+  char ms[32];
+  std::snprintf(ms, sizeof ms, "%.3f", r.seconds * 1000.0);
+  line += R"(,"durationMs":)";
+  line += ms;
+  line += R"(,"role":)";
+  append_json_string(line, r.role);
+  line += '}';
+  return line;
+}
+
 int fail(const std::string& message) {
   std::cerr << "perspectief-server: " << message << "\n";
   return 2;
@@ -222,14 +265,7 @@ int main(int argc, char** argv) {
   server.on_request([&request_log, &clock, &metrics](const api::RequestLog& r) {
     metrics.on_request(r.method, r.route, r.status, r.seconds);
     // Route templates only: no ids, no bodies, nothing personal.
-    boost::json::object line{{"time", format_rfc3339(clock.now())},
-                             {"requestId", r.request_id},
-                             {"method", r.method},
-                             {"route", r.route},
-                             {"status", r.status},
-                             {"durationMs", r.seconds * 1000.0},
-                             {"role", r.role}};
-    request_log.write(json_text(line));
+    request_log.write(request_log_line(r, clock.now()));
   });
 
   auto endpoint = server.listen(listen->host, listen->port);

@@ -1,5 +1,9 @@
 #include "tests/integration/server_fixture.hpp"
 
+#include <boost/json/parse.hpp>
+
+#include <sstream>
+
 namespace perspectief::testing {
 namespace {
 
@@ -56,6 +60,24 @@ TEST_F(HttpProtocol, RequestLogHoldsRoutesButNoPersonalData) {
   EXPECT_EQ(log.find("secret-case-77"), std::string::npos);
   EXPECT_NE(log.find(R"("role":"intake")"), std::string::npos);
   EXPECT_NE(log.find(R"("requestId":")"), std::string::npos);
+  // Every request line is one JSON object with the documented fields.
+  std::istringstream lines(log);
+  std::string line;
+  int requests = 0;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line.front() != '{') continue;
+    boost::system::error_code ec;
+    const auto v = boost::json::parse(line, ec);
+    ASSERT_FALSE(ec) << line;
+    const auto& o = v.as_object();
+    if (!o.contains("route")) continue;
+    ++requests;
+    for (const char* field : {"time", "requestId", "method", "status", "durationMs", "role"}) {
+      EXPECT_TRUE(o.contains(field)) << field << " missing in " << line;
+    }
+    EXPECT_TRUE(o.at("durationMs").is_number()) << line;
+  }
+  EXPECT_EQ(requests, 2);
 }
 
 TEST_F(HttpProtocol, RequestIdIsTakenOrGeneratedAndReturned) {
