@@ -477,12 +477,13 @@ Result<std::vector<Envelope>> RocksEventStore::read_positions(
   const auto statuses = db_->MultiGet({}, handles, key_slices, &values);
   std::vector<Envelope> out;
   out.reserve(values.size());
+  RecordDecoder decoder;
+  std::string prev;
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (!statuses[i].ok()) return store_error(statuses[i]);
-    auto rec = decode_record(values[i]);
-    if (!rec) return rec.take_error();
-    if (options_.upcast) options_.upcast(rec->envelope);
-    out.push_back(std::move(rec->envelope));
+    Envelope& e = out.emplace_back();
+    if (auto s = decoder.decode(values[i], e, prev); !s) return s.take_error();
+    if (options_.upcast) options_.upcast(e);
   }
   return out;
 }
@@ -523,12 +524,15 @@ Result<std::vector<Envelope>> RocksEventStore::read_all(std::uint64_t after,
   std::vector<Envelope> out;
   std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator({}, cf_[kEvents])};
   const std::uint64_t durable = last_position_.load();
+  RecordDecoder decoder;
+  std::string prev;
   for (it->Seek(keys::encode_u64(after + 1)); it->Valid() && out.size() < limit; it->Next()) {
     if (keys::decode_u64({it->key().data(), it->key().size()}) > durable) break;
-    auto rec = decode_record({it->value().data(), it->value().size()});
-    if (!rec) return rec.take_error();
-    if (options_.upcast) options_.upcast(rec->envelope);
-    out.push_back(std::move(rec->envelope));
+    Envelope& e = out.emplace_back();
+    if (auto s = decoder.decode({it->value().data(), it->value().size()}, e, prev); !s) {
+      return s.take_error();
+    }
+    if (options_.upcast) options_.upcast(e);
   }
   if (!it->status().ok()) return store_error(it->status());
   return out;
