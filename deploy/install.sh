@@ -49,7 +49,7 @@ unit_path=/etc/systemd/system/perspectief.service
 doc_dir=/usr/local/share/doc/perspectief
 # What the binaries link against (ldd), by Debian 12 package name.
 runtime_pkgs=(librocksdb7.8 libboost-json1.81.0 libboost-url1.81.0
-  libprometheus-cpp-core1.0 libssl3 ca-certificates)
+  libprometheus-cpp-core1.0 libssl3 libjemalloc2 ca-certificates)
 
 say() { echo "install.sh: $*"; }
 # Runs a command, or only shows it with --dry-run.

@@ -63,6 +63,15 @@ class EventStore {
   // Named checkpoints for projections (their own key space, written durably).
   [[nodiscard]] virtual Status put_checkpoint(std::string_view name, std::string_view bytes) = 0;
   [[nodiscard]] virtual std::optional<std::string> get_checkpoint(std::string_view name) const = 0;
+  // Calls `use` with the checkpoint's bytes, if there is one (false if not), without copying
+  // them where the store can avoid it (a snapshot is about 1 KiB per case).
+  virtual bool read_checkpoint(std::string_view name,
+                               const std::function<void(std::string_view)>& use) const {
+    const auto bytes = get_checkpoint(name);
+    if (!bytes) return false;
+    use(*bytes);
+    return true;
+  }
 };
 
 }  // namespace perspectief

@@ -565,6 +565,19 @@ Status RocksEventStore::put_checkpoint(std::string_view name, std::string_view b
   return Ok{};
 }
 
+bool RocksEventStore::read_checkpoint(std::string_view name,
+                                      const std::function<void(std::string_view)>& use) const {
+  // Pinned in RocksDB's own buffer: no copy of a large value into a string, and no detour
+  // through the block cache (the block is as large as the value).
+  rocksdb::ReadOptions read;
+  read.fill_cache = false;
+  rocksdb::PinnableSlice value;
+  const auto s = db_->Get(read, cf_[kCheckpoints], slice(name), &value);
+  if (!s.ok()) return false;
+  use(std::string_view{value.data(), value.size()});
+  return true;
+}
+
 std::optional<std::string> RocksEventStore::get_checkpoint(std::string_view name) const {
   std::string value;
   const auto s = db_->Get({}, cf_[kCheckpoints], slice(name), &value);

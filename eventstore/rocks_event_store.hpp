@@ -88,6 +88,8 @@ class RocksEventStore final : public EventStore {
   void unsubscribe(std::uint64_t id) override;
   Status put_checkpoint(std::string_view name, std::string_view bytes) override;
   std::optional<std::string> get_checkpoint(std::string_view name) const override;
+  bool read_checkpoint(std::string_view name,
+                       const std::function<void(std::string_view)>& use) const override;
 
   struct Stats {
     std::uint64_t commits = 0;      // WAL syncs that made events durable

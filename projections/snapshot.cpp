@@ -290,15 +290,37 @@ std::string encode_snapshot(const SnapshotHeader& header, const SnapshotFingerpr
   return std::move(w.bytes());
 }
 
-std::optional<SnapshotHeader> decode_snapshot(std::string_view bytes,
-                                              const SnapshotFingerprint& expected,
-                                              ProgrammeModel& model, History& history) {
-  SnapshotReader r{bytes};
+namespace {
+
+std::optional<SnapshotHeader> read_header(SnapshotReader& r, const SnapshotFingerprint& expected) {
   if (r.str() != "perspectief-snapshot" || r.u64() != kSnapshotFormat) return std::nullopt;
   if (!(r.pod<SnapshotFingerprint>() == expected) || !r.ok()) return std::nullopt;
   SnapshotHeader header;
   header.position = r.u64();
   header.event_id = r.str();
+  return header;
+}
+
+}  // namespace
+
+std::optional<SnapshotHeader> decode_snapshot_model(std::string_view bytes,
+                                                    const SnapshotFingerprint& expected,
+                                                    ProgrammeModel& model) {
+  SnapshotReader r{bytes};
+  auto header = read_header(r, expected);
+  if (!header) return std::nullopt;
+  SnapshotAccess::get(r, model);
+  if (!r.ok() || model.position() != header->position) return std::nullopt;
+  return header;
+}
+
+std::optional<SnapshotHeader> decode_snapshot(std::string_view bytes,
+                                              const SnapshotFingerprint& expected,
+                                              ProgrammeModel& model, History& history) {
+  SnapshotReader r{bytes};
+  auto read = read_header(r, expected);
+  if (!read) return std::nullopt;
+  SnapshotHeader header = std::move(*read);
   SnapshotAccess::get(r, model);
   SnapshotAccess::get(r, history);
   if (!r.done() || model.position() != header.position || history.position() != header.position) {

@@ -43,5 +43,10 @@ std::string encode_snapshot(const SnapshotHeader& header, const SnapshotFingerpr
 std::optional<SnapshotHeader> decode_snapshot(std::string_view bytes,
                                               const SnapshotFingerprint& expected,
                                               ProgrammeModel& model, History& history);
+// Only the case-file model of a snapshot (for a second copy, the write model, decoded
+// alongside the first instead of copied from it).
+std::optional<SnapshotHeader> decode_snapshot_model(std::string_view bytes,
+                                                    const SnapshotFingerprint& expected,
+                                                    ProgrammeModel& model);
 
 }  // namespace perspectief

@@ -1,5 +1,7 @@
 #include "projections/snapshot_store.hpp"
 
+#include <thread>
+
 #include "projections/snapshot.hpp"
 
 namespace perspectief {
@@ -31,22 +33,36 @@ Result<std::uint64_t> save_snapshot(EventStore& store, Projector& projector,
 }
 
 std::uint64_t load_snapshot(const EventStore& store, ProgrammeState defaults, CaseFiles& case_files,
-                            History& history) {
-  const auto bytes = store.get_checkpoint(kSnapshotName);
-  if (!bytes) return 0;
-  ProgrammeModel model{defaults};
-  History loaded{defaults.places, defaults.lvv_places, defaults.max_stay_months};
-  const auto header = decode_snapshot(*bytes, snapshot_fingerprint(defaults), model, loaded);
-  if (!header) return 0;
-  // The snapshot belongs to this log only if the log has its event at its position.
-  auto at = store.read_all(header->position - 1, 1);
-  if (!at || at->empty() || at->front().position != header->position ||
-      at->front().event_id != header->event_id) {
-    return 0;
-  }
-  history.restore(std::move(loaded));
-  case_files.restore(std::move(model));
-  return header->position;
+                            History& history, std::optional<ProgrammeModel>* write_model) {
+  std::uint64_t from = 0;
+  store.read_checkpoint(kSnapshotName, [&](std::string_view bytes) {
+    const auto fingerprint = snapshot_fingerprint(defaults);
+    ProgrammeModel second{defaults};
+    std::optional<SnapshotHeader> second_header;
+    std::thread second_decoder;
+    if (write_model != nullptr) {
+      second_decoder =
+          std::thread([&] { second_header = decode_snapshot_model(bytes, fingerprint, second); });
+    }
+    ProgrammeModel model{defaults};
+    History loaded{defaults.places, defaults.lvv_places, defaults.max_stay_months};
+    const auto header = decode_snapshot(bytes, fingerprint, model, loaded);
+    if (second_decoder.joinable()) second_decoder.join();
+    if (!header) return;
+    // The snapshot belongs to this log only if the log has its event at its position.
+    auto at = store.read_all(header->position - 1, 1);
+    if (!at || at->empty() || at->front().position != header->position ||
+        at->front().event_id != header->event_id) {
+      return;
+    }
+    history.restore(std::move(loaded));
+    case_files.restore(std::move(model));
+    if (write_model != nullptr && second_header && second_header->position == header->position) {
+      *write_model = std::move(second);
+    }
+    from = header->position;
+  });
+  return from;
 }
 
 }  // namespace perspectief

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "domain/result.hpp"
 #include "eventstore/event_store.hpp"
@@ -20,8 +21,11 @@ Result<std::uint64_t> save_snapshot(EventStore& store, Projector& projector,
 // Loads the newest snapshot, if any, if it was folded with the same programme defaults and
 // if the log still has its event at its position, into
 // `case_files` and `history` (fresh ones). Returns the position to fold on from
-// (0: no usable snapshot, fold everything).
+// (0: no usable snapshot, fold everything). With `write_model`, a second copy of the
+// case-file model is decoded into it on another thread at the same time (for the write
+// policy, which would otherwise copy the folded one); it is set only when the snapshot is
+// used.
 std::uint64_t load_snapshot(const EventStore& store, ProgrammeState defaults, CaseFiles& case_files,
-                            History& history);
+                            History& history, std::optional<ProgrammeModel>* write_model = nullptr);
 
 }  // namespace perspectief

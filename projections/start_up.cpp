@@ -12,11 +12,18 @@ void upcast_envelope(Envelope& e) {
 Result<std::uint64_t> start_models(EventStore& store, const ProgrammeState& defaults,
                                    WritePolicy& policy, CaseFiles& case_files, History& history,
                                    Projector& projector) {
-  const std::uint64_t from = load_snapshot(store, defaults, case_files, history);
+  std::optional<ProgrammeModel> write_model;
+  const std::uint64_t from = load_snapshot(store, defaults, case_files, history, &write_model);
   projector.add(case_files);
   projector.add(history);
   if (auto started = projector.start(from); !started) return started.take_error();
-  policy.restore(case_files.with_model([](const ProgrammeModel& model) { return model; }));
+  if (write_model) {
+    // Decoded from the snapshot beside the read side: fold the same tail into it.
+    policy.restore(std::move(*write_model));
+    if (auto loaded = policy.load(store); !loaded) return loaded.take_error();
+  } else {
+    policy.restore(case_files.with_model([](const ProgrammeModel& model) { return model; }));
+  }
   return from;
 }
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <random>
@@ -113,23 +114,29 @@ std::pair<long, std::uint64_t> start_up(const std::string& dir, bool save_at_end
 
 int main(int argc, char** argv) {
   const std::uint64_t events = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10'000'000;
+  // RESTART_BENCH_STORE=<dir> keeps the store there (filled and snapshotted on the first run),
+  // so later runs measure only the starts with the snapshot (for profiling the start-up).
+  const char* kept = std::getenv("RESTART_BENCH_STORE");
   std::random_device rd;
-  const auto dir =
-      (std::filesystem::temp_directory_path() / ("perspectief-restart-" + std::to_string(rd())))
-          .string();
-  const auto f0 = Steady::now();
-  fill(dir, events);
-  std::printf("filled %llu events in %.1f s\n",
-              static_cast<unsigned long long>(events / 14 * 14 + 100),
-              std::chrono::duration<double>(Steady::now() - f0).count());
-  const auto [cold_ms, position] = start_up(dir, true);
-  std::printf("start without snapshot: %ld ms (position %llu)\n", cold_ms,
-              static_cast<unsigned long long>(position));
+  const auto dir = kept != nullptr ? std::string{kept}
+                                   : (std::filesystem::temp_directory_path() /
+                                      ("perspectief-restart-" + std::to_string(rd())))
+                                         .string();
+  if (kept == nullptr || !std::filesystem::exists(dir)) {
+    const auto f0 = Steady::now();
+    fill(dir, events);
+    std::printf("filled %llu events in %.1f s\n",
+                static_cast<unsigned long long>(events / 14 * 14 + 100),
+                std::chrono::duration<double>(Steady::now() - f0).count());
+    const auto [cold_ms, position] = start_up(dir, true);
+    std::printf("start without snapshot: %ld ms (position %llu)\n", cold_ms,
+                static_cast<unsigned long long>(position));
+  }
   for (int i = 0; i < 3; ++i) {
     const auto [warm_ms, p] = start_up(dir, false);
     std::printf("start with snapshot:    %ld ms (position %llu)\n", warm_ms,
                 static_cast<unsigned long long>(p));
   }
-  std::filesystem::remove_all(dir);
+  if (kept == nullptr) std::filesystem::remove_all(dir);
   return 0;
 }
