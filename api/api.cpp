@@ -255,6 +255,15 @@ Result<boost::json::array> Api::opened_json(std::vector<Envelope>& events) {
 Result<boost::json::array> Api::reply_events(AppendResult& result,
                                              const std::vector<boost::json::object>& sent) {
   if (result.duplicate) return opened_json(result.events);
+  // An erasure that landed between sealing and this append destroyed the key its events
+  // were sealed with: then show what the store can still give (nothing personal), not what
+  // was sent. One key lookup per request, and only when something was sealed.
+  const bool sealed = std::any_of(result.events.begin(), result.events.end(),
+                                  [](const Envelope& e) { return !e.sealed.empty(); });
+  if (sealed) {
+    auto key = personal_.sealer.ring().find(result.stream);
+    if (!key || key->state != privacy::KeyRing::State::present) return opened_json(result.events);
+  }
   return echoed_json(result.events, sent);
 }
 

@@ -5,6 +5,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/rand.h>
 
 #include <memory>
 #include <stdexcept>
@@ -73,6 +74,14 @@ unsigned char* bytes(std::string& s) {
 std::string random_bytes(std::size_t n) {
   std::string out(n, '\0');
   fill_random(out.data(), n);
+  return out;
+}
+
+std::string secret_random_bytes(std::size_t n) {
+  std::string out(n, '\0');
+  if (RAND_priv_bytes(bytes(out), static_cast<int>(n)) != 1) {
+    throw std::runtime_error("the random generator failed");
+  }
   return out;
 }
 

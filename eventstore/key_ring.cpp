@@ -101,7 +101,7 @@ Result<KeyRing::DataKey> KeyRing::get_or_create(std::string_view stream) {
     e.rule = "personal-data-erased";
     return e;
   }
-  Pending p{random_bytes(kKeyBytes), {}, 1};
+  Pending p{secret_random_bytes(kKeyBytes), {}, 1};
   p.wrapped = wrap(stream, p.key, keys_.current);
   DataKey out{p.key, p.wrapped};
   pending_.emplace(std::string{stream}, std::move(p));

@@ -117,7 +117,7 @@ Result<KeysDir> open_keys_dir(const std::string& path, bool create) {
   }
   const fs::path research = fs::path{path} / "research.key";
   if (!fs::exists(research, ec)) {
-    if (auto w = write_file_atomically(research, random_bytes(kKeyBytes)); !w) {
+    if (auto w = write_file_atomically(research, secret_random_bytes(kKeyBytes)); !w) {
       return w.take_error();
     }
   }
@@ -130,7 +130,7 @@ Result<KeysDir> open_keys_dir(const std::string& path, bool create) {
 Result<std::string> add_master_key(KeysDir& dir) {
   const std::string raw_id = random_bytes(8);
   const std::string id = to_hex(reinterpret_cast<const std::uint8_t*>(raw_id.data()), 8);
-  SecretKey key = random_bytes(kKeyBytes);
+  SecretKey key = secret_random_bytes(kKeyBytes);
   if (auto w = write_file_atomically(master_path(dir, id), key); !w) return w.take_error();
   dir.masters.emplace(id, std::move(key));
   return id;

@@ -28,6 +28,10 @@ struct Cursor {
   }
   template <class T>
   bool number(T& out) {
+    const std::size_t sign = !in.empty() && in.front() == '-' ? 1 : 0;
+    if (in.size() > sign + 1 && in[sign] == '0' && in[sign + 1] >= '0' && in[sign + 1] <= '9') {
+      return false;  // a leading zero is not JSON
+    }
     const auto [end, ec] = std::from_chars(in.data(), in.data() + in.size(), out);
     if (ec != std::errc{}) return false;
     in.remove_prefix(static_cast<std::size_t>(end - in.data()));
@@ -39,7 +43,10 @@ struct Cursor {
     const auto close = in.find('"', 1);
     if (close == std::string_view::npos) return false;
     const auto body = in.substr(1, close - 1);
-    if (body.find('\\') != std::string_view::npos) return false;
+    for (const char ch : body) {
+      // escapes and control characters: the general parse decides
+      if (ch == '\\' || static_cast<unsigned char>(ch) < 0x20) return false;
+    }
     out.assign(body);
     in.remove_prefix(close + 1);
     return true;
@@ -94,6 +101,15 @@ Result<StoredRecord> decode_record(std::string_view bytes) {
   return r;
 }
 
+// `data` sits two levels inside a record: the same nesting limit as the general parse of the
+// whole record (Boost.JSON's default of 32).
+RecordDecoder::RecordDecoder()
+    : parser_(boost::json::storage_ptr{}, [] {
+        boost::json::parse_options o;
+        o.max_depth = 30;
+        return o;
+      }()) {}
+
 bool RecordDecoder::decode_fast(std::string_view bytes, Envelope& e, std::string& prev_hash_hex) {
   // The tail: [,"pii":"<base64>"],"prev":"<64 hex>"} after the data object.
   constexpr std::string_view kPrev = R"(,"prev":")";
@@ -101,6 +117,9 @@ bool RecordDecoder::decode_fast(std::string_view bytes, Envelope& e, std::string
   if (bytes.size() < kTail) return false;
   const auto tail = bytes.substr(bytes.size() - kTail);
   if (tail.substr(0, kPrev.size()) != kPrev || tail.substr(kTail - 2) != "\"}") return false;
+  for (const char ch : tail.substr(kPrev.size(), 64)) {
+    if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) return false;
+  }
   std::string_view body = bytes.substr(0, bytes.size() - kTail);
   std::string_view pii;
   if (!body.empty() && body.back() == '"') {

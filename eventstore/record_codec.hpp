@@ -32,6 +32,7 @@ Result<StoredRecord> decode_record(std::string_view bytes);
 // as JSON; any other record takes the general parse, so both give the same envelope.
 class RecordDecoder {
  public:
+  RecordDecoder();
   [[nodiscard]] Status decode(std::string_view bytes, StoredRecord& out);
   [[nodiscard]] Status decode(std::string_view bytes, Envelope& envelope,
                               std::string& prev_hash_hex);

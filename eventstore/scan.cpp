@@ -55,7 +55,8 @@ Status scan_store_pages(ReadOnlyStore& store, std::uint64_t after,
         n = 0;
       }
     }
-    if (result && n > 0) visit(std::span<Envelope>{page.data(), n});
+    // Also before an error: what decoded before the bad record is visited, as it is read.
+    if (n > 0) visit(std::span<Envelope>{page.data(), n});
     if (result && !it->status().ok()) {
       result = make_error(ErrorCode::unavailable, "the store could not be read to the end");
     }

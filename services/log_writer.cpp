@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 
 namespace perspectief {
 namespace {
@@ -72,13 +73,32 @@ void LogWriter::run() {
 }
 
 void LogWriter::write_out(const std::string& bytes) const {
+  std::string_view rest{bytes};
+  while (!rest.empty()) {
+    // Whole lines, at most PIPE_BUF bytes a write where they fit: such writes to a pipe are
+    // atomic, so a line another thread writes to stderr never lands inside one of ours.
+    std::size_t cut = rest.size();
+    if (cut > PIPE_BUF) {
+      const auto last = rest.rfind('\n', PIPE_BUF - 1);
+      const auto first = rest.find('\n');
+      cut = last != std::string_view::npos    ? last + 1
+            : first != std::string_view::npos ? first + 1
+                                              : rest.size();
+    }
+    if (!write_all(rest.substr(0, cut))) return;  // nowhere to log to: the service goes on
+    rest.remove_prefix(cut);
+  }
+}
+
+bool LogWriter::write_all(std::string_view bytes) const {
   std::size_t done = 0;
   while (done < bytes.size()) {
     const auto n = ::write(fd_, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // nowhere to log to: the lines are lost, the service goes on
+    if (n <= 0) return false;
     done += static_cast<std::size_t>(n);
   }
+  return true;
 }
 
 }  // namespace perspectief

@@ -33,6 +33,7 @@ class LogWriter {
  private:
   void run();
   void write_out(const std::string& bytes) const;
+  bool write_all(std::string_view bytes) const;
 
   const int fd_;
   const std::chrono::milliseconds interval_;

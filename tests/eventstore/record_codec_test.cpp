@@ -99,6 +99,20 @@ TEST(RecordCodec, ReadsOtherMemberOrders) {
   EXPECT_EQ(r->envelope.data.at("x").as_int64(), 1);
 }
 
+// What the fast path does not take (a `prev` that is not lower-case hex, a number with a
+// leading zero) goes to the general parse: decoded as before, or refused as before.
+TEST(RecordCodec, OddRecordsTakeTheGeneralParse) {
+  const Envelope e = plain_envelope();
+  const std::string upper(64, 'A');
+  auto r = decode_record(encode_record(e, canonical_json(e.data), upper));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->prev_hash_hex, upper);
+  EXPECT_EQ(r->envelope.data, e.data);
+  std::string zero = encode_record(e, canonical_json(e.data), std::string(64, '0'));
+  zero.replace(zero.find(R"("version":2)"), 11, R"("version":02)");
+  EXPECT_FALSE(decode_record(zero).ok());  // not JSON
+}
+
 TEST(RecordCodec, RefusesDamagedRecords) {
   EXPECT_FALSE(decode_record("not json").ok());
   EXPECT_FALSE(decode_record(R"({"position":1})").ok());
