@@ -14,7 +14,6 @@
 #include "api/query.hpp"
 #include "api/read_model_routes.hpp"
 #include "api/static_files.hpp"
-#include "domain/canonical_json.hpp"
 #include "domain/event_catalogue.hpp"
 #include "eventstore/sha256.hpp"
 #include "projections/read_models.hpp"
@@ -109,13 +108,18 @@ struct SealedEvents {
   std::string new_data_key;
   int pending_uses = 0;
   std::optional<Error> error;
+  // Per event, the canonical JSON of the personal fields sealed ("" for none): the reply to
+  // the append shows them without a key lookup and a decryption per event.
+  std::vector<std::string> personal_json;
 };
 
 SealedEvents seal_events(privacy::Sealer& sealer, const std::string& stream,
                          std::vector<NewEvent>& events) {
   SealedEvents out;
-  for (auto& e : events) {
-    auto sealed = sealer.seal(stream, e);
+  out.personal_json.resize(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    NewEvent& e = events[i];
+    auto sealed = sealer.seal(stream, e, &out.personal_json[i]);
     if (!sealed) {
       out.error = sealed.error();
       break;
@@ -132,34 +136,18 @@ SealedEvents seal_events(privacy::Sealer& sealer, const std::string& stream,
   return out;
 }
 
-// The personal fields of each event as sent, in the form Sealer::open gives them back
-// (canonical JSON parsed again, so nested objects have sorted keys), so the reply to an
-// append shows them without a key lookup and a decryption per event.
-std::vector<boost::json::object> personal_fields_of(const std::vector<NewEvent>& events) {
-  std::vector<boost::json::object> out;
-  out.reserve(events.size());
-  for (const auto& e : events) {
-    const EventSpec* spec = find_event_spec(e.type);
-    boost::json::object personal;
-    for (const auto& [name, value] : e.data) {
-      if (is_personal_field(spec, name)) personal[name] = value;
-    }
-    out.push_back(personal.empty() ? std::move(personal)
-                                   : boost::json::parse(canonical_json(personal)).as_object());
-  }
-  return out;
-}
-
 // The stored envelopes of a new append with the personal fields the appender sent put back
-// where the store sealed them (an event of an erased case has none sealed: nothing shown).
+// as Sealer::open would (parsed from the sealed plaintext, after the public members); an
+// event of an erased case has none sealed: nothing shown.
 boost::json::array echoed_json(std::vector<Envelope>& events,
-                               const std::vector<boost::json::object>& personal) {
+                               const std::vector<std::string>& personal_json) {
   boost::json::array arr;
   arr.reserve(events.size());
   for (std::size_t i = 0; i < events.size(); ++i) {
     Envelope& e = events[i];
-    if (!e.sealed.empty() && i < personal.size()) {
-      for (const auto& [name, value] : personal[i]) e.data[name] = value;
+    if (!e.sealed.empty() && i < personal_json.size() && !personal_json[i].empty()) {
+      boost::json::value personal = boost::json::parse(personal_json[i]);
+      for (auto& [name, value] : personal.as_object()) e.data[name] = std::move(value);
     }
     arr.push_back(to_json(e));
   }
@@ -253,7 +241,7 @@ Result<boost::json::array> Api::opened_json(std::vector<Envelope>& events) {
 }
 
 Result<boost::json::array> Api::reply_events(AppendResult& result,
-                                             const std::vector<boost::json::object>& sent) {
+                                             const std::vector<std::string>& sent) {
   if (result.duplicate) return opened_json(result.events);
   // An erasure that landed between sealing and this append destroyed the key its events
   // were sealed with: then show what the store can still give (nothing personal), not what
@@ -397,7 +385,6 @@ asio::awaitable<Response> Api::append(const Request& req, const RouteMatch& m, c
                         "role " + std::string{to_string(actor.role)} + " may not append " + e.type);
     }
   }
-  const auto sent_personal = personal_fields_of(*events);
   SealedEvents sealed = seal_events(personal_.sealer, target->stream, *events);
   if (sealed.error) co_return problem(*sealed.error);
   const auto started = std::chrono::steady_clock::now();
@@ -419,7 +406,7 @@ asio::awaitable<Response> Api::append(const Request& req, const RouteMatch& m, c
   }
   // The appender sees back what it sent: a new append from what it sent, a resend from the
   // store (whoever sent the original, checked above).
-  auto events_json = reply_events(*result, sent_personal);
+  auto events_json = reply_events(*result, sealed.personal_json);
   if (!events_json) co_return problem(events_json.error());
   boost::json::object body{{"stream", result->stream},
                            {"version", result->version},

@@ -64,9 +64,9 @@ class Api {
   // The envelopes as JSON with their personal fields opened (for roles that may see them).
   Result<boost::json::array> opened_json(std::vector<Envelope>& events);
   // The events of an append's reply: opened from the store for a resend, else the stored
-  // envelopes with the personal fields `sent` put back.
+  // envelopes with the personal fields `sent` (sealed plaintext per event) put back.
   Result<boost::json::array> reply_events(AppendResult& result,
-                                          const std::vector<boost::json::object>& sent);
+                                          const std::vector<std::string>& sent);
   // Records a read of personal data of each case among `case_ids`.
   Status record_access(const Actor& actor, const std::vector<std::string>& case_ids,
                        std::string_view what);

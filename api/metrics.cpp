@@ -2,8 +2,6 @@
 
 #include <prometheus/text_serializer.h>
 
-#include <cstdio>
-
 namespace perspectief::api {
 namespace {
 
@@ -72,30 +70,20 @@ Metrics::Metrics()
 
 void Metrics::on_request(std::string_view method, std::string_view route, unsigned status,
                          double seconds) {
-  char key[160];
-  const int n = std::snprintf(key, sizeof key, "%.*s %.*s %u", static_cast<int>(method.size()),
-                              method.data(), static_cast<int>(route.size()), route.data(), status);
-  if (n < 0 || n >= static_cast<int>(sizeof key)) {  // not a route template: not cached
-    http_requests_
-        .Add({{"method", std::string{method}},
-              {"route", std::string{route}},
-              {"code", std::to_string(status)}})
-        .Increment();
-    http_duration_.Add({{"route", std::string{route}}}, kLatency).Observe(seconds);
-    return;
-  }
-  const std::string_view k{key, static_cast<std::size_t>(n)};
+  std::string key;
+  key.reserve(method.size() + route.size() + 8);
+  key.append(method).append(" ").append(route).append(" ").append(std::to_string(status));
   RequestSeries series{};
   {
     std::lock_guard lock(series_mu_);
-    auto it = request_series_.find(k);
+    auto it = request_series_.find(key);
     if (it == request_series_.end()) {
       const std::string r{route};
       RequestSeries created{
           &http_requests_.Add(
               {{"method", std::string{method}}, {"route", r}, {"code", std::to_string(status)}}),
           &http_duration_.Add({{"route", r}}, kLatency)};
-      it = request_series_.emplace(std::string{k}, created).first;
+      it = request_series_.emplace(std::move(key), created).first;
     }
     series = it->second;
   }

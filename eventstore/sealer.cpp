@@ -17,7 +17,8 @@ std::string associated_data(std::string_view stream, std::string_view event_id) 
 
 }  // namespace
 
-Result<std::string> Sealer::seal(std::string_view stream, NewEvent& e) {
+Result<std::string> Sealer::seal(std::string_view stream, NewEvent& e, std::string* sealed_json) {
+  if (sealed_json != nullptr) sealed_json->clear();
   const EventSpec* spec = find_event_spec(e.type);
   boost::json::object personal;
   boost::json::object rest;
@@ -42,6 +43,7 @@ Result<std::string> Sealer::seal(std::string_view stream, NewEvent& e) {
   e.data_json = canonical_json(e.data);
   e.content_hash =
       content_hash(e.type, e.schema_version, e.data_json, hmac_sha256(key->key, personal_json));
+  if (sealed_json != nullptr) *sealed_json = personal_json;
   return std::move(key->wrapped);
 }
 

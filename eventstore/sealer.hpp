@@ -26,7 +26,10 @@ class Sealer {
   // Returns the wrapped new data key the append must carry (AppendRequest::new_data_key) when
   // the stream's key is new; then the caller must give it back with
   // ring().release(stream, appended) once the append is answered. Empty otherwise.
-  Result<std::string> seal(std::string_view stream, NewEvent& e);
+  // `sealed_json` (optional) receives the canonical JSON of the personal fields it sealed
+  // (the plaintext open() would give back), or "" when it sealed nothing.
+  Result<std::string> seal(std::string_view stream, NewEvent& e,
+                           std::string* sealed_json = nullptr);
 
   enum class Opened {
     nothing_sealed,  // the event has no personal fields

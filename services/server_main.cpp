@@ -41,22 +41,7 @@ namespace {
 using namespace perspectief;
 
 void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      out += "\\u00";
-      out += kHex[u >> 4];
-      out += kHex[u & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
+  out += boost::json::serialize(boost::json::string_view{s.data(), s.size()});
 }
 
 // One request-log line (JSON), written directly: this runs for every request.
