@@ -45,7 +45,7 @@ void CaseFiles::apply(const Envelope& envelope) {
 
 void CaseFiles::apply_all(std::span<const Envelope> envelopes) {
   std::unique_lock lock(mu_);
-  for (const auto& e : envelopes) model_.apply(e);
+  model_.apply_all(envelopes);
 }
 
 CaseFileView CaseFiles::view(const std::string& id, const CaseState& state) const {

@@ -5,6 +5,7 @@
 #include "domain/domain_event.hpp"
 #include "domain/event_catalogue.hpp"
 #include "domain/stream_name.hpp"
+#include "projections/page_fold.hpp"
 
 namespace perspectief {
 namespace {
@@ -137,15 +138,15 @@ CapacityFacts History::capacity_at(Micros t) const {
 
 void History::apply(const Envelope& e) {
   std::unique_lock lock(mu_);
-  apply_locked(e);
+  apply_locked(e, case_hash<Cases>(e.stream));
 }
 
 void History::apply_all(std::span<const Envelope> envelopes) {
   std::unique_lock lock(mu_);
-  for (const auto& e : envelopes) apply_locked(e);
+  fold_page(cases_, envelopes, [this](const Envelope& e, std::uint64_t h) { apply_locked(e, h); });
 }
 
-void History::apply_locked(const Envelope& e) {
+void History::apply_locked(const Envelope& e, std::uint64_t case_hash) {
   position_ = e.position;
   latest_occurred_at_ = std::max(latest_occurred_at_, e.occurred_at);
   const auto name = parse_stream_name(e.stream);
@@ -193,7 +194,7 @@ void History::apply_locked(const Envelope& e) {
     return;
   }
   if (name->kind != StreamKind::case_file) return;
-  CaseFacts& c = cases_[name->id];
+  CaseFacts& c = cases_.get(name->id, case_hash);
   Fact f;
   f.at = at;
   if (t == "CaseRegistered") {

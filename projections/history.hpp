@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <map>
 #include <shared_mutex>
@@ -11,6 +12,7 @@
 
 #include "domain/time.hpp"
 #include "eventstore/envelope.hpp"
+#include "projections/case_table.hpp"
 #include "projections/projection.hpp"
 
 namespace perspectief {
@@ -137,8 +139,9 @@ class History final : public Projection {
   }
 
   // For readers (inside read()).
-  // In no particular order (a hash map: the fold looks a case up per event).
-  const std::unordered_map<std::string, CaseFacts>& cases() const { return cases_; }
+  using Cases = CaseTable<std::deque<std::pair<std::string, CaseFacts>>>;
+  // In order of first sight (not by id).
+  const Cases::Storage& cases() const { return cases_.entries(); }
   const std::map<std::string, LocationFacts>& locations() const { return locations_; }
   const std::map<std::string, ActivityFacts>& activities() const { return activities_; }
   CapacityFacts capacity_at(Micros t) const;
@@ -155,9 +158,9 @@ class History final : public Projection {
   friend struct SnapshotAccess;
   std::uint32_t intern(std::string_view s);
 
-  void apply_locked(const Envelope& envelope);
+  void apply_locked(const Envelope& envelope, std::uint64_t case_hash);
   mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, CaseFacts> cases_;
+  Cases cases_;
   std::map<std::string, LocationFacts> locations_;
   std::map<std::string, ActivityFacts> activities_;
   std::vector<CapacityFacts> capacity_;

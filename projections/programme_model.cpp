@@ -2,6 +2,7 @@
 
 #include "domain/authorization.hpp"
 #include "domain/stream_name.hpp"
+#include "projections/page_fold.hpp"
 
 namespace perspectief {
 namespace {
@@ -42,7 +43,7 @@ std::int64_t count_open(const CaseState& s) {
 void ProgrammeModel::rebuild_indexes() {
   housed_.clear();
   open_escalations_ = 0;
-  for (const auto& [id, s] : cases_) {
+  for (const auto& [id, s] : cases_.entries()) {
     if (s.status == CaseStatus::housed) housed_.insert(housed_.end(), id);
     open_escalations_ += count_open(s);
   }
@@ -60,8 +61,7 @@ const LocationState* ProgrammeModel::location(const std::string& id) const {
 }
 
 const CaseState* ProgrammeModel::find_case(const std::string& id) const {
-  const auto it = cases_.find(id);
-  return it == cases_.end() ? nullptr : &it->second;
+  return cases_.find(id);
 }
 
 Status ProgrammeModel::admit(const Actor& actor, const std::string& stream,
@@ -113,8 +113,8 @@ Status ProgrammeModel::admit_location(const Actor& actor, const std::string& id,
 
 Status ProgrammeModel::admit_case(const Actor& actor, const std::string& id,
                                   const std::vector<DomainEvent>& events, Micros now) {
-  const auto it = cases_.find(id);
-  CaseState next = it == cases_.end() ? CaseState{} : it->second;
+  const CaseState* current = cases_.find(id);
+  CaseState next = current == nullptr ? CaseState{} : *current;
   // Work on copies of what the events may touch, so a refused array changes nothing.
   std::map<std::string, LocationState> touched;
   std::int64_t lvv = housed_lvv_;
@@ -148,6 +148,14 @@ Status ProgrammeModel::admit_case(const Actor& actor, const std::string& id,
 }
 
 void ProgrammeModel::apply(const Envelope& envelope) {
+  apply(envelope, case_hash<Cases>(envelope.stream));
+}
+
+void ProgrammeModel::apply_all(std::span<const Envelope> envelopes) {
+  fold_page(cases_, envelopes, [this](const Envelope& e, std::uint64_t h) { apply(e, h); });
+}
+
+void ProgrammeModel::apply(const Envelope& envelope, std::uint64_t case_hash) {
   position_ = envelope.position;
   const auto name = parse_stream_name(envelope.stream);
   if (!name) return;
@@ -163,7 +171,7 @@ void ProgrammeModel::apply(const Envelope& envelope) {
       activities_[name->id] = evolve(std::move(activities_[name->id]), e);
       break;
     case StreamKind::case_file: {
-      CaseState& state = cases_[name->id];
+      CaseState& state = cases_.get(name->id, case_hash);
       Occupancy{locations_, housed_lvv_, housed_municipal_}.apply(state, e);
       const auto open_before = count_open(state);
       const bool was_housed = state.status == CaseStatus::housed;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "domain/programme.hpp"
 #include "domain/role.hpp"
 #include "eventstore/envelope.hpp"
+#include "projections/case_table.hpp"
 
 namespace perspectief {
 
@@ -31,12 +33,14 @@ class ProgrammeModel {
   Status admit(const Actor& actor, const std::string& stream,
                const std::vector<DomainEvent>& events, Micros now);
 
-  // Folds a stored event without checking it (replay, read side).
+  // Folds a stored event without checking it (replay, read side); several in position order.
   void apply(const Envelope& envelope);
+  void apply_all(std::span<const Envelope> envelopes);
 
   const ProgrammeState& programme() const { return programme_; }
   const std::map<std::string, LocationState>& locations() const { return locations_; }
-  const std::map<std::string, CaseState>& cases() const { return cases_; }
+  using Cases = CaseTable<std::map<std::string, CaseState>>;
+  const Cases::Storage& cases() const { return cases_.entries(); }
   const std::unordered_map<std::string, ActivityState>& activities() const { return activities_; }
   const LocationState* location(const std::string& id) const;
   const CaseState* find_case(const std::string& id) const;
@@ -57,9 +61,11 @@ class ProgrammeModel {
   Status admit_location(const Actor& actor, const std::string& id,
                         const std::vector<DomainEvent>& events, Micros now);
 
+  void apply(const Envelope& envelope, std::uint64_t case_hash);
+
   ProgrammeState programme_;
   std::map<std::string, LocationState> locations_;
-  std::map<std::string, CaseState> cases_;  // ordered: case lists page by caseId
+  Cases cases_;  // ordered: case lists page by caseId
   std::unordered_map<std::string, ActivityState> activities_;
   std::int64_t housed_lvv_ = 0;
   std::int64_t housed_municipal_ = 0;

@@ -127,7 +127,7 @@ struct SnapshotAccess {
       w.pod(l.version);
     }
     w.u64(m.cases_.size());
-    for (const auto& [id, c] : m.cases_) {
+    for (const auto& [id, c] : m.cases_.entries()) {
       w.str(id);
       put(w, c);
     }
@@ -163,9 +163,11 @@ struct SnapshotAccess {
       l.version = r.pod<std::uint64_t>();
       m.locations_.emplace(std::move(id), std::move(l));
     }
-    for (auto n = r.count(8); n > 0 && r.ok(); --n) {
+    auto cases = r.count(8);
+    m.cases_.reserve(cases);
+    for (; cases > 0 && r.ok(); --cases) {
       std::string id = r.str();
-      m.cases_.emplace_hint(m.cases_.end(), std::move(id), get_case(r));
+      m.cases_.add(std::move(id), get_case(r));
     }
     for (auto n = r.count(8); n > 0 && r.ok(); --n) {
       std::string id = r.str();
@@ -188,7 +190,7 @@ struct SnapshotAccess {
 
   static void put(SnapshotWriter& w, const History& h) {
     w.u64(h.cases_.size());
-    for (const auto& [id, c] : h.cases_) {
+    for (const auto& [id, c] : h.cases_.entries()) {
       w.str(id);
       w.u64(c.facts.size());
       for (const auto& f : c.facts) w.pod(f);
@@ -226,14 +228,14 @@ struct SnapshotAccess {
 
   static void get(SnapshotReader& r, History& h) {
     auto cases = r.count(8);
-    h.cases_.reserve(cases);  // one allocation of the hash table, not a rehash per doubling
+    h.cases_.reserve(cases);  // one allocation of the index, not a rehash per doubling
     for (; cases > 0 && r.ok(); --cases) {
       std::string id = r.str();
       CaseFacts c;
       const auto facts = r.count(sizeof(Fact));
       c.facts.reserve(facts);
       for (std::uint64_t i = 0; i < facts; ++i) c.facts.push_back(r.pod<Fact>());
-      h.cases_.emplace(std::move(id), std::move(c));
+      h.cases_.add(std::move(id), std::move(c));
     }
     for (auto n = r.count(8); n > 0 && r.ok(); --n) {
       std::string id = r.str();

@@ -1,0 +1,148 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace perspectief {
+
+// Per-stream state of a read model, found by id: the entries live in `Storage` at stable
+// addresses (a std::map when the model lists them in id order, else a std::deque of pairs),
+// and an open-addressing index of tagged pointers finds them. A lookup costs the index slot
+// and the entry, and both can be prefetched: a fold over a page of the log looks many cases
+// up ahead of use (prefetch_slot, then prefetch_entry), so their cache misses overlap instead
+// of coming one after another (the rebuild is bound by them: docs/performance.md).
+template <class Storage_>
+class CaseTable {
+ public:
+  using Storage = Storage_;
+  using Entry = typename Storage::value_type;  // a pair: the id, then the state
+  using Value = typename Entry::second_type;
+
+  static std::uint64_t hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+
+  CaseTable() = default;
+  CaseTable(const CaseTable& other) : entries_(other.entries_) { reindex(); }
+  CaseTable& operator=(const CaseTable& other) {
+    if (this != &other) {
+      entries_ = other.entries_;
+      reindex();
+    }
+    return *this;
+  }
+  // Moving keeps the entries where they are (map nodes, deque blocks), so the index holds.
+  CaseTable(CaseTable&&) noexcept = default;
+  CaseTable& operator=(CaseTable&&) noexcept = default;
+
+  // In id order for a map, in order of first sight for a deque.
+  const Storage& entries() const { return entries_; }
+  std::size_t size() const { return entries_.size(); }
+
+  const Value* find(std::string_view id) const { return find(id, hash(id)); }
+  const Value* find(std::string_view id, std::uint64_t h) const {
+    const Entry* e = find_entry(id, h);
+    return e == nullptr ? nullptr : &e->second;
+  }
+  // The state of `id`, made (default) if it is new.
+  Value& operator[](std::string_view id) { return get(id, hash(id)); }
+  Value& get(std::string_view id, std::uint64_t h) {
+    if (const Entry* e = find_entry(id, h)) return const_cast<Entry*>(e)->second;
+    return add(std::string{id}, Value{}, h).second;
+  }
+  // Adds an id known to be new (snapshot loads, in the storage's order).
+  void add(std::string id, Value value) {
+    const auto h = hash(id);
+    add(std::move(id), std::move(value), h);
+  }
+  // Sizes the index for `n` entries at once (snapshot loads).
+  void reserve(std::size_t n) {
+    if (capacity_for(n) > slots_.size()) rehash(capacity_for(n));
+  }
+
+  void prefetch_slot(std::uint64_t h) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[h & mask_]);
+  }
+  // Prefetches the entry the home slot points to (a guess: right unless the slot collides).
+  void prefetch_entry(std::uint64_t h) const {
+    if (slots_.empty()) return;
+    if (const std::uint64_t s = slots_[h & mask_]; s != 0) __builtin_prefetch(entry_of(s));
+  }
+
+ private:
+  static constexpr int kTagShift = 48;  // user-space pointers fit in 48 bits (x86-64, arm64)
+
+  static std::size_t capacity_for(std::size_t n) {  // a power of two, at most half full
+    std::size_t c = 16;
+    while (c < 2 * n) c *= 2;
+    return c;
+  }
+  static Entry* entry_of(std::uint64_t slot) {
+    return reinterpret_cast<Entry*>(slot & ((std::uint64_t{1} << kTagShift) - 1));
+  }
+  static std::uint64_t pack(const Entry* e, std::uint64_t h) {
+    const auto p = reinterpret_cast<std::uint64_t>(e);
+    if ((p >> kTagShift) != 0) throw std::length_error("CaseTable: address beyond 48 bits");
+    // The tag is never 0 so an occupied slot is never 0.
+    return p | ((h >> kTagShift) | 1) << kTagShift;
+  }
+
+  const Entry* find_entry(std::string_view id, std::uint64_t h) const {
+    if (slots_.empty()) return nullptr;
+    const std::uint64_t tag = (h >> kTagShift) | 1;
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const std::uint64_t s = slots_[i];
+      if (s == 0) return nullptr;
+      if ((s >> kTagShift) == tag) {
+        const Entry* e = entry_of(s);
+        if (e->first == id) return e;
+      }
+    }
+  }
+
+  Entry& add(std::string id, Value value, std::uint64_t h) {
+    if (capacity_for(entries_.size() + 1) > slots_.size()) {
+      rehash(capacity_for(entries_.size() + 1));
+    }
+    Entry* e;
+    if constexpr (std::is_same_v<Storage, std::deque<Entry>>) {
+      e = &entries_.emplace_back(std::move(id), std::move(value));
+    } else {
+      e = &*entries_.emplace_hint(entries_.end(), std::move(id), std::move(value));
+    }
+    place(pack(e, h), h);
+    return *e;
+  }
+
+  void place(std::uint64_t slot, std::uint64_t h) {
+    std::size_t i = h & mask_;
+    while (slots_[i] != 0) i = (i + 1) & mask_;
+    slots_[i] = slot;
+  }
+
+  void rehash(std::size_t capacity) {
+    slots_.assign(capacity, 0);
+    mask_ = capacity - 1;
+    for (auto& e : entries_) {
+      const auto h = hash(e.first);
+      place(pack(&e, h), h);
+    }
+  }
+  void reindex() {
+    slots_.clear();
+    mask_ = 0;
+    if (!entries_.empty()) rehash(capacity_for(entries_.size()));
+  }
+
+  Storage entries_;
+  std::vector<std::uint64_t> slots_;  // 0: empty; else tag << 48 | address of the entry
+  std::size_t mask_ = 0;
+};
+
+}  // namespace perspectief

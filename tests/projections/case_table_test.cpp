@@ -1,0 +1,121 @@
+#include "projections/case_table.hpp"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <map>
+#include <string>
+
+#include "projections/page_fold.hpp"
+
+namespace perspectief {
+namespace {
+
+using Ordered = CaseTable<std::map<std::string, int>>;
+using Unordered = CaseTable<std::deque<std::pair<std::string, int>>>;
+
+template <class Table>
+void fill(Table& t, int n) {
+  for (int i = 0; i < n; ++i) t["c-" + std::to_string(i)] = i;
+}
+
+TEST(CaseTable, FindsWhatWasAddedAndNothingElse) {
+  Unordered t;
+  EXPECT_EQ(t.find("c-0"), nullptr);  // empty: no index yet
+  fill(t, 10000);                     // grows the index many times
+  ASSERT_EQ(t.size(), 10000u);
+  for (int i = 0; i < 10000; ++i) {
+    const int* v = t.find("c-" + std::to_string(i));
+    ASSERT_NE(v, nullptr) << i;
+    EXPECT_EQ(*v, i);
+  }
+  EXPECT_EQ(t.find("c-10000"), nullptr);
+  EXPECT_EQ(t.find(""), nullptr);
+  EXPECT_EQ(t.find("c-1 "), nullptr);
+}
+
+TEST(CaseTable, OperatorBracketMakesOnceThenReturnsTheSameEntry) {
+  Ordered t;
+  t["b"] = 2;
+  t["a"] = 1;
+  int& b = t["b"];
+  b = 20;
+  EXPECT_EQ(t.size(), 2u);
+  EXPECT_EQ(*t.find("b"), 20);
+  EXPECT_EQ(&t["b"], &b);  // the entry did not move
+}
+
+TEST(CaseTable, MapStorageListsInIdOrderDequeInOrderOfFirstSight) {
+  Ordered o;
+  Unordered u;
+  for (const char* id : {"m", "c", "x", "a"}) {
+    o[id] = 1;
+    u[id] = 1;
+  }
+  std::string order;
+  for (const auto& [id, v] : o.entries()) order += id;
+  EXPECT_EQ(order, "acmx");
+  order.clear();
+  for (const auto& [id, v] : u.entries()) order += id;
+  EXPECT_EQ(order, "mcxa");
+}
+
+TEST(CaseTable, CopyHasItsOwnIndexAndMoveKeepsTheEntries) {
+  Ordered a;
+  fill(a, 1000);
+  Ordered copy = a;
+  copy["c-1"] = -1;
+  EXPECT_EQ(*a.find("c-1"), 1);  // the copy's index points into the copy
+  EXPECT_EQ(*copy.find("c-1"), -1);
+
+  Ordered assigned;
+  assigned["other"] = 5;
+  assigned = copy;
+  EXPECT_EQ(assigned.find("other"), nullptr);
+  EXPECT_EQ(*assigned.find("c-1"), -1);
+  EXPECT_EQ(assigned.size(), 1000u);
+
+  const int* before = copy.find("c-999");
+  Ordered moved = std::move(copy);
+  EXPECT_EQ(moved.find("c-999"), before);  // same node
+  EXPECT_EQ(moved.size(), 1000u);
+}
+
+TEST(CaseTable, AddAfterReserveAsSnapshotsLoad) {
+  Unordered t;
+  t.reserve(500);
+  for (int i = 0; i < 500; ++i) t.add("s-" + std::to_string(i), i * 2);
+  EXPECT_EQ(*t.find("s-499"), 998);
+  EXPECT_EQ(t.find("s-500"), nullptr);
+}
+
+TEST(PageFold, FoldsEveryEventInOrderWithItsCaseHash) {
+  Unordered cases;
+  fill(cases, 100);
+  std::vector<Envelope> page(600);  // more than one chunk of 256
+  for (std::size_t i = 0; i < page.size(); ++i) {
+    page[i].position = i + 1;
+    page[i].stream = i % 3 == 0 ? "location-l1" : "case-c-" + std::to_string(i % 150);
+  }
+  std::uint64_t expected_position = 1;
+  int missing = 0;
+  fold_page(cases, page, [&](const Envelope& e, std::uint64_t h) {
+    EXPECT_EQ(e.position, expected_position++);
+    if (e.stream.starts_with("case-")) {
+      EXPECT_EQ(h, Unordered::hash(e.stream.substr(5)));
+      if (cases.find(e.stream.substr(5), h) == nullptr) ++missing;
+    } else {
+      EXPECT_EQ(h, 0u);
+    }
+  });
+  EXPECT_EQ(expected_position, 601u);
+  // case ids c-100..c-149 are not in the table: i % 150 in [100, 150) and i % 3 != 0.
+  int expected_missing = 0;
+  for (std::size_t i = 0; i < page.size(); ++i) {
+    if (i % 3 != 0 && i % 150 >= 100) ++expected_missing;
+  }
+  EXPECT_EQ(missing, expected_missing);
+}
+
+}  // namespace
+}  // namespace perspectief
