@@ -40,6 +40,7 @@ class RecordDecoder {
  private:
   bool decode_fast(std::string_view bytes, Envelope& e, std::string& prev_hash_hex);
   boost::json::parser parser_;
+  std::string role_;
 };
 
 // The hash of the empty chain: the `prev` of position 1.

@@ -113,6 +113,37 @@ TEST(RecordCodec, OddRecordsTakeTheGeneralParse) {
   EXPECT_FALSE(decode_record(zero).ok());  // not JSON
 }
 
+// The fast path checks characters eight at a time: an escape or a control character at any
+// position of an envelope string or of `prev` must still come out as the general parse reads
+// it, and other bytes (UTF-8) at any position as they are.
+TEST(RecordCodec, EscapesAtEveryPositionDecodeAsTheGeneralParse) {
+  RecordDecoder decoder;
+  StoredRecord r;
+  for (std::size_t k = 0; k < 20; ++k) {
+    for (const std::string& odd : {std::string("\"\n"), std::string("\\"), std::string("\x01"),
+                                   std::string("\x1f"), std::string("\xc3\xbc")}) {
+      Envelope e = plain_envelope();
+      e.actor.subject = std::string(k, 's') + odd + "tail";
+      e.actor.organisation = std::string(k, 'o') + odd;
+      ASSERT_TRUE(
+          decoder.decode(encode_record(e, canonical_json(e.data), genesis_hash_hex()), r).ok());
+      EXPECT_EQ(r.envelope.actor.subject, e.actor.subject) << k;
+      EXPECT_EQ(r.envelope.actor.organisation, e.actor.organisation) << k;
+      EXPECT_EQ(r.envelope.stream, e.stream);
+    }
+  }
+  const Envelope e = plain_envelope();
+  for (std::size_t k = 0; k < 63; ++k) {
+    std::string prev(64, 'b');
+    prev[k] = '\\';
+    prev[k + 1] = 'n';  // the JSON escape of a newline: `prev` reads as 63 characters
+    std::string expected(64, 'b');
+    expected.replace(k, 2, "\n");
+    ASSERT_TRUE(decoder.decode(encode_record(e, canonical_json(e.data), prev), r).ok()) << k;
+    EXPECT_EQ(r.prev_hash_hex, expected) << k;
+  }
+}
+
 TEST(RecordCodec, RefusesDamagedRecords) {
   EXPECT_FALSE(decode_record("not json").ok());
   EXPECT_FALSE(decode_record(R"({"position":1})").ok());
