@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "eventstore/base64.hpp"
+#include "eventstore/json_fast_path.hpp"
 
 namespace perspectief {
 namespace {
@@ -15,88 +16,6 @@ Result<StoredRecord> decode_general(std::string_view bytes);
 
 void append_string(std::string& out, std::string_view s) {
   out += boost::json::serialize(boost::json::string_view{s.data(), s.size()});
-}
-
-// Reads the fixed layout encode_record writes; every step fails (false) on anything else.
-// (Written for speed: a rebuild decodes every record of the log, docs/performance.md. The
-// character checks look at eight bytes at a time: GCC 12 does not vectorise them at -O2.)
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-
-std::uint64_t load8(const char* p) {
-  std::uint64_t w;
-  std::memcpy(&w, p, 8);
-  return w;
-}
-
-// The high bit of each byte of the result is set where that byte of `w` is below `n`
-// (n <= 128), for bytes below 128; bytes of 128 and more must be ruled out apart.
-constexpr std::uint64_t bytes_below(std::uint64_t w, std::uint8_t n) {
-  return (w - kOnes * n) & ~w & kHighs;
-}
-constexpr std::uint64_t zero_bytes(std::uint64_t w) {
-  return bytes_below(w, 1);
-}
-
-// No backslash and no control character in [p, end): what may be copied as it is.
-bool plain(const char* p, const char* end) {
-  for (; end - p >= 8; p += 8) {
-    const std::uint64_t w = load8(p);
-    if ((bytes_below(w, 0x20) | zero_bytes(w ^ (kOnes * '\\'))) != 0) return false;
-  }
-  for (; p != end; ++p) {
-    if (*p == '\\' || static_cast<unsigned char>(*p) < 0x20) return false;
-  }
-  return true;
-}
-
-struct Cursor {
-  std::string_view in;
-
-  // `s` is a string literal: its length is known here, so the compare is inlined.
-  template <std::size_t N>
-  bool literal(const char (&s)[N]) {
-    constexpr std::size_t n = N - 1;
-    if (in.size() < n || std::memcmp(in.data(), s, n) != 0) return false;
-    in.remove_prefix(n);
-    return true;
-  }
-  template <class T>
-  bool number(T& out) {
-    const std::size_t sign = !in.empty() && in.front() == '-' ? 1 : 0;
-    if (in.size() > sign + 1 && in[sign] == '0' && in[sign + 1] >= '0' && in[sign + 1] <= '9') {
-      return false;  // a leading zero is not JSON
-    }
-    const auto [end, ec] = std::from_chars(in.data(), in.data() + in.size(), out);
-    if (ec != std::errc{}) return false;
-    in.remove_prefix(static_cast<std::size_t>(end - in.data()));
-    return true;
-  }
-  // A JSON string without escapes or control characters (those send the record to the
-  // general parse, which decides), in one pass.
-  bool text(std::string& out) {
-    if (in.empty() || in.front() != '"') return false;
-    const char* const begin = in.data() + 1;
-    const auto* p = static_cast<const char*>(std::memchr(begin, '"', in.size() - 1));
-    if (p == nullptr) return false;
-    if (!plain(begin, p)) return false;
-    out.assign(begin, p);
-    in.remove_prefix(static_cast<std::size_t>(p + 1 - in.data()));
-    return true;
-  }
-};
-
-// 64 lowercase hex digits.
-bool is_hex64(const char* p) {
-  std::uint64_t bad = 0;
-  for (int i = 0; i < 8; ++i) {
-    const std::uint64_t w = load8(p + 8 * i);
-    // For bytes below 128, the high bit of w + (128 - lo) is set where the byte is >= lo.
-    const std::uint64_t digit = (w + kOnes * (0x80 - '0')) & ~(w + kOnes * (0x80 - '9' - 1));
-    const std::uint64_t af = (w + kOnes * (0x80 - 'a')) & ~(w + kOnes * (0x80 - 'f' - 1));
-    bad |= (w & kHighs) | (~(digit | af) & kHighs);
-  }
-  return bad == 0;
 }
 
 }  // namespace
@@ -163,7 +82,7 @@ bool RecordDecoder::decode_fast(std::string_view bytes, Envelope& e, std::string
   if (bytes.size() < kTail) return false;
   const auto tail = bytes.substr(bytes.size() - kTail);
   if (tail.substr(0, kPrev.size()) != kPrev || tail.substr(kTail - 2) != "\"}") return false;
-  if (!is_hex64(tail.data() + kPrev.size())) return false;
+  if (!fast_json::is_hex64(tail.data() + kPrev.size())) return false;
   std::string_view body = bytes.substr(0, bytes.size() - kTail);
   std::string_view pii;
   if (!body.empty() && body.back() == '"') {
@@ -177,14 +96,15 @@ bool RecordDecoder::decode_fast(std::string_view bytes, Envelope& e, std::string
     pii = body.substr(open + 1, body.size() - open - 2);
     body = body.substr(0, open + 1 - kPii.size());
   }
-  Cursor c{body};
+  // The layout encode_record writes; anything else goes to the general parse.
+  fast_json::Cursor c{body};
   std::string& role = role_;
-  if (!(c.literal(R"({"position":)") && c.number(e.position) && c.literal(R"(,"stream":)") &&
-        c.text(e.stream) && c.literal(R"(,"version":)") && c.number(e.version) &&
+  if (!(c.literal(R"({"position":)") && c.integer(e.position) && c.literal(R"(,"stream":)") &&
+        c.text(e.stream) && c.literal(R"(,"version":)") && c.integer(e.version) &&
         c.literal(R"(,"eventId":)") && c.text(e.event_id) && c.literal(R"(,"type":)") &&
-        c.text(e.type) && c.literal(R"(,"schemaVersion":)") && c.number(e.schema_version) &&
-        c.literal(R"(,"occurredAt":)") && c.number(e.occurred_at) &&
-        c.literal(R"(,"recordedAt":)") && c.number(e.recorded_at) &&
+        c.text(e.type) && c.literal(R"(,"schemaVersion":)") && c.integer(e.schema_version) &&
+        c.literal(R"(,"occurredAt":)") && c.integer(e.occurred_at) &&
+        c.literal(R"(,"recordedAt":)") && c.integer(e.recorded_at) &&
         c.literal(R"(,"actor":{"subject":)") && c.text(e.actor.subject) &&
         c.literal(R"(,"organisation":)") && c.text(e.actor.organisation) &&
         c.literal(R"(,"role":)") && c.text(role) && c.literal(R"(},"data":)"))) {
@@ -193,13 +113,16 @@ bool RecordDecoder::decode_fast(std::string_view bytes, Envelope& e, std::string
   const auto parsed_role = parse_role(role);
   if (!parsed_role) return false;
   e.actor.role = *parsed_role;
-  boost::system::error_code ec;
-  parser_.reset();
-  parser_.write(c.in.data(), c.in.size(), ec);
-  if (ec) return false;
-  auto data = parser_.release();
-  if (!data.is_object()) return false;
-  e.data = std::move(data.as_object());
+  // Most events' data is one flat object: read it into the envelope's reused object.
+  if (!fast_json::flat_object(c.in, e.data)) {
+    boost::system::error_code ec;
+    parser_.reset();
+    parser_.write(c.in.data(), c.in.size(), ec);
+    if (ec) return false;
+    auto data = parser_.release();
+    if (!data.is_object()) return false;
+    e.data = std::move(data.as_object());
+  }
   if (pii.empty()) {
     e.sealed.clear();
   } else if (!base64_decode_into(pii, e.sealed)) {

@@ -1,6 +1,7 @@
 #include "eventstore/scan.hpp"
 
 #include <rocksdb/db.h>
+#include <rocksdb/perf_level.h>
 
 #include <memory>
 #include <vector>
@@ -34,6 +35,14 @@ Status scan_store_pages(ReadOnlyStore& store, std::uint64_t after,
   constexpr std::size_t kPage = 256;
   Status result = Ok{};
   {
+    // RocksDB counts every step of an iterator in thread-local counters nobody here reads
+    // (a TLS lookup per call from a shared library): off for this thread while it scans.
+    const rocksdb::PerfLevel level = rocksdb::GetPerfLevel();
+    rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+    struct RestoreLevel {
+      rocksdb::PerfLevel level;
+      ~RestoreLevel() { rocksdb::SetPerfLevel(level); }
+    } restore{level};
     // A scan reads every block once: read ahead, and keep the block cache for other readers.
     rocksdb::ReadOptions read;
     read.fill_cache = false;

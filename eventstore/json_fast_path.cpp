@@ -1,0 +1,182 @@
+#include "eventstore/json_fast_path.hpp"
+
+#include <limits>
+
+namespace perspectief::fast_json {
+namespace {
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+
+std::uint64_t load8(const char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+// Nonzero when some byte of `w` is below `n` (n <= 128).
+constexpr std::uint64_t any_below(std::uint64_t w, std::uint8_t n) {
+  return (w - kOnes * n) & ~w & kHighs;
+}
+
+// Nonzero when some byte of `w` is a backslash or a control character.
+constexpr std::uint64_t any_special(std::uint64_t w) {
+  return any_below(w, 0x20) | any_below(w ^ (kOnes * '\\'), 1);
+}
+
+bool special(char c) {
+  return c == '\\' || static_cast<unsigned char>(c) < 0x20;
+}
+
+// Eight ASCII digits, the first in the lowest byte, as a number (the SWAR conversion of
+// fast_float and simdjson): pairs, then fours, then the eight.
+std::uint64_t eight_digits(std::uint64_t w) {
+  w -= kOnes * '0';
+  w = (w * 10) + (w >> 8);
+  w = (((w & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+       (((w >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+      32;
+  return w;
+}
+
+bool all_digits(std::uint64_t w) {
+  return (((w & 0xF0F0F0F0F0F0F0F0ULL) |
+           (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) == 0x3333333333333333ULL);
+}
+
+bool digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// The magnitude of an integer at the front of `in` (after any sign): 1-18 digits, no
+// leading zero, and nothing after it that would make it a longer number or not an integer.
+bool magnitude(std::string_view& in, std::uint64_t& value) {
+  if (in.empty() || !digit(in.front())) return false;
+  if (in.front() == '0' && in.size() > 1 && digit(in[1])) return false;
+  std::size_t i = 0;
+  value = 0;
+  while (in.size() - i >= 8 && i + 8 <= 16 && all_digits(load8(in.data() + i))) {
+    value = value * 100000000 + eight_digits(load8(in.data() + i));
+    i += 8;
+  }
+  for (; i < in.size() && digit(in[i]); ++i) {
+    if (i == 18) return false;  // more than 18 digits: the general parse
+    value = value * 10 + static_cast<std::uint64_t>(in[i] - '0');
+  }
+  if (i < in.size() && (in[i] == '.' || in[i] == 'e' || in[i] == 'E')) return false;
+  in.remove_prefix(i);
+  return true;
+}
+
+template <class T>
+bool signed_integer(std::string_view& in, T& out) {
+  const bool negative = !in.empty() && in.front() == '-';
+  std::string_view rest = in.substr(negative ? 1 : 0);
+  if (negative && rest.starts_with('0')) return false;  // "-0": the general parse
+  std::uint64_t value = 0;
+  if (!magnitude(rest, value)) return false;
+  if (value > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) return false;
+  out = negative ? -static_cast<T>(value) : static_cast<T>(value);
+  in = rest;
+  return true;
+}
+
+}  // namespace
+
+bool plain(const char* p, const char* end) {
+  for (; end - p >= 8; p += 8) {
+    if (any_special(load8(p)) != 0) return false;
+  }
+  for (; p != end; ++p) {
+    if (special(*p)) return false;
+  }
+  return true;
+}
+
+bool plain_ascii(const char* p, const char* end) {
+  for (; end - p >= 8; p += 8) {
+    const std::uint64_t w = load8(p);
+    if ((any_special(w) | (w & kHighs)) != 0) return false;
+  }
+  for (; p != end; ++p) {
+    if (special(*p) || static_cast<unsigned char>(*p) >= 0x80) return false;
+  }
+  return true;
+}
+
+bool is_hex64(const char* p) {
+  std::uint64_t bad = 0;
+  for (int i = 0; i < 8; ++i) {
+    const std::uint64_t w = load8(p + 8 * i);
+    // For bytes below 128, the high bit of w + (128 - lo) is set where the byte is >= lo.
+    const std::uint64_t digits = (w + kOnes * (0x80 - '0')) & ~(w + kOnes * (0x80 - '9' - 1));
+    const std::uint64_t af = (w + kOnes * (0x80 - 'a')) & ~(w + kOnes * (0x80 - 'f' - 1));
+    bad |= (w & kHighs) | (~(digits | af) & kHighs);
+  }
+  return bad == 0;
+}
+
+bool Cursor::integer(std::int64_t& out) {
+  return signed_integer(in, out);
+}
+bool Cursor::integer(int& out) {
+  return signed_integer(in, out);
+}
+bool Cursor::integer(std::uint64_t& out) {
+  std::string_view rest = in;
+  if (!magnitude(rest, out)) return false;
+  in = rest;
+  return true;
+}
+
+bool Cursor::text(std::string_view& out) {
+  if (in.empty() || in.front() != '"') return false;
+  const char* const begin = in.data() + 1;
+  const auto* close = static_cast<const char*>(std::memchr(begin, '"', in.size() - 1));
+  if (close == nullptr || !plain(begin, close)) return false;
+  out = {begin, static_cast<std::size_t>(close - begin)};
+  in.remove_prefix(static_cast<std::size_t>(close + 1 - in.data()));
+  return true;
+}
+
+bool Cursor::text(std::string& out) {
+  std::string_view view;
+  if (!text(view)) return false;
+  out.assign(view);
+  return true;
+}
+
+bool flat_object(std::string_view text, boost::json::object& out) {
+  out.clear();
+  Cursor c{text};
+  if (!c.literal("{")) return false;
+  if (c.literal("}")) return c.in.empty();
+  for (;;) {
+    std::string_view key;
+    if (!c.text(key) || !c.literal(":") || c.in.empty()) return false;
+    if (!plain_ascii(key.data(), key.data() + key.size())) return false;
+    if (out.contains(key)) return false;  // repeated keys: the general parse decides
+    const char first = c.in.front();
+    if (first == '"') {
+      std::string_view value;
+      if (!c.text(value) || !plain_ascii(value.data(), value.data() + value.size())) return false;
+      out.emplace(key, value);
+    } else if (first == '-' || digit(first)) {
+      std::int64_t value = 0;
+      if (!c.integer(value)) return false;
+      out.emplace(key, value);
+    } else if (c.literal("true")) {
+      out.emplace(key, true);
+    } else if (c.literal("false")) {
+      out.emplace(key, false);
+    } else if (c.literal("null")) {
+      out.emplace(key, nullptr);
+    } else {
+      return false;  // an object, an array, or not JSON
+    }
+    if (c.literal("}")) return c.in.empty();
+    if (!c.literal(",")) return false;
+  }
+}
+
+}  // namespace perspectief::fast_json

@@ -1,0 +1,218 @@
+#include "eventstore/json_fast_path.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <charconv>
+#include <random>
+#include <string>
+
+namespace perspectief::fast_json {
+namespace {
+
+bool naive_plain(std::string_view s, bool ascii) {
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\\' || u < 0x20 || (ascii && u >= 0x80)) return false;
+  }
+  return true;
+}
+
+bool naive_hex64(std::string_view s) {
+  for (const char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// Every byte value at every position of strings of 0-20 bytes (whole words and tails).
+TEST(JsonFastPath, PlainAgreesWithACharacterByCharacterCheck) {
+  for (std::size_t length = 1; length <= 20; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (int byte = 0; byte < 256; ++byte) {
+        std::string s(length, 'x');
+        s[at] = static_cast<char>(byte);
+        const char* b = s.data();
+        ASSERT_EQ(plain(b, b + s.size()), naive_plain(s, false))
+            << length << " " << at << " " << byte;
+        ASSERT_EQ(plain_ascii(b, b + s.size()), naive_plain(s, true))
+            << length << " " << at << " " << byte;
+      }
+    }
+  }
+  EXPECT_TRUE(plain(nullptr, nullptr));
+}
+
+TEST(JsonFastPath, Hex64AgreesWithACharacterByCharacterCheck) {
+  const std::string base = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  EXPECT_TRUE(is_hex64(base.data()));
+  for (std::size_t at = 0; at < 64; ++at) {
+    for (int byte = 0; byte < 256; ++byte) {
+      std::string s = base;
+      s[at] = static_cast<char>(byte);
+      ASSERT_EQ(is_hex64(s.data()), naive_hex64(s)) << at << " " << byte;
+    }
+  }
+}
+
+// What the fast reader takes it reads as std::from_chars does; what it leaves (19 digits and
+// more, leading zeros, "-0", fractions and exponents) is refused.
+TEST(JsonFastPath, IntegersAsFromCharsUpToEighteenDigits) {
+  std::mt19937_64 random(7);
+  for (int digits = 1; digits <= 20; ++digits) {
+    for (int round = 0; round < 200; ++round) {
+      std::string text(static_cast<std::size_t>(digits), '0');
+      for (auto& c : text) c = static_cast<char>('0' + random() % 10);
+      if (digits > 1 && text[0] == '0') text[0] = '1' + static_cast<char>(random() % 9);
+      for (const std::string& number : {text, "-" + text}) {
+        const std::string input = number + (round % 2 == 0 ? "," : "");
+        std::int64_t expected = 0;
+        const auto [end, ec] = std::from_chars(input.data(), input.data() + input.size(), expected);
+        Cursor c{input};
+        std::int64_t got = 0;
+        const bool read = c.integer(got);
+        if (number == "-0") {
+          EXPECT_FALSE(read);  // left to the general parse
+        } else if (digits <= 18) {
+          ASSERT_EQ(ec, std::errc{}) << input;
+          ASSERT_TRUE(read) << input;
+          EXPECT_EQ(got, expected) << input;
+          EXPECT_EQ(c.in, std::string_view(end, input.data() + input.size() - end));
+        } else {
+          EXPECT_FALSE(read) << input;
+          EXPECT_EQ(c.in, input);  // nothing consumed
+        }
+      }
+    }
+  }
+  for (const char* refused : {"01", "-0", "-01", "1.5", "2e3", "7E1", "-", "", "x", "-x"}) {
+    Cursor c{refused};
+    std::int64_t v = 0;
+    EXPECT_FALSE(c.integer(v)) << refused;
+  }
+  Cursor zero{"0}"};
+  std::uint64_t u = 1;
+  ASSERT_TRUE(zero.integer(u));
+  EXPECT_EQ(u, 0u);
+  EXPECT_EQ(zero.in, "}");
+  Cursor negative{"-5"};
+  EXPECT_FALSE(negative.integer(u));  // unsigned
+  Cursor big{"3000000000"};
+  int small = 0;
+  EXPECT_FALSE(big.integer(small));  // beyond int
+}
+
+TEST(JsonFastPath, FlatObjectsReadAsBoostJsonDoes) {
+  for (const char* text : {R"({})", R"({"a":1})", R"({"amountCents":24000,"period":"2021-02"})",
+                           R"({"eligible":true,"x":false,"y":null,"n":-17})",
+                           R"({"locationId":"loc-1","bedLabel":"B 12"})", R"({"":""})",
+                           R"({"big":123456789012345678,"neg":-123456789012345678})"}) {
+    boost::json::object fast;
+    ASSERT_TRUE(flat_object(text, fast)) << text;
+    EXPECT_EQ(boost::json::serialize(fast), boost::json::serialize(boost::json::parse(text)))
+        << text;
+  }
+}
+
+TEST(JsonFastPath, LeavesEverythingElseToTheGeneralParse) {
+  for (const char* text : {R"({"a":{"b":1}})",              // nested
+                           R"({"a":[1]})",                  // array
+                           R"({"a":"x\ny"})",               // escape
+                           R"({"a":"caf\u00e9"})",          // escape
+                           "{\"a\":\"caf\xc3\xa9\"}",       // not ASCII
+                           "{\"\xc3\xa9\":1}",              // not ASCII key
+                           R"({"a":1.5})",                  // fraction
+                           R"({"a":1e3})",                  // exponent
+                           R"({"a":-0})",                   // negative zero
+                           R"({"a":1234567890123456789})",  // 19 digits
+                           R"({"a":1,"a":2})",              // repeated key
+                           R"({ "a":1})",                   // whitespace
+                           R"({"a":1} )",
+                           R"({"a":1}x)",
+                           R"({"a":1,})",
+                           R"({"a"})",
+                           R"({"a":})",
+                           R"({"a":tru})",
+                           R"({"a":01})",
+                           R"([1])",
+                           R"("x")",
+                           R"({)",
+                           ""}) {
+    boost::json::object fast;
+    EXPECT_FALSE(flat_object(text, fast)) << text;
+  }
+}
+
+// A property: for random flat and not-so-flat objects, and for every one-character change of
+// them, whatever the fast reader takes, Boost.JSON reads to the same object, members in the
+// same order.
+TEST(JsonFastPath, NeverDiffersFromBoostJsonOnRandomAndDamagedInput) {
+  std::mt19937_64 random(11);
+  const std::string alphabet = "az09-_ \"\\{}[],:.eE+\x01\x7f\xc3\xa9tfnul";
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(random() % n); };
+  int taken = 0;
+  for (int round = 0; round < 3000; ++round) {
+    boost::json::object o;
+    const std::size_t members = pick(5);
+    for (std::size_t m = 0; m < members; ++m) {
+      std::string key(pick(6), 'k');
+      for (auto& c : key) c = alphabet[pick(alphabet.size())];
+      switch (pick(6)) {
+        case 0: {
+          std::string v(pick(12), ' ');
+          for (auto& c : v) c = alphabet[pick(alphabet.size())];
+          o[key] = v;
+          break;
+        }
+        case 1:
+          o[key] = static_cast<std::int64_t>(random()) >> pick(64);
+          break;
+        case 2:
+          o[key] = pick(2) == 0;
+          break;
+        case 3:
+          o[key] = nullptr;
+          break;
+        case 4:
+          o[key] = 0.5 * static_cast<double>(pick(100));
+          break;
+        default:
+          o[key] = boost::json::array{1, "x"};
+          break;
+      }
+    }
+    const std::string text = boost::json::serialize(o);
+    std::vector<std::string> inputs{text};
+    for (int change = 0; change < 20 && !text.empty(); ++change) {
+      std::string t = text;
+      const std::size_t at = pick(t.size());
+      switch (pick(3)) {
+        case 0:
+          t.erase(at, 1);
+          break;
+        case 1:
+          t.insert(at, 1, alphabet[pick(alphabet.size())]);
+          break;
+        default:
+          t[at] = alphabet[pick(alphabet.size())];
+          break;
+      }
+      inputs.push_back(t);
+    }
+    for (const auto& input : inputs) {
+      boost::json::object fast{{"stale", 1}};  // a reused object: its members are replaced
+      if (!flat_object(input, fast)) continue;
+      ++taken;
+      boost::system::error_code ec;
+      const auto general = boost::json::parse(input, ec);
+      ASSERT_FALSE(ec) << input;
+      ASSERT_TRUE(general.is_object()) << input;
+      ASSERT_EQ(boost::json::serialize(fast), boost::json::serialize(general)) << input;
+    }
+  }
+  EXPECT_GT(taken, 1000);  // the property was exercised, not vacuously true
+}
+
+}  // namespace
+}  // namespace perspectief::fast_json
