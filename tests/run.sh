@@ -2,7 +2,8 @@
 # Installs what is missing, builds and runs every test with ctest:
 #   release     unit, integration and crash tests (warnings are errors)
 #   asan-ubsan  the same under AddressSanitizer and UndefinedBehaviorSanitizer
-#   fuzz        libFuzzer over request parsing for 60 s (clang)
+#   fuzz        libFuzzer over request parsing for 60 s, and the fast record readers
+#               against Boost.JSON for 30 s (clang)
 # PERSPECTIEF_PRESETS="release" runs a subset; extra arguments go to ctest (e.g. -R Store).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
