@@ -28,10 +28,9 @@ bool special(char c) {
   return c == '\\' || static_cast<unsigned char>(c) < 0x20;
 }
 
-// Eight ASCII digits, the first in the lowest byte, as a number (the SWAR conversion of
+// Eight digit values (0-9, the first in the lowest byte) as a number (the SWAR conversion of
 // fast_float and simdjson): pairs, then fours, then the eight.
 std::uint64_t eight_digits(std::uint64_t w) {
-  w -= kOnes * '0';
   w = (w * 10) + (w >> 8);
   w = (((w & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
        (((w >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
@@ -39,10 +38,21 @@ std::uint64_t eight_digits(std::uint64_t w) {
   return w;
 }
 
-bool all_digits(std::uint64_t w) {
-  return (((w & 0xF0F0F0F0F0F0F0F0ULL) |
-           (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) == 0x3333333333333333ULL);
+// The lowest byte of `mask` (a result of the tests above) that has its high bit set. The
+// tests borrow and carry only towards higher bytes, so the lowest hit is always exact.
+unsigned first_hit(std::uint64_t mask) {
+  return static_cast<unsigned>(__builtin_ctzll(mask)) / 8;
 }
+
+// How many of the eight bytes of `w` are ASCII digits before the first that is not, and
+// their values in `values` (garbage above them).
+unsigned digit_run(std::uint64_t w, std::uint64_t& values) {
+  values = w - kOnes * '0';
+  const std::uint64_t not_digit = ((values + kOnes * (0x80 - 10)) | values) & kHighs;
+  return not_digit == 0 ? 8 : first_hit(not_digit);
+}
+
+constexpr std::uint64_t kPowers[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 
 bool digit(char c) {
   return c >= '0' && c <= '9';
@@ -55,9 +65,17 @@ bool magnitude(std::string_view& in, std::uint64_t& value) {
   if (in.front() == '0' && in.size() > 1 && digit(in[1])) return false;
   std::size_t i = 0;
   value = 0;
-  while (in.size() - i >= 8 && i + 8 <= 16 && all_digits(load8(in.data() + i))) {
-    value = value * 100000000 + eight_digits(load8(in.data() + i));
-    i += 8;
+  // Eight bytes at a time: the run of digits in them, shifted to the top so the bytes
+  // below are leading zeros.
+  while (in.size() - i >= 8) {
+    std::uint64_t values = 0;
+    const unsigned run = digit_run(load8(in.data() + i), values);
+    if (i + run > 18) return false;  // more than 18 digits: the general parse
+    if (run > 0) {
+      value = value * kPowers[run] + eight_digits(values << (8 * (8 - run)));
+    }
+    i += run;
+    if (run < 8) break;
   }
   for (; i < in.size() && digit(in[i]); ++i) {
     if (i == 18) return false;  // more than 18 digits: the general parse
@@ -132,8 +150,26 @@ bool Cursor::integer(std::uint64_t& out) {
 bool Cursor::text(std::string_view& out) {
   if (in.empty() || in.front() != '"') return false;
   const char* const begin = in.data() + 1;
-  const auto* close = static_cast<const char*>(std::memchr(begin, '"', in.size() - 1));
-  if (close == nullptr || !plain(begin, close)) return false;
+  const char* const end = in.data() + in.size();
+  // One pass for the closing quote and anything that is not plain before it.
+  const char* close = nullptr;
+  const char* p = begin;
+  for (; end - p >= 8; p += 8) {
+    const std::uint64_t w = load8(p);
+    const std::uint64_t hits = any_special(w) | any_below(w ^ (kOnes * '"'), 1);
+    if (hits != 0) {
+      p += first_hit(hits);
+      break;
+    }
+  }
+  for (; p != end; ++p) {
+    if (*p == '"') {
+      close = p;
+      break;
+    }
+    if (special(*p)) return false;
+  }
+  if (close == nullptr) return false;
   out = {begin, static_cast<std::size_t>(close - begin)};
   in.remove_prefix(static_cast<std::size_t>(close + 1 - in.data()));
   return true;
