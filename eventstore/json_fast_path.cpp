@@ -1,9 +1,13 @@
 #include "eventstore/json_fast_path.hpp"
 
+#include <bit>
 #include <limits>
 
 namespace perspectief::fast_json {
 namespace {
+
+static_assert(std::endian::native == std::endian::little,
+              "the eight-byte readers take the first character as the lowest byte");
 
 constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
 constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
@@ -101,27 +105,6 @@ bool signed_integer(std::string_view& in, T& out) {
 
 }  // namespace
 
-bool plain(const char* p, const char* end) {
-  for (; end - p >= 8; p += 8) {
-    if (any_special(load8(p)) != 0) return false;
-  }
-  for (; p != end; ++p) {
-    if (special(*p)) return false;
-  }
-  return true;
-}
-
-bool plain_ascii(const char* p, const char* end) {
-  for (; end - p >= 8; p += 8) {
-    const std::uint64_t w = load8(p);
-    if ((any_special(w) | (w & kHighs)) != 0) return false;
-  }
-  for (; p != end; ++p) {
-    if (special(*p) || static_cast<unsigned char>(*p) >= 0x80) return false;
-  }
-  return true;
-}
-
 bool is_hex64(const char* p) {
   std::uint64_t bad = 0;
   for (int i = 0; i < 8; ++i) {
@@ -142,7 +125,9 @@ bool Cursor::integer(int& out) {
 }
 bool Cursor::integer(std::uint64_t& out) {
   std::string_view rest = in;
-  if (!magnitude(rest, out)) return false;
+  std::uint64_t value = 0;
+  if (!magnitude(rest, value)) return false;
+  out = value;
   in = rest;
   return true;
 }
@@ -151,12 +136,12 @@ bool Cursor::text(std::string_view& out) {
   if (in.empty() || in.front() != '"') return false;
   const char* const begin = in.data() + 1;
   const char* const end = in.data() + in.size();
-  // One pass for the closing quote and anything that is not plain before it.
+  // One pass for the closing quote and anything before it that is not plain ASCII.
   const char* close = nullptr;
   const char* p = begin;
   for (; end - p >= 8; p += 8) {
     const std::uint64_t w = load8(p);
-    const std::uint64_t hits = any_special(w) | any_below(w ^ (kOnes * '"'), 1);
+    const std::uint64_t hits = any_special(w) | (w & kHighs) | any_below(w ^ (kOnes * '"'), 1);
     if (hits != 0) {
       p += first_hit(hits);
       break;
@@ -167,7 +152,7 @@ bool Cursor::text(std::string_view& out) {
       close = p;
       break;
     }
-    if (special(*p)) return false;
+    if (special(*p) || static_cast<unsigned char>(*p) >= 0x80) return false;
   }
   if (close == nullptr) return false;
   out = {begin, static_cast<std::size_t>(close - begin)};
@@ -190,12 +175,11 @@ bool flat_object(std::string_view text, boost::json::object& out) {
   for (;;) {
     std::string_view key;
     if (!c.text(key) || !c.literal(":") || c.in.empty()) return false;
-    if (!plain_ascii(key.data(), key.data() + key.size())) return false;
     if (out.contains(key)) return false;  // repeated keys: the general parse decides
     const char first = c.in.front();
     if (first == '"') {
       std::string_view value;
-      if (!c.text(value) || !plain_ascii(value.data(), value.data() + value.size())) return false;
+      if (!c.text(value)) return false;
       out.emplace(key, value);
     } else if (first == '-' || digit(first)) {
       std::int64_t value = 0;

@@ -3,7 +3,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <charconv>
 #include <cstring>
 
 #include "eventstore/base64.hpp"
@@ -87,7 +86,7 @@ bool RecordDecoder::decode_fast(std::string_view bytes, Envelope& e, std::string
   std::string_view pii;
   if (!body.empty() && body.back() == '"') {
     constexpr std::string_view kPii = R"(,"pii":")";
-    // memrchr: base64 can be long, and rfind steps back one character at a time.
+    // memrchr (glibc): base64 can be long, and rfind steps back one character at a time.
     const auto* quote = static_cast<const char*>(memrchr(body.data(), '"', body.size() - 1));
     if (quote == nullptr) return false;
     const auto open = static_cast<std::size_t>(quote - body.data());
@@ -98,7 +97,6 @@ bool RecordDecoder::decode_fast(std::string_view bytes, Envelope& e, std::string
   }
   // The layout encode_record writes; anything else goes to the general parse.
   fast_json::Cursor c{body};
-  std::string& role = role_;
   if (!(c.literal(R"({"position":)") && c.integer(e.position) && c.literal(R"(,"stream":)") &&
         c.text(e.stream) && c.literal(R"(,"version":)") && c.integer(e.version) &&
         c.literal(R"(,"eventId":)") && c.text(e.event_id) && c.literal(R"(,"type":)") &&
@@ -107,10 +105,10 @@ bool RecordDecoder::decode_fast(std::string_view bytes, Envelope& e, std::string
         c.literal(R"(,"recordedAt":)") && c.integer(e.recorded_at) &&
         c.literal(R"(,"actor":{"subject":)") && c.text(e.actor.subject) &&
         c.literal(R"(,"organisation":)") && c.text(e.actor.organisation) &&
-        c.literal(R"(,"role":)") && c.text(role) && c.literal(R"(},"data":)"))) {
+        c.literal(R"(,"role":)") && c.text(role_) && c.literal(R"(},"data":)"))) {
     return false;
   }
-  const auto parsed_role = parse_role(role);
+  const auto parsed_role = parse_role(role_);
   if (!parsed_role) return false;
   e.actor.role = *parsed_role;
   // Most events' data is one flat object: read it into the envelope's reused object.

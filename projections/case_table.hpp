@@ -19,10 +19,10 @@ namespace perspectief {
 // and the entry, and both can be prefetched: a fold over a page of the log looks many cases
 // up ahead of use (prefetch_slot, then prefetch_entry), so their cache misses overlap instead
 // of coming one after another (the rebuild is bound by them: docs/performance.md).
-template <class Storage_>
+template <class StorageT>
 class CaseTable {
  public:
-  using Storage = Storage_;
+  using Storage = StorageT;
   using Entry = typename Storage::value_type;  // a pair: the id, then the state
   using Value = typename Entry::second_type;
 
@@ -30,16 +30,21 @@ class CaseTable {
 
   CaseTable() = default;
   CaseTable(const CaseTable& other) : entries_(other.entries_) { reindex(); }
+  // Copy and swap: a copy that throws leaves this table as it was.
   CaseTable& operator=(const CaseTable& other) {
-    if (this != &other) {
-      entries_ = other.entries_;
-      reindex();
-    }
+    CaseTable copy(other);
+    swap(copy);
     return *this;
   }
   // Moving keeps the entries where they are (map nodes, deque blocks), so the index holds.
-  CaseTable(CaseTable&&) noexcept = default;
-  CaseTable& operator=(CaseTable&&) noexcept = default;
+  // (Not noexcept for a deque: libstdc++'s deque allocates when moved.)
+  CaseTable(CaseTable&&) = default;
+  CaseTable& operator=(CaseTable&&) = default;
+  void swap(CaseTable& other) noexcept {
+    entries_.swap(other.entries_);
+    slots_.swap(other.slots_);
+    std::swap(mask_, other.mask_);
+  }
 
   // In id order for a map, in order of first sight for a deque.
   const Storage& entries() const { return entries_; }
@@ -56,10 +61,11 @@ class CaseTable {
     if (const Entry* e = find_entry(id, h)) return const_cast<Entry*>(e)->second;
     return add(std::string{id}, Value{}, h).second;
   }
-  // Adds an id known to be new (snapshot loads, in the storage's order).
+  // Adds an id (snapshot loads, in the storage's order); an id already there keeps its first
+  // value, as a map's emplace does (only a damaged snapshot repeats one).
   void add(std::string id, Value value) {
     const auto h = hash(id);
-    add(std::move(id), std::move(value), h);
+    if (find_entry(id, h) == nullptr) add(std::move(id), std::move(value), h);
   }
   // Sizes the index for `n` entries at once (snapshot loads).
   void reserve(std::size_t n) {
@@ -110,14 +116,29 @@ class CaseTable {
     if (capacity_for(entries_.size() + 1) > slots_.size()) {
       rehash(capacity_for(entries_.size() + 1));
     }
-    Entry* e;
     if constexpr (std::is_same_v<Storage, std::deque<Entry>>) {
-      e = &entries_.emplace_back(std::move(id), std::move(value));
+      Entry& e = entries_.emplace_back(std::move(id), std::move(value));
+      index_or_undo(e, h, [this] { entries_.pop_back(); });
+      return e;
     } else {
-      e = &*entries_.emplace_hint(entries_.end(), std::move(id), std::move(value));
+      const auto at = entries_.emplace_hint(entries_.end(), std::move(id), std::move(value));
+      index_or_undo(*at, h, [this, at] { entries_.erase(at); });
+      return *at;
     }
-    place(pack(e, h), h);
-    return *e;
+  }
+
+  // Indexes a new entry; if it cannot be (an address beyond 48 bits), takes it back out, so
+  // the table and its index agree, and throws.
+  template <class Undo>
+  void index_or_undo(Entry& e, std::uint64_t h, Undo undo) {
+    std::uint64_t slot = 0;
+    try {
+      slot = pack(&e, h);
+    } catch (...) {
+      undo();
+      throw;
+    }
+    place(slot, h);
   }
 
   void place(std::uint64_t slot, std::uint64_t h) {

@@ -8,7 +8,7 @@ namespace perspectief {
 boost::json::object escalations_json(const History& h, Micros as_of, EscalationStatus status) {
   const Days today = day_of(as_of);
   // By caseId, then in the order they were raised.
-  std::vector<const std::pair<std::string, CaseFacts>*> cases;
+  std::vector<const History::Cases::Entry*> cases;
   cases.reserve(h.cases().size());
   for (const auto& entry : h.cases()) cases.push_back(&entry);
   std::sort(cases.begin(), cases.end(),

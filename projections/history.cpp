@@ -146,7 +146,7 @@ void History::apply_all(std::span<const Envelope> envelopes) {
   fold_page(cases_, envelopes, [this](const Envelope& e, std::uint64_t h) { apply_locked(e, h); });
 }
 
-void History::apply_locked(const Envelope& e, std::uint64_t case_hash) {
+void History::apply_locked(const Envelope& e, std::uint64_t h) {
   position_ = e.position;
   latest_occurred_at_ = std::max(latest_occurred_at_, e.occurred_at);
   const auto name = parse_stream_name(e.stream);
@@ -194,7 +194,7 @@ void History::apply_locked(const Envelope& e, std::uint64_t case_hash) {
     return;
   }
   if (name->kind != StreamKind::case_file) return;
-  CaseFacts& c = cases_.get(name->id, case_hash);
+  CaseFacts& c = cases_.get(name->id, h);
   Fact f;
   f.at = at;
   if (t == "CaseRegistered") {

@@ -158,7 +158,7 @@ class History final : public Projection {
   friend struct SnapshotAccess;
   std::uint32_t intern(std::string_view s);
 
-  void apply_locked(const Envelope& envelope, std::uint64_t case_hash);
+  void apply_locked(const Envelope& envelope, std::uint64_t h);
   mutable std::shared_mutex mu_;
   Cases cases_;
   std::map<std::string, LocationFacts> locations_;

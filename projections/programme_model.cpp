@@ -155,7 +155,7 @@ void ProgrammeModel::apply_all(std::span<const Envelope> envelopes) {
   fold_page(cases_, envelopes, [this](const Envelope& e, std::uint64_t h) { apply(e, h); });
 }
 
-void ProgrammeModel::apply(const Envelope& envelope, std::uint64_t case_hash) {
+void ProgrammeModel::apply(const Envelope& envelope, std::uint64_t h) {
   position_ = envelope.position;
   const auto name = parse_stream_name(envelope.stream);
   if (!name) return;
@@ -171,7 +171,7 @@ void ProgrammeModel::apply(const Envelope& envelope, std::uint64_t case_hash) {
       activities_[name->id] = evolve(std::move(activities_[name->id]), e);
       break;
     case StreamKind::case_file: {
-      CaseState& state = cases_.get(name->id, case_hash);
+      CaseState& state = cases_.get(name->id, h);
       Occupancy{locations_, housed_lvv_, housed_municipal_}.apply(state, e);
       const auto open_before = count_open(state);
       const bool was_housed = state.status == CaseStatus::housed;

@@ -61,7 +61,7 @@ class ProgrammeModel {
   Status admit_location(const Actor& actor, const std::string& id,
                         const std::vector<DomainEvent>& events, Micros now);
 
-  void apply(const Envelope& envelope, std::uint64_t case_hash);
+  void apply(const Envelope& envelope, std::uint64_t h);
 
   ProgrammeState programme_;
   std::map<std::string, LocationState> locations_;

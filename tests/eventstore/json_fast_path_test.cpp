@@ -11,10 +11,10 @@
 namespace perspectief::fast_json {
 namespace {
 
-bool naive_plain(std::string_view s, bool ascii) {
+bool naive_plain(std::string_view s) {
   for (const char c : s) {
     const auto u = static_cast<unsigned char>(c);
-    if (c == '\\' || u < 0x20 || (ascii && u >= 0x80)) return false;
+    if (c == '\\' || u < 0x20 || u >= 0x80) return false;
   }
   return true;
 }
@@ -26,22 +26,32 @@ bool naive_hex64(std::string_view s) {
   return true;
 }
 
-// Every byte value at every position of strings of 0-20 bytes (whole words and tails).
-TEST(JsonFastPath, PlainAgreesWithACharacterByCharacterCheck) {
+// Every byte value at every position of string bodies of 1-20 bytes (whole words and
+// tails): taken when plain ASCII up to the first quote, and then exactly up to that quote.
+TEST(JsonFastPath, TextAgreesWithACharacterByCharacterCheck) {
   for (std::size_t length = 1; length <= 20; ++length) {
     for (std::size_t at = 0; at < length; ++at) {
       for (int byte = 0; byte < 256; ++byte) {
-        std::string s(length, 'x');
-        s[at] = static_cast<char>(byte);
-        const char* b = s.data();
-        ASSERT_EQ(plain(b, b + s.size()), naive_plain(s, false))
-            << length << " " << at << " " << byte;
-        ASSERT_EQ(plain_ascii(b, b + s.size()), naive_plain(s, true))
-            << length << " " << at << " " << byte;
+        std::string body(length, 'x');
+        body[at] = static_cast<char>(byte);
+        const std::string input = "\"" + body + "\",\"next\"";
+        const std::string expected = body.substr(0, body.find('"'));
+        Cursor c{input};
+        std::string_view got;
+        const bool taken = c.text(got);
+        ASSERT_EQ(taken, naive_plain(expected)) << length << " " << at << " " << byte;
+        if (taken) {
+          ASSERT_EQ(got, expected);
+          ASSERT_EQ(c.in, input.substr(expected.size() + 2));
+        } else {
+          ASSERT_EQ(c.in, input);  // nothing consumed
+        }
       }
     }
   }
-  EXPECT_TRUE(plain(nullptr, nullptr));
+  Cursor unterminated{"\"abcdefghijklmnop"};
+  std::string_view v;
+  EXPECT_FALSE(unterminated.text(v));
 }
 
 TEST(JsonFastPath, Hex64AgreesWithACharacterByCharacterCheck) {
@@ -91,6 +101,12 @@ TEST(JsonFastPath, IntegersAsFromCharsUpToEighteenDigits) {
     std::int64_t v = 0;
     EXPECT_FALSE(c.integer(v)) << refused;
   }
+  // Exactly eight digits, then eight bytes that are not: the run ends at a word's edge.
+  Cursor edge{R"(12345678,"abcdefgh")"};
+  std::int64_t eight = 0;
+  ASSERT_TRUE(edge.integer(eight));
+  EXPECT_EQ(eight, 12345678);
+  EXPECT_EQ(edge.in, R"(,"abcdefgh")");
   Cursor zero{"0}"};
   std::uint64_t u = 1;
   ASSERT_TRUE(zero.integer(u));

@@ -144,6 +144,29 @@ TEST(RecordCodec, EscapesAtEveryPositionDecodeAsTheGeneralParse) {
   }
 }
 
+// Flat data is read into the decoder's reused object, other data by Boost.JSON: records of
+// both kinds in turn through one decoder give each record's own data, nothing left over.
+TEST(RecordCodec, FlatAndNestedDataInTurnThroughOneDecoder) {
+  RecordDecoder decoder;
+  StoredRecord r;
+  const char* datas[] = {
+      R"({"amountCents":24000,"period":"2021-02"})",  // flat
+      R"({"eligible":true,"notes":{"a":[1]}})",       // nested: Boost.JSON
+      R"({"locationId":"loc-1"})",                    // flat, fewer members than before
+      R"({})",                                        // flat, empty
+      R"({"n":-5,"ok":false,"x":null,"s":"café"})",   // not ASCII: Boost.JSON
+      R"({"n":-5,"ok":false,"x":null})",              // flat again
+  };
+  for (const char* data : datas) {
+    Envelope e = plain_envelope();
+    e.data = boost::json::parse(data).as_object();
+    ASSERT_TRUE(
+        decoder.decode(encode_record(e, canonical_json(e.data), genesis_hash_hex()), r).ok());
+    EXPECT_EQ(canonical_json(r.envelope.data), canonical_json(e.data)) << data;
+    EXPECT_EQ(r.envelope.data.size(), e.data.size()) << data;
+  }
+}
+
 TEST(RecordCodec, RefusesDamagedRecords) {
   EXPECT_FALSE(decode_record("not json").ok());
   EXPECT_FALSE(decode_record(R"({"position":1})").ok());

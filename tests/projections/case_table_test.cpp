@@ -81,6 +81,36 @@ TEST(CaseTable, CopyHasItsOwnIndexAndMoveKeepsTheEntries) {
   EXPECT_EQ(moved.size(), 1000u);
 }
 
+TEST(CaseTable, ARepeatedIdKeepsItsFirstValueOnce) {
+  Unordered u;
+  u.add("a", 1);
+  u.add("b", 2);
+  u.add("a", 3);  // a damaged snapshot
+  EXPECT_EQ(u.size(), 2u);
+  EXPECT_EQ(*u.find("a"), 1);
+  Ordered o;
+  o.add("a", 1);
+  o.add("a", 3);
+  EXPECT_EQ(o.size(), 1u);
+  EXPECT_EQ(*o.find("a"), 1);
+}
+
+TEST(CaseTable, AMovedFromTableCanBeFilledAgainAndADequeTableCopied) {
+  Unordered a;
+  fill(a, 300);
+  Unordered b = std::move(a);
+  a = Unordered{};  // a moved-from table, assigned and used again
+  a["x"] = 7;
+  EXPECT_EQ(a.size(), 1u);
+  EXPECT_EQ(*a.find("x"), 7);
+  EXPECT_EQ(a.find("c-1"), nullptr);
+  Unordered copy = b;
+  copy["c-5"] = -5;
+  EXPECT_EQ(*b.find("c-5"), 5);
+  EXPECT_EQ(*copy.find("c-5"), -5);
+  EXPECT_EQ(copy.size(), 300u);
+}
+
 TEST(CaseTable, AddAfterReserveAsSnapshotsLoad) {
   Unordered t;
   t.reserve(500);
