@@ -1,15 +1,28 @@
 #include "domain/stream_name.hpp"
 
+#include <array>
+
 namespace perspectief {
+
+namespace {
+
+// [A-Za-z0-9_-] by byte value.
+constexpr auto kIdCharacters = [] {
+  std::array<bool, 256> ok{};
+  for (int c = 0; c < 256; ++c) {
+    ok[static_cast<std::size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                      (c >= '0' && c <= '9') || c == '_' || c == '-';
+  }
+  return ok;
+}();
+
+}  // namespace
 
 bool is_valid_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
-  for (const char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
+  bool ok = true;
+  for (const char c : id) ok &= kIdCharacters[static_cast<unsigned char>(c)];
+  return ok;
 }
 
 std::string_view to_string(StreamKind kind) {
@@ -34,18 +47,23 @@ std::string stream_name(StreamKind kind, std::string_view id) {
   return out;
 }
 
-std::optional<StreamName> parse_stream_name(std::string_view name) {
-  if (name == "programme") return StreamName{StreamKind::programme, {}};
-  for (const auto kind : {StreamKind::location, StreamKind::case_file, StreamKind::activity}) {
+std::optional<StreamNameView> parse_stream_view(std::string_view name) {
+  if (name == "programme") return StreamNameView{StreamKind::programme, {}};
+  for (const auto kind : {StreamKind::case_file, StreamKind::location, StreamKind::activity}) {
     const std::string_view prefix = to_string(kind);
-    if (name.size() > prefix.size() + 1 && name.substr(0, prefix.size()) == prefix &&
-        name[prefix.size()] == '-') {
+    if (name.size() > prefix.size() + 1 && name.starts_with(prefix) && name[prefix.size()] == '-') {
       const auto id = name.substr(prefix.size() + 1);
       if (!is_valid_id(id)) return std::nullopt;
-      return StreamName{kind, std::string{id}};
+      return StreamNameView{kind, id};
     }
   }
   return std::nullopt;
+}
+
+std::optional<StreamName> parse_stream_name(std::string_view name) {
+  const auto view = parse_stream_view(name);
+  if (!view) return std::nullopt;
+  return StreamName{view->kind, std::string{view->id}};
 }
 
 }  // namespace perspectief

@@ -149,7 +149,7 @@ void History::apply_all(std::span<const Envelope> envelopes) {
 void History::apply_locked(const Envelope& e, std::uint64_t h) {
   position_ = e.position;
   latest_occurred_at_ = std::max(latest_occurred_at_, e.occurred_at);
-  const auto name = parse_stream_name(e.stream);
+  const auto name = parse_stream_view(e.stream);
   if (!name) return;
   const auto& d = e.data;
   const std::string_view t = e.type;
@@ -162,7 +162,7 @@ void History::apply_locked(const Envelope& e, std::uint64_t h) {
     return;
   }
   if (name->kind == StreamKind::location) {
-    LocationFacts& l = locations_[name->id];
+    LocationFacts& l = locations_[std::string{name->id}];
     if (t == "LocationOpened") {
       l.name = text_of(d, "name");
       l.operator_id = text_of(d, "operator");
@@ -179,7 +179,7 @@ void History::apply_locked(const Envelope& e, std::uint64_t h) {
     return;
   }
   if (name->kind == StreamKind::activity) {
-    ActivityFacts& a = activities_[name->id];
+    ActivityFacts& a = activities_[std::string{name->id}];
     if (t == "ActivityScheduled") {
       a.category = index_of(kActivityCategories, text_view(d, "category"));
       a.co_designed = bool_of(d, "coDesigned");

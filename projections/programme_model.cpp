@@ -157,19 +157,23 @@ void ProgrammeModel::apply_all(std::span<const Envelope> envelopes) {
 
 void ProgrammeModel::apply(const Envelope& envelope, std::uint64_t h) {
   position_ = envelope.position;
-  const auto name = parse_stream_name(envelope.stream);
+  const auto name = parse_stream_view(envelope.stream);
   if (!name) return;
   const EventRef e{envelope.type, envelope.data, envelope.occurred_at};
   switch (name->kind) {
     case StreamKind::programme:
       programme_ = evolve(std::move(programme_), e);
       break;
-    case StreamKind::location:
-      locations_[name->id] = evolve(std::move(locations_[name->id]), e);
+    case StreamKind::location: {
+      LocationState& state = locations_[std::string{name->id}];
+      state = evolve(std::move(state), e);
       break;
-    case StreamKind::activity:
-      activities_[name->id] = evolve(std::move(activities_[name->id]), e);
+    }
+    case StreamKind::activity: {
+      ActivityState& state = activities_[std::string{name->id}];
+      state = evolve(std::move(state), e);
       break;
+    }
     case StreamKind::case_file: {
       CaseState& state = cases_.get(name->id, h);
       Occupancy{locations_, housed_lvv_, housed_municipal_}.apply(state, e);
@@ -178,8 +182,8 @@ void ProgrammeModel::apply(const Envelope& envelope, std::uint64_t h) {
       evolve_in_place(state, e);
       open_escalations_ += count_open(state) - open_before;
       const bool is_housed = state.status == CaseStatus::housed;
-      if (is_housed && !was_housed) housed_.insert(name->id);
-      if (was_housed && !is_housed) housed_.erase(name->id);
+      if (is_housed && !was_housed) housed_.emplace(name->id);
+      if (was_housed && !is_housed) housed_.erase(std::string{name->id});
       break;
     }
   }
