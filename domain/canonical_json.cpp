@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "domain/json_text.hpp"
+
 namespace perspectief {
 namespace {
 
@@ -21,7 +23,7 @@ void write(const boost::json::value& v, std::string& out) {
     for (const auto* kv : members) {
       if (!first) out += ',';
       first = false;
-      out += boost::json::serialize(boost::json::string_view{kv->key()});
+      append_json_string(out, kv->key());
       out += ':';
       write(kv->value(), out);
     }

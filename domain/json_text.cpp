@@ -17,7 +17,7 @@ void write(const boost::json::value& v, std::string& out) {
       for (const auto& kv : v.get_object()) {
         if (!first) out += ',';
         first = false;
-        out += boost::json::serialize(boost::json::string_view{kv.key()});
+        append_json_string(out, kv.key());
         out += ':';
         write(kv.value(), out);
       }
@@ -58,6 +58,10 @@ std::string json_text(const boost::json::value& v) {
   std::string out;
   write(v, out);
   return out;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += boost::json::serialize(boost::json::string_view{s.data(), s.size()});
 }
 
 }  // namespace perspectief

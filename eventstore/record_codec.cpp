@@ -1,10 +1,10 @@
 #include "eventstore/record_codec.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <cstring>
 
+#include "domain/json_text.hpp"
 #include "eventstore/base64.hpp"
 #include "eventstore/json_fast_path.hpp"
 
@@ -12,10 +12,6 @@ namespace perspectief {
 namespace {
 
 Result<StoredRecord> decode_general(std::string_view bytes);
-
-void append_string(std::string& out, std::string_view s) {
-  out += boost::json::serialize(boost::json::string_view{s.data(), s.size()});
-}
 
 }  // namespace
 
@@ -26,13 +22,13 @@ std::string encode_record(const Envelope& e, std::string_view data_json,
   out += "{\"position\":";
   out += std::to_string(e.position);
   out += ",\"stream\":";
-  append_string(out, e.stream);
+  append_json_string(out, e.stream);
   out += ",\"version\":";
   out += std::to_string(e.version);
   out += ",\"eventId\":";
-  append_string(out, e.event_id);
+  append_json_string(out, e.event_id);
   out += ",\"type\":";
-  append_string(out, e.type);
+  append_json_string(out, e.type);
   out += ",\"schemaVersion\":";
   out += std::to_string(e.schema_version);
   out += ",\"occurredAt\":";
@@ -40,11 +36,11 @@ std::string encode_record(const Envelope& e, std::string_view data_json,
   out += ",\"recordedAt\":";
   out += std::to_string(e.recorded_at);
   out += ",\"actor\":{\"subject\":";
-  append_string(out, e.actor.subject);
+  append_json_string(out, e.actor.subject);
   out += ",\"organisation\":";
-  append_string(out, e.actor.organisation);
+  append_json_string(out, e.actor.organisation);
   out += ",\"role\":";
-  append_string(out, to_string(e.actor.role));
+  append_json_string(out, to_string(e.actor.role));
   out += "},\"data\":";
   out += data_json;
   if (!e.sealed.empty()) {

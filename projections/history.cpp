@@ -138,18 +138,19 @@ CapacityFacts History::capacity_at(Micros t) const {
 
 void History::apply(const Envelope& e) {
   std::unique_lock lock(mu_);
-  apply_locked(e, case_hash<Cases>(e.stream));
+  apply_locked(e, parse_for_fold<Cases>(e.stream));
 }
 
 void History::apply_all(std::span<const Envelope> envelopes) {
   std::unique_lock lock(mu_);
-  fold_page(cases_, envelopes, [this](const Envelope& e, std::uint64_t h) { apply_locked(e, h); });
+  fold_page(cases_, envelopes,
+            [this](const Envelope& e, const ParsedStream& s) { apply_locked(e, s); });
 }
 
-void History::apply_locked(const Envelope& e, std::uint64_t h) {
+void History::apply_locked(const Envelope& e, const ParsedStream& stream) {
   position_ = e.position;
   latest_occurred_at_ = std::max(latest_occurred_at_, e.occurred_at);
-  const auto name = parse_stream_view(e.stream);
+  const auto& name = stream.name;
   if (!name) return;
   const auto& d = e.data;
   const std::string_view t = e.type;
@@ -194,7 +195,7 @@ void History::apply_locked(const Envelope& e, std::uint64_t h) {
     return;
   }
   if (name->kind != StreamKind::case_file) return;
-  CaseFacts& c = cases_.get(name->id, h);
+  CaseFacts& c = cases_.get(name->id, stream.case_hash);
   Fact f;
   f.at = at;
   if (t == "CaseRegistered") {

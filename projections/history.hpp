@@ -17,6 +17,8 @@
 
 namespace perspectief {
 
+struct ParsedStream;
+
 constexpr Micros kNever = std::numeric_limits<Micros>::max();
 
 // Small, closed vocabularies of the read models, stored as bytes.
@@ -158,7 +160,7 @@ class History final : public Projection {
   friend struct SnapshotAccess;
   std::uint32_t intern(std::string_view s);
 
-  void apply_locked(const Envelope& envelope, std::uint64_t h);
+  void apply_locked(const Envelope& envelope, const ParsedStream& stream);
   mutable std::shared_mutex mu_;
   Cases cases_;
   std::map<std::string, LocationFacts> locations_;

@@ -148,16 +148,16 @@ Status ProgrammeModel::admit_case(const Actor& actor, const std::string& id,
 }
 
 void ProgrammeModel::apply(const Envelope& envelope) {
-  apply(envelope, case_hash<Cases>(envelope.stream));
+  apply(envelope, parse_for_fold<Cases>(envelope.stream));
 }
 
 void ProgrammeModel::apply_all(std::span<const Envelope> envelopes) {
-  fold_page(cases_, envelopes, [this](const Envelope& e, std::uint64_t h) { apply(e, h); });
+  fold_page(cases_, envelopes, [this](const Envelope& e, const ParsedStream& s) { apply(e, s); });
 }
 
-void ProgrammeModel::apply(const Envelope& envelope, std::uint64_t h) {
+void ProgrammeModel::apply(const Envelope& envelope, const ParsedStream& stream) {
   position_ = envelope.position;
-  const auto name = parse_stream_view(envelope.stream);
+  const auto& name = stream.name;
   if (!name) return;
   const EventRef e{envelope.type, envelope.data, envelope.occurred_at};
   switch (name->kind) {
@@ -175,7 +175,7 @@ void ProgrammeModel::apply(const Envelope& envelope, std::uint64_t h) {
       break;
     }
     case StreamKind::case_file: {
-      CaseState& state = cases_.get(name->id, h);
+      CaseState& state = cases_.get(name->id, stream.case_hash);
       Occupancy{locations_, housed_lvv_, housed_municipal_}.apply(state, e);
       const auto open_before = count_open(state);
       const bool was_housed = state.status == CaseStatus::housed;

@@ -18,6 +18,8 @@
 
 namespace perspectief {
 
+struct ParsedStream;
+
 // The state of every stream of the programme, folded from the log, with the figures that
 // span streams (beds taken per location, places taken per funding stream). One instance
 // decides appends inside the store's writer (WritePolicy); another follows durable commits
@@ -61,7 +63,7 @@ class ProgrammeModel {
   Status admit_location(const Actor& actor, const std::string& id,
                         const std::vector<DomainEvent>& events, Micros now);
 
-  void apply(const Envelope& envelope, std::uint64_t h);
+  void apply(const Envelope& envelope, const ParsedStream& stream);
 
   ProgrammeState programme_;
   std::map<std::string, LocationState> locations_;

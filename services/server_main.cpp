@@ -4,7 +4,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <sys/resource.h>
 
@@ -39,10 +38,6 @@
 namespace {
 
 using namespace perspectief;
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += boost::json::serialize(boost::json::string_view{s.data(), s.size()});
-}
 
 // One request-log line (JSON), written directly: this runs for every request.
 std::string request_log_line(const api::RequestLog& r, Micros now) {

@@ -119,30 +119,40 @@ TEST(CaseTable, AddAfterReserveAsSnapshotsLoad) {
   EXPECT_EQ(t.find("s-500"), nullptr);
 }
 
-TEST(PageFold, FoldsEveryEventInOrderWithItsCaseHash) {
+TEST(PageFold, FoldsEveryEventInOrderWithItsParsedStream) {
   Unordered cases;
   fill(cases, 100);
   std::vector<Envelope> page(600);  // more than one chunk of 256
   for (std::size_t i = 0; i < page.size(); ++i) {
     page[i].position = i + 1;
-    page[i].stream = i % 3 == 0 ? "location-l1" : "case-c-" + std::to_string(i % 150);
+    page[i].stream = i % 3 == 0 ? "location-l1"
+                     : i == 301 ? "case-not valid"
+                                : "case-c-" + std::to_string(i % 150);
   }
   std::uint64_t expected_position = 1;
   int missing = 0;
-  fold_page(cases, page, [&](const Envelope& e, std::uint64_t h) {
+  fold_page(cases, page, [&](const Envelope& e, const ParsedStream& s) {
     EXPECT_EQ(e.position, expected_position++);
-    if (e.stream.starts_with("case-")) {
-      EXPECT_EQ(h, Unordered::hash(e.stream.substr(5)));
-      if (cases.find(e.stream.substr(5), h) == nullptr) ++missing;
+    if (e.position == 302) {  // not a stream name: skipped by the folds
+      EXPECT_FALSE(s.name.has_value());
+      EXPECT_EQ(s.case_hash, 0u);
+    } else if (e.stream.starts_with("case-")) {
+      ASSERT_TRUE(s.name.has_value());
+      EXPECT_EQ(s.name->kind, StreamKind::case_file);
+      EXPECT_EQ(s.name->id, e.stream.substr(5));
+      EXPECT_EQ(s.case_hash, Unordered::hash(e.stream.substr(5)));
+      if (cases.find(s.name->id, s.case_hash) == nullptr) ++missing;
     } else {
-      EXPECT_EQ(h, 0u);
+      ASSERT_TRUE(s.name.has_value());
+      EXPECT_EQ(s.name->kind, StreamKind::location);
+      EXPECT_EQ(s.case_hash, 0u);
     }
   });
   EXPECT_EQ(expected_position, 601u);
   // case ids c-100..c-149 are not in the table: i % 150 in [100, 150) and i % 3 != 0.
   int expected_missing = 0;
   for (std::size_t i = 0; i < page.size(); ++i) {
-    if (i % 3 != 0 && i % 150 >= 100) ++expected_missing;
+    if (i % 3 != 0 && i != 301 && i % 150 >= 100) ++expected_missing;
   }
   EXPECT_EQ(missing, expected_missing);
 }
