@@ -6,6 +6,7 @@
 
 #include "domain/json_text.hpp"
 #include "eventstore/base64.hpp"
+#include "eventstore/binary_record.hpp"
 #include "eventstore/json_fast_path.hpp"
 
 namespace perspectief {
@@ -17,6 +18,11 @@ Result<StoredRecord> decode_general(std::string_view bytes);
 
 std::string encode_record(const Envelope& e, std::string_view data_json,
                           std::string_view prev_hash_hex) {
+  return binary_record::encode(e, data_json, prev_hash_hex);
+}
+
+std::string encode_json_record(const Envelope& e, std::string_view data_json,
+                               std::string_view prev_hash_hex) {
   std::string out;
   out.reserve(256 + data_json.size());
   out += "{\"position\":";
@@ -70,7 +76,39 @@ RecordDecoder::RecordDecoder()
         return o;
       }()) {}
 
-bool RecordDecoder::decode_fast(std::string_view bytes, Envelope& e, std::string& prev_hash_hex) {
+bool RecordDecoder::read_data(std::string_view text, boost::json::object& out) {
+  // Most events' data is one flat object: read it into the envelope's reused object.
+  if (fast_json::flat_object(text, out)) return true;
+  boost::system::error_code ec;
+  parser_.reset();
+  parser_.write(text.data(), text.size(), ec);
+  if (ec) return false;
+  auto data = parser_.release();
+  if (!data.is_object()) return false;
+  out = std::move(data.as_object());
+  return true;
+}
+
+bool RecordDecoder::decode_binary(std::string_view bytes, Envelope& e, std::string* prev_hash_hex) {
+  binary_record::Parts parts;
+  if (!binary_record::split(bytes, parts) || !read_data(parts.data, e.data)) return false;
+  e.position = parts.position;
+  e.stream.assign(parts.stream);
+  e.version = parts.version;
+  e.event_id.assign(parts.event_id);
+  e.type.assign(parts.type);
+  e.schema_version = parts.schema_version;
+  e.occurred_at = parts.occurred_at;
+  e.recorded_at = parts.recorded_at;
+  e.actor.subject.assign(parts.subject);
+  e.actor.organisation.assign(parts.organisation);
+  e.actor.role = parts.role;
+  e.sealed.assign(parts.pii);
+  if (prev_hash_hex != nullptr) binary_record::hash_to_hex(parts.prev, *prev_hash_hex);
+  return true;
+}
+
+bool RecordDecoder::decode_fast(std::string_view bytes, Envelope& e, std::string* prev_hash_hex) {
   // The tail: [,"pii":"<base64>"],"prev":"<64 hex>"} after the data object.
   constexpr std::string_view kPrev = R"(,"prev":")";
   constexpr std::size_t kTail = kPrev.size() + 64 + 2;
@@ -107,22 +145,13 @@ bool RecordDecoder::decode_fast(std::string_view bytes, Envelope& e, std::string
   const auto parsed_role = parse_role(role_);
   if (!parsed_role) return false;
   e.actor.role = *parsed_role;
-  // Most events' data is one flat object: read it into the envelope's reused object.
-  if (!fast_json::flat_object(c.in, e.data)) {
-    boost::system::error_code ec;
-    parser_.reset();
-    parser_.write(c.in.data(), c.in.size(), ec);
-    if (ec) return false;
-    auto data = parser_.release();
-    if (!data.is_object()) return false;
-    e.data = std::move(data.as_object());
-  }
+  if (!read_data(c.in, e.data)) return false;
   if (pii.empty()) {
     e.sealed.clear();
   } else if (!base64_decode_into(pii, e.sealed)) {
     return false;
   }
-  prev_hash_hex.assign(tail.substr(kPrev.size(), 64));
+  if (prev_hash_hex != nullptr) prev_hash_hex->assign(tail.substr(kPrev.size(), 64));
   return true;
 }
 
@@ -132,11 +161,24 @@ Status RecordDecoder::decode(std::string_view bytes, StoredRecord& out) {
 
 Status RecordDecoder::decode(std::string_view bytes, Envelope& envelope,
                              std::string& prev_hash_hex) {
+  return decode_into(bytes, envelope, &prev_hash_hex);
+}
+
+Status RecordDecoder::decode(std::string_view bytes, Envelope& envelope) {
+  return decode_into(bytes, envelope, nullptr);
+}
+
+Status RecordDecoder::decode_into(std::string_view bytes, Envelope& envelope,
+                                  std::string* prev_hash_hex) {
+  if (!bytes.empty() && bytes.front() == binary_record::kTag) {
+    if (decode_binary(bytes, envelope, prev_hash_hex)) return Ok{};
+    return make_error(ErrorCode::unavailable, "stored record does not decode");
+  }
   if (decode_fast(bytes, envelope, prev_hash_hex)) return Ok{};
   auto general = decode_general(bytes);
   if (!general) return general.take_error();
   envelope = std::move(general->envelope);
-  prev_hash_hex = std::move(general->prev_hash_hex);
+  if (prev_hash_hex != nullptr) *prev_hash_hex = std::move(general->prev_hash_hex);
   return Ok{};
 }
 

@@ -417,7 +417,9 @@ Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupS
   for (std::size_t i = 0; i < envelopes.size(); ++i) {
     const Envelope& env = envelopes[i];
     const NewEvent& e = request.events[i];
-    const std::string record = encode_record(env, e.data_json, group.prev_hash_hex);
+    const std::string record = options_.json_records
+                                   ? encode_json_record(env, e.data_json, group.prev_hash_hex)
+                                   : encode_record(env, e.data_json, group.prev_hash_hex);
     group.prev_hash_hex = to_hex(sha256(record));
     const std::string pos_key = keys::encode_u64(env.position);
     group.batch.Put(cf_[kEvents], pos_key, record);
@@ -484,11 +486,10 @@ Result<std::vector<Envelope>> RocksEventStore::read_positions(
   std::vector<Envelope> out;
   out.reserve(values.size());
   RecordDecoder decoder;
-  std::string prev;
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (!statuses[i].ok()) return store_error(statuses[i]);
     Envelope& e = out.emplace_back();
-    if (auto s = decoder.decode(values[i], e, prev); !s) return s.take_error();
+    if (auto s = decoder.decode(values[i], e); !s) return s.take_error();
     if (options_.upcast) options_.upcast(e);
   }
   return out;
@@ -531,11 +532,10 @@ Result<std::vector<Envelope>> RocksEventStore::read_all(std::uint64_t after,
   std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator({}, cf_[kEvents])};
   const std::uint64_t durable = last_position_.load();
   RecordDecoder decoder;
-  std::string prev;
   for (it->Seek(keys::encode_u64(after + 1)); it->Valid() && out.size() < limit; it->Next()) {
     if (keys::decode_u64({it->key().data(), it->key().size()}) > durable) break;
     Envelope& e = out.emplace_back();
-    if (auto s = decoder.decode({it->value().data(), it->value().size()}, e, prev); !s) {
+    if (auto s = decoder.decode({it->value().data(), it->value().size()}, e); !s) {
       return s.take_error();
     }
     if (options_.upcast) options_.upcast(e);

@@ -31,6 +31,9 @@ struct RocksStoreOptions {
   std::size_t max_group_events = 8192;  // events gathered into one WriteBatch at most
   // Applied to every envelope read (schema evolution: domain/upcasters.hpp). Optional.
   std::function<void(Envelope&)> upcast;
+  // Write records in format 1 (JSON), as versions before format 2 did (record_codec.hpp):
+  // only for tests of the stores such versions left. Both formats are always read.
+  bool json_records = false;
 };
 
 // Column families: events (position -> record), streams (stream+version -> position),

@@ -50,11 +50,10 @@ Status scan_store_pages(ReadOnlyStore& store, std::uint64_t after,
     std::unique_ptr<rocksdb::Iterator> it{store.db().NewIterator(read, store.cf(1))};
     RecordDecoder decoder;
     std::vector<Envelope> page(kPage);
-    std::string prev;
     std::size_t n = 0;
     for (it->Seek(keys::encode_u64(after + 1)); it->Valid(); it->Next()) {
       Envelope& e = page[n];
-      if (auto s = decoder.decode({it->value().data(), it->value().size()}, e, prev); !s) {
+      if (auto s = decoder.decode({it->value().data(), it->value().size()}, e); !s) {
         result = std::move(s);
         break;
       }

@@ -8,38 +8,49 @@
 namespace perspectief {
 namespace {
 
-TEST(RecordCodec, RoundTripsEveryEnvelopeField) {
-  Envelope e;
-  e.position = 1017;
-  e.stream = "case-42";
-  e.version = 3;
-  e.event_id = "7d3f0000-0000-4000-8000-000000000001";
-  e.type = "BedAssigned";
-  e.schema_version = 1;
-  e.occurred_at = 1614592800LL * kMicrosPerSecond;
-  e.recorded_at = e.occurred_at + 2123000;
-  e.actor = {"jan \"j\"", "hvo-querido", Role::housing};
-  e.data = boost::json::parse(R"({"locationId":"loc-1","bedLabel":"ü\n"})").as_object();
-  const std::string bytes = encode_record(e, canonical_json(e.data), genesis_hash_hex());
-  auto decoded = decode_record(bytes);
-  ASSERT_TRUE(decoded.ok());
-  const Envelope& d = decoded->envelope;
-  EXPECT_EQ(d.position, e.position);
-  EXPECT_EQ(d.stream, e.stream);
-  EXPECT_EQ(d.version, e.version);
-  EXPECT_EQ(d.event_id, e.event_id);
-  EXPECT_EQ(d.type, e.type);
-  EXPECT_EQ(d.occurred_at, e.occurred_at);
-  EXPECT_EQ(d.recorded_at, e.recorded_at);
-  EXPECT_EQ(d.actor.subject, e.actor.subject);
-  EXPECT_EQ(d.actor.role, Role::housing);
-  EXPECT_EQ(d.data, e.data);
-  EXPECT_EQ(decoded->prev_hash_hex, std::string(64, '0'));
+// What the store writes (format 2) and what versions before it wrote (format 1).
+using Encoder = std::string (*)(const Envelope&, std::string_view, std::string_view);
+constexpr Encoder kFormats[] = {encode_record, encode_json_record};
 
-  const auto json = to_json(d);
-  EXPECT_EQ(json.at("occurredAt").as_string(), "2021-03-01T10:00:00Z");
-  EXPECT_EQ(json.at("recordedAt").as_string(), "2021-03-01T10:00:02.123Z");
-  EXPECT_EQ(json.at("actor").at("role").as_string(), "housing");
+TEST(RecordCodec, RoundTripsEveryEnvelopeField) {
+  for (const Encoder encode : kFormats) {
+    Envelope e;
+    e.position = 1017;
+    e.stream = "case-42";
+    e.version = 3;
+    e.event_id = "7d3f0000-0000-4000-8000-000000000001";
+    e.type = "BedAssigned";
+    e.schema_version = 1;
+    e.occurred_at = 1614592800LL * kMicrosPerSecond;
+    e.recorded_at = e.occurred_at + 2123000;
+    e.actor = {"jan \"j\"", "hvo-querido", Role::housing};
+    e.schema_version = 3;
+    e.data = boost::json::parse(R"({"locationId":"loc-1","bedLabel":"ü\n"})").as_object();
+    e.sealed = std::string("\x00iv+ciphertext\xff", 16);
+    const std::string bytes = encode(e, canonical_json(e.data), genesis_hash_hex());
+    auto decoded = decode_record(bytes);
+    ASSERT_TRUE(decoded.ok());
+    const Envelope& d = decoded->envelope;
+    EXPECT_EQ(d.position, e.position);
+    EXPECT_EQ(d.stream, e.stream);
+    EXPECT_EQ(d.version, e.version);
+    EXPECT_EQ(d.event_id, e.event_id);
+    EXPECT_EQ(d.type, e.type);
+    EXPECT_EQ(d.schema_version, 3);
+    EXPECT_EQ(d.occurred_at, e.occurred_at);
+    EXPECT_EQ(d.recorded_at, e.recorded_at);
+    EXPECT_EQ(d.actor.subject, e.actor.subject);
+    EXPECT_EQ(d.actor.organisation, e.actor.organisation);
+    EXPECT_EQ(d.actor.role, Role::housing);
+    EXPECT_EQ(d.data, e.data);
+    EXPECT_EQ(d.sealed, e.sealed);
+    EXPECT_EQ(decoded->prev_hash_hex, std::string(64, '0'));
+
+    const auto json = to_json(d);
+    EXPECT_EQ(json.at("occurredAt").as_string(), "2021-03-01T10:00:00Z");
+    EXPECT_EQ(json.at("recordedAt").as_string(), "2021-03-01T10:00:02.123Z");
+    EXPECT_EQ(json.at("actor").at("role").as_string(), "housing");
+  }
 }
 
 Envelope plain_envelope() {
@@ -56,8 +67,8 @@ Envelope plain_envelope() {
   return e;
 }
 
-// The fast path (no escapes in the envelope strings) and the general parse give the same
-// envelope, with and without sealed personal fields, through one reused decoder.
+// Format 2, format 1's fast path (no escapes in the envelope strings) and its general parse
+// give the same envelope, with and without sealed personal fields, through one reused decoder.
 TEST(RecordCodec, DecoderReadsRecordsInTurnWithAndWithoutSealedFields) {
   Envelope sealed = plain_envelope();
   sealed.sealed = std::string("\x00\x01\xff\"}sealed", 10);
@@ -67,8 +78,13 @@ TEST(RecordCodec, DecoderReadsRecordsInTurnWithAndWithoutSealedFields) {
   const std::string prev(64, 'a');
   RecordDecoder decoder;
   StoredRecord r;
-  for (const Envelope* e : {&sealed, &open, &sealed}) {
-    ASSERT_TRUE(decoder.decode(encode_record(*e, canonical_json(e->data), prev), r).ok());
+  const std::pair<const Envelope*, Encoder> records[] = {{&sealed, encode_json_record},
+                                                         {&open, encode_json_record},
+                                                         {&sealed, encode_record},
+                                                         {&open, encode_record},
+                                                         {&sealed, encode_json_record}};
+  for (const auto& [e, encode] : records) {
+    ASSERT_TRUE(decoder.decode(encode(*e, canonical_json(e->data), prev), r).ok());
     EXPECT_EQ(r.envelope.position, e->position);
     EXPECT_EQ(r.envelope.stream, e->stream);
     EXPECT_EQ(r.envelope.version, e->version);
@@ -104,11 +120,11 @@ TEST(RecordCodec, ReadsOtherMemberOrders) {
 TEST(RecordCodec, OddRecordsTakeTheGeneralParse) {
   const Envelope e = plain_envelope();
   const std::string upper(64, 'A');
-  auto r = decode_record(encode_record(e, canonical_json(e.data), upper));
+  auto r = decode_record(encode_json_record(e, canonical_json(e.data), upper));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->prev_hash_hex, upper);
   EXPECT_EQ(r->envelope.data, e.data);
-  std::string zero = encode_record(e, canonical_json(e.data), std::string(64, '0'));
+  std::string zero = encode_json_record(e, canonical_json(e.data), std::string(64, '0'));
   zero.replace(zero.find(R"("version":2)"), 11, R"("version":02)");
   EXPECT_FALSE(decode_record(zero).ok());  // not JSON
 }
@@ -126,7 +142,8 @@ TEST(RecordCodec, EscapesAtEveryPositionDecodeAsTheGeneralParse) {
       e.actor.subject = std::string(k, 's') + odd + "tail";
       e.actor.organisation = std::string(k, 'o') + odd;
       ASSERT_TRUE(
-          decoder.decode(encode_record(e, canonical_json(e.data), genesis_hash_hex()), r).ok());
+          decoder.decode(encode_json_record(e, canonical_json(e.data), genesis_hash_hex()), r)
+              .ok());
       EXPECT_EQ(r.envelope.actor.subject, e.actor.subject) << k;
       EXPECT_EQ(r.envelope.actor.organisation, e.actor.organisation) << k;
       EXPECT_EQ(r.envelope.stream, e.stream);
@@ -139,7 +156,7 @@ TEST(RecordCodec, EscapesAtEveryPositionDecodeAsTheGeneralParse) {
     prev[k + 1] = 'n';  // the JSON escape of a newline: `prev` reads as 63 characters
     std::string expected(64, 'b');
     expected.replace(k, 2, "\n");
-    ASSERT_TRUE(decoder.decode(encode_record(e, canonical_json(e.data), prev), r).ok()) << k;
+    ASSERT_TRUE(decoder.decode(encode_json_record(e, canonical_json(e.data), prev), r).ok()) << k;
     EXPECT_EQ(r.prev_hash_hex, expected) << k;
   }
 }
@@ -157,21 +174,22 @@ TEST(RecordCodec, FlatAndNestedDataInTurnThroughOneDecoder) {
       R"({"n":-5,"ok":false,"x":null,"s":"café"})",   // not ASCII: Boost.JSON
       R"({"n":-5,"ok":false,"x":null})",              // flat again
   };
-  for (const char* data : datas) {
-    Envelope e = plain_envelope();
-    e.data = boost::json::parse(data).as_object();
-    ASSERT_TRUE(
-        decoder.decode(encode_record(e, canonical_json(e.data), genesis_hash_hex()), r).ok());
-    EXPECT_EQ(canonical_json(r.envelope.data), canonical_json(e.data)) << data;
-    EXPECT_EQ(r.envelope.data.size(), e.data.size()) << data;
+  for (const Encoder encode : kFormats) {
+    for (const char* data : datas) {
+      Envelope e = plain_envelope();
+      e.data = boost::json::parse(data).as_object();
+      ASSERT_TRUE(decoder.decode(encode(e, canonical_json(e.data), genesis_hash_hex()), r).ok());
+      EXPECT_EQ(canonical_json(r.envelope.data), canonical_json(e.data)) << data;
+      EXPECT_EQ(r.envelope.data.size(), e.data.size()) << data;
+    }
   }
 }
 
-TEST(RecordCodec, RefusesDamagedRecords) {
+TEST(RecordCodec, RefusesDamagedFormat1Records) {
   EXPECT_FALSE(decode_record("not json").ok());
   EXPECT_FALSE(decode_record(R"({"position":1})").ok());
   const Envelope e = plain_envelope();
-  const std::string bytes = encode_record(e, canonical_json(e.data), std::string(64, '0'));
+  const std::string bytes = encode_json_record(e, canonical_json(e.data), std::string(64, '0'));
   EXPECT_TRUE(decode_record(bytes).ok());
   EXPECT_FALSE(decode_record(bytes.substr(0, bytes.size() - 1)).ok());
   EXPECT_FALSE(decode_record(bytes.substr(0, bytes.size() / 2)).ok());

@@ -4,6 +4,7 @@
 #include <rocksdb/db.h>
 
 #include "eventstore/keys.hpp"
+#include "eventstore/scan.hpp"
 #include "tests/eventstore/store_fixture.hpp"
 
 namespace perspectief::testing {
@@ -41,6 +42,46 @@ TEST_F(VerifyTest, AHealthyStorePasses) {
   EXPECT_TRUE(r.ok) << r.problem;
   EXPECT_EQ(r.events, 10U);
   EXPECT_EQ(r.streams, 3U);
+}
+
+// A store that a version before record format 2 wrote (JSON records) and this version went on
+// appending to: both kinds of record are read, in order, and the hash chain runs through the
+// change of format.
+TEST_F(VerifyTest, AStoreWrittenInBothRecordFormatsPasses) {
+  store_.reset();
+  auto o = options(dir_.sub("db"), &clock_);
+  o.json_records = true;
+  auto old = RocksEventStore::open(std::move(o));
+  ASSERT_TRUE(old.ok());
+  store_ = std::move(old).value();
+  fill(4);
+  reopen();
+  fill(3);
+  const char* streams[] = {"case-0", "case-1", "case-2", "case-0", "case-0", "case-1", "case-2"};
+  auto all = store_->read_all(0, 100);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 7U);
+  for (std::size_t i = 0; i < all->size(); ++i) {
+    EXPECT_EQ((*all)[i].position, i + 1);
+    EXPECT_EQ((*all)[i].stream, streams[i]);
+    EXPECT_EQ((*all)[i].data.at("track").as_string(), "return");
+    EXPECT_EQ((*all)[i].actor.role, Role::regie);
+  }
+  tamper([](rocksdb::DB& db, auto& h) {
+    for (std::uint64_t p = 1; p <= 7; ++p) {
+      std::string value;
+      ASSERT_TRUE(db.Get({}, h[1], keys::encode_u64(p), &value).ok());
+      EXPECT_EQ(value.front(), p <= 4 ? '{' : '\x02') << p;
+    }
+  });
+  std::vector<std::uint64_t> scanned;
+  ASSERT_TRUE(scan_store(dir_.sub("db"), 0, {}, [&](const Envelope& e) {
+                scanned.push_back(e.position);
+              }).ok());
+  EXPECT_EQ(scanned, (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6, 7}));
+  const auto r = verify_store(dir_.sub("db"));
+  EXPECT_TRUE(r.ok) << r.problem;
+  EXPECT_EQ(r.events, 7U);
 }
 
 TEST_F(VerifyTest, AnEmptyStorePasses) {

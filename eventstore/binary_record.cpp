@@ -1,0 +1,196 @@
+#include "eventstore/binary_record.hpp"
+
+#include <array>
+#include <bit>
+#include <cstring>
+#include <stdexcept>
+
+namespace perspectief::binary_record {
+namespace {
+
+static_assert(std::endian::native == std::endian::little,
+              "the fixed fields are copied as they lie in memory");
+
+// Code k (1-8) is kRoles[k - 1]. Codes are stored: append, never reorder.
+constexpr std::array<Role, 8> kRoles{
+    Role::intake,        Role::housing, Role::legal,      Role::return_support,
+    Role::participation, Role::regie,   Role::researcher, Role::ops};
+
+constexpr std::size_t kParts = 8;
+
+template <class T>
+void put(std::string& out, T value) {
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, &value, sizeof(T));
+  out.append(bytes, sizeof(T));
+}
+
+template <class T>
+T get(const char* p) {
+  T value;
+  std::memcpy(&value, p, sizeof(T));
+  return value;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool ascii(std::string_view s) {
+  std::size_t i = 0;
+  std::uint64_t high = 0;
+  for (; s.size() - i >= 8; i += 8) high |= get<std::uint64_t>(s.data() + i);
+  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
+// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), as
+// Boost.JSON requires of JSON text. ASCII is checked eight bytes at a time.
+bool valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* const end = p + s.size();
+  while (p != end) {
+    if (end - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      if ((w & 0x8080808080808080ULL) == 0) {
+        p += 8;
+        continue;
+      }
+    }
+    const unsigned c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    std::size_t n = 0;
+    unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (static_cast<std::size_t>(end - p) <= n) return false;
+    if (p[1] < lo || p[1] > hi) return false;
+    for (std::size_t k = 2; k <= n; ++k) {
+      if (p[k] < 0x80 || p[k] > 0xBF) return false;
+    }
+    p += n + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::uint8_t role_code(Role role) {
+  for (std::size_t k = 0; k < kRoles.size(); ++k) {
+    if (kRoles[k] == role) return static_cast<std::uint8_t>(k + 1);
+  }
+  throw std::invalid_argument("a role without a stored code");
+}
+
+std::string encode(const Envelope& e, std::string_view data_json, std::string_view prev_hash_hex) {
+  if (prev_hash_hex.size() != 2 * kHashSize) {
+    throw std::invalid_argument("the previous record's hash is not 64 hex digits");
+  }
+  char prev[kHashSize];
+  for (std::size_t i = 0; i < kHashSize; ++i) {
+    const int high = hex_value(prev_hash_hex[2 * i]);
+    const int low = hex_value(prev_hash_hex[2 * i + 1]);
+    if (high < 0 || low < 0) {
+      throw std::invalid_argument("the previous record's hash is not 64 hex digits");
+    }
+    prev[i] = static_cast<char>((high << 4) | low);
+  }
+  const std::array<std::string_view, kParts> parts{e.stream,
+                                                   e.event_id,
+                                                   e.type,
+                                                   e.actor.subject,
+                                                   e.actor.organisation,
+                                                   data_json,
+                                                   e.sealed,
+                                                   std::string_view{prev, kHashSize}};
+  std::size_t total = kHeaderSize;
+  for (const auto part : parts) {
+    if (part.size() > UINT32_MAX) throw std::length_error("a record part exceeds 4 GiB");
+    total += part.size();
+  }
+  std::string out;
+  out.reserve(total);
+  out += kTag;
+  put<std::uint64_t>(out, e.position);
+  put<std::uint64_t>(out, e.version);
+  put<std::int64_t>(out, e.occurred_at);
+  put<std::int64_t>(out, e.recorded_at);
+  put<std::int32_t>(out, e.schema_version);
+  put<std::uint8_t>(out, role_code(e.actor.role));
+  for (const auto part : parts) put<std::uint32_t>(out, static_cast<std::uint32_t>(part.size()));
+  for (const auto part : parts) out += part;
+  return out;
+}
+
+bool split(std::string_view bytes, Parts& out) {
+  if (bytes.size() < kHeaderSize || bytes[0] != kTag) return false;
+  const char* const p = bytes.data();
+  std::array<std::uint32_t, kParts> sizes;
+  std::memcpy(sizes.data(), p + 38, sizeof(sizes));
+  std::uint64_t total = kHeaderSize;
+  for (const auto n : sizes) total += n;
+  if (total != bytes.size() || sizes[7] != kHashSize) return false;
+  const auto code = static_cast<std::uint8_t>(p[37]);
+  if (code == 0 || code > kRoles.size()) return false;
+  out.position = get<std::uint64_t>(p + 1);
+  out.version = get<std::uint64_t>(p + 9);
+  out.occurred_at = get<std::int64_t>(p + 17);
+  out.recorded_at = get<std::int64_t>(p + 25);
+  out.schema_version = get<std::int32_t>(p + 33);
+  out.role = kRoles[code - 1];
+  const char* at = p + kHeaderSize;
+  const auto take = [&](std::size_t k) {
+    const std::string_view part{at, sizes[k]};
+    at += sizes[k];
+    return part;
+  };
+  // The five envelope strings lie together: when they are all ASCII (as ids, types and
+  // organisations are), one check covers them; otherwise each is checked on its own, so a
+  // character cannot straddle two of them.
+  const std::string_view strings{at,
+                                 std::size_t{sizes[0]} + sizes[1] + sizes[2] + sizes[3] + sizes[4]};
+  out.stream = take(0);
+  out.event_id = take(1);
+  out.type = take(2);
+  out.subject = take(3);
+  out.organisation = take(4);
+  if (!ascii(strings)) {
+    for (const auto s : {out.stream, out.event_id, out.type, out.subject, out.organisation}) {
+      if (!valid_utf8(s)) return false;
+    }
+  }
+  out.data = take(5);
+  out.pii = take(6);
+  out.prev = take(7);
+  return true;
+}
+
+void hash_to_hex(std::string_view hash, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.resize(2 * hash.size());
+  for (std::size_t i = 0; i < hash.size(); ++i) {
+    const auto b = static_cast<unsigned char>(hash[i]);
+    out[2 * i] = kHex[b >> 4];
+    out[2 * i + 1] = kHex[b & 0xF];
+  }
+}
+
+}  // namespace perspectief::binary_record
