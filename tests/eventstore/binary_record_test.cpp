@@ -143,9 +143,16 @@ TEST(BinaryRecord, EnvelopeStringsMustBeWellFormedUtf8) {
       "\xf5\x80\x80\x80",  // no such lead byte
       "\xc3",              // cut off at the end of the string
       "\xe2\x82",          // cut off
+      "\xf0\x9f\x98",      // cut off
+      "\xc3\x41",          // a lead byte before ASCII
+      "\xe2\x82\x41",      // a bad third byte
+      "\xf0\x9f\x98\x41",  // a bad fourth byte
+      "\xf0\x8f\xbf\xbf",  // overlong in four bytes
+      "\xc1\xbf",          // overlong
+      "\xed\xbf\xbf",      // the last surrogate (U+DFFF)
   };
   for (const char* b : bad) {
-    for (const std::size_t prefix : {0, 7, 8, 9}) {
+    for (const std::size_t prefix : {0, 5, 6, 7, 8, 9}) {
       Envelope e = sample();
       e.actor.subject = std::string(prefix, 'a') + b;
       EXPECT_FALSE(decode_record(encoded(e)).ok()) << prefix << " " << b;
@@ -167,13 +174,15 @@ TEST(BinaryRecord, EnvelopeStringsMustBeWellFormedUtf8) {
                               "\xf4\x8f\xbf\xbf",
                               std::string("nul\0inside", 10)};
   for (const std::string& g : good) {
-    Envelope e = sample();
-    e.actor.subject = std::string("sixteen-bytes-ab") + g + "z";
-    e.actor.organisation = g;
-    auto r = decode_record(encoded(e));
-    ASSERT_TRUE(r.ok()) << g;
-    EXPECT_EQ(r->envelope.actor.subject, e.actor.subject);
-    EXPECT_EQ(r->envelope.actor.organisation, e.actor.organisation);
+    for (const std::size_t prefix : {0, 5, 6, 7, 8, 16}) {
+      Envelope e = sample();
+      e.actor.subject = std::string(prefix, 'a') + g + "z";
+      e.actor.organisation = g;
+      auto r = decode_record(encoded(e));
+      ASSERT_TRUE(r.ok()) << prefix << " " << g;
+      EXPECT_EQ(r->envelope.actor.subject, e.actor.subject);
+      EXPECT_EQ(r->envelope.actor.organisation, e.actor.organisation);
+    }
   }
 }
 

@@ -20,7 +20,6 @@ TEST(RecordCodec, RoundTripsEveryEnvelopeField) {
     e.version = 3;
     e.event_id = "7d3f0000-0000-4000-8000-000000000001";
     e.type = "BedAssigned";
-    e.schema_version = 1;
     e.occurred_at = 1614592800LL * kMicrosPerSecond;
     e.recorded_at = e.occurred_at + 2123000;
     e.actor = {"jan \"j\"", "hvo-querido", Role::housing};
@@ -72,9 +71,18 @@ Envelope plain_envelope() {
 TEST(RecordCodec, DecoderReadsRecordsInTurnWithAndWithoutSealedFields) {
   Envelope sealed = plain_envelope();
   sealed.sealed = std::string("\x00\x01\xff\"}sealed", 10);
-  Envelope open = plain_envelope();
+  // Every field differs from `sealed`, so nothing of one record can be left in the other's.
+  Envelope open;
   open.position = 89;
-  open.actor.subject = "escaped \"name\"";  // takes the general parse
+  open.stream = "location-loc-7";
+  open.version = 11;
+  open.event_id = "7d3f0000-0000-4000-8000-000000000099";
+  open.type = "BedAssigned";
+  open.schema_version = 2;
+  open.occurred_at = sealed.occurred_at + 60;
+  open.recorded_at = sealed.recorded_at + 61;
+  open.actor = {"escaped \"name\"", "hvo-querido", Role::housing};  // takes the general parse
+  open.data = boost::json::parse(R"({"bedLabel":"B-1"})").as_object();
   const std::string prev(64, 'a');
   RecordDecoder decoder;
   StoredRecord r;
@@ -90,11 +98,12 @@ TEST(RecordCodec, DecoderReadsRecordsInTurnWithAndWithoutSealedFields) {
     EXPECT_EQ(r.envelope.version, e->version);
     EXPECT_EQ(r.envelope.event_id, e->event_id);
     EXPECT_EQ(r.envelope.type, e->type);
+    EXPECT_EQ(r.envelope.schema_version, e->schema_version);
     EXPECT_EQ(r.envelope.occurred_at, e->occurred_at);
     EXPECT_EQ(r.envelope.recorded_at, e->recorded_at);
     EXPECT_EQ(r.envelope.actor.subject, e->actor.subject);
     EXPECT_EQ(r.envelope.actor.organisation, e->actor.organisation);
-    EXPECT_EQ(r.envelope.actor.role, Role::intake);
+    EXPECT_EQ(r.envelope.actor.role, e->actor.role);
     EXPECT_EQ(r.envelope.data, e->data);
     EXPECT_EQ(r.envelope.sealed, e->sealed);
     EXPECT_EQ(r.prev_hash_hex, prev);

@@ -107,6 +107,34 @@ TEST_F(VerifyTest, FindsAnAlteredRecord) {
   EXPECT_EQ(r.problem, "hash chain broken: record 3 does not match the hash record 4 holds");
 }
 
+// The fixed fields and the stored hash of a format 2 record are bytes, not text: a change to
+// either is found.
+TEST_F(VerifyTest, FindsAnAlteredBinaryField) {
+  fill(5);
+  tamper([](rocksdb::DB& db, auto& h) {
+    std::string value;
+    ASSERT_TRUE(db.Get({}, h[1], keys::encode_u64(3), &value).ok());
+    ASSERT_EQ(value.front(), '\x02');
+    value[17] = static_cast<char>(value[17] ^ 1);  // occurredAt, lowest byte
+    ASSERT_TRUE(db.Put({}, h[1], keys::encode_u64(3), value).ok());
+  });
+  auto r = verify_store(dir_.sub("db"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.bad_position, 3U);
+  EXPECT_EQ(r.problem, "hash chain broken: record 3 does not match the hash record 4 holds");
+
+  tamper([](rocksdb::DB& db, auto& h) {
+    std::string value;
+    ASSERT_TRUE(db.Get({}, h[1], keys::encode_u64(2), &value).ok());
+    value.back() = static_cast<char>(value.back() ^ 0x40);  // the last byte of prev
+    ASSERT_TRUE(db.Put({}, h[1], keys::encode_u64(2), value).ok());
+  });
+  r = verify_store(dir_.sub("db"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.bad_position, 1U);
+  EXPECT_EQ(r.problem, "hash chain broken: record 1 does not match the hash record 2 holds");
+}
+
 TEST_F(VerifyTest, FindsAnAlteredLastRecord) {
   fill(4);
   tamper([](rocksdb::DB& db, auto& h) {
