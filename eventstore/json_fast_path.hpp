@@ -10,8 +10,9 @@
 namespace perspectief::fast_json {
 
 // The pieces of JSON a rebuild meets in every stored record, read without a general parser:
-// each reader takes only the plain form encode_record writes and answers false on anything
-// else, and the caller then hands the whole record to Boost.JSON, which decides. So a fast
+// each reader takes only the plain form encode_json_record writes (format 1 records) and the
+// canonical JSON of `data` (both formats), and answers false on anything else; the caller
+// then hands the record, or its `data`, to Boost.JSON, which decides. So a fast
 // read never differs from the general parse (tests/eventstore/json_fast_path_test.cpp,
 // tests/fuzz/record_fuzzer.cpp). Strings are taken only when they are ASCII: Boost.JSON
 // validates UTF-8, and other text is left to it.
