@@ -175,25 +175,26 @@ bool flat_object(std::string_view text, boost::json::object& out) {
   for (;;) {
     std::string_view key;
     if (!c.text(key) || !c.literal(":") || c.in.empty()) return false;
-    if (out.contains(key)) return false;  // repeated keys: the general parse decides
     const char first = c.in.front();
+    bool added = false;  // false for a repeated key: the general parse decides
     if (first == '"') {
       std::string_view value;
       if (!c.text(value)) return false;
-      out.emplace(key, value);
+      added = out.emplace(key, value).second;
     } else if (first == '-' || digit(first)) {
       std::int64_t value = 0;
       if (!c.integer(value)) return false;
-      out.emplace(key, value);
+      added = out.emplace(key, value).second;
     } else if (c.literal("true")) {
-      out.emplace(key, true);
+      added = out.emplace(key, true).second;
     } else if (c.literal("false")) {
-      out.emplace(key, false);
+      added = out.emplace(key, false).second;
     } else if (c.literal("null")) {
-      out.emplace(key, nullptr);
+      added = out.emplace(key, nullptr).second;
     } else {
       return false;  // an object, an array, or not JSON
     }
+    if (!added) return false;
     if (c.literal("}")) return c.in.empty();
     if (!c.literal(",")) return false;
   }
