@@ -1,5 +1,7 @@
 #include "eventstore/binary_record.hpp"
 
+#include "eventstore/sha256.hpp"
+
 #include <array>
 #include <bit>
 #include <cstring>
@@ -31,13 +33,6 @@ T get(const char* p) {
   T value;
   std::memcpy(&value, p, sizeof(T));
   return value;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 bool ascii(std::string_view s) {
@@ -118,26 +113,13 @@ std::uint8_t role_code(Role role) {
 }
 
 std::string encode(const Envelope& e, std::string_view data_json, std::string_view prev_hash_hex) {
-  if (prev_hash_hex.size() != 2 * kHashSize) {
+  const auto prev = from_hex(prev_hash_hex);
+  if (!prev || prev->size() != kHashSize) {
     throw std::invalid_argument("the previous record's hash is not 64 hex digits");
   }
-  char prev[kHashSize];
-  for (std::size_t i = 0; i < kHashSize; ++i) {
-    const int high = hex_value(prev_hash_hex[2 * i]);
-    const int low = hex_value(prev_hash_hex[2 * i + 1]);
-    if (high < 0 || low < 0) {
-      throw std::invalid_argument("the previous record's hash is not 64 hex digits");
-    }
-    prev[i] = static_cast<char>((high << 4) | low);
-  }
-  const std::array<std::string_view, kParts> parts{e.stream,
-                                                   e.event_id,
-                                                   e.type,
-                                                   e.actor.subject,
-                                                   e.actor.organisation,
-                                                   data_json,
-                                                   e.sealed,
-                                                   std::string_view{prev, kHashSize}};
+  const std::array<std::string_view, kParts> parts{
+      e.stream,  e.event_id, e.type, e.actor.subject, e.actor.organisation,
+      data_json, e.sealed,   *prev};
   std::size_t total = kHeaderSize;
   for (const auto part : parts) {
     if (part.size() > UINT32_MAX) throw std::length_error("a record part exceeds 4 GiB");
@@ -198,16 +180,6 @@ bool split(std::string_view bytes, Parts& out) {
   out.pii = take(6);
   out.prev = take(7);
   return true;
-}
-
-void hash_to_hex(std::string_view hash, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.resize(2 * hash.size());
-  for (std::size_t i = 0; i < hash.size(); ++i) {
-    const auto b = static_cast<unsigned char>(hash[i]);
-    out[2 * i] = kHex[b >> 4];
-    out[2 * i + 1] = kHex[b & 0xF];
-  }
 }
 
 }  // namespace perspectief::binary_record

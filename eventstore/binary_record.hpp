@@ -52,7 +52,4 @@ struct Parts {
 // JSON text must be). `data` is not looked at here.
 [[nodiscard]] bool split(std::string_view bytes, Parts& out);
 
-// The 32 bytes at `hash` as 64 lower-case hex digits, into `out`.
-void hash_to_hex(std::string_view hash, std::string& out);
-
 }  // namespace perspectief::binary_record

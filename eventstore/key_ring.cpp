@@ -24,14 +24,6 @@ Error store_error(const rocksdb::Status& s) {
   return e;
 }
 
-std::string id_bytes(const std::string& hex_id) {
-  std::string out(kIdBytes, '\0');
-  for (std::size_t i = 0; i < kIdBytes; ++i) {
-    out[i] = static_cast<char>(std::stoi(hex_id.substr(2 * i, 2), nullptr, 16));
-  }
-  return out;
-}
-
 }  // namespace
 
 KeyRing::KeyRing(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, KeysDir keys)
@@ -39,7 +31,7 @@ KeyRing::KeyRing(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, KeysDir keys)
 
 std::string KeyRing::wrap(std::string_view stream, const SecretKey& key,
                           const std::string& master) const {
-  return id_bytes(master) + aes_gcm_seal(keys_.masters.at(master), stream, key);
+  return from_hex(master).value() + aes_gcm_seal(keys_.masters.at(master), stream, key);
 }
 
 Result<KeyRing::Lookup> KeyRing::unwrap(std::string_view stream, std::string_view stored) const {

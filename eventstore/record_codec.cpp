@@ -8,6 +8,7 @@
 #include "eventstore/base64.hpp"
 #include "eventstore/binary_record.hpp"
 #include "eventstore/json_fast_path.hpp"
+#include "eventstore/sha256.hpp"
 
 namespace perspectief {
 namespace {
@@ -104,7 +105,10 @@ bool RecordDecoder::decode_binary(std::string_view bytes, Envelope& e, std::stri
   e.actor.organisation.assign(parts.organisation);
   e.actor.role = parts.role;
   e.sealed.assign(parts.pii);
-  if (prev_hash_hex != nullptr) binary_record::hash_to_hex(parts.prev, *prev_hash_hex);
+  if (prev_hash_hex != nullptr) {
+    *prev_hash_hex =
+        to_hex(reinterpret_cast<const std::uint8_t*>(parts.prev.data()), parts.prev.size());
+  }
   return true;
 }
 
@@ -129,7 +133,7 @@ bool RecordDecoder::decode_fast(std::string_view bytes, Envelope& e, std::string
     pii = body.substr(open + 1, body.size() - open - 2);
     body = body.substr(0, open + 1 - kPii.size());
   }
-  // The layout encode_record writes; anything else goes to the general parse.
+  // The layout encode_json_record writes; anything else goes to the general parse.
   fast_json::Cursor c{body};
   if (!(c.literal(R"({"position":)") && c.integer(e.position) && c.literal(R"(,"stream":)") &&
         c.text(e.stream) && c.literal(R"(,"version":)") && c.integer(e.version) &&

@@ -30,6 +30,24 @@ std::string to_hex(const std::uint8_t* bytes, std::size_t n) {
   return s;
 }
 
+std::optional<std::string> from_hex(std::string_view hex) {
+  const auto digit = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out(hex.size() / 2, '\0');
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int high = digit(hex[2 * i]);
+    const int low = digit(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out[i] = static_cast<char>((high << 4) | low);
+  }
+  return out;
+}
+
 std::string random_uuid() {
   std::array<std::uint8_t, 16> b{};
   fill_random(b.data(), b.size());

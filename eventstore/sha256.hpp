@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,8 @@ std::string to_hex(const std::uint8_t* bytes, std::size_t n);
 inline std::string to_hex(const Sha256& h) {
   return to_hex(h.data(), h.size());
 }
+// The bytes of hex text (either case, two digits a byte); nullopt for anything else.
+std::optional<std::string> from_hex(std::string_view hex);
 
 // A random RFC 4122 version-4 UUID, lower case.
 std::string random_uuid();

@@ -8,6 +8,7 @@
 
 #include "domain/canonical_json.hpp"
 #include "eventstore/record_codec.hpp"
+#include "eventstore/sha256.hpp"
 
 namespace perspectief {
 namespace {
@@ -88,6 +89,18 @@ TEST(BinaryRecord, DecodesThePreviousHashAsLowerCaseHex) {
   auto r = decode_record(encode_record(e, canonical_json(e.data), upper));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->prev_hash_hex, kPrev);
+}
+
+TEST(BinaryRecord, FromHexReadsWhatToHexWritesAndNothingElse) {
+  const std::string bytes("\x00\x11\xab\xff", 4);
+  const auto* raw = reinterpret_cast<const std::uint8_t*>(bytes.data());
+  EXPECT_EQ(to_hex(raw, bytes.size()), "0011abff");
+  EXPECT_EQ(from_hex("0011abff"), bytes);
+  EXPECT_EQ(from_hex("0011ABFF"), bytes);
+  EXPECT_EQ(from_hex(""), std::string());
+  EXPECT_EQ(from_hex("001"), std::nullopt);
+  EXPECT_EQ(from_hex("0g"), std::nullopt);
+  EXPECT_EQ(from_hex("0 "), std::nullopt);
 }
 
 TEST(BinaryRecord, EncoderRefusesAHashThatIsNotSixtyFourHexDigits) {
