@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <string>
+#include <system_error>
 #include <utility>
 
 #include "domain/time.hpp"
@@ -13,7 +16,6 @@ namespace {
 constexpr std::size_t kMaxText = 200;
 constexpr std::size_t kMaxFreeText = 4000;
 constexpr std::size_t kMaxListItems = 32;
-constexpr std::int64_t kMaxInteger = 9'007'199'254'740'991;  // 2^53 - 1: exact in every JSON client
 
 // Length in Unicode code points (the parser has already checked the UTF-8).
 std::size_t code_points(std::string_view s) {
@@ -59,12 +61,25 @@ FieldSpec opt(std::string_view name, FieldKind kind) {
 FieldSpec note(std::string_view name) {
   return {name, FieldKind::free_text, false, true};
 }
-FieldSpec count(std::string_view name, std::int64_t min) {
-  return {name, FieldKind::integer, true, false, min};
+FieldSpec count(std::string_view name, std::int64_t min, std::int64_t max) {
+  return {name, FieldKind::integer, true, false, min, max};
+}
+FieldSpec hours(std::string_view name, std::int64_t max) {
+  return {name, FieldKind::decimal, false, false, 0, max};
 }
 FieldSpec one_of(std::string_view name, bool required, std::vector<std::string_view> values) {
-  return {name, FieldKind::enumeration, required, false, 0, std::move(values)};
+  return {name, FieldKind::enumeration, required, false, 0, 0, std::move(values)};
 }
+
+// The domains of the numeric fields (docs/events.md, "Numbers"): generous for a programme of
+// 500 places, and small enough that no sum over the whole log comes near 2^53.
+constexpr std::int64_t kMaxPlaces = 100'000;
+constexpr std::int64_t kMaxStayMonths = 120;
+constexpr std::int64_t kMaxBeds = 10'000;
+constexpr std::int64_t kMaxAttendance = 10'000;
+constexpr std::int64_t kMaxAllowanceCents = 10'000'000;
+constexpr std::int64_t kMaxVolunteerHours = 100'000;
+constexpr std::int64_t kMaxParticipationHours = 1'000;
 
 std::vector<EventSpec> build_catalogue() {
   using K = FieldKind;
@@ -73,11 +88,12 @@ std::vector<EventSpec> build_catalogue() {
   return {
       {"ProgrammeCapacitySet",
        S::programme,
-       {count("places", 0), count("lvvPlaces", 0), count("maxStayMonths", 1)}},
+       {count("places", 0, kMaxPlaces), count("lvvPlaces", 0, kMaxPlaces),
+        count("maxStayMonths", 1, kMaxStayMonths)}},
       {"LocationOpened",
        S::location,
-       {req("name", K::text), req("operator", K::identifier), count("beds", 0)}},
-      {"LocationCapacityChanged", S::location, {count("beds", 0)}},
+       {req("name", K::text), req("operator", K::identifier), count("beds", 0, kMaxBeds)}},
+      {"LocationCapacityChanged", S::location, {count("beds", 0, kMaxBeds)}},
       {"LocationClosed", S::location, {}},
       {"NeighbourhoodContactRecorded",
        S::location,
@@ -91,8 +107,8 @@ std::vector<EventSpec> build_catalogue() {
         req("startsAt", K::timestamp), opt("coDesigned", K::boolean)}},
       {"ActivityHeld",
        S::activity,
-       {count("residents", 0), count("volunteers", 0), count("neighbours", 0),
-        opt("volunteerHours", K::number)}},
+       {count("residents", 0, kMaxAttendance), count("volunteers", 0, kMaxAttendance),
+        count("neighbours", 0, kMaxAttendance), hours("volunteerHours", kMaxVolunteerHours)}},
       {"ActivityCancelled", S::activity, {note("reason")}},
       {"CaseRegistered", S::case_file, {{"person", K::person, true, true}, note("referralSource")}},
       {"IntakeCompleted",
@@ -111,7 +127,7 @@ std::vector<EventSpec> build_catalogue() {
       {"Transferred", S::case_file, {req("toLocationId", K::identifier), note("reason")}},
       {"LivingAllowancePaid",
        S::case_file,
-       {count("amountCents", 1), req("period", K::year_month)}},
+       {count("amountCents", 1, kMaxAllowanceCents), req("period", K::year_month)}},
       {"LegalStepRecorded",
        S::case_file,
        {one_of("step", true,
@@ -130,8 +146,8 @@ std::vector<EventSpec> build_catalogue() {
         opt("country", K::text), note("notes")}},
       {"ParticipationRecorded",
        S::case_file,
-       {req("activity", K::text), req("organisation", K::text), opt("hours", K::number),
-        opt("activityId", K::identifier)}},
+       {req("activity", K::text), req("organisation", K::text),
+        hours("hours", kMaxParticipationHours), opt("activityId", K::identifier)}},
       {"EscalationRaised",
        S::case_file,
        {req("escalationId", K::identifier),
@@ -191,6 +207,44 @@ void check_string_list(const boost::json::value& v, const std::string& field,
   }
 }
 
+// Whether `d` (finite) is written with at most two decimals in its shortest form, the form
+// the API writes it in: 1.25 yes, 0.1 yes, 1e-300 and 1/3 no.
+bool has_at_most_two_decimals(double d) {
+  std::array<char, 32> buf{};
+  const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), d, std::chars_format::fixed);
+  if (r.ec != std::errc{}) return false;
+  const std::string_view text{buf.data(), static_cast<std::size_t>(r.ptr - buf.data())};
+  const auto dot = text.find('.');
+  return dot == std::string_view::npos || text.size() - dot - 1 <= 2;
+}
+
+// A decimal: a JSON number (integer or not), finite, not negative (nor -0), from min to max,
+// with at most two decimals, so that every reader writes it back as it was sent.
+void check_decimal(const FieldSpec& spec, const boost::json::value& v, const std::string& field,
+                   std::vector<FieldError>& errors) {
+  if (!v.is_number()) {
+    errors.push_back({field, "must be a number"});
+    return;
+  }
+  const std::string range =
+      "must be a number from " + std::to_string(spec.min) + " to " + std::to_string(spec.max);
+  if (v.is_uint64() || (v.is_int64() && v.as_int64() > spec.max)) {
+    errors.push_back({field, range});
+    return;
+  }
+  if (v.is_int64()) {
+    if (v.as_int64() < spec.min) errors.push_back({field, range});
+    return;
+  }
+  const double d = v.as_double();
+  if (!std::isfinite(d) || std::signbit(d) || d < static_cast<double>(spec.min) ||
+      d > static_cast<double>(spec.max)) {
+    errors.push_back({field, range});
+  } else if (!has_at_most_two_decimals(d)) {
+    errors.push_back({field, "must have at most two decimals"});
+  }
+}
+
 void check_field(const FieldSpec& spec, const boost::json::value& v, const std::string& field,
                  std::vector<FieldError>& errors);
 
@@ -236,21 +290,16 @@ void check_field(const FieldSpec& spec, const boost::json::value& v, const std::
       }
       break;
     case FieldKind::integer:
-      if (!v.is_int64()) {
-        errors.push_back({field, v.is_uint64() ? "must be at most " + std::to_string(kMaxInteger)
-                                               : std::string{"must be an integer"}});
+      if (!v.is_int64() && !v.is_uint64()) {
+        errors.push_back({field, "must be an integer"});
+      } else if (v.is_uint64() || v.as_int64() > spec.max) {
+        errors.push_back({field, "must be at most " + std::to_string(spec.max)});
       } else if (v.as_int64() < spec.min) {
         errors.push_back({field, "must be at least " + std::to_string(spec.min)});
-      } else if (v.as_int64() > kMaxInteger) {
-        errors.push_back({field, "must be at most " + std::to_string(kMaxInteger)});
       }
       break;
-    case FieldKind::number:
-      if (!v.is_number()) {
-        errors.push_back({field, "must be a number"});
-      } else if (v.to_number<double>() < 0) {
-        errors.push_back({field, "must not be negative"});
-      }
+    case FieldKind::decimal:
+      check_decimal(spec, v, field, errors);
       break;
     case FieldKind::boolean:
       if (!v.is_bool()) errors.push_back({field, "must be true or false"});

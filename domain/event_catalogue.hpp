@@ -18,8 +18,8 @@ enum class FieldKind {
   text,        // a short non-empty string (names of organisations, titles, countries)
   free_text,   // a note: may hold personal data, so it is treated as PII
   identifier,  // 1-64 chars [A-Za-z0-9_-]
-  integer,     // a whole number >= min
-  number,      // a number >= 0 (hours)
+  integer,     // a whole number from min to max
+  decimal,     // a number from min to max with at most two decimals (hours)
   boolean,
   enumeration,  // one of `values`
   date,         // YYYY-MM-DD
@@ -35,6 +35,7 @@ struct FieldSpec {
   bool required;
   bool personal;  // stored encrypted, removed from the pseudonymised feed
   std::int64_t min = 0;
+  std::int64_t max = 0;  // integer and decimal: the largest value accepted
   std::vector<std::string_view> values = {};
 };
 

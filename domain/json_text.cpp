@@ -5,9 +5,12 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <system_error>
 
 namespace perspectief {
 namespace {
+
+constexpr std::size_t kMaxFixedDouble = 400;
 
 void write(const boost::json::value& v, std::string& out) {
   switch (v.kind()) {
@@ -41,9 +44,13 @@ void write(const boost::json::value& v, std::string& out) {
         out += "null";
         break;
       }
-      std::array<char, 64> buf{};
-      const auto r =
-          std::to_chars(buf.data(), buf.data() + buf.size(), d, std::chars_format::fixed);
+      // The shortest fixed form of any finite double fits: at most 309 integer digits, or
+      // "0." and 323 zeros before at most 17 significant digits, and a sign.
+      std::array<char, kMaxFixedDouble> buf{};
+      auto r = std::to_chars(buf.data(), buf.data() + buf.size(), d, std::chars_format::fixed);
+      if (r.ec != std::errc{}) {
+        r = std::to_chars(buf.data(), buf.data() + buf.size(), d);  // cannot happen; never junk
+      }
       out.append(buf.data(), r.ptr);
       break;
     }

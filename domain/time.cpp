@@ -7,6 +7,11 @@
 namespace perspectief {
 namespace {
 
+// 1900-01-01T00:00:00Z and the last microsecond of 9999-12-31 (days from 1970-01-01: -25567
+// and 2932897; TimeRange.BoundsAreTheCalendarsYears checks them against days_from_civil).
+constexpr Micros kMinInstant = -25'567 * kMicrosPerDay;
+constexpr Micros kMaxInstant = 2'932'897 * kMicrosPerDay - 1;
+
 bool is_leap(int y) {
   return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
@@ -44,7 +49,7 @@ std::optional<Days> parse_date_at(std::string_view s, std::size_t& pos) {
       !expect(s, pos, '-') || !read_digits(s, pos, 2, d)) {
     return std::nullopt;
   }
-  if (m < 1 || m > 12 || d < 1 ||
+  if (y < kMinYear || y > kMaxYear || m < 1 || m > 12 || d < 1 ||
       static_cast<unsigned>(d) > days_in_month(y, static_cast<unsigned>(m))) {
     return std::nullopt;
   }
@@ -98,7 +103,7 @@ bool is_year_month(std::string_view s) {
   int y = 0;
   int m = 0;
   return read_digits(s, pos, 4, y) && expect(s, pos, '-') && read_digits(s, pos, 2, m) &&
-         pos == s.size() && m >= 1 && m <= 12;
+         pos == s.size() && y >= kMinYear && y <= kMaxYear && m >= 1 && m <= 12;
 }
 
 std::optional<Micros> parse_rfc3339(std::string_view s) {
@@ -145,7 +150,10 @@ std::optional<Micros> parse_rfc3339(std::string_view s) {
   }
   if (pos != s.size()) return std::nullopt;
   const Micros secs = static_cast<Micros>(hh) * 3600 + mm * 60 + ss;
-  return *day * kMicrosPerDay + secs * kMicrosPerSecond + frac - offset;
+  const Micros t = *day * kMicrosPerDay + secs * kMicrosPerSecond + frac - offset;
+  // The offset can carry a time on the first or last day of the range out of it.
+  if (t < kMinInstant || t > kMaxInstant) return std::nullopt;
+  return t;
 }
 
 std::string format_date(Days d) {

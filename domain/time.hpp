@@ -16,6 +16,11 @@ using Days = std::int64_t;
 constexpr Micros kMicrosPerSecond = 1'000'000;
 constexpr Micros kMicrosPerDay = 86'400 * kMicrosPerSecond;
 
+// The years a parsed date or time may lie in (its UTC form, for a time): every time the
+// service reads is written back in the four-digit form RFC 3339 has.
+constexpr int kMinYear = 1900;
+constexpr int kMaxYear = 9999;
+
 struct CivilDate {
   int year;
   unsigned month;  // 1..12
@@ -25,13 +30,14 @@ struct CivilDate {
 Days days_from_civil(CivilDate d);
 CivilDate civil_from_days(Days days);
 
-// RFC 3339 with a 'Z' or numeric offset, seconds required, fraction optional (up to micros).
+// RFC 3339 with a 'Z' or numeric offset, seconds required, fraction optional (up to micros);
+// nullopt unless its UTC form lies in the years kMinYear..kMaxYear.
 std::optional<Micros> parse_rfc3339(std::string_view text);
 
-// "YYYY-MM-DD" with a valid calendar day.
+// "YYYY-MM-DD" with a valid calendar day, year kMinYear..kMaxYear.
 std::optional<Days> parse_date(std::string_view text);
 
-// "YYYY-MM" with month 01..12.
+// "YYYY-MM" with month 01..12, year kMinYear..kMaxYear.
 bool is_year_month(std::string_view text);
 
 // UTC, 'Z'; milliseconds or microseconds only when the value has them.

@@ -1,7 +1,10 @@
 #include "domain/canonical_json.hpp"
+#include "domain/json_text.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
+
+#include <string>
 
 namespace perspectief {
 namespace {
@@ -16,6 +19,41 @@ TEST(CanonicalJson, SortsKeysAtEveryLevel) {
 TEST(CanonicalJson, KeepsArrayOrderAndEscapes) {
   const auto a = boost::json::parse(R"({"k":["b","a"],"q":"\"\n"})");
   EXPECT_EQ(canonical_json(a), R"({"k":["b","a"],"q":"\"\n"})");
+}
+
+}  // namespace
+}  // namespace perspectief
+
+namespace perspectief {
+namespace {
+
+// json_text writes every finite double as valid JSON: 1e300 (309 digits) and a subnormal
+// once came out as 64 NUL bytes. Within the catalogue's decimal domains (two decimals, at most
+// 100000) it reads back as the same double; beyond them Boost.JSON 1.81 may round the
+// longest forms (DBL_MAX reads back as inf), so only validity is asserted there.
+TEST(JsonText, EveryFiniteDoubleIsValidJson) {
+  for (const double d : {1e300, -1e300, 1e-320, 4.9406564584124654e-324, 1.7976931348623157e308,
+                         -2.2250738585072014e-308, 123456.789}) {
+    const std::string text = json_text(boost::json::value(d));
+    boost::system::error_code ec;
+    const auto back = boost::json::parse(text, ec);
+    ASSERT_FALSE(ec) << text;
+    EXPECT_TRUE(back.is_number()) << text;
+    EXPECT_EQ(text.find('\0'), std::string::npos);
+  }
+  EXPECT_EQ(json_text(boost::json::value(1.25)), "1.25");
+  EXPECT_EQ(json_text(boost::json::value(101.0)), "101");
+  EXPECT_EQ(json_text(boost::json::value(1e300)).size(), 301U);
+}
+
+TEST(JsonText, TwoDecimalNumbersReadBackExactly) {
+  for (long cents = 0; cents <= 10'000'000; cents += 7) {
+    const std::string sent = std::to_string(cents / 100) + "." + std::to_string(cents % 100 / 10) +
+                             std::to_string(cents % 10);
+    const auto v = boost::json::parse(sent);
+    const auto back = boost::json::parse(json_text(v));
+    ASSERT_EQ(back.to_number<double>(), v.to_number<double>()) << sent;
+  }
 }
 
 }  // namespace

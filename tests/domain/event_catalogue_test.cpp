@@ -178,3 +178,86 @@ TEST(EventCatalogue, OutcomeClasses) {
 
 }  // namespace
 }  // namespace perspectief
+
+namespace perspectief {
+namespace {
+
+struct NumberCase {
+  const char* type;
+  const char* data;
+  const char* message;  // "" when accepted
+};
+
+// Every numeric field has a domain (docs/events.md, "Numbers"): out of range, too many
+// decimals, non-integers where an integer is due, -0, and the values that once produced
+// NUL bytes in the JSON text (1e300, a subnormal 1e-320) are refused with the field named.
+TEST(EventCatalogue, EveryNumericFieldHasADomain) {
+  const std::vector<NumberCase> cases{
+      {"ParticipationRecorded", R"({"activity":"a","organisation":"o","hours":1e300})",
+       "must be a number from 0 to 1000"},
+      {"ParticipationRecorded", R"({"activity":"a","organisation":"o","hours":1001})",
+       "must be a number from 0 to 1000"},
+      {"ParticipationRecorded", R"({"activity":"a","organisation":"o","hours":1000})", ""},
+      {"ParticipationRecorded", R"({"activity":"a","organisation":"o","hours":1000.01})",
+       "must be a number from 0 to 1000"},
+      {"ParticipationRecorded", R"({"activity":"a","organisation":"o","hours":1.25})", ""},
+      {"ParticipationRecorded", R"({"activity":"a","organisation":"o","hours":0.29})", ""},
+      {"ParticipationRecorded", R"({"activity":"a","organisation":"o","hours":0.333})",
+       "must have at most two decimals"},
+      {"ParticipationRecorded", R"({"activity":"a","organisation":"o","hours":-0.0})",
+       "must be a number from 0 to 1000"},
+      {"ParticipationRecorded",
+       R"({"activity":"a","organisation":"o","hours":18446744073709551615})",
+       "must be a number from 0 to 1000"},
+      {"ActivityHeld", R"({"residents":1,"volunteers":0,"neighbours":0,"volunteerHours":1e-320})",
+       "must have at most two decimals"},
+      {"ActivityHeld", R"({"residents":1,"volunteers":0,"neighbours":0,"volunteerHours":1e-300})",
+       "must have at most two decimals"},
+      {"ActivityHeld", R"({"residents":1,"volunteers":0,"neighbours":0,"volunteerHours":100000})",
+       ""},
+      {"ActivityHeld", R"({"residents":1,"volunteers":0,"neighbours":0,"volunteerHours":100000.5})",
+       "must be a number from 0 to 100000"},
+      {"ActivityHeld", R"({"residents":10001,"volunteers":0,"neighbours":0})",
+       "must be at most 10000"},
+      {"ActivityHeld", R"({"residents":10000,"volunteers":10000,"neighbours":10000})", ""},
+      {"LocationOpened", R"({"name":"x","operator":"hvo","beds":10001})", "must be at most 10000"},
+      {"LocationCapacityChanged", R"({"beds":10001})", "must be at most 10000"},
+      {"LocationCapacityChanged", R"({"beds":1e3})", "must be an integer"},
+      {"ProgrammeCapacitySet", R"({"places":100001,"lvvPlaces":0,"maxStayMonths":18})",
+       "must be at most 100000"},
+      {"ProgrammeCapacitySet", R"({"places":500,"lvvPlaces":360,"maxStayMonths":121})",
+       "must be at most 120"},
+      {"LivingAllowancePaid", R"({"amountCents":10000001,"period":"2021-03"})",
+       "must be at most 10000000"},
+      {"LivingAllowancePaid", R"({"amountCents":18446744073709551615,"period":"2021-03"})",
+       "must be at most 10000000"},
+      {"LivingAllowancePaid", R"({"amountCents":-9223372036854775808,"period":"2021-03"})",
+       "must be at least 1"},
+  };
+  for (const auto& c : cases) {
+    const auto errors = validate(c.type, c.data);
+    if (std::string_view{c.message}.empty()) {
+      EXPECT_TRUE(errors.empty()) << c.type << " " << c.data << ": " << errors[0].message;
+      continue;
+    }
+    ASSERT_EQ(errors.size(), 1U) << c.type << " " << c.data;
+    EXPECT_EQ(errors[0].message, c.message) << c.type << " " << c.data;
+  }
+}
+
+// No numeric field of the catalogue is left without a domain.
+TEST(EventCatalogue, NumericFieldsHaveAMaximum) {
+  int numeric = 0;
+  for (const auto& spec : event_catalogue()) {
+    for (const auto& f : spec.fields) {
+      if (f.kind != FieldKind::integer && f.kind != FieldKind::decimal) continue;
+      ++numeric;
+      EXPECT_GT(f.max, f.min) << spec.type << "." << f.name;
+      EXPECT_LE(f.max, 9'007'199'254'740'991) << spec.type << "." << f.name;
+    }
+  }
+  EXPECT_EQ(numeric, 11);
+}
+
+}  // namespace
+}  // namespace perspectief

@@ -42,3 +42,41 @@ TEST(Time, DatesRoundTripAndLeapDays) {
 
 }  // namespace
 }  // namespace perspectief
+
+namespace perspectief {
+namespace {
+
+// Times and dates are accepted only in the years 1900..9999 (of the UTC form, for a time),
+// so that every one is written back as it must be read: year 0 once came back as
+// "-001-12-31T23:30:00Z", and 9999-12-31T23:00:00-02:00 as "10000-01-01T01:00:00Z".
+TEST(TimeRange, OnlyYears1900To9999) {
+  EXPECT_FALSE(parse_rfc3339("0000-01-01T00:30:00+01:00").has_value());
+  EXPECT_FALSE(parse_rfc3339("9999-12-31T23:00:00-02:00").has_value());
+  EXPECT_FALSE(parse_rfc3339("1899-12-31T23:59:59Z").has_value());
+  EXPECT_FALSE(parse_rfc3339("1900-01-01T00:30:00+01:00").has_value());
+  EXPECT_FALSE(parse_rfc3339("1000-01-01T00:00:00Z").has_value());
+  const auto first = parse_rfc3339("1900-01-01T00:00:00Z");
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(format_rfc3339(*first), "1900-01-01T00:00:00Z");
+  const auto last = parse_rfc3339("9999-12-31T23:59:59.999999Z");
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(format_rfc3339(*last), "9999-12-31T23:59:59.999999Z");
+  const auto east = parse_rfc3339("1900-01-01T00:30:00-01:00");
+  ASSERT_TRUE(east.has_value());
+  EXPECT_EQ(format_rfc3339(*east), "1900-01-01T01:30:00Z");
+  EXPECT_FALSE(parse_date("1899-12-31").has_value());
+  EXPECT_FALSE(parse_date("0000-01-01").has_value());
+  EXPECT_EQ(format_date(*parse_date("1900-01-01")), "1900-01-01");
+  EXPECT_EQ(format_date(*parse_date("9999-12-31")), "9999-12-31");
+  EXPECT_FALSE(is_year_month("1899-12"));
+  EXPECT_FALSE(is_year_month("0000-01"));
+  EXPECT_TRUE(is_year_month("9999-12"));
+}
+
+TEST(TimeRange, BoundsAreTheCalendarsYears) {
+  EXPECT_EQ(days_from_civil({1900, 1, 1}), -25'567);
+  EXPECT_EQ(days_from_civil({10000, 1, 1}), 2'932'897);
+}
+
+}  // namespace
+}  // namespace perspectief
