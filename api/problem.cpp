@@ -62,6 +62,8 @@ unsigned http_status(ErrorCode code) {
       return 403;
     case ErrorCode::unavailable:
       return 503;
+    case ErrorCode::corrupt:
+      return 500;
   }
   return 500;
 }

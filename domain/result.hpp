@@ -14,7 +14,8 @@ enum class ErrorCode {
   conflict,             // a rule of the programme or an eventId reuse (409)
   precondition_failed,  // the expected stream version does not hold (412)
   forbidden,            // the actor's role or scope does not allow it (403)
-  unavailable,          // the store cannot serve now (503)
+  unavailable,          // the store cannot serve now; retrying may help (503)
+  corrupt,              // a stored record or index entry is damaged; retrying cannot help (500)
 };
 
 struct FieldError {

@@ -28,25 +28,29 @@ class EventStore {
   // - conflict: an eventId is stored with other content, or repeated within the request, or
   //   part of the request is a resend and part is new; or the AppendPolicy refused;
   // - precondition_failed: `request.expected` does not hold;
-  // - unavailable: the store is closed or a commit failed.
+  // - unavailable: the store is closed, a commit failed, or RocksDB could not read
+  //   (retryable: nothing was appended);
+  // - corrupt: a stored record or index entry the append depends on is damaged.
   virtual void append(AppendRequest request, AppendCallback done) = 0;
 
   // Blocking convenience for tools and tests.
   Result<AppendResult> append_sync(AppendRequest request);
 
   // Events of one stream from `from_version` (inclusive; backwards: down from it, 0 = last),
-  // at most `max_count`. An unknown stream gives an empty list.
+  // at most `max_count`. An unknown stream gives an empty list; unavailable if RocksDB
+  // cannot read; corrupt (naming the position) if a stored record does not decode.
   [[nodiscard]] virtual Result<std::vector<Envelope>> read_stream(std::string_view stream,
                                                                   std::uint64_t from_version,
                                                                   std::size_t max_count,
                                                                   Direction direction) const = 0;
 
-  // Events with position > after, in position order, at most `limit`.
+  // Events with position > after, in position order, at most `limit`. Errors as read_stream.
   [[nodiscard]] virtual Result<std::vector<Envelope>> read_all(std::uint64_t after,
                                                                std::size_t limit) const = 0;
 
-  // The committed stream version (0 = no such stream).
-  [[nodiscard]] virtual std::uint64_t stream_version(std::string_view stream) const = 0;
+  // The committed stream version (0 = no such stream). Errors as read_stream: a failed
+  // read is never taken for "no such stream".
+  [[nodiscard]] virtual Result<std::uint64_t> stream_version(std::string_view stream) const = 0;
 
   // False once a commit failed or the store closed: appends are refused from then on.
   [[nodiscard]] virtual bool writable() const = 0;

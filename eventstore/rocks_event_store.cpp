@@ -29,6 +29,21 @@ Error store_error(const rocksdb::Status& s) {
   return e;
 }
 
+// A stored record (or an index entry pointing at it) that cannot be read as written: the
+// store is damaged, and retrying will not help. The position is no personal data; the
+// decoder's message names what is wrong, never the record's contents.
+Error corrupt_record(std::uint64_t position, const Error& cause) {
+  Error e = make_error(ErrorCode::corrupt,
+                       "the stored record at position " + std::to_string(position) +
+                           " is damaged: the operator should run `perspectief verify`");
+  e.internal = "position " + std::to_string(position) + ": " + cause.message;
+  return e;
+}
+
+Error injected_error(const std::string& text) {
+  return store_error(rocksdb::Status::IOError(text));
+}
+
 rocksdb::Options db_options() {
   rocksdb::Options o;
   o.create_if_missing = true;
@@ -259,6 +274,7 @@ void RocksEventStore::finish(std::deque<Written>& batch, bool synced_ok, const E
 Result<std::uint64_t> RocksEventStore::head_of(const std::string& stream, const GroupState& group) {
   if (const auto it = group.heads.find(stream); it != group.heads.end()) return it->second;
   if (const auto it = heads_.find(stream); it != heads_.end()) return it->second;
+  if (auto fault = injected(StoreLookup::stream_head, stream)) return *fault;
   std::string value;
   const auto s = db_->Get({}, cf_[kHeads], slice(stream), &value);
   if (s.IsNotFound()) return std::uint64_t{0};
@@ -343,11 +359,18 @@ Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupS
       entry = it->second.entry;
       found = true;
     } else {
+      if (auto fault = injected(StoreLookup::event_id, e.event_id)) return *fault;
       std::string value;
       const auto s = db_->Get({}, cf_[kEventIds], slice(e.event_id), &value);
       if (s.ok()) {
         found = keys::decode_event_id_entry(value, entry);
-        if (!found) return make_error(ErrorCode::unavailable, "corrupt eventId index entry");
+        if (!found) {
+          Error c = make_error(ErrorCode::corrupt,
+                               "an eventId index entry is damaged: the operator should run "
+                               "`perspectief verify`");
+          c.internal = "event_ids entry of " + std::to_string(value.size()) + " bytes";
+          return c;
+        }
       } else if (!s.IsNotFound()) {
         return store_error(s);
       }
@@ -399,19 +422,23 @@ Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupS
     env.sealed = e.sealed;
     envelopes.push_back(std::move(env));
   }
-  if (options_.policy != nullptr) {
-    auto admitted = options_.policy->admit(request, envelopes);
-    if (!admitted) return admitted.take_error();
-  }
-
   // A new data key goes in with the events unless the stream has one (or an erasure marker)
   // already, in the store or earlier in this batch. Checked before anything is added.
   bool put_data_key = false;
   if (!request.new_data_key.empty() && !group.data_keys.contains(request.stream)) {
+    if (auto fault = injected(StoreLookup::data_key, request.stream)) return *fault;
     std::string existing;
     const auto s = db_->Get({}, cf_[kDataKeysCf], slice(request.stream), &existing);
     if (!s.ok() && !s.IsNotFound()) return store_error(s);
     put_data_key = s.IsNotFound();
+  }
+
+  // The policy goes last: once it admits, it has applied the events to its model (the
+  // write model's bed and place counts), so no step after it may refuse the request. What
+  // follows only adds to the batch; a failed write of the batch stops the store.
+  if (options_.policy != nullptr) {
+    auto admitted = options_.policy->admit(request, envelopes);
+    if (!admitted) return admitted.take_error();
   }
 
   for (std::size_t i = 0; i < envelopes.size(); ++i) {
@@ -480,6 +507,9 @@ Result<std::vector<Envelope>> RocksEventStore::read_positions(
   key_bytes.reserve(positions.size());
   for (const auto p : positions) key_bytes.push_back(keys::encode_u64(p));
   std::vector<rocksdb::Slice> key_slices(key_bytes.begin(), key_bytes.end());
+  for (std::size_t i = 0; i < positions.size(); ++i) {
+    if (auto fault = injected(StoreLookup::record, key_bytes[i])) return *fault;
+  }
   std::vector<std::string> values;
   const std::vector<rocksdb::ColumnFamilyHandle*> handles(key_slices.size(), cf_[kEvents]);
   const auto statuses = db_->MultiGet({}, handles, key_slices, &values);
@@ -487,9 +517,13 @@ Result<std::vector<Envelope>> RocksEventStore::read_positions(
   out.reserve(values.size());
   RecordDecoder decoder;
   for (std::size_t i = 0; i < values.size(); ++i) {
+    // The streams index names this position: a missing record is damage, not absence.
+    if (statuses[i].IsNotFound()) {
+      return corrupt_record(positions[i], make_error(ErrorCode::corrupt, "indexed but missing"));
+    }
     if (!statuses[i].ok()) return store_error(statuses[i]);
     Envelope& e = out.emplace_back();
-    if (auto s = decoder.decode(values[i], e); !s) return s.take_error();
+    if (auto s = decoder.decode(values[i], e); !s) return corrupt_record(positions[i], s.error());
     if (options_.upcast) options_.upcast(e);
   }
   return out;
@@ -499,6 +533,7 @@ Result<std::vector<Envelope>> RocksEventStore::read_stream(std::string_view stre
                                                            std::uint64_t from_version,
                                                            std::size_t max_count,
                                                            Direction direction) const {
+  if (auto fault = injected(StoreLookup::stream_index, stream)) return *fault;
   const std::string prefix = keys::stream_prefix(stream);
   const std::uint64_t durable = last_position_.load();
   std::vector<std::uint64_t> positions;
@@ -533,10 +568,11 @@ Result<std::vector<Envelope>> RocksEventStore::read_all(std::uint64_t after,
   const std::uint64_t durable = last_position_.load();
   RecordDecoder decoder;
   for (it->Seek(keys::encode_u64(after + 1)); it->Valid() && out.size() < limit; it->Next()) {
-    if (keys::decode_u64({it->key().data(), it->key().size()}) > durable) break;
+    const std::uint64_t position = keys::decode_u64({it->key().data(), it->key().size()});
+    if (position > durable) break;
     Envelope& e = out.emplace_back();
     if (auto s = decoder.decode({it->value().data(), it->value().size()}, e); !s) {
-      return s.take_error();
+      return corrupt_record(position, s.error());
     }
     if (options_.upcast) options_.upcast(e);
   }
@@ -544,11 +580,18 @@ Result<std::vector<Envelope>> RocksEventStore::read_all(std::uint64_t after,
   return out;
 }
 
-std::uint64_t RocksEventStore::stream_version(std::string_view stream) const {
+Result<std::uint64_t> RocksEventStore::stream_version(std::string_view stream) const {
   // The heads column family may be ahead of the durable position; the last durable event
   // of the stream is not.
   auto last = read_stream(stream, 0, 1, Direction::backwards);
-  return last.ok() && !last->empty() ? last->front().version : 0;
+  if (!last) return last.take_error();
+  return last->empty() ? std::uint64_t{0} : last->front().version;
+}
+
+std::optional<Error> RocksEventStore::injected(StoreLookup kind, std::string_view key) const {
+  if (!options_.fail_lookup) return std::nullopt;
+  if (auto text = options_.fail_lookup(kind, key)) return injected_error(*text);
+  return std::nullopt;
 }
 
 std::uint64_t RocksEventStore::subscribe(std::function<void(std::uint64_t)> on_commit) {

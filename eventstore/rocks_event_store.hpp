@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -24,6 +25,15 @@ class WriteBatch;
 
 namespace perspectief {
 
+// The lookups the store makes, for RocksStoreOptions::fail_lookup.
+enum class StoreLookup {
+  event_id,      // eventId -> position (idempotency, on the writer thread)
+  stream_head,   // stream -> version (on the writer thread)
+  data_key,      // stream -> wrapped data key (on the writer thread)
+  record,        // position -> stored record
+  stream_index,  // stream + version -> position (read_stream, stream_version)
+};
+
 struct RocksStoreOptions {
   std::string path;
   const Clock* clock = nullptr;         // required
@@ -34,6 +44,10 @@ struct RocksStoreOptions {
   // Write records in format 1 (JSON), as versions before format 2 did (record_codec.hpp):
   // only for tests of the stores such versions left. Both formats are always read.
   bool json_records = false;
+  // Test seam for RocksDB read errors (the Debian package has no fault injection): asked
+  // before each lookup of `kind` with its key; an answer fails that lookup as an I/O error
+  // with that text. Never set outside tests.
+  std::function<std::optional<std::string>(StoreLookup kind, std::string_view key)> fail_lookup;
 };
 
 // Column families: events (position -> record), streams (stream+version -> position),
@@ -84,7 +98,7 @@ class RocksEventStore final : public EventStore {
                                             std::size_t max_count,
                                             Direction direction) const override;
   Result<std::vector<Envelope>> read_all(std::uint64_t after, std::size_t limit) const override;
-  std::uint64_t stream_version(std::string_view stream) const override;
+  Result<std::uint64_t> stream_version(std::string_view stream) const override;
   std::uint64_t last_position() const override { return last_position_.load(); }
   bool writable() const override { return !failed_.load() && !closed_.load(); }
   std::uint64_t subscribe(std::function<void(std::uint64_t)> on_commit) override;
@@ -131,6 +145,8 @@ class RocksEventStore final : public EventStore {
                                      const std::vector<std::uint64_t>& positions);
   Result<std::uint64_t> head_of(const std::string& stream, const GroupState& group);
   Result<std::vector<Envelope>> read_positions(const std::vector<std::uint64_t>& positions) const;
+  // The injected failure of this lookup (RocksStoreOptions::fail_lookup), if any.
+  std::optional<Error> injected(StoreLookup kind, std::string_view key) const;
 
   RocksStoreOptions options_;
   std::unique_ptr<rocksdb::DB> db_;

@@ -8,7 +8,9 @@ Projector::~Projector() {
 
 Status Projector::start(std::uint64_t from) {
   position_.store(from);
-  subscription_ = store_.subscribe([this](std::uint64_t) { (void)catch_up(); });
+  subscription_ = store_.subscribe([this](std::uint64_t) {
+    if (auto folded = catch_up(); !folded && on_error_) on_error_(folded.error());
+  });
   subscribed_ = true;
   return catch_up();
 }

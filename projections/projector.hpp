@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <vector>
 
@@ -21,6 +22,11 @@ class Projector {
   Projector& operator=(const Projector&) = delete;
 
   void add(Projection& projection) { projections_.push_back(&projection); }
+
+  // Called (on the store's commit thread) when folding after a commit fails: the read models
+  // stay at position() until a later commit folds again. For the operator's log; set before
+  // start().
+  void on_error(std::function<void(const Error&)> report) { on_error_ = std::move(report); }
 
   // Folds everything stored after `from` (the projections already hold the events up to it,
   // e.g. from a snapshot), then follows commits. Call once, after add().
@@ -44,6 +50,7 @@ class Projector {
   std::atomic<std::uint64_t> position_{0};
   std::uint64_t subscription_ = 0;
   bool subscribed_ = false;
+  std::function<void(const Error&)> on_error_;
 };
 
 }  // namespace perspectief

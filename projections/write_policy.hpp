@@ -22,6 +22,10 @@ class WritePolicy final : public AppendPolicy {
   // Starts from a snapshot's model (before load(), which then folds only what follows).
   void restore(ProgrammeModel model) { model_ = std::move(model); }
 
+  // The model as admitted so far. The store's writer thread changes it: read it only while
+  // no append is under way (tests, tools).
+  const ProgrammeModel& model() const { return model_; }
+
  private:
   friend struct SnapshotAccess;
   ProgrammeModel model_;

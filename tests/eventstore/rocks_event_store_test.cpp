@@ -5,6 +5,9 @@
 #include <set>
 #include <thread>
 
+#include <rocksdb/db.h>
+
+#include "eventstore/keys.hpp"
 #include "tests/eventstore/store_fixture.hpp"
 
 namespace perspectief::testing {
@@ -31,8 +34,8 @@ TEST_F(RocksEventStoreTest, AppendsAndReadsBack) {
   ASSERT_EQ(read->size(), 2U);
   EXPECT_EQ((*read)[1].type, "IntakeCompleted");
   EXPECT_EQ((*read)[1].data.at("eligible").as_bool(), true);
-  EXPECT_EQ(store_->stream_version("case-1"), 2U);
-  EXPECT_EQ(store_->stream_version("case-2"), 0U);
+  EXPECT_EQ(*store_->stream_version("case-1"), 2U);
+  EXPECT_EQ(*store_->stream_version("case-2"), 0U);
   EXPECT_EQ(store_->last_position(), 2U);
 }
 
@@ -41,7 +44,7 @@ TEST_F(RocksEventStoreTest, SurvivesReopen) {
   ASSERT_TRUE(append("case-2", {event("CaseRegistered", R"({"person":{"name":"M"}})")}).ok());
   reopen();
   EXPECT_EQ(store_->last_position(), 2U);
-  EXPECT_EQ(store_->stream_version("case-2"), 1U);
+  EXPECT_EQ(*store_->stream_version("case-2"), 1U);
   auto r = append("case-1", {event("IntakeCompleted", R"({"eligible":false})")},
                   ExpectedVersion::exact(1));
   ASSERT_TRUE(r.ok()) << r.error().message;
@@ -121,7 +124,7 @@ TEST_F(RocksEventStoreTest, PartialResendAndRepeatedIdsAreConflicts) {
   ASSERT_FALSE(repeated.ok());
   EXPECT_EQ(repeated.error().code, ErrorCode::conflict);
   EXPECT_EQ(store_->last_position(), 1U);
-  EXPECT_EQ(store_->stream_version("case-3"), 0U);
+  EXPECT_EQ(*store_->stream_version("case-3"), 0U);
 }
 
 TEST_F(RocksEventStoreTest, ReadsBackwardsAndFromAVersion) {
@@ -262,6 +265,96 @@ TEST(RocksEventStorePolicy, PolicyRefusalAppendsNothing) {
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->position, 1U);
   EXPECT_EQ(policy.admitted, 1U);
+}
+
+// A stored record that does not decode is damage, not a passing outage: corrupt (500,
+// verify named), never unavailable (a retryable 503), on every read path.
+TEST_F(RocksEventStoreTest, ACorruptRecordIsReportedAsCorruptWithItsPosition) {
+  ASSERT_TRUE(append("case-1", {event("CaseRegistered", R"({"person":{"name":"N"}})"),
+                                event("IntakeCompleted", R"({"eligible":true})")})
+                  .ok());
+  ASSERT_TRUE(
+      store_->db()->Put({}, store_->column_family(1), keys::encode_u64(2), "not a record").ok());
+  const auto expect_corrupt = [](const Error& e) {
+    EXPECT_EQ(e.code, ErrorCode::corrupt);
+    EXPECT_EQ(e.message,
+              "the stored record at position 2 is damaged: the operator should run "
+              "`perspectief verify`");
+    EXPECT_TRUE(e.internal.starts_with("position 2: ")) << e.internal;
+  };
+  const auto all = store_->read_all(0, 10);
+  ASSERT_FALSE(all.ok());
+  expect_corrupt(all.error());
+  const auto stream = store_->read_stream("case-1", 1, 10, Direction::forwards);
+  ASSERT_FALSE(stream.ok());
+  expect_corrupt(stream.error());
+  const auto version = store_->stream_version("case-1");
+  ASSERT_FALSE(version.ok());
+  expect_corrupt(version.error());
+  // The record before it still reads.
+  const auto first = store_->read_all(0, 1);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->size(), 1U);
+}
+
+// RocksDB read errors are never taken for "absent" (version 0, no such event).
+TEST(RocksEventStoreFaults, AReadErrorIsUnavailableNeverNotFound) {
+  TempDir dir;
+  ManualClock clock{kT0};
+  std::optional<StoreLookup> failing;
+  auto o = options(dir.sub("db"), &clock);
+  o.fail_lookup = [&failing](StoreLookup kind, std::string_view) -> std::optional<std::string> {
+    if (failing == kind) return "injected I/O error";
+    return std::nullopt;
+  };
+  auto store = std::move(RocksEventStore::open(std::move(o))).value();
+  const std::string id = random_uuid();
+  ASSERT_TRUE(store
+                  ->append_sync(request(
+                      "case-1", {event("CaseRegistered", R"({"person":{"name":"N"}})", id)}))
+                  .ok());
+  ASSERT_EQ(*store->stream_version("case-1"), 1U);
+
+  failing = StoreLookup::stream_index;
+  const auto version = store->stream_version("case-1");
+  ASSERT_FALSE(version.ok());
+  EXPECT_EQ(version.error().code, ErrorCode::unavailable);
+  EXPECT_NE(version.error().internal.find("injected I/O error"), std::string::npos);
+  const auto read = store->read_stream("case-1", 1, 10, Direction::forwards);
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.error().code, ErrorCode::unavailable);
+
+  // The writer's lookups: a fresh store has no cached head, so the head is read from RocksDB.
+  store->close();
+  store.reset();
+  failing = StoreLookup::stream_head;
+  auto o2 = options(dir.sub("db"), &clock);
+  o2.fail_lookup = [&failing](StoreLookup kind, std::string_view) -> std::optional<std::string> {
+    if (failing == kind) return "injected I/O error";
+    return std::nullopt;
+  };
+  store = std::move(RocksEventStore::open(std::move(o2))).value();
+  const auto head = store->append_sync(request(
+      "case-1", {event("IntakeCompleted", R"({"eligible":true})")}, ExpectedVersion::exact(1)));
+  ASSERT_FALSE(head.ok());
+  EXPECT_EQ(head.error().code, ErrorCode::unavailable);
+  failing = StoreLookup::event_id;
+  const auto resend = store->append_sync(
+      request("case-1", {event("CaseRegistered", R"({"person":{"name":"N"}})", id)}));
+  ASSERT_FALSE(resend.ok());
+  EXPECT_EQ(resend.error().code, ErrorCode::unavailable);
+  failing = StoreLookup::record;
+  const auto stored = store->append_sync(
+      request("case-1", {event("CaseRegistered", R"({"person":{"name":"N"}})", id)}));
+  ASSERT_FALSE(stored.ok());
+  EXPECT_EQ(stored.error().code, ErrorCode::unavailable);
+  // A refused read fails only that request: the store still takes appends.
+  failing.reset();
+  EXPECT_TRUE(store->writable());
+  const auto next = store->append_sync(request(
+      "case-1", {event("IntakeCompleted", R"({"eligible":true})")}, ExpectedVersion::exact(1)));
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_EQ(next->version, 2U);
 }
 
 }  // namespace
