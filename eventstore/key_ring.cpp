@@ -53,25 +53,33 @@ Result<KeyRing::Lookup> KeyRing::unwrap(std::string_view stream, std::string_vie
 }
 
 Result<KeyRing::Lookup> KeyRing::find(std::string_view stream) const {
-  {
-    std::shared_lock lock(cache_mu_);
-    if (auto it = cache_.find(std::string{stream}); it != cache_.end()) {
-      return Lookup{State::present, it->second};
+  const std::string name{stream};
+  for (;;) {
+    std::uint64_t generation = 0;
+    {
+      std::shared_lock lock(cache_mu_);
+      if (auto it = cache_.find(name); it != cache_.end()) {
+        return Lookup{State::present, it->second};
+      }
+      generation = generation_;
     }
-  }
-  if (cf_ == nullptr) return Lookup{};  // a store from before encryption at rest
-  std::string stored;
-  const auto s = db_.Get({}, cf_, slice(stream), &stored);
-  if (s.IsNotFound()) return Lookup{};
-  if (!s.ok()) return store_error(s);
-  auto found = unwrap(stream, stored);
-  if (!found) return found.take_error();
-  if (found->state == State::present) {
+    if (cf_ == nullptr) return Lookup{};  // a store from before encryption at rest
+    std::string stored;
+    const auto s = db_.Get({}, cf_, slice(stream), &stored);
+    if (!s.ok() && !s.IsNotFound()) return store_error(s);
+    if (after_store_read_) after_store_read_(stream);
+    Result<Lookup> found = s.IsNotFound() ? Result<Lookup>{Lookup{}} : unwrap(stream, stored);
+    if (!found) return found.take_error();
     std::unique_lock lock(cache_mu_);
-    if (cache_.size() >= kMaxCached) cache_.clear();
-    cache_.emplace(std::string{stream}, found->key);
+    // A forget() since the read: the read may predate an erasure. Read again (the
+    // erasure is durable before forget() runs, so the next read sees its marker).
+    if (generation != generation_) continue;
+    if (found->state == State::present) {
+      if (cache_.size() >= kMaxCached) cache_.clear();
+      cache_.emplace(name, found->key);
+    }
+    return found;
   }
-  return found;
 }
 
 Result<KeyRing::DataKey> KeyRing::get_or_create(std::string_view stream) {
@@ -116,6 +124,7 @@ void KeyRing::forget(std::string_view stream) {
   }
   std::unique_lock lock(cache_mu_);
   cache_.erase(std::string{stream});
+  ++generation_;
 }
 
 Status KeyRing::purge_erased_keys(const std::vector<rocksdb::ColumnFamilyHandle*>& all) {
@@ -163,6 +172,7 @@ Result<std::size_t> KeyRing::rewrap_all(const std::string& to) {
   if (!s.ok()) return store_error(s);
   std::unique_lock lock(cache_mu_);
   cache_.clear();
+  ++generation_;
   return count;
 }
 

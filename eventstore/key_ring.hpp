@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
@@ -34,7 +36,9 @@ class KeyRing {
   };
 
   // The stream's key, from the cache or the store. unavailable if it cannot be read or
-  // unwrapped (a missing master key).
+  // unwrapped (a missing master key). Atomic with forget(): a key read from the store
+  // before an erasure is neither cached nor returned once forget() ran (the lookup is
+  // repeated and finds the erasure marker).
   Result<Lookup> find(std::string_view stream) const;
 
   // A key to seal with. `wrapped` is set while the key is new (not yet stored): the append
@@ -55,8 +59,15 @@ class KeyRing {
   // nobody uses any more is dropped: no event was stored with it.
   void release(std::string_view stream, bool appended);
 
-  // Drops a stream from the cache (after its erasure is durable).
+  // Drops a stream from the cache (after its erasure is durable); a find() under way that
+  // read the key before the erasure does not put it back.
   void forget(std::string_view stream);
+
+  // Test seam: runs inside find() between its store read and its cache insert, so a test
+  // can run forget() exactly there. Set before the ring is shared; never outside tests.
+  void pause_after_store_read_for_testing(std::function<void(std::string_view)> hook) {
+    after_store_read_ = std::move(hook);
+  }
 
   // Pushes erased key material out of RocksDB's files: flushes the memtables (so the WAL
   // files that still hold the wrapped key become obsolete and are deleted) and compacts the
@@ -90,6 +101,10 @@ class KeyRing {
   std::unordered_map<std::string, Pending> pending_;  // under create_mu_; never evicted
   mutable std::shared_mutex cache_mu_;
   mutable std::unordered_map<std::string, SecretKey> cache_;  // bounded: cleared when full
+  // Under cache_mu_: bumped by forget() and rewrap_all(). A find() caches (and returns) what
+  // it read from the store only if no forget() ran since before that read.
+  mutable std::uint64_t generation_ = 0;
+  std::function<void(std::string_view)> after_store_read_;
 };
 
 }  // namespace perspectief::privacy

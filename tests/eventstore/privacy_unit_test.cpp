@@ -138,6 +138,42 @@ TEST_F(RingTest, OneKeyPerStreamUntilErased) {
   EXPECT_EQ(refused.error().rule, "personal-data-erased");
 }
 
+// find() reads a key, then (before caching it) an erasure is written and forget() runs: the
+// key read before the erasure must neither be cached nor returned.
+TEST_F(RingTest, AForgetDuringAFindLeavesNoKeyBehind) {
+  const auto made = ring_->get_or_create("case-f");
+  ASSERT_TRUE(made.ok());
+  ASSERT_TRUE(
+      store_->db()->Put({}, store_->column_family(kDataKeysCf), "case-f", made->wrapped).ok());
+  ring_->release("case-f", true);
+
+  std::promise<void> read_done;
+  std::promise<void> forgotten;
+  auto go = forgotten.get_future();
+  int pauses = 0;
+  ring_->pause_after_store_read_for_testing([&](std::string_view) {
+    if (++pauses > 1) return;  // only the first lookup waits
+    read_done.set_value();
+    go.wait();
+  });
+  auto found = std::async(std::launch::async, [this] { return ring_->find("case-f"); });
+  read_done.get_future().wait();
+  // The erasure, as the store writes it with PersonalDataErased, then the ring is told.
+  ASSERT_TRUE(
+      store_->db()
+          ->Put({}, store_->column_family(kDataKeysCf), "case-f", std::string{keys::kErasedDataKey})
+          .ok());
+  ring_->forget("case-f");
+  forgotten.set_value();
+  const auto result = found.get();
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->state, KeyRing::State::erased);
+  EXPECT_TRUE(result->key.empty());
+  ring_->pause_after_store_read_for_testing({});
+  EXPECT_EQ(ring_->find("case-f")->state, KeyRing::State::erased);
+  EXPECT_EQ(ring_->get_or_create("case-f").error().rule, "personal-data-erased");
+}
+
 TEST_F(RingTest, TheSealerMovesOnlyPersonalFieldsAndOpensThemAgain) {
   Sealer sealer{*ring_};
   auto make = [](const char* note) {
