@@ -17,6 +17,7 @@ boost::json::object to_json(const Envelope& e) {
                                    {"organisation", e.actor.organisation},
                                    {"role", to_string(e.actor.role)}};
   o["data"] = e.data;
+  if (e.data_damaged) o["dataDamaged"] = true;
   return o;
 }
 

@@ -27,9 +27,14 @@ struct Envelope {
   // to_json never shows it: only privacy::Sealer::open puts them back, for roles that may
   // see them.
   std::string sealed;
+  // The stored `data` is not valid JSON (written by a version that could store a number as
+  // NUL bytes, or damaged on disk): `data` is empty, to_json says so, folds skip the event
+  // and `perspectief verify` reports its position. Readers keep serving the rest of the log.
+  bool data_damaged = false;
 };
 
-// The API shape: camelCase, RFC 3339 times.
+// The API shape: camelCase, RFC 3339 times; `"dataDamaged": true` after `data` when the stored
+// data could not be read.
 boost::json::object to_json(const Envelope& e);
 
 }  // namespace perspectief

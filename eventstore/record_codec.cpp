@@ -77,7 +77,17 @@ RecordDecoder::RecordDecoder()
         return o;
       }()) {}
 
-bool RecordDecoder::read_data(std::string_view text, boost::json::object& out) {
+bool RecordDecoder::read_data(std::string_view text, Envelope& e) {
+  e.data_damaged = false;
+  if (parse_data(text, e.data)) return true;
+  // The record is whole (its envelope decodes) but its data is not JSON: keep the envelope,
+  // so that readers serve the rest of the log, and say so (Envelope::data_damaged).
+  e.data.clear();
+  e.data_damaged = true;
+  return true;
+}
+
+bool RecordDecoder::parse_data(std::string_view text, boost::json::object& out) {
   // Most events' data is one flat object: read it into the envelope's reused object.
   if (fast_json::flat_object(text, out)) return true;
   boost::system::error_code ec;
@@ -92,7 +102,7 @@ bool RecordDecoder::read_data(std::string_view text, boost::json::object& out) {
 
 bool RecordDecoder::decode_binary(std::string_view bytes, Envelope& e, std::string* prev_hash_hex) {
   binary_record::Parts parts;
-  if (!binary_record::split(bytes, parts) || !read_data(parts.data, e.data)) return false;
+  if (!binary_record::split(bytes, parts) || !read_data(parts.data, e)) return false;
   e.position = parts.position;
   e.stream.assign(parts.stream);
   e.version = parts.version;
@@ -149,7 +159,7 @@ bool RecordDecoder::decode_fast(std::string_view bytes, Envelope& e, std::string
   const auto parsed_role = parse_role(role_);
   if (!parsed_role) return false;
   e.actor.role = *parsed_role;
-  if (!read_data(c.in, e.data)) return false;
+  if (!read_data(c.in, e)) return false;
   if (pii.empty()) {
     e.sealed.clear();
   } else if (!base64_decode_into(pii, e.sealed)) {
@@ -178,8 +188,10 @@ Status RecordDecoder::decode_into(std::string_view bytes, Envelope& envelope,
     if (decode_binary(bytes, envelope, prev_hash_hex)) return Ok{};
     return make_error(ErrorCode::unavailable, "stored record does not decode");
   }
-  if (decode_fast(bytes, envelope, prev_hash_hex)) return Ok{};
+  const bool fast = decode_fast(bytes, envelope, prev_hash_hex);
+  if (fast && !envelope.data_damaged) return Ok{};
   auto general = decode_general(bytes);
+  if (!general && fast) return Ok{};  // the envelope as the fast path read it, data damaged
   if (!general) return general.take_error();
   envelope = std::move(general->envelope);
   if (prev_hash_hex != nullptr) *prev_hash_hex = std::move(general->prev_hash_hex);
@@ -211,6 +223,7 @@ Result<StoredRecord> decode_general(std::string_view bytes) {
     if (!role) return make_error(ErrorCode::unavailable, "stored record has an unknown role");
     e.actor.role = *role;
     e.data = std::move(o.at("data").as_object());
+    e.data_damaged = false;
     if (const auto* pii = o.if_contains("pii")) {
       auto sealed = base64_decode(pii->as_string());
       if (!sealed) return make_error(ErrorCode::unavailable, "stored record has a bad pii field");

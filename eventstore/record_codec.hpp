@@ -53,7 +53,10 @@ class RecordDecoder {
   Status decode_into(std::string_view bytes, Envelope& envelope, std::string* prev_hash_hex);
   bool decode_binary(std::string_view bytes, Envelope& e, std::string* prev_hash_hex);
   bool decode_fast(std::string_view bytes, Envelope& e, std::string* prev_hash_hex);
-  bool read_data(std::string_view text, boost::json::object& out);
+  // Data that is not a JSON object leaves the envelope data_damaged; false never (the record
+  // around it decoded).
+  bool read_data(std::string_view text, Envelope& e);
+  bool parse_data(std::string_view text, boost::json::object& out);
   boost::json::parser parser_;
   std::string role_;
 };

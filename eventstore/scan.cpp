@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/perf_level.h>
 
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -34,6 +35,7 @@ Status scan_store_pages(ReadOnlyStore& store, std::uint64_t after,
                         const std::function<void(std::span<Envelope>)>& visit) {
   constexpr std::size_t kPage = 256;
   Status result = Ok{};
+  if (after == std::numeric_limits<std::uint64_t>::max()) return result;  // nothing beyond it
   {
     // RocksDB counts every step of an iterator in thread-local counters nobody here reads
     // (a TLS lookup per call from a shared library): off for this thread while it scans.
@@ -94,6 +96,7 @@ Result<Envelope> envelope_from_json(const boost::json::object& o) {
         e.actor.role = parse_role(s->as_string()).value_or(Role::ops);
     }
     e.data = o.at("data").as_object();
+    if (const auto* damaged = o.if_contains("dataDamaged")) e.data_damaged = damaged->as_bool();
   } catch (const std::exception&) {
     return make_error(ErrorCode::invalid, "an envelope lacks a field");
   }

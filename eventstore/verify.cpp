@@ -60,6 +60,7 @@ VerifyReport verify_once(const std::string& path) {
     if (!rec) return fault(report, position, "record does not decode");
     const Envelope& e = rec->envelope;
     if (e.position != position) return fault(report, position, "record names another position");
+    if (e.data_damaged) report.damaged_data.push_back(position);
     if (rec->prev_hash_hex != prev) {
       return fault(report, position - 1,
                    "hash chain broken: record " + std::to_string(position - 1) +
@@ -124,6 +125,22 @@ VerifyReport verify_once(const std::string& path) {
 }
 
 }  // namespace
+
+std::string damaged_data_problem(const VerifyReport& report) {
+  if (report.damaged_data.empty()) return {};
+  constexpr std::size_t kListed = 10;
+  std::string positions;
+  for (std::size_t i = 0; i < report.damaged_data.size() && i < kListed; ++i) {
+    positions += (i == 0 ? "" : ", ") + std::to_string(report.damaged_data[i]);
+  }
+  if (report.damaged_data.size() > kListed) {
+    positions += " and " + std::to_string(report.damaged_data.size() - kListed) + " more";
+  }
+  return std::to_string(report.damaged_data.size()) +
+         " record(s) hold data that is not valid JSON (served with dataDamaged, folded by no "
+         "read model): position " +
+         positions;
+}
 
 VerifyReport verify_store(const std::string& path) {
   // A read-only open of a store a server is writing can catch a flush between reading the

@@ -138,7 +138,7 @@ CapacityFacts History::capacity_at(Micros t) const {
 
 void History::apply(const Envelope& e) {
   std::unique_lock lock(mu_);
-  apply_locked(e, parse_for_fold<Cases>(e.stream));
+  apply_locked(e, parse_for_fold<Cases>(e));
 }
 
 void History::apply_all(std::span<const Envelope> envelopes) {

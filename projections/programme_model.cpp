@@ -148,7 +148,7 @@ Status ProgrammeModel::admit_case(const Actor& actor, const std::string& id,
 }
 
 void ProgrammeModel::apply(const Envelope& envelope) {
-  apply(envelope, parse_for_fold<Cases>(envelope.stream));
+  apply(envelope, parse_for_fold<Cases>(envelope));
 }
 
 void ProgrammeModel::apply_all(std::span<const Envelope> envelopes) {

@@ -194,6 +194,22 @@ TEST(RecordCodec, FlatAndNestedDataInTurnThroughOneDecoder) {
   }
 }
 
+// A format 1 record in the writer's layout whose data alone is not JSON: the envelope is read,
+// the data marked damaged (as in format 2).
+TEST(RecordCodec, Format1DataThatIsNotJsonIsMarkedDamaged) {
+  const Envelope e = plain_envelope();
+  const std::string bad = std::string(R"({"hours":)") + std::string(64, '\0') + "}";
+  auto r = decode_record(encode_json_record(e, bad, std::string(64, '0')));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->envelope.data_damaged);
+  EXPECT_TRUE(r->envelope.data.empty());
+  EXPECT_EQ(r->envelope.stream, e.stream);
+  EXPECT_EQ(r->envelope.event_id, e.event_id);
+  auto good = decode_record(encode_json_record(e, canonical_json(e.data), std::string(64, '0')));
+  ASSERT_TRUE(good.ok());
+  EXPECT_FALSE(good->envelope.data_damaged);
+}
+
 TEST(RecordCodec, RefusesDamagedFormat1Records) {
   EXPECT_FALSE(decode_record("not json").ok());
   EXPECT_FALSE(decode_record(R"({"position":1})").ok());

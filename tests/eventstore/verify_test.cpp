@@ -182,3 +182,59 @@ TEST_F(VerifyTest, FindsAWrongHead) {
 
 }  // namespace
 }  // namespace perspectief::testing
+
+namespace perspectief::testing {
+namespace {
+
+// A record whose data is not JSON (an earlier version wrote `"hours":` and 64 NUL bytes for
+// 1e300 in its replies; disk damage can do the same to a record): the envelope and the chain
+// are whole, so every reader serves the record with dataDamaged and goes on with the rest;
+// verify names its position.
+TEST_F(VerifyTest, ARecordWithDamagedDataIsServedMarkedAndReported) {
+  fill(1);
+  NewEvent bad = event("PerspectiveChosen", R"({"track":"return"})");
+  bad.data_json = std::string(R"({"hours":)") + std::string(64, '\0') + "}";
+  ASSERT_TRUE(append("case-1", {bad}).ok());
+  fill(2);
+  auto all = store_->read_all(0, 10);
+  ASSERT_TRUE(all.ok()) << all.error().internal;
+  ASSERT_EQ(all->size(), 4U);
+  EXPECT_FALSE((*all)[0].data_damaged);
+  EXPECT_TRUE((*all)[1].data_damaged);
+  EXPECT_TRUE((*all)[1].data.empty());
+  EXPECT_EQ(to_json((*all)[1]).at("dataDamaged"), true);
+  EXPECT_EQ(to_json((*all)[2]).if_contains("dataDamaged"), nullptr);
+  EXPECT_FALSE((*all)[2].data_damaged);  // the reused decoder forgets the damage
+  EXPECT_EQ((*all)[2].data.at("track"), "return");
+  auto stream = store_->read_stream("case-1", 1, 10, Direction::forwards);
+  ASSERT_TRUE(stream.ok());
+  ASSERT_EQ(stream->size(), 2U);
+  EXPECT_TRUE((*stream)[0].data_damaged);
+  store_->close();
+  std::vector<std::uint64_t> scanned;
+  std::vector<std::uint64_t> damaged;
+  ASSERT_TRUE(scan_store(dir_.sub("db"), 0, {}, [&](const Envelope& e) {
+                scanned.push_back(e.position);
+                if (e.data_damaged) damaged.push_back(e.position);
+              }).ok());
+  EXPECT_EQ(scanned, (std::vector<std::uint64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(damaged, (std::vector<std::uint64_t>{2}));
+  const auto r = verify_store(dir_.sub("db"));
+  EXPECT_TRUE(r.ok) << r.problem;  // the log itself is whole: it can be backed up
+  EXPECT_EQ(r.events, 4U);
+  EXPECT_EQ(r.damaged_data, (std::vector<std::uint64_t>{2}));
+  EXPECT_EQ(damaged_data_problem(r),
+            "1 record(s) hold data that is not valid JSON (served with dataDamaged, folded by no "
+            "read model): position 2");
+}
+
+TEST_F(VerifyTest, AScanAfterTheLargestPositionVisitsNothing) {
+  fill(3);
+  store_->close();
+  int visited = 0;
+  ASSERT_TRUE(scan_store(dir_.sub("db"), UINT64_MAX, {}, [&](const Envelope&) { ++visited; }).ok());
+  EXPECT_EQ(visited, 0);
+}
+
+}  // namespace
+}  // namespace perspectief::testing
