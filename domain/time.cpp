@@ -41,7 +41,8 @@ bool expect(std::string_view s, std::size_t& pos, char c) {
   return true;
 }
 
-std::optional<Days> parse_date_at(std::string_view s, std::size_t& pos) {
+// `in_range`: the year must lie in kMinYear..kMaxYear (a date; a time checks its UTC instant).
+std::optional<Days> parse_date_at(std::string_view s, std::size_t& pos, bool in_range) {
   int y = 0;
   int m = 0;
   int d = 0;
@@ -49,7 +50,7 @@ std::optional<Days> parse_date_at(std::string_view s, std::size_t& pos) {
       !expect(s, pos, '-') || !read_digits(s, pos, 2, d)) {
     return std::nullopt;
   }
-  if (y < kMinYear || y > kMaxYear || m < 1 || m > 12 || d < 1 ||
+  if ((in_range && (y < kMinYear || y > kMaxYear)) || m < 1 || m > 12 || d < 1 ||
       static_cast<unsigned>(d) > days_in_month(y, static_cast<unsigned>(m))) {
     return std::nullopt;
   }
@@ -93,7 +94,7 @@ Days add_months(Days d, int months) {
 
 std::optional<Days> parse_date(std::string_view text) {
   std::size_t pos = 0;
-  auto d = parse_date_at(text, pos);
+  auto d = parse_date_at(text, pos, true);
   if (!d || pos != text.size()) return std::nullopt;
   return d;
 }
@@ -108,7 +109,7 @@ bool is_year_month(std::string_view s) {
 
 std::optional<Micros> parse_rfc3339(std::string_view s) {
   std::size_t pos = 0;
-  auto day = parse_date_at(s, pos);
+  auto day = parse_date_at(s, pos, false);
   if (!day) return std::nullopt;
   if (pos >= s.size() || (s[pos] != 'T' && s[pos] != 't')) return std::nullopt;
   ++pos;

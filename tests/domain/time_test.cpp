@@ -64,6 +64,10 @@ TEST(TimeRange, OnlyYears1900To9999) {
   const auto east = parse_rfc3339("1900-01-01T00:30:00-01:00");
   ASSERT_TRUE(east.has_value());
   EXPECT_EQ(format_rfc3339(*east), "1900-01-01T01:30:00Z");
+  // The UTC form counts: a local time on the last day of 1899 can lie in 1900.
+  const auto west = parse_rfc3339("1899-12-31T23:30:00-01:00");
+  ASSERT_TRUE(west.has_value());
+  EXPECT_EQ(format_rfc3339(*west), "1900-01-01T00:30:00Z");
   EXPECT_FALSE(parse_date("1899-12-31").has_value());
   EXPECT_FALSE(parse_date("0000-01-01").has_value());
   EXPECT_EQ(format_date(*parse_date("1900-01-01")), "1900-01-01");

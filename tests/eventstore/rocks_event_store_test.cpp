@@ -148,6 +148,11 @@ TEST_F(RocksEventStoreTest, ReadsBackwardsAndFromAVersion) {
   auto page = store_->read_all(2, 3);
   ASSERT_EQ(page->size(), 3U);
   EXPECT_EQ(page->front().position, 3U);
+  // The largest position: nothing lies beyond it (after + 1 once wrapped to the start).
+  auto beyond = store_->read_all(UINT64_MAX, 3);
+  ASSERT_TRUE(beyond.ok());
+  EXPECT_TRUE(beyond->empty());
+  EXPECT_TRUE(store_->read_all(UINT64_MAX - 1, 3)->empty());
 }
 
 TEST_F(RocksEventStoreTest, ConcurrentAppendersGetGaplessPositionsAndVersions) {
