@@ -45,6 +45,13 @@ class Api {
   boost::asio::awaitable<Response> handle(const Request& request, std::string_view& route_template,
                                           std::string_view& role);
 
+  // Whether handle() refuses a request on its headers alone, without looking at its body: no
+  // such path (404), a method the path does not take (405), or a route that needs a token
+  // and a missing or unknown one (401). The server then answers with handle() before reading
+  // the body, so a client without a token cannot make the server buffer one.
+  bool refused_on_headers(boost::beast::http::verb method, std::string_view target,
+                          std::string_view authorization) const;
+
   void set_ready(bool ready) { ready_.store(ready); }
   // Serve the dashboard's files from this directory when present there (development).
   void set_dashboard_dir(std::string dir) { dashboard_dir_ = std::move(dir); }

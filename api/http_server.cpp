@@ -9,7 +9,9 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -18,7 +20,10 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cstdint>
 #include <memory>
+#include <tuple>
 
 #include "api/problem.hpp"
 #include "eventstore/sha256.hpp"
@@ -31,7 +36,26 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 HttpServer::HttpServer(asio::io_context& ioc, Api& api, ServerOptions options)
-    : ioc_(ioc), api_(api), options_(options), acceptor_(ioc) {}
+    : ioc_(ioc),
+      api_(api),
+      options_(std::move(options)),
+      accept_strand_(asio::make_strand(ioc)),
+      acceptor_(accept_strand_) {}
+
+HttpServer::Held& HttpServer::Held::operator=(Held&& other) noexcept {
+  if (this != &other) {
+    release();
+    count_ = other.count_;
+    n_ = other.n_;
+    other.count_ = nullptr;
+  }
+  return *this;
+}
+
+void HttpServer::Held::release() {
+  if (count_ != nullptr) count_->fetch_sub(n_);
+  count_ = nullptr;
+}
 
 Result<tcp::endpoint> HttpServer::listen(const std::string& host, unsigned short port) {
   boost::system::error_code ec;
@@ -48,12 +72,13 @@ Result<tcp::endpoint> HttpServer::listen(const std::string& host, unsigned short
 }
 
 void HttpServer::start() {
-  asio::co_spawn(ioc_, accept_loop(), asio::detached);
+  asio::co_spawn(accept_strand_, accept_loop(), asio::detached);
 }
 
 void HttpServer::stop(std::chrono::milliseconds grace, std::function<void()> done) {
   stopping_ = true;
-  asio::post(acceptor_.get_executor(), [this] {
+  // On the acceptor's strand: the accept loop may be inside async_accept on another thread.
+  asio::post(accept_strand_, [this] {
     boost::system::error_code ec;
     acceptor_.close(ec);
   });
@@ -71,6 +96,15 @@ asio::awaitable<void> HttpServer::drain_in_flight(std::chrono::milliseconds grac
   done();
 }
 
+namespace {
+
+// Connections over --max-connections answered 503 at once; beyond these, closed unanswered.
+constexpr std::size_t kMaxRefusing = 64;
+
+}  // namespace
+
+// Runs on accept_strand_ (started there by start()); so does every use of acceptor_ after
+// listen().
 asio::awaitable<void> HttpServer::accept_loop() {
   while (!stopping_) {
     auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_),
@@ -82,13 +116,27 @@ asio::awaitable<void> HttpServer::accept_loop() {
       co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
       continue;
     }
+    auto ex = socket.get_executor();
+    // Only this loop adds to connections_, so the check and the add cannot be overtaken.
+    if (connections_.load() >= options_.max_connections) {
+      // Over the cap: a short 503 over plain HTTP (a TLS handshake would cost what the cap
+      // protects), else the socket just closes.
+      if (!options_.tls && refusing_.load() < kMaxRefusing) {
+        refusing_.fetch_add(1);
+        Held refusing{refusing_, 1};
+        asio::co_spawn(ex, refuse_connection(std::move(socket), std::move(refusing)),
+                       asio::detached);
+      }
+      continue;
+    }
+    connections_.fetch_add(1);
+    Held connection{connections_, 1};
     boost::system::error_code opt_ec;
     socket.set_option(tcp::no_delay(true), opt_ec);
-    auto ex = socket.get_executor();
     if (options_.tls) {
-      asio::co_spawn(ex, tls_session(std::move(socket)), asio::detached);
+      asio::co_spawn(ex, tls_session(std::move(socket), std::move(connection)), asio::detached);
     } else {
-      asio::co_spawn(ex, session(std::move(socket)), asio::detached);
+      asio::co_spawn(ex, session(std::move(socket), std::move(connection)), asio::detached);
     }
   }
 }
@@ -107,23 +155,87 @@ std::string request_id_for(std::string_view given) {
 
 namespace {
 
+const std::array<std::string_view, 7> kWeekdays{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+const std::array<std::string_view, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+void append_2(std::string& out, unsigned v) {
+  out += static_cast<char>('0' + v / 10);
+  out += static_cast<char>('0' + v % 10);
+}
+
+// The Date of a response now, formatted once per second per thread.
+const std::string& current_http_date() {
+  thread_local std::int64_t second = INT64_MIN;
+  thread_local std::string text;
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  if (now != second) {
+    text = http_date(now);
+    second = now;
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string http_date(std::int64_t unix_seconds) {
+  const std::int64_t days =
+      unix_seconds / 86400 - (unix_seconds % 86400 < 0 ? 1 : 0);  // floor division
+  const std::int64_t secs = unix_seconds - days * 86400;
+  // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted).
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const auto day = static_cast<unsigned>(doy - (153 * mp + 2) / 5 + 1);
+  const auto month = static_cast<unsigned>(mp < 10 ? mp + 3 : mp - 9);
+  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const auto weekday = static_cast<std::size_t>(((days % 7) + 11) % 7);  // 1970-01-01: Thursday
+  std::string out;
+  out.reserve(29);
+  out += kWeekdays[weekday];
+  out += ", ";
+  append_2(out, day);
+  out += ' ';
+  out += kMonths[month - 1];
+  out += ' ';
+  const std::string y = std::to_string(year);
+  out.append(y.size() < 4 ? 4 - y.size() : 0, '0');
+  out += y;
+  out += ' ';
+  append_2(out, static_cast<unsigned>(secs / 3600));
+  out += ':';
+  append_2(out, static_cast<unsigned>(secs / 60 % 60));
+  out += ':';
+  append_2(out, static_cast<unsigned>(secs % 60));
+  out += " GMT";
+  return out;
+}
+
+namespace {
+
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // After refusing a request mid-body, read and discard what the client is still sending (for a
 // bounded time and amount) so that closing does not reset the connection before the client
 // has read the problem reply.
+// Nothing read is kept: the memory is one small buffer whatever the client sends.
 template <class Stream>
-asio::awaitable<void> drain(Stream& stream) {
+asio::awaitable<void> drain(Stream& stream, std::size_t max_bytes = 16 * 1024 * 1024,
+                            std::chrono::seconds timeout = std::chrono::seconds(2)) {
   auto& tcp_layer = beast::get_lowest_layer(stream);
   if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
     boost::system::error_code ec;
     tcp_layer.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
-  tcp_layer.expires_after(std::chrono::seconds(2));
-  std::array<char, 16 * 1024> sink{};
+  tcp_layer.expires_after(timeout);
+  std::array<char, 4096> sink{};
   std::size_t total = 0;
-  constexpr std::size_t kMaxDrain = 16 * 1024 * 1024;
-  while (total < kMaxDrain) {
+  while (total < max_bytes) {
     auto [rec, n] =
         co_await stream.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
     if (rec) break;
@@ -144,20 +256,128 @@ asio::awaitable<void> close_gracefully(Stream& stream, std::chrono::seconds time
   beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
+// The answer to a request that could not be read whole; nullopt: close without one (the
+// client went away or was too slow).
+std::optional<Response> unreadable_reply(const boost::system::error_code& ec,
+                                         std::size_t max_body) {
+  if (ec == http::error::body_limit) {
+    return problem(413, "the body is over " + std::to_string(max_body) + " bytes");
+  }
+  if (ec == http::error::header_limit) return problem(431, "the headers are over the limit");
+  if (ec != http::error::end_of_stream && ec != beast::error::timeout &&
+      ec != asio::error::connection_reset && ec != asio::error::eof &&
+      ec != asio::error::operation_aborted && ec != http::error::partial_message) {
+    return problem(400, "the request is not valid HTTP/1.1");
+  }
+  return std::nullopt;
+}
+
+bool expects_continue(const Request& head) {
+  return beast::iequals(head[http::field::expect], "100-continue");
+}
+
+// Writes a reply; to a HEAD request its headers only (Content-Length stays the GET body's).
+template <class Stream>
+asio::awaitable<boost::system::error_code> write_reply(Stream& stream, Response& res,
+                                                       bool head_only) {
+  if (head_only) {
+    http::response<http::empty_body> head{std::move(res.base())};
+    auto [ec, n] = co_await http::async_write(stream, head, asio::as_tuple(asio::use_awaitable));
+    (void)n;
+    co_return ec;
+  }
+  auto [ec, n] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+  (void)n;
+  co_return ec;
+}
+
 }  // namespace
 
-asio::awaitable<void> HttpServer::session(tcp::socket socket) {
+struct HttpServer::Screened {
+  std::optional<Response> refusal;  // the answer, given without reading the body
+  bool api_refuses = false;         // Api::handle refuses on the headers: ask it, without body
+  Held body;                        // the body's share of max_buffered_bytes
+};
+
+void HttpServer::decorate(Response& res) const {
+  res.set(http::field::date, current_http_date());
+  res.set("X-Content-Type-Options", "nosniff");
+  if (options_.tls) res.set("Strict-Transport-Security", "max-age=31536000");
+}
+
+std::optional<HttpServer::Held> HttpServer::reserve_body(std::size_t n) {
+  const std::size_t max = options_.max_buffered_bytes;
+  std::size_t held = buffered_.load();
+  do {
+    if (n > max || held > max - n) return std::nullopt;
+  } while (!buffered_.compare_exchange_weak(held, held + n));
+  return Held{buffered_, n};
+}
+
+HttpServer::Screened HttpServer::screen(const Request& head, bool body_announced) {
+  Screened s;
+  if (head.count(http::field::authorization) > 1) {
+    s.refusal = problem(400, "send one Authorization header",
+                        {{"Authorization", "is given more than once"}});
+    return s;
+  }
+  if (api_.refused_on_headers(head.method(), head.target(), head[http::field::authorization])) {
+    s.api_refuses = true;
+    return s;
+  }
+  if (!body_announced) return s;
+  // string_body reserves an announced length at once; a chunked body may grow to max_body.
+  std::size_t length = options_.max_body;
+  if (head.has_content_length()) {
+    std::uint64_t announced = 0;
+    const auto text = head[http::field::content_length];
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), announced);
+    if (ec == std::errc{} && ptr == text.data() + text.size()) {
+      length = static_cast<std::size_t>(std::min<std::uint64_t>(announced, options_.max_body));
+    }
+  }
+  auto held = reserve_body(length);
+  if (!held) {
+    s.refusal = problem(503, "the server holds too many request bodies now; try again",
+                        {{"body", "does not fit in what the server may hold now"}});
+    s.refusal->set(http::field::retry_after, "1");
+    return s;
+  }
+  s.body = std::move(*held);
+  return s;
+}
+
+asio::awaitable<void> HttpServer::session(tcp::socket socket, Held connection) {
+  (void)connection;  // held until the connection ends
   beast::tcp_stream stream{std::move(socket)};
   co_await serve(stream);
 }
 
-asio::awaitable<void> HttpServer::tls_session(tcp::socket socket) {
+asio::awaitable<void> HttpServer::tls_session(tcp::socket socket, Held connection) {
+  (void)connection;
   TlsStream stream{std::move(socket), *options_.tls};
   beast::get_lowest_layer(stream).expires_after(options_.read_timeout);
   auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server,
                                               asio::as_tuple(asio::use_awaitable));
   if (ec) co_return;  // not TLS, an old protocol version, or too slow: just close
   co_await serve(stream);
+}
+
+asio::awaitable<void> HttpServer::refuse_connection(tcp::socket socket, Held refusing) {
+  (void)refusing;  // held until the answer is out
+  beast::tcp_stream stream{std::move(socket)};
+  Response res = problem(503, "the server has too many connections open; try again");
+  res.set(http::field::retry_after, "1");
+  decorate(res);
+  res.keep_alive(false);
+  res.prepare_payload();
+  stream.expires_after(std::chrono::seconds(2));
+  auto [ec, n] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+  (void)n;
+  if (log_) log_({request_id_for({}), "-", "unmatched", "-", 503, 0.0});
+  // Read (and drop) a little of the request so that closing does not reset the connection
+  // before the client has read the 503.
+  if (!ec) co_await drain(stream, 64 * 1024, std::chrono::seconds(1));
 }
 
 template <class Stream>
@@ -181,21 +401,34 @@ asio::awaitable<void> HttpServer::serve(Stream& stream) {
     }
     first = false;
     tcp_layer.expires_after(options_.read_timeout);
-    auto [ec, n] =
-        co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    // The headers first: a request refused on them is answered without reading its body.
+    boost::system::error_code ec;
+    std::size_t n = 0;
+    std::tie(ec, n) = co_await http::async_read_header(stream, buffer, parser,
+                                                       asio::as_tuple(asio::use_awaitable));
+    Screened screened;
+    bool body_unread = false;
+    if (!ec) {
+      screened = screen(parser.get(), !parser.is_done());
+      body_unread = !parser.is_done() && (screened.refusal || screened.api_refuses);
+      if (!parser.is_done() && !body_unread) {
+        if (expects_continue(parser.get())) {
+          // The body is welcome: a client that waits for this sends it now.
+          http::response<http::empty_body> go_on{http::status::continue_, 11};
+          std::tie(ec, n) =
+              co_await http::async_write(stream, go_on, asio::as_tuple(asio::use_awaitable));
+        }
+        if (!ec) {
+          std::tie(ec, n) = co_await http::async_read(stream, buffer, parser,
+                                                      asio::as_tuple(asio::use_awaitable));
+        }
+      }
+    }
     (void)n;
     if (ec) {
-      std::optional<Response> reply;
-      if (ec == http::error::body_limit) {
-        reply = problem(413, "the body is over " + std::to_string(options_.max_body) + " bytes");
-      } else if (ec == http::error::header_limit) {
-        reply = problem(431, "the headers are over the limit");
-      } else if (ec != http::error::end_of_stream && ec != beast::error::timeout &&
-                 ec != asio::error::connection_reset && ec != asio::error::eof &&
-                 ec != asio::error::operation_aborted && ec != http::error::partial_message) {
-        reply = problem(400, "the request is not valid HTTP/1.1");
-      }
+      std::optional<Response> reply = unreadable_reply(ec, options_.max_body);
       if (reply) {
+        decorate(*reply);
         reply->keep_alive(false);
         tcp_layer.expires_after(options_.write_timeout);
         co_await http::async_write(stream, *reply, asio::as_tuple(asio::use_awaitable));
@@ -205,26 +438,37 @@ asio::awaitable<void> HttpServer::serve(Stream& stream) {
       }
       break;
     }
-    const Request req = parser.release();
+    Request& req = parser.get();
     const auto started = std::chrono::steady_clock::now();
     ++in_flight_;
     tcp_layer.expires_never();
-    std::string_view route;
-    std::string_view role;
+    std::string_view route = "unmatched";
+    std::string_view role = "-";
     const std::string rid = request_id_for(req["X-Request-Id"]);
-    Response res = co_await api_.handle(req, route, role);
+    Response res;
+    if (screened.refusal) {
+      res = std::move(*screened.refusal);
+    } else {
+      // After api_refuses the body is unread (empty here): handle() answers on the headers.
+      res = co_await api_.handle(req, route, role);
+    }
+    // The body has served: its memory and its share of the budget go back before the reply.
+    std::string{}.swap(req.body());
+    screened.body.release();
     res.set("X-Request-Id", rid);
-    const bool keep = req.keep_alive() && !stopping_;
+    decorate(res);
+    // A body left unread cannot be skipped to reach the next request: close after the reply.
+    const bool keep = req.keep_alive() && !stopping_ && !body_unread;
     res.keep_alive(keep);
     res.prepare_payload();
     tcp_layer.expires_after(options_.write_timeout);
-    auto [wec, wn] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
-    (void)wn;
+    const auto wec = co_await write_reply(stream, res, req.method() == http::verb::head);
     --in_flight_;
     if (log_) {
       log_({rid, http::to_string(req.method()), route, role, res.result_int(),
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
     }
+    if (!wec && body_unread) co_await drain(stream);
     if (wec || !keep) break;
   }
   co_await close_gracefully(stream, std::chrono::seconds(2));

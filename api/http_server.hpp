@@ -4,12 +4,15 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/strand.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/api.hpp"
@@ -22,6 +25,13 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{15};  // a whole request (headers and body) must arrive in it
   std::chrono::seconds idle_timeout{60};  // a keep-alive connection may wait this long
   std::chrono::seconds write_timeout{30};
+  // Connections open at once; a connection over it is answered 503 and closed at once (over
+  // TLS: closed without an answer).
+  std::size_t max_connections = 1024;
+  // Request bodies held at once across all connections, counted by their announced length
+  // (a chunked body by max_body) from the end of its headers until its reply is ready; a
+  // request that would go over it is answered 503 before its body is read.
+  std::size_t max_buffered_bytes = std::size_t{256} << 20;
   // When set, every connection is TLS (the handshake must finish within read_timeout).
   std::shared_ptr<boost::asio::ssl::context> tls;
 };
@@ -40,8 +50,15 @@ struct RequestLog {
 // new random one (so a client cannot put arbitrary text into the log).
 std::string request_id_for(std::string_view given);
 
+// The HTTP date of a Unix time in seconds, IMF-fixdate (RFC 9110, 5.6.7):
+// "Sun, 06 Nov 1994 08:49:37 GMT".
+std::string http_date(std::int64_t unix_seconds);
+
 // A Beast HTTP/1.1 server: one coroutine per connection on its own strand, keep-alive,
-// a deadline on every read and write, a body and header limit, graceful stop.
+// a deadline on every read and write, a body and header limit, graceful stop. A request is
+// screened on its headers (a repeated Authorization, no such route, no valid token, the body
+// budget) before its body is read. The acceptor lives on a strand of its own: the accept loop
+// and stop() touch it only there.
 class HttpServer {
  public:
   HttpServer(boost::asio::io_context& ioc, Api& api, ServerOptions options);
@@ -63,17 +80,45 @@ class HttpServer {
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> drain_in_flight(std::chrono::milliseconds grace,
                                                std::function<void()> done);
-  boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket);
-  boost::asio::awaitable<void> tls_session(boost::asio::ip::tcp::socket socket);
+  // Holds one unit (a connection) or bytes (a body) of a server-wide count until destroyed.
+  class Held {
+   public:
+    Held() = default;
+    Held(std::atomic<std::size_t>& count, std::size_t n) : count_(&count), n_(n) {}
+    Held(Held&& other) noexcept : count_(other.count_), n_(other.n_) { other.count_ = nullptr; }
+    Held& operator=(Held&& other) noexcept;
+    ~Held() { release(); }
+    void release();
+
+   private:
+    std::atomic<std::size_t>* count_ = nullptr;
+    std::size_t n_ = 0;
+  };
+  struct Screened;
+
+  boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket, Held connection);
+  boost::asio::awaitable<void> tls_session(boost::asio::ip::tcp::socket socket, Held connection);
+  boost::asio::awaitable<void> refuse_connection(boost::asio::ip::tcp::socket socket,
+                                                 Held refusing);
   template <class Stream>
   boost::asio::awaitable<void> serve(Stream& stream);
+  // What the headers of a request decide (a plain function: GCC 12 and coroutine frames).
+  Screened screen(const Request& head, bool body_announced);
+  // Takes n bytes of the body budget; nullopt when they are not free.
+  std::optional<Held> reserve_body(std::size_t n);
+  // The headers every response carries: Date, X-Content-Type-Options, HSTS over TLS.
+  void decorate(Response& res) const;
 
   boost::asio::io_context& ioc_;
   Api& api_;
   ServerOptions options_;
-  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::strand<boost::asio::io_context::executor_type> accept_strand_;
+  boost::asio::ip::tcp::acceptor acceptor_;  // used on accept_strand_ only, once started
   std::atomic<bool> stopping_{false};
   std::atomic<int> in_flight_{0};
+  std::atomic<std::size_t> connections_{0};
+  std::atomic<std::size_t> refusing_{0};  // connections over the cap being answered 503
+  std::atomic<std::size_t> buffered_{0};  // body bytes held (ServerOptions::max_buffered_bytes)
   std::function<void(const RequestLog&)> log_;
 };
 

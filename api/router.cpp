@@ -82,12 +82,14 @@ std::optional<RouteMatch> match_route(verb method, std::string_view path) {
     std::string id;
     if (!matches(r.path_template, path, id)) continue;
     if (!found) found.emplace();
-    if (r.method == method) {
+    // HEAD is answered on every GET route as GET is, without the body (RFC 9110, 9.3.2).
+    if (r.method == method || (method == verb::head && r.method == verb::get)) {
       found->route = &r;
       found->id = std::move(id);
     }
     if (!found->allow.empty()) found->allow += ", ";
     found->allow += std::string{boost::beast::http::to_string(r.method)};
+    if (r.method == verb::get) found->allow += ", HEAD";
   }
   return found;
 }

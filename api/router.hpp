@@ -58,6 +58,8 @@ struct RouteMatch {
 };
 
 // nullopt: no such path (404). A match without route: the path exists with other methods (405).
+// HEAD matches a path's GET route (the server sends the GET reply's headers only), and `allow`
+// lists HEAD after each GET.
 std::optional<RouteMatch> match_route(boost::beast::http::verb method, std::string_view path);
 
 }  // namespace perspectief::api

@@ -68,16 +68,31 @@ int fail(const std::string& message) {
   return 2;
 }
 
-const std::vector<std::string> kFlags{
-    "data-dir",          "listen",       "tokens",   "keys-dir",        "tls-cert",
-    "tls-key",           "threads",      "max-body", "places",          "lvv-places",
-    "max-stay-months",   "demo",         "help",     "request-timeout", "idle-timeout",
-    "snapshot-interval", "dashboard-dir"};
+const std::vector<std::string> kFlags{"data-dir",
+                                      "listen",
+                                      "tokens",
+                                      "keys-dir",
+                                      "tls-cert",
+                                      "tls-key",
+                                      "threads",
+                                      "max-body",
+                                      "places",
+                                      "lvv-places",
+                                      "max-stay-months",
+                                      "demo",
+                                      "help",
+                                      "request-timeout",
+                                      "idle-timeout",
+                                      "snapshot-interval",
+                                      "dashboard-dir",
+                                      "max-connections",
+                                      "max-buffered-bytes"};
 
 constexpr const char* kUsage =
     "usage: perspectief-server --tokens FILE [--data-dir DIR] [--listen HOST:PORT]\n"
     "       [--keys-dir DIR] [--tls-cert FILE --tls-key FILE] [--threads N] [--max-body BYTES]\n"
     "       [--request-timeout SECONDS] [--idle-timeout SECONDS] [--snapshot-interval SECONDS]\n"
+    "       [--max-connections N] [--max-buffered-bytes BYTES]\n"
     "       [--places N --lvv-places N --max-stay-months N] [--demo]\n"
     "       [--dashboard-dir DIR]  (serve the dashboard's files from DIR: development)\n"
     "Each flag can also be set as PERSPECTIEF_<FLAG> in the environment.\n";
@@ -126,6 +141,15 @@ int main(int argc, char** argv) {
   if (!threads || *threads == 0 || *threads > 256) return fail("--threads must be 1..256");
   auto max_body = flags->get_uint("max-body", 1 << 20);
   if (!max_body || *max_body == 0) return fail("--max-body must be a positive number of bytes");
+
+  // Connections open at once, and request bodies held at once (the --max-body of one request
+  // must fit).
+  auto max_connections = flags->get_uint("max-connections", 1024);
+  if (!max_connections || *max_connections == 0 || *max_connections > 1'000'000)
+    return fail("--max-connections must be 1..1000000");
+  auto max_buffered = flags->get_uint("max-buffered-bytes", std::uint64_t{256} << 20);
+  if (!max_buffered || *max_buffered < *max_body)
+    return fail("--max-buffered-bytes must be a number of bytes >= --max-body");
 
   auto snapshot_interval = flags->get_uint("snapshot-interval", 300);
   if (!snapshot_interval || *snapshot_interval == 0)
@@ -234,6 +258,8 @@ int main(int argc, char** argv) {
   handlers.set_dashboard_dir(flags->get_or("dashboard-dir", ""));
   api::ServerOptions server_options;
   server_options.max_body = *max_body;
+  server_options.max_connections = *max_connections;
+  server_options.max_buffered_bytes = *max_buffered;
   server_options.read_timeout = std::chrono::seconds(*request_timeout);
   server_options.idle_timeout = std::chrono::seconds(*idle_timeout);
   server_options.tls = tls;

@@ -27,10 +27,24 @@ TEST(Router, UnknownPathsAndWrongMethods) {
   auto m = match_route(verb::delete_, "/v1/cases/c/events");
   ASSERT_TRUE(m);
   EXPECT_EQ(m->route, nullptr);
-  EXPECT_EQ(m->allow, "POST, GET");
+  EXPECT_EQ(m->allow, "POST, GET, HEAD");
   auto h = match_route(verb::post, "/healthz");
   ASSERT_TRUE(h);
-  EXPECT_EQ(h->allow, "GET");
+  EXPECT_EQ(h->allow, "GET, HEAD");
+}
+
+TEST(Router, HeadMatchesTheGetRouteOfAPath) {
+  auto m = match_route(verb::head, "/v1/cases/c-7/events");
+  ASSERT_TRUE(m);
+  ASSERT_NE(m->route, nullptr);
+  EXPECT_EQ(m->route->id, RouteId::read_case_events);
+  EXPECT_EQ(m->id, "c-7");
+  EXPECT_EQ(match_route(verb::head, "/healthz")->route->id, RouteId::healthz);
+  // A path without GET has no HEAD either.
+  auto erase = match_route(verb::head, "/v1/cases/c-7/personal-data");
+  ASSERT_TRUE(erase);
+  EXPECT_EQ(erase->route, nullptr);
+  EXPECT_EQ(erase->allow, "DELETE");
 }
 
 }  // namespace

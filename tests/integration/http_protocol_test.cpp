@@ -15,7 +15,7 @@ TEST_F(HttpProtocol, UnknownRoutesAndWrongMethods) {
   EXPECT_EQ(problem_type(missing), "urn:perspectief:problem:not-found");
   const auto wrong = client_->request("DELETE", "/v1/cases/c/events", "t-regie");
   EXPECT_EQ(wrong.status, 405);
-  EXPECT_EQ(wrong.header("allow"), "POST, GET");
+  EXPECT_EQ(wrong.header("allow"), "POST, GET, HEAD");
   EXPECT_EQ(problem_type(wrong), "urn:perspectief:problem:method-not-allowed");
 }
 
