@@ -1,0 +1,75 @@
+// A token holds at most 16 long polls (GET /v1/events?wait=) open at once: one more is
+// answered 429 problem JSON with Retry-After at once, other tokens are not affected, and a
+// commit answers the waiting ones and frees their places.
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "tests/integration/server_fixture.hpp"
+
+namespace perspectief::testing {
+namespace {
+
+using LongPollLimit = ServerTest;
+
+constexpr int kPerToken = 16;  // CommitSignalOptions::max_waits_per_token's default
+
+TEST_F(LongPollLimit, OneLongPollOverTheTokensLimitGets429WithRetryAfter) {
+  const unsigned short port = server_->port();
+  std::mutex mu;
+  std::condition_variable answered;
+  std::vector<HttpResult> results;
+  std::vector<std::thread> polls;
+  // One more than the limit, all at once, on an empty store: the first 16 wait (up to 60 s),
+  // one is refused at once, whichever it is.
+  for (int i = 0; i < kPerToken + 1; ++i) {
+    polls.emplace_back([&, port] {
+      HttpClient c{port};
+      auto r = c.get("/v1/events?after=0&wait=60", "t-researcher");
+      std::lock_guard lock(mu);
+      results.push_back(std::move(r));
+      answered.notify_all();
+    });
+  }
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(
+        answered.wait_for(lock, std::chrono::seconds(30), [&] { return !results.empty(); }));
+    ASSERT_EQ(results.size(), 1U);
+    const HttpResult& refused = results.front();
+    EXPECT_EQ(refused.status, 429) << refused.body;
+    EXPECT_EQ(refused.header("retry-after"), "5");
+    EXPECT_EQ(refused.header("content-type"), "application/problem+json");
+    const auto v = refused.json();
+    EXPECT_EQ(v.at("type").as_string(), "urn:perspectief:problem:too-many-requests");
+    EXPECT_EQ(v.at("status").as_int64(), 429);
+    EXPECT_EQ(v.at("errors").at(0).at("field").as_string(), "wait");
+  }
+  // Another token has places of its own (its poll waits its second and returns empty).
+  const auto other = get("/v1/events?after=0&wait=1", "regie");
+  EXPECT_EQ(other.status, 200) << other.body;
+  EXPECT_EQ(other.json().at("events").as_array().size(), 0U);
+
+  // A commit answers the 16 that wait.
+  ASSERT_EQ(
+      post(
+          "/v1/programme/events", "regie",
+          R"({"type":"ProgrammeCapacitySet","data":{"places":10,"lvvPlaces":8,"maxStayMonths":18}})")
+          .status,
+      201);
+  for (auto& t : polls) t.join();
+  ASSERT_EQ(results.size(), static_cast<std::size_t>(kPerToken + 1));
+  for (std::size_t i = 1; i < results.size(); ++i) {
+    EXPECT_EQ(results[i].status, 200) << results[i].body;
+    EXPECT_EQ(results[i].json().at("events").as_array().size(), 1U) << results[i].body;
+  }
+  // Their places are free again: a long poll of the same token is accepted.
+  const auto again = get("/v1/events?after=1&wait=1", "researcher");
+  EXPECT_EQ(again.status, 200) << again.body;
+}
+
+}  // namespace
+}  // namespace perspectief::testing
