@@ -127,6 +127,24 @@ Result<boost::json::object> render(RouteId route, const Params& p, const History
   }
 }
 
+// Leaves out the entries of the cases `visible` refuses: every object with a caseId in a
+// list at the top of the answer.
+void keep_visible(boost::json::object& body, const CaseVisibility& visible) {
+  for (auto& member : body) {
+    if (!member.value().is_array()) continue;
+    auto& list = member.value().as_array();
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const auto* entry = list[i].if_object();
+      const auto* id = entry != nullptr ? entry->if_contains("caseId") : nullptr;
+      if (id != nullptr && (!id->is_string() || !visible(id->as_string()))) continue;
+      if (kept != i) list[kept] = std::move(list[i]);
+      ++kept;
+    }
+    list.resize(kept);
+  }
+}
+
 }  // namespace
 
 bool may_read_model(Role role, RouteId route) {
@@ -184,8 +202,9 @@ void NowCache::keep(std::uint64_t position, Micros as_of, const boost::json::obj
 }
 
 Response read_model(RouteId route, std::string_view target, const History& history, Micros now,
-                    NowCache* cache) {
+                    NowCache* cache, const CaseVisibility& visible) {
   const auto q = target.find('?');
+  // Occupancy lists no case ids (lists_cases): the cached answer serves every reader.
   if (cache != nullptr && route == RouteId::occupancy && q == std::string_view::npos) {
     // position and latest occurredAt, and the fold if needed, under one read lock
     return json_response(200, history.read([&](const History& h) {
@@ -202,6 +221,7 @@ Response read_model(RouteId route, std::string_view target, const History& histo
   if (!params) return problem(params.error());
   auto body = render(route, *params, history, now);
   if (!body) return problem(body.error());
+  if (visible) keep_visible(*body, visible);  // after the history's lock is released
   return json_response(200, *body);
 }
 

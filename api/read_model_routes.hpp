@@ -2,6 +2,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -36,10 +37,15 @@ class NowCache {
   std::string after_as_of_;
 };
 
+// Whether a case id may be shown to the reader (a housing organisation's scope).
+using CaseVisibility = std::function<bool(std::string_view case_id)>;
+
 // Answers GET on a read-model route: parses asOf / from / to / status, renders the model
 // from the history. `now` is the default asOf and the default end of a range. `cache`
-// (optional) serves repeated "now" occupancy requests.
+// (optional) serves repeated "now" occupancy requests (occupancy lists no case ids).
+// `visible` (optional) leaves out of every list the entries of the cases it refuses (alerts
+// and escalations are the read models that list case ids); totals are not changed.
 Response read_model(RouteId route, std::string_view target, const History& history, Micros now,
-                    NowCache* cache = nullptr);
+                    NowCache* cache = nullptr, const CaseVisibility& visible = {});
 
 }  // namespace perspectief::api
