@@ -8,6 +8,7 @@
 
 #include "eventstore/crypto.hpp"
 #include "eventstore/keys.hpp"
+#include "eventstore/sha256.hpp"
 
 namespace perspectief::privacy {
 namespace {
@@ -50,13 +51,31 @@ Status AccessLog::record(const AccessEntry& entry) {
   return Ok{};
 }
 
-Result<std::vector<AccessEntry>> AccessLog::list(std::string_view case_id,
-                                                 std::size_t limit) const {
+Result<AccessLog::Page> AccessLog::list(std::string_view case_id, std::string_view after,
+                                        std::size_t limit) const {
   const std::string prefix = case_prefix(case_id);
-  std::vector<AccessEntry> out;
+  std::string start = prefix;
+  if (!after.empty()) {
+    // The key's suffix after the case id: time and sequence number, 8 bytes each.
+    const auto suffix = after.size() == 32 ? from_hex(after) : std::nullopt;
+    if (!suffix ||
+        to_hex(reinterpret_cast<const std::uint8_t*>(suffix->data()), suffix->size()) != after) {
+      Error e = make_error(ErrorCode::invalid, "bad query parameter after");
+      e.fields.push_back({"after", "must be the next of an earlier page"});
+      return e;
+    }
+    start += *suffix;
+  }
+  Page page;
+  std::string last_cursor;
   std::unique_ptr<rocksdb::Iterator> it{db_.NewIterator({}, cf_)};
-  for (it->Seek(slice(prefix)); it->Valid() && out.size() < limit; it->Next()) {
-    if (!it->key().starts_with(slice(prefix))) break;
+  it->Seek(slice(start));
+  if (!after.empty() && it->Valid() && it->key() == slice(start)) it->Next();  // exclusive
+  for (; it->Valid() && it->key().starts_with(slice(prefix)); it->Next()) {
+    if (page.entries.size() == limit) {
+      page.next = std::move(last_cursor);  // one more of the case follows
+      break;
+    }
     boost::system::error_code ec;
     const auto v = boost::json::parse(it->value().ToStringView(), ec);
     if (ec || !v.is_object()) return make_error(ErrorCode::unavailable, "a log entry is damaged");
@@ -72,10 +91,13 @@ Result<std::vector<AccessEntry>> AccessLog::list(std::string_view case_id,
     } catch (const std::exception&) {
       return make_error(ErrorCode::unavailable, "a log entry is damaged");
     }
-    out.push_back(std::move(e));
+    page.entries.push_back(std::move(e));
+    const auto key = it->key();
+    last_cursor = to_hex(reinterpret_cast<const std::uint8_t*>(key.data()) + prefix.size(),
+                         key.size() - prefix.size());
   }
   if (!it->status().ok()) return store_error(it->status());
-  return out;
+  return page;
 }
 
 }  // namespace perspectief::privacy

@@ -33,8 +33,17 @@ class AccessLog {
   AccessLog(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf);
 
   Status record(const AccessEntry& entry);
-  // A case's entries, oldest first, at most `limit`.
-  Result<std::vector<AccessEntry>> list(std::string_view case_id, std::size_t limit) const;
+
+  struct Page {
+    std::vector<AccessEntry> entries;
+    // The cursor of the last entry returned when more entries of the case follow, else empty.
+    std::string next;
+  };
+  // A case's entries, oldest first, at most `limit`, after the entry whose cursor is `after`
+  // (empty: from the first). A cursor is 32 lower-case hex digits naming one entry (its time
+  // and sequence number); invalid if `after` is not one. unavailable on a RocksDB error or a
+  // damaged entry.
+  Result<Page> list(std::string_view case_id, std::string_view after, std::size_t limit) const;
 
  private:
   rocksdb::DB& db_;
