@@ -76,6 +76,30 @@ bool may_read(Role role, StreamKind kind) {
   return false;
 }
 
+// A housing organisation's scope for appends, checked in the API before the store answers
+// anything about the stream (its version in a 412, what a resend finds): the cases it may
+// read (waiting for a bed, or housed in its locations) and the locations it runs or that do
+// not exist yet (it opens its own). Every other role: true. The store's write model checks
+// each event's scope again (domain/authorization.cpp), against the newest state.
+bool in_housing_scope(const Actor& actor, StreamKind kind, const std::string& id,
+                      const CaseFiles& case_files) {
+  if (actor.role != Role::housing) return true;
+  switch (kind) {
+    case StreamKind::case_file: {
+      const auto view = case_files.get(id);
+      return view && case_access(actor, *view) == CaseAccess::with_pii;
+    }
+    case StreamKind::location: {
+      const std::string op = case_files.location_operator(id);
+      return op.empty() || op == actor.organisation;
+    }
+    case StreamKind::activity:
+    case StreamKind::programme:
+      return true;  // housing appends none of their types (may_append)
+  }
+  return false;
+}
+
 bool is_json_content_type(std::string_view ct) {
   const auto semi = ct.find(';');
   auto media = ct.substr(0, semi);
@@ -154,7 +178,8 @@ boost::json::array echoed_json(std::vector<Envelope>& events,
   return arr;
 }
 
-Result<std::uint64_t> access_log_limit(std::string_view target, std::string& case_id) {
+Result<std::uint64_t> access_log_limit(std::string_view target, std::string& case_id,
+                                       std::string& after) {
   const auto qpos = target.find('?');
   auto params =
       parse_query(qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1));
@@ -162,6 +187,8 @@ Result<std::uint64_t> access_log_limit(std::string_view target, std::string& cas
   for (const auto& [key, value] : *params) {
     if (key == "caseId") {
       case_id = value;
+    } else if (key == "after") {
+      after = value;  // checked by AccessLog::list
     } else if (key != "limit") {
       Error e = make_error(ErrorCode::invalid, "unknown query parameter");
       e.fields.push_back({is_valid_id(key) ? key : "query", "is not a parameter of this route"});
@@ -214,6 +241,26 @@ Result<FeedQuery> parse_feed_query(std::string_view target) {
   return q;
 }
 
+// Who holds a long poll: the token's subject, organisation and role.
+std::string long_poll_key(const Actor& actor) {
+  std::string key = actor.subject;
+  key += '\n';
+  key += actor.organisation;
+  key += '\n';
+  key += to_string(actor.role);
+  return key;
+}
+
+// When a token asks for one long poll more than it may hold (CommitSignalOptions).
+constexpr int kLongPollRetryAfterSeconds = 5;
+
+Response too_many_long_polls() {
+  Response res = problem(429, "this token holds as many long polls (wait) as it may: retry later",
+                         {{"wait", "too many open long polls for this token"}});
+  res.set(http::field::retry_after, std::to_string(kLongPollRetryAfterSeconds));
+  return res;
+}
+
 }  // namespace
 
 Api::Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, const Clock& clock,
@@ -253,6 +300,14 @@ Result<boost::json::array> Api::reply_events(AppendResult& result,
     if (!key || key->state != privacy::KeyRing::State::present) return opened_json(result.events);
   }
   return echoed_json(result.events, sent);
+}
+
+CaseVisibility Api::case_visibility(const Actor& actor) const {
+  if (actor.role != Role::housing) return {};
+  return [this, actor](std::string_view case_id) {
+    const auto view = case_files_.get(std::string{case_id});
+    return view && case_access(actor, *view) != CaseAccess::none;
+  };
 }
 
 Status Api::record_access(const Actor& actor, const std::vector<std::string>& case_ids,
@@ -355,7 +410,8 @@ bool Api::refused_on_headers(http::verb method, std::string_view target,
           co_return problem(
               403, "role " + std::string{to_string(actor->role)} + " may not read this read model");
         }
-        co_return read_model(id, req.target(), history_, clock_.now(), &now_cache_);
+        co_return read_model(id, req.target(), history_, clock_.now(), &now_cache_,
+                             case_visibility(*actor));
       case RouteId::metrics: {
         if (actor->role != Role::ops && actor->role != Role::regie) {
           co_return problem(403, "the metrics are for ops and regie");
@@ -392,8 +448,6 @@ asio::awaitable<Response> Api::append(const Request& req, const RouteMatch& m, c
   if (!is_json_content_type(req[http::field::content_type])) {
     co_return problem(415, "send the events as application/json");
   }
-  auto expected = parse_if_match(req[http::field::if_match]);
-  if (!expected) co_return problem(expected.error());
   auto events = parse_append_body(req.body(), target->kind);
   if (!events) co_return problem(events.error());
   for (const auto& e : *events) {
@@ -402,6 +456,15 @@ asio::awaitable<Response> Api::append(const Request& req, const RouteMatch& m, c
                         "role " + std::string{to_string(actor.role)} + " may not append " + e.type);
     }
   }
+  // Scope before anything that tells the stream's state (If-Match's 412, a resend's answer).
+  if (!in_housing_scope(actor, target->kind, m.id, case_files_)) {
+    co_return problem(403, target->kind == StreamKind::location
+                               ? "this location is run by another organisation"
+                               : "this case is neither waiting for a bed nor housed in a "
+                                 "location of yours");
+  }
+  auto expected = parse_if_match(req[http::field::if_match]);
+  if (!expected) co_return problem(expected.error());
   SealedEvents sealed = seal_events(personal_.sealer, target->stream, *events);
   if (sealed.error) co_return problem(*sealed.error);
   const auto started = std::chrono::steady_clock::now();
@@ -509,6 +572,9 @@ asio::awaitable<Response> Api::read_feed(const Request& req, const Actor& actor)
   if (!query) co_return problem(query.error());
   const FeedQuery q = *query;
   if (q.wait_seconds > 0 && store_.last_position() <= q.after) {
+    // A token holds a bounded number of long polls open (CommitSignalOptions).
+    auto slot = signal_.try_reserve(long_poll_key(actor));
+    if (!slot) co_return too_many_long_polls();
     co_await signal_.wait_beyond(q.after, std::chrono::seconds(q.wait_seconds));
   }
   auto events = store_.read_all(q.after, q.limit);
@@ -599,20 +665,24 @@ asio::awaitable<Response> Api::erase(const RouteMatch& m, const Actor& actor) {
 Response Api::read_access_log(const Request& req, const Actor& actor) {
   if (actor.role != Role::regie) return problem(403, "the access log is for regie");
   std::string case_id;
-  const auto limit = access_log_limit(req.target(), case_id);
+  std::string after;
+  const auto limit = access_log_limit(req.target(), case_id, after);
   if (!limit) return problem(limit.error());
-  auto entries = personal_.access_log.list(case_id, *limit);
-  if (!entries) return problem(entries.error());
+  auto page = personal_.access_log.list(case_id, after, *limit);
+  if (!page) return problem(page.error());
   boost::json::array out;
-  out.reserve(entries->size());
-  for (const auto& e : *entries) {
+  out.reserve(page->entries.size());
+  for (const auto& e : page->entries) {
     out.push_back(boost::json::object{{"at", format_rfc3339(e.at)},
                                       {"subject", e.actor.subject},
                                       {"organisation", e.actor.organisation},
                                       {"role", to_string(e.actor.role)},
                                       {"what", e.what}});
   }
-  return json_response(200, {{"caseId", case_id}, {"entries", std::move(out)}});
+  return json_response(200, {{"caseId", case_id},
+                             {"entries", std::move(out)},
+                             {"next", page->next.empty() ? boost::json::value(nullptr)
+                                                         : boost::json::value(page->next)}});
 }
 
 namespace {

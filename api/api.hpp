@@ -74,6 +74,9 @@ class Api {
   // envelopes with the personal fields `sent` (sealed plaintext per event) put back.
   Result<boost::json::array> reply_events(AppendResult& result,
                                           const std::vector<std::string>& sent);
+  // Which case ids the actor may see in a read model's lists (a housing organisation's
+  // scope, as for case files); empty (every case) for the other roles.
+  CaseVisibility case_visibility(const Actor& actor) const;
   // Records a read of personal data of each case among `case_ids`.
   Status record_access(const Actor& actor, const std::vector<std::string>& case_ids,
                        std::string_view what);

@@ -3,6 +3,7 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <string>
 
 #include "domain/json_text.hpp"
@@ -37,6 +38,8 @@ Kind kind_of(unsigned status) {
       return {"payload-too-large", "The request body is over the limit"};
     case 415:
       return {"unsupported-media-type", "The body must be application/json"};
+    case 429:
+      return {"too-many-requests", "Too many requests: retry later"};
     case 431:
       return {"headers-too-large", "The request headers are over the limit"};
     case 503:
@@ -91,11 +94,17 @@ Response problem(unsigned status, std::string_view detail, const std::vector<Fie
   body["detail"] = detail;
   if (!rule.empty()) body["rule"] = rule;
   if (!fields.empty()) {
+    // A request cannot make its answer larger than kMaxProblemErrors entries, however many
+    // faults it holds: the rest are counted, not listed.
+    const std::size_t listed = std::min(fields.size(), kMaxProblemErrors);
     boost::json::array errors;
-    for (const auto& f : fields) {
-      errors.push_back(boost::json::object{{"field", f.field}, {"message", f.message}});
+    errors.reserve(listed);
+    for (std::size_t i = 0; i < listed; ++i) {
+      errors.push_back(
+          boost::json::object{{"field", fields[i].field}, {"message", fields[i].message}});
     }
     body["errors"] = std::move(errors);
+    if (fields.size() > listed) body["moreErrors"] = fields.size() - listed;
   }
   Response res = json_response(status, body);
   res.set(boost::beast::http::field::content_type, "application/problem+json");

@@ -13,6 +13,10 @@ namespace perspectief::api {
 // The one place where errors become HTTP (RFC 9457 problem JSON).
 unsigned http_status(ErrorCode code);
 
+// At most this many entries of `fields` are listed in a problem's `errors`; the number left
+// out is given as `moreErrors`.
+inline constexpr std::size_t kMaxProblemErrors = 20;
+
 // A problem response. `detail` and `fields` are shown to the client: they name rules and
 // fields, never personal data.
 Response problem(unsigned status, std::string_view detail,

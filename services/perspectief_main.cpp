@@ -2,17 +2,22 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "api/read_model_routes.hpp"
 #include "api/router.hpp"
 #include "domain/json_text.hpp"
+#include "eventstore/access_log.hpp"
 #include "eventstore/backup.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/keys_dir.hpp"
@@ -77,6 +82,17 @@ int verify(const Flags& flags) {
   return 0;
 }
 
+// Who runs the tool, for the access log: the user behind sudo, else the effective user.
+std::string exporting_user() {
+  if (const char* sudo_user = std::getenv("SUDO_USER"); sudo_user != nullptr && *sudo_user != 0) {
+    return sudo_user;
+  }
+  if (const passwd* pw = getpwuid(geteuid()); pw != nullptr && pw->pw_name != nullptr) {
+    return pw->pw_name;
+  }
+  return "uid-" + std::to_string(geteuid());
+}
+
 int export_log(const Flags& flags) {
   const auto dir = flags.get("data-dir");
   if (!dir) return usage_error("export", "--data-dir is required");
@@ -91,12 +107,41 @@ int export_log(const Flags& flags) {
   privacy::KeyRing ring{(*store)->db(), (*store)->cf(kDataKeysCf), *keys};
   const privacy::Sealer sealer{ring};
   const privacy::Pseudonymiser pseudonymiser{keys->research};
+  // Personal data leaves the store: each case is recorded in the access log before its first
+  // event is written out. That needs the store open for writing (the server stopped).
+  SystemClock clock;
+  std::unique_ptr<RocksEventStore> writer;
+  std::optional<privacy::AccessLog> access_log;
+  std::set<std::string> recorded;
+  if (!*pseudonymise) {
+    RocksStoreOptions o;
+    o.path = *dir;
+    o.clock = &clock;
+    auto opened = RocksEventStore::open(std::move(o));
+    if (!opened) {
+      return usage_error("export",
+                         "an export with personal data is recorded in the access log and needs "
+                         "the store to itself (stop the server first), or use --pseudonymise: " +
+                             opened.error().internal);
+    }
+    writer = std::move(opened).value();
+    access_log.emplace(*writer->db(), writer->column_family(kAccessLogCf));
+  }
+  const Actor exporter{exporting_user(), "operations", Role::ops};
   std::optional<Error> failure;
   auto s = scan_store(**store, *after, upcast_envelope, [&](Envelope& e) {
     if (failure) return;
     if (*pseudonymise) {
       std::cout << json_text(pseudonymiser.envelope_json(e)) << '\n';
       return;
+    }
+    if (e.stream.starts_with("case-") && !recorded.contains(e.stream)) {
+      const std::string case_id = e.stream.substr(5);
+      if (auto r = access_log->record({clock.now(), case_id, exporter, "export"}); !r) {
+        failure = r.error();
+        return;
+      }
+      recorded.insert(e.stream);
     }
     if (auto opened = sealer.open(e); !opened) {
       failure = opened.error();
@@ -105,6 +150,7 @@ int export_log(const Flags& flags) {
     std::cout << json_text(to_json(e)) << '\n';
   });
   if (s && failure) s = *failure;
+  if (writer) writer->close();  // syncs the access log's entries
   if (!s) {
     std::cerr << "perspectief export: " << s.error().message << " (" << s.error().internal << ")\n";
     return 1;

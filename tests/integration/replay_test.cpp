@@ -61,12 +61,13 @@ TEST_P(ReplayEqualsLive, EveryReadModel) {
        "--from " + from + " --to " + to},
   };
 
-  const std::string tokens = write_tokens_file(dir_.str());
-  ServerProcess server(tokens, data);
-  HttpClient client(server.port());
+  // Before the server starts: an export with personal data takes the store's lock.
   const auto exported =
       run_command(tool() + " export --data-dir " + data + " > " + dir_.sub("log.jsonl"));
   ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  const std::string tokens = write_tokens_file(dir_.str());
+  ServerProcess server(tokens, data);
+  HttpClient client(server.port());
 
   for (const auto& q : queries) {
     const auto live = client.get(q.route + "?" + q.params, "t-regie");
