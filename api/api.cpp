@@ -432,8 +432,10 @@ bool Api::refused_on_headers(http::verb method, std::string_view target,
       default:
         break;
     }
-  } catch (const std::exception&) {
-    // Exceptions carry no client-safe text; the details stay out of the body.
+  } catch (const std::exception& e) {
+    // Exceptions carry no client-safe text; the details stay out of the body. The log gets
+    // the route template and the exception's own text (library messages, no request data).
+    log_internal_error(route_template, "internal", "internal error", e.what());
     co_return problem(500, "internal error");
   }
   co_return problem(404, "no such route");

@@ -1,9 +1,13 @@
 #include "api/auth.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -52,6 +56,7 @@ Result<TokenRegistry> TokenRegistry::parse(std::string_view json_text) {
     std::string hash;
     if (const auto token = string_field(o, "token")) {
       hash = to_hex(sha256(*token));
+      ++reg.plain_tokens_;
     } else if (const auto given = string_field(o, "sha256"); given && is_hex64(*given)) {
       hash = *given;
       std::transform(hash.begin(), hash.end(), hash.begin(), [](char c) {
@@ -73,7 +78,33 @@ Result<TokenRegistry> TokenRegistry::load(const std::string& path) {
   if (!in) return make_error(ErrorCode::invalid, "cannot read the tokens file " + path);
   std::stringstream ss;
   ss << in.rdbuf();
-  return parse(ss.str());
+  auto reg = parse(ss.str());
+  if (!reg) return reg;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return make_error(ErrorCode::invalid, "cannot read the tokens file " + path);
+  }
+  // Other users: "other", and the group unless it is this process's own.
+  const bool group_is_ours = st.st_gid == ::getegid();
+  const mode_t others_write = S_IWOTH | (group_is_ours ? 0 : S_IWGRP);
+  const mode_t others_read = S_IROTH | (group_is_ours ? 0 : S_IRGRP);
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  if ((st.st_mode & others_write) != 0) {
+    return make_error(ErrorCode::invalid, "the tokens file " + path +
+                                              " can be written by other users (mode " + mode +
+                                              "): anyone could add a token; chmod 600 it");
+  }
+  if (reg->plain_tokens() > 0 && (st.st_mode & others_read) != 0) {
+    return make_error(ErrorCode::invalid,
+                      "the tokens file " + path +
+                          " holds plain tokens and can be read by other "
+                          "users (mode " +
+                          mode +
+                          "): chmod 600 it (640 if its group is the server's own), or list the "
+                          "tokens as sha256 entries; consider its tokens exposed");
+  }
+  return reg;
 }
 
 std::optional<Actor> TokenRegistry::authenticate(std::string_view authorization) const {

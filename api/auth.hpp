@@ -17,6 +17,9 @@ class TokenRegistry {
  public:
   // invalid, naming the entry index, if the file is not such an array.
   static Result<TokenRegistry> parse(std::string_view json_text);
+  // parse() of the file; also invalid if users other than the owner may write it, or may
+  // read it while it holds plain tokens ("token" entries). The file's group counts only
+  // when it is not this process's own group (deploy/install.sh: root:perspectief 0640).
   static Result<TokenRegistry> load(const std::string& path);
 
   // The actor for an `Authorization` header value ("Bearer <token>"); nullopt if missing,
@@ -24,9 +27,12 @@ class TokenRegistry {
   std::optional<Actor> authenticate(std::string_view authorization) const;
 
   std::size_t size() const { return by_hash_.size(); }
+  // How many entries give the token itself rather than its sha256.
+  std::size_t plain_tokens() const { return plain_tokens_; }
 
  private:
   std::unordered_map<std::string, Actor> by_hash_;  // lower-case hex SHA-256 -> actor
+  std::size_t plain_tokens_ = 0;
 };
 
 }  // namespace perspectief::api

@@ -3,10 +3,14 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <string>
 
 #include "domain/json_text.hpp"
+#include "domain/time.hpp"
 
 namespace perspectief::api {
 namespace {
@@ -47,6 +51,26 @@ Kind kind_of(unsigned status) {
     default:
       return {"internal", "Internal error"};
   }
+}
+
+std::string_view error_code_name(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::invalid:
+      return "invalid";
+    case ErrorCode::not_found:
+      return "not_found";
+    case ErrorCode::conflict:
+      return "conflict";
+    case ErrorCode::precondition_failed:
+      return "precondition_failed";
+    case ErrorCode::forbidden:
+      return "forbidden";
+    case ErrorCode::unavailable:
+      return "unavailable";
+    case ErrorCode::corrupt:
+      return "corrupt";
+  }
+  return "unknown";
 }
 
 }  // namespace
@@ -112,7 +136,33 @@ Response problem(unsigned status, std::string_view detail, const std::vector<Fie
 }
 
 Response problem(const Error& error) {
+  if (error.code == ErrorCode::corrupt ||
+      (error.code == ErrorCode::unavailable && !error.internal.empty())) {
+    log_internal_error("request", error);
+  }
   return problem(http_status(error.code), error.message, error.fields, error.rule);
+}
+
+void log_internal_error(std::string_view where, const Error& error) {
+  log_internal_error(where, error_code_name(error.code), error.message, error.internal);
+}
+
+void log_internal_error(std::string_view where, std::string_view code, std::string_view message,
+                        std::string_view internal) {
+  const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  std::string line = R"({"time":")" + format_rfc3339(now) + R"(","level":"error","where":)";
+  append_json_string(line, where);
+  line += R"(,"code":)";
+  append_json_string(line, code);
+  line += R"(,"message":)";
+  append_json_string(line, message);
+  line += R"(,"internal":)";
+  append_json_string(line, internal);
+  line += "}\n";
+  // One write, so the line is not interleaved with the request log's batches.
+  [[maybe_unused]] const auto written = ::write(STDERR_FILENO, line.data(), line.size());
 }
 
 }  // namespace perspectief::api

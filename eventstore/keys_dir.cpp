@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -48,7 +49,28 @@ Result<std::string> read_file(const fs::path& path) {
   return std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// Whether users other than the owner may read or write the file: its group counts only when
+// it is not this process's own group (a service account's group, a Kubernetes fsGroup).
+bool open_to_others(const struct stat& st) {
+  return (st.st_mode & S_IRWXO) != 0 || ((st.st_mode & S_IRWXG) != 0 && st.st_gid != ::getegid());
+}
+
+std::string mode_text(const struct stat& st) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  return text;
+}
+
 Result<SecretKey> read_key(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return io_error("cannot read " + path.string());
+  if (open_to_others(st)) {
+    return make_error(ErrorCode::invalid, path.string() +
+                                              " can be read or written by other users (mode " +
+                                              mode_text(st) +
+                                              "): make it the owner's only (chmod 600), and "
+                                              "consider the key exposed");
+  }
   auto bytes = read_file(path);
   if (!bytes) return bytes.take_error();
   if (bytes->size() != kKeyBytes) {
@@ -74,21 +96,14 @@ bool is_master_file(const std::string& name, std::string& id) {
 
 }  // namespace
 
-Result<KeysDir> open_keys_dir(const std::string& path, bool create) {
+Result<KeysDir> read_keys_dir(const std::string& path) {
   KeysDir dir;
   dir.path = path;
   std::error_code ec;
-  const bool complete = fs::exists(fs::path{path} / "current-master", ec) &&
-                        fs::exists(fs::path{path} / "research.key", ec);
-  if (!create && !complete) {
-    return make_error(ErrorCode::not_found,
-                      "no keys in " + path + " (give the server's --keys-dir as --keys-dir)");
-  }
   if (!fs::exists(path, ec)) {
-    fs::create_directories(path, ec);
-    if (ec) return make_error(ErrorCode::unavailable, "cannot create the keys directory " + path);
+    if (ec) return make_error(ErrorCode::unavailable, "cannot reach the keys directory " + path);
+    return dir;
   }
-  ::chmod(path.c_str(), 0700);
   for (const auto& entry : fs::directory_iterator{path, ec}) {
     std::string id;
     if (!is_master_file(entry.path().filename().string(), id)) continue;
@@ -106,25 +121,58 @@ Result<KeysDir> open_keys_dir(const std::string& path, bool create) {
       return make_error(ErrorCode::invalid, "current-master names a master key that is missing");
     }
     dir.current = *id;
-  } else {
-    if (!dir.masters.empty()) {
-      return make_error(ErrorCode::invalid,
-                        "the keys directory has master keys but no current-master file");
+  } else if (!dir.masters.empty()) {
+    return make_error(ErrorCode::invalid,
+                      "the keys directory has master keys but no current-master file");
+  }
+  const fs::path research = fs::path{path} / "research.key";
+  if (fs::exists(research, ec)) {
+    auto key = read_key(research);
+    if (!key) return key.take_error();
+    dir.research = std::move(key).value();
+  }
+  return dir;
+}
+
+Status create_missing_keys(KeysDir& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir.path, ec)) {
+    fs::create_directories(dir.path, ec);
+    if (ec) {
+      return make_error(ErrorCode::unavailable, "cannot create the keys directory " + dir.path);
     }
+  }
+  ::chmod(dir.path.c_str(), 0700);
+  if (dir.current.empty()) {
     auto id = add_master_key(dir);
     if (!id) return id.take_error();
     if (auto set = set_current_master(dir, *id); !set) return set.take_error();
   }
-  const fs::path research = fs::path{path} / "research.key";
-  if (!fs::exists(research, ec)) {
-    if (auto w = write_file_atomically(research, secret_random_bytes(kKeyBytes)); !w) {
-      return w.take_error();
-    }
+  if (dir.research.empty()) return create_research_key(dir);
+  return Ok{};
+}
+
+Result<KeysDir> open_keys_dir(const std::string& path, bool create) {
+  auto dir = read_keys_dir(path);
+  if (!dir || dir->complete()) return dir;
+  if (!create) {
+    return make_error(ErrorCode::not_found,
+                      "no keys in " + path + " (give the server's --keys-dir as --keys-dir)");
   }
-  auto key = read_key(research);
-  if (!key) return key.take_error();
-  dir.research = std::move(key).value();
+  if (auto made = create_missing_keys(*dir); !made) return made.take_error();
   return dir;
+}
+
+Status create_research_key(KeysDir& dir) {
+  const fs::path research = fs::path{dir.path} / "research.key";
+  std::error_code ec;
+  if (fs::exists(research, ec)) {
+    return make_error(ErrorCode::conflict, research.string() + " exists already");
+  }
+  SecretKey key = secret_random_bytes(kKeyBytes);
+  if (auto w = write_file_atomically(research, key); !w) return w.take_error();
+  dir.research = std::move(key);
+  return Ok{};
 }
 
 Result<std::string> add_master_key(KeysDir& dir) {

@@ -59,6 +59,9 @@ constexpr const char* kUsage =
     "  rotate-master-key --data-dir D [--keys-dir K]\n"
     "                                            rewrap every data key with a new master key\n"
     "                                            (server stopped)\n"
+    "  new-research-key (--keys-dir K | --data-dir D)\n"
+    "                                            a research key where there is none: every\n"
+    "                                            pseudonym of the research feed changes\n"
     "--keys-dir defaults to <data-dir>/../keys, as for the server.\n"
     "Common: --places N --lvv-places N --max-stay-months N (defaults 500, 360, 18).\n";
 
@@ -198,6 +201,27 @@ int rotate_master_key(const Flags& flags) {
   (*store)->close();
   std::cout << "rotate-master-key: " << *rewrapped << " data keys rewrapped from master " << old_id
             << " to " << *new_id << "; old master keys removed: " << old_ids.size() << "\n";
+  return 0;
+}
+
+// The server makes a research key only beside an empty store; any other time a new one
+// changes every pseudonym, so it is made only by this command, on purpose.
+int new_research_key(const Flags& flags) {
+  const auto dir = flags.get("data-dir");
+  if (!dir && !flags.has("keys-dir")) {
+    return usage_error("new-research-key", "--keys-dir (or --data-dir) is required");
+  }
+  const std::string path = flags.get_or("keys-dir", dir ? default_keys_dir(*dir) : "");
+  auto keys = privacy::read_keys_dir(path);
+  if (!keys) return usage_error("new-research-key", keys.error().message);
+  if (keys->current.empty()) {
+    return usage_error("new-research-key", "no master key in " + path + ": is --keys-dir right?");
+  }
+  if (auto made = privacy::create_research_key(*keys); !made) {
+    return usage_error("new-research-key", made.error().message);
+  }
+  std::cout << "new-research-key: " << path
+            << "/research.key written; every pseudonym of the research feed changes\n";
   return 0;
 }
 
@@ -346,16 +370,17 @@ int demo(const Flags& flags) {
   o.clock = &clock;
   o.policy = &policy;
   o.upcast = upcast_envelope;
-  auto keys = privacy::open_keys_dir(flags.get_or("keys-dir", default_keys_dir(*dir)));
-  if (!keys) return usage_error("demo", keys.error().message);
   auto store = RocksEventStore::open(std::move(o));
   if (!store) return usage_error("demo", "cannot open the store: " + store.error().internal);
-  privacy::KeyRing ring{*(*store)->db(), (*store)->column_family(kDataKeysCf), *keys};
-  privacy::Sealer sealer{ring};
   if (auto loaded = policy.load(**store); !loaded)
     return usage_error("demo", loaded.error().message);
   if ((*store)->last_position() != 0)
     return usage_error("demo", "the store is not empty: demo data goes into an empty store");
+  // Missing keys are made only now that the store is known to be empty.
+  auto keys = privacy::open_keys_dir(flags.get_or("keys-dir", default_keys_dir(*dir)));
+  if (!keys) return usage_error("demo", keys.error().message);
+  privacy::KeyRing ring{*(*store)->db(), (*store)->column_family(kDataKeysCf), *keys};
+  privacy::Sealer sealer{ring};
   DemoOptions d;
   d.cases = static_cast<int>(*cases);
   d.years = static_cast<int>(*years);
@@ -413,6 +438,9 @@ int main(int argc, char** argv) {
   } else if (command == "restore") {
     flags = Flags::parse(args, {"from", "data-dir"}, {});
     run = restore;
+  } else if (command == "new-research-key") {
+    flags = Flags::parse(args, {"data-dir", "keys-dir"}, {});
+    run = new_research_key;
   } else if (command == "demo") {
     flags = Flags::parse(args, with({"data-dir", "keys-dir", "cases", "years", "seed"}), {});
     run = demo;

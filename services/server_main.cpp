@@ -20,10 +20,12 @@
 #include "api/auth.hpp"
 #include "api/commit_signal.hpp"
 #include "api/http_server.hpp"
+#include "api/problem.hpp"
 #include "api/tls_context.hpp"
 #include "domain/json_text.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/erasure_purger.hpp"
+#include "eventstore/keys_dir.hpp"
 #include "eventstore/rocks_event_store.hpp"
 #include "projections/case_files.hpp"
 #include "projections/history.hpp"
@@ -66,6 +68,23 @@ std::string request_log_line(const api::RequestLog& r, Micros now) {
 int fail(const std::string& message) {
   std::cerr << "perspectief-server: " << message << "\n";
   return 2;
+}
+
+// Why keys missing beside a store that holds events are not made: a new master key cannot
+// open the stored data keys, a new research key changes every pseudonym.
+std::string missing_keys_problem(const privacy::KeysDir& keys, const std::string& data_dir) {
+  if (keys.current.empty()) {
+    return "the keys directory " + keys.path +
+           " holds no master key, so it cannot open this store's personal data (the store at " +
+           data_dir +
+           " holds events): is --keys-dir right? New keys are made only beside an empty store; "
+           "nothing was created";
+  }
+  return keys.path +
+         "/research.key is missing: a new one would change every pseudonym in the research "
+         "feed. Restore it from the backup of the keys, or make a new one on purpose with "
+         "`perspectief new-research-key --keys-dir " +
+         keys.path + "` (every pseudonym then changes); nothing was created";
 }
 
 const std::vector<std::string> kFlags{"data-dir",
@@ -162,9 +181,11 @@ int main(int argc, char** argv) {
   }
 
   const std::string data_dir = flags->get_or("data-dir", "./var/data");
-  std::error_code fs_ec;
-  std::filesystem::create_directories(data_dir, fs_ec);
-  if (fs_ec) return fail("cannot create --data-dir " + data_dir + ": " + fs_ec.message());
+  // The keys are read and checked before anything is created: a wrong --keys-dir or an
+  // exposed key file leaves no trace.
+  const std::string keys_dir = flags->get_or("keys-dir", default_keys_dir(data_dir));
+  auto keys = privacy::read_keys_dir(keys_dir);
+  if (!keys) return fail("cannot use --keys-dir " + keys_dir + ": " + keys.error().message);
 
   auto places = flags->get_uint("places", 500);
   auto lvv_places = flags->get_uint("lvv-places", 360);
@@ -184,11 +205,18 @@ int main(int argc, char** argv) {
   store_options.clock = &clock;
   store_options.policy = &policy;
   store_options.upcast = upcast_envelope;
-  const std::string keys_dir = flags->get_or("keys-dir", default_keys_dir(data_dir));
-  auto keys = privacy::open_keys_dir(keys_dir);
-  if (!keys) return fail("cannot use --keys-dir " + keys_dir + ": " + keys.error().message);
+  std::error_code fs_ec;
+  std::filesystem::create_directories(data_dir, fs_ec);
+  if (fs_ec) return fail("cannot create --data-dir " + data_dir + ": " + fs_ec.message());
   auto store = RocksEventStore::open(std::move(store_options));
   if (!store) return fail("cannot open the store at " + data_dir + ": " + store.error().internal);
+  // Missing keys are made only beside an empty store.
+  if (!keys->complete()) {
+    if ((*store)->last_position() != 0) return fail(missing_keys_problem(*keys, data_dir));
+    if (auto made = privacy::create_missing_keys(*keys); !made) {
+      return fail("cannot create keys in --keys-dir " + keys_dir + ": " + made.error().message);
+    }
+  }
   // Personal data: sealed with per-case data keys in the store, wrapped with the master key of
   // the keys directory.
   privacy::KeyRing ring{*(*store)->db(), (*store)->column_family(kDataKeysCf), *keys};
@@ -215,6 +243,8 @@ int main(int argc, char** argv) {
   CaseFiles case_files{defaults};
   History history{defaults.places, defaults.lvv_places, defaults.max_stay_months};
   Projector projector{**store};
+  // A fold that fails after a commit leaves the read models behind: the operator hears of it.
+  projector.on_error([](const Error& e) { api::log_internal_error("projector", e); });
   const auto started = start_models(**store, defaults, policy, case_files, history, projector);
   if (!started) return fail("cannot fold the log: " + started.error().message);
   const std::uint64_t snapshot_at = *started;

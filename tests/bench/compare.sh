@@ -282,6 +282,7 @@ cat >"$work/tokens.json" <<'JSON'
 [{"token": "bench-intake", "subject": "bench", "organisation": "bench", "role": "intake"},
  {"token": "bench-regie", "subject": "bench", "organisation": "bench", "role": "regie"}]
 JSON
+chmod 600 "$work/tokens.json"  # plain tokens: the server refuses a file others can read
 
 say "(a) starting perspectief-server on a fresh store"
 start_server append-server "$server_bin" --tokens "$work/tokens.json" \

@@ -14,6 +14,7 @@ trap 'kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"'
 cat >"$work/tokens.json" <<'JSON'
 [{"token": "bench-intake", "subject": "bench", "organisation": "bench", "role": "intake"}]
 JSON
+chmod 600 "$work/tokens.json"  # plain tokens: the server refuses a file others can read
 "$build/services/perspectief-server" --tokens "$work/tokens.json" --data-dir "$work/data" \
   --listen 127.0.0.1:0 --threads "${PERSPECTIEF_THREADS:-2}" >"$work/out" 2>/dev/null &
 pid=$!

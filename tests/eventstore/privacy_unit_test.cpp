@@ -3,6 +3,8 @@
 // pseudonyms.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <rocksdb/db.h>
 
 #include <filesystem>
@@ -80,6 +82,61 @@ TEST(KeysDir, CreatedOwnerOnlyAndReopenedTheSame) {
   EXPECT_EQ(again->current, keys->current);
   EXPECT_EQ(again->masters, keys->masters);
   EXPECT_EQ(again->research, keys->research);
+}
+
+TEST(KeysDir, ReadingCreatesNothing) {
+  TempDir tmp;
+  const std::string path = tmp.sub("keys");
+  auto missing = read_keys_dir(path);
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->complete());
+  EXPECT_FALSE(fs::exists(path));
+  ASSERT_TRUE(open_keys_dir(path).ok());
+  fs::remove(path + "/research.key");
+  auto partial = read_keys_dir(path);
+  ASSERT_TRUE(partial.ok());
+  EXPECT_FALSE(partial->complete());
+  EXPECT_FALSE(partial->current.empty());
+  EXPECT_TRUE(partial->research.empty());
+  EXPECT_FALSE(fs::exists(path + "/research.key"));
+  EXPECT_EQ(open_keys_dir(path, false).error().code, ErrorCode::not_found);
+  EXPECT_FALSE(fs::exists(path + "/research.key"));
+  // Made only on purpose; never over an existing one.
+  ASSERT_TRUE(create_research_key(*partial).ok());
+  EXPECT_TRUE(read_keys_dir(path)->complete());
+  EXPECT_EQ(create_research_key(*partial).error().code, ErrorCode::conflict);
+}
+
+TEST(KeysDir, AKeyFileOpenToOtherUsersIsRefused) {
+  TempDir tmp;
+  const std::string path = tmp.sub("keys");
+  auto keys = open_keys_dir(path);
+  ASSERT_TRUE(keys.ok());
+  const std::string master = path + "/master-" + keys->current + ".key";
+  fs::permissions(master, fs::perms::others_read, fs::perm_options::add);
+  const auto exposed = read_keys_dir(path);
+  ASSERT_FALSE(exposed.ok());
+  EXPECT_EQ(exposed.error().code, ErrorCode::invalid);
+  EXPECT_EQ(exposed.error().message,
+            master +
+                " can be read or written by other users (mode 0604): make it the owner's "
+                "only (chmod 600), and consider the key exposed");
+  EXPECT_EQ(open_keys_dir(path, false).error().code, ErrorCode::invalid);
+  fs::permissions(master, fs::perms::others_read, fs::perm_options::remove);
+  // The group counts when it is not this process's own group.
+  const std::string research = path + "/research.key";
+  fs::permissions(research, fs::perms::group_read, fs::perm_options::add);
+  EXPECT_TRUE(read_keys_dir(path).ok());  // created with this process's group
+  if (::geteuid() == 0) {                 // only root can give a file to another group
+    ASSERT_EQ(::chown(research.c_str(), static_cast<uid_t>(-1), ::getegid() + 4242), 0);
+    const auto group = read_keys_dir(path);
+    ASSERT_FALSE(group.ok());
+    EXPECT_EQ(group.error().code, ErrorCode::invalid);
+    EXPECT_NE(group.error().message.find("research.key can be read or written by other users "
+                                         "(mode 0640)"),
+              std::string::npos)
+        << group.error().message;
+  }
 }
 
 class RingTest : public ::testing::Test {

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -97,6 +98,10 @@ std::string write_tokens_file(const std::string& dir, const std::vector<std::str
   }
   for (const auto& e : extra) out << "," << e;
   out << "]";
+  out.close();
+  // Plain tokens: the server refuses a tokens file that other users can read.
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   return path;
 }
 
