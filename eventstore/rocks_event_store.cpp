@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <unordered_set>
 
 #include "eventstore/keys.hpp"
@@ -564,6 +565,7 @@ Result<std::vector<Envelope>> RocksEventStore::read_stream(std::string_view stre
 Result<std::vector<Envelope>> RocksEventStore::read_all(std::uint64_t after,
                                                         std::size_t limit) const {
   std::vector<Envelope> out;
+  if (after == std::numeric_limits<std::uint64_t>::max()) return out;  // nothing lies beyond
   std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator({}, cf_[kEvents])};
   const std::uint64_t durable = last_position_.load();
   RecordDecoder decoder;
