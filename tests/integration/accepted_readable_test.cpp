@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <random>
@@ -16,6 +17,9 @@
 
 #include "domain/event_catalogue.hpp"
 #include "domain/time.hpp"
+#include "eventstore/clock.hpp"
+#include "eventstore/rocks_event_store.hpp"
+#include "eventstore/sha256.hpp"
 #include "tests/integration/server_fixture.hpp"
 #include "tests/support/run_command.hpp"
 
@@ -497,6 +501,79 @@ TEST_F(ServerTest, NumbersAndTimesNoReaderCouldWriteBackAreRefused) {
   EXPECT_EQ(late.status, 400);
   EXPECT_EQ(json::parse(late.body).at("errors").at(0).at("field"), "asOf");
   EXPECT_EQ(get("/v1/occupancy?asOf=9999-12-31T23:00:00Z", "regie").status, 200);
+}
+
+// A store that holds a record whose data is not JSON (damage on disk; an earlier version
+// could also write such replies): the server starts on it, every reader serves the record
+// marked dataDamaged and the rest as usual, and verify names its position.
+TEST_F(ServerTest, AStoreHoldingDamagedDataKeepsServingTheRest) {
+  ASSERT_EQ(post("/v1/cases/c-1/events", "intake", registered()).status, 201);
+  ASSERT_EQ(post("/v1/cases/c-1/events", "intake",
+                 R"({"type":"IntakeCompleted","data":{"eligible":true}})")
+                .status,
+            201);
+  server_.reset();
+  {
+    SystemClock clock;
+    RocksStoreOptions o;
+    o.path = dir_.sub("data");
+    o.clock = &clock;
+    auto store = RocksEventStore::open(std::move(o));
+    ASSERT_TRUE(store.ok()) << store.error().internal;
+    NewEvent bad = make_new_event(random_uuid(), "PerspectiveChosen", std::nullopt,
+                                  json::object{{"track", "return"}});
+    bad.data_json = std::string(R"({"hours":)") + std::string(64, '\0') + "}";
+    ASSERT_TRUE((*store)
+                    ->append_sync(AppendRequest{
+                        "case-c-1", ExpectedVersion::any(), {bad}, Actor{"s", "o", Role::regie}})
+                    .ok());
+  }
+  start();
+  const auto chosen =
+      post("/v1/cases/c-1/events", "intake",
+           R"({"type":"PlacementDecided","data":{"decision":"admitted","funding":"lvv"}})");
+  ASSERT_EQ(chosen.status, 201) << chosen.body;
+  const auto events = get("/v1/cases/c-1/events", "intake");
+  ASSERT_EQ(events.status, 200) << events.body;
+  const auto body = json::parse(events.body);
+  const auto& list = body.at("events").as_array();
+  ASSERT_EQ(list.size(), 4U);
+  EXPECT_EQ(list[2].at("dataDamaged"), true);
+  EXPECT_EQ(list[2].at("data"), json::object{});
+  EXPECT_EQ(list[3].as_object().if_contains("dataDamaged"), nullptr);
+  EXPECT_EQ(list[3].at("data").at("decision"), "admitted");
+  for (const char* role : {"regie", "researcher"}) {
+    const auto feed = get("/v1/events?after=0", role);
+    ASSERT_EQ(feed.status, 200) << role;
+    const auto page = json::parse(feed.body);
+    ASSERT_EQ(page.at("events").as_array().size(), 4U) << role;
+    EXPECT_EQ(page.at("events").at(2).at("dataDamaged"), true) << role;
+  }
+  // The damaged event is folded by no model: the case is admitted, with no track.
+  const auto file = get("/v1/cases/c-1", "regie");
+  ASSERT_EQ(file.status, 200);
+  EXPECT_EQ(json::parse(file.body).at("status"), "admitted") << file.body;
+  server_.reset();
+  const std::string data = dir_.sub("data");
+  const auto exported = run_command(tool() + " export --data-dir " + data, false);
+  ASSERT_EQ(exported.exit_code, 0);
+  EXPECT_EQ(std::count(exported.output.begin(), exported.output.end(), '\n'), 4);
+  EXPECT_NE(exported.output.find(R"("data":{},"dataDamaged":true)"), std::string::npos);
+  { std::ofstream(dir_.sub("log.jsonl")) << exported.output; }
+  const auto replayed = run_command(tool() + " replay --events " + dir_.sub("log.jsonl") +
+                                        " --read-model perspective --as-of 2099-12-31",
+                                    false);
+  EXPECT_EQ(replayed.exit_code, 0) << replayed.output;
+  const auto from_store = run_command(
+      tool() + " replay --data-dir " + data + " --read-model perspective --as-of 2099-12-31",
+      false);
+  EXPECT_EQ(replayed.output, from_store.output);
+  const auto verified = run_command(tool() + " verify --data-dir " + data);
+  EXPECT_EQ(verified.exit_code, 1);
+  EXPECT_EQ(verified.output,
+            "FAULT at position 3: 1 record(s) hold data that is not valid JSON (served with "
+            "dataDamaged, folded by no read model): position 3; the hash chain and indexes are "
+            "intact\n");
 }
 
 }  // namespace
