@@ -80,6 +80,11 @@ int verify(const Flags& flags) {
     std::cout << ": " << r.problem << "\n";
     return 1;
   }
+  if (const auto damaged = damaged_data_problem(r); !damaged.empty()) {
+    std::cout << "FAULT at position " << r.damaged_data.front() << ": " << damaged
+              << "; the hash chain and indexes are intact\n";
+    return 1;
+  }
   std::cout << "ok: " << r.events << " events in " << r.streams
             << " streams, positions gapless, indexes consistent, hash chain intact\n";
   return 0;
