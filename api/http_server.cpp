@@ -367,6 +367,8 @@ asio::awaitable<void> HttpServer::refuse_connection(tcp::socket socket, Held ref
   (void)refusing;  // held until the answer is out
   beast::tcp_stream stream{std::move(socket)};
   Response res = problem(503, "the server has too many connections open; try again");
+  const std::string rid = request_id_for({});
+  res.set("X-Request-Id", rid);
   res.set(http::field::retry_after, "1");
   decorate(res);
   res.keep_alive(false);
@@ -374,7 +376,7 @@ asio::awaitable<void> HttpServer::refuse_connection(tcp::socket socket, Held ref
   stream.expires_after(std::chrono::seconds(2));
   auto [ec, n] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
   (void)n;
-  if (log_) log_({request_id_for({}), "-", "unmatched", "-", 503, 0.0});
+  if (log_) log_({rid, "-", "unmatched", "-", 503, 0.0});
   // Read (and drop) a little of the request so that closing does not reset the connection
   // before the client has read the 503.
   if (!ec) co_await drain(stream, 64 * 1024, std::chrono::seconds(1));
@@ -428,11 +430,12 @@ asio::awaitable<void> HttpServer::serve(Stream& stream) {
     if (ec) {
       std::optional<Response> reply = unreadable_reply(ec, options_.max_body);
       if (reply) {
+        const std::string rid = request_id_for({});
+        reply->set("X-Request-Id", rid);
         decorate(*reply);
         reply->keep_alive(false);
         tcp_layer.expires_after(options_.write_timeout);
         co_await http::async_write(stream, *reply, asio::as_tuple(asio::use_awaitable));
-        const std::string rid = request_id_for({});
         if (log_) log_({rid, "-", "unmatched", "-", reply->result_int(), 0.0});
         co_await drain(stream);
       }
