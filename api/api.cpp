@@ -319,6 +319,23 @@ Status Api::record_access(const Actor& actor, const std::vector<std::string>& ca
   return Ok{};
 }
 
+namespace {
+
+// The routes handle() answers before it looks at the token (they hold no data).
+bool needs_token(RouteId id) {
+  return id != RouteId::healthz && id != RouteId::readyz && id != RouteId::openapi &&
+         id != RouteId::dashboard_index && id != RouteId::dashboard_file;
+}
+
+}  // namespace
+
+bool Api::refused_on_headers(http::verb method, std::string_view target,
+                             std::string_view authorization) const {
+  const auto m = match_route(method, target.substr(0, target.find('?')));
+  if (!m || m->route == nullptr) return true;
+  return needs_token(m->route->id) && !tokens_.authenticate(authorization);
+}
+
 asio::awaitable<Response> Api::handle(const Request& req, std::string_view& route_template,
                                       std::string_view& role) {
   route_template = "unmatched";
@@ -374,23 +391,6 @@ asio::awaitable<Response> Api::handle(const Request& req, std::string_view& rout
         co_return co_await read_feed(req, *actor);
       case RouteId::read_case:
         co_return read_case(*m, *actor);
-namespace {
-
-// The routes handle() answers before it looks at the token (they hold no data).
-bool needs_token(RouteId id) {
-  return id != RouteId::healthz && id != RouteId::readyz && id != RouteId::openapi &&
-         id != RouteId::dashboard_index && id != RouteId::dashboard_file;
-}
-
-}  // namespace
-
-bool Api::refused_on_headers(http::verb method, std::string_view target,
-                             std::string_view authorization) const {
-  const auto m = match_route(method, target.substr(0, target.find('?')));
-  if (!m || m->route == nullptr) return true;
-  return needs_token(m->route->id) && !tokens_.authenticate(authorization);
-}
-
       case RouteId::list_cases:
         co_return list_cases(req, *actor);
       case RouteId::erase_personal_data:
