@@ -138,7 +138,7 @@ CapacityFacts History::capacity_at(Micros t) const {
 
 void History::apply(const Envelope& e) {
   std::unique_lock lock(mu_);
-  apply_locked(e, parse_for_fold<Cases>(e));
+  apply_locked(e, parse_for_fold<Cases>(e.stream));
 }
 
 void History::apply_all(std::span<const Envelope> envelopes) {
@@ -151,7 +151,9 @@ void History::apply_locked(const Envelope& e, const ParsedStream& stream) {
   position_ = e.position;
   latest_occurred_at_ = std::max(latest_occurred_at_, e.occurred_at);
   const auto& name = stream.name;
-  if (!name) return;
+  // An event whose stored data is damaged (Envelope::data_damaged) adds no fact: its fields
+  // are unknown, and a read model is better one event short than wrong (verify lists it).
+  if (!name || e.data_damaged) return;
   const auto& d = e.data;
   const std::string_view t = e.type;
   const Micros at = e.occurred_at;

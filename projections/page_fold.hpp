@@ -27,13 +27,6 @@ ParsedStream parse_for_fold(std::string_view stream) {
   return s;
 }
 
-// An event whose stored data is damaged (Envelope::data_damaged) is folded by no model: its
-// fields are unknown, and a read model is better one event short than wrong. verify lists it.
-template <class Table>
-ParsedStream parse_for_fold(const Envelope& e) {
-  return e.data_damaged ? ParsedStream{} : parse_for_fold<Table>(e.stream);
-}
-
 // Folds a page of the log in order, `fold(envelope, parsed stream)`, while the cases of the
 // events a little further on are prefetched from `cases` (a CaseTable): first their index
 // slot, then, once that has arrived, their entry. On a long log the cases an event touches
@@ -47,7 +40,7 @@ void fold_page(const Table& cases, std::span<const Envelope> page, Fold&& fold) 
   for (std::size_t start = 0; start < page.size(); start += kChunk) {
     const auto chunk = page.subspan(start, std::min(kChunk, page.size() - start));
     for (std::size_t i = 0; i < chunk.size(); ++i) {
-      streams[i] = parse_for_fold<Table>(chunk[i]);
+      streams[i] = parse_for_fold<Table>(chunk[i].stream);
     }
     for (std::size_t i = 0; i < chunk.size(); ++i) {
       if (i + kSlotAhead < chunk.size() && streams[i + kSlotAhead].case_hash != 0) {

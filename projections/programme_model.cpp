@@ -148,7 +148,7 @@ Status ProgrammeModel::admit_case(const Actor& actor, const std::string& id,
 }
 
 void ProgrammeModel::apply(const Envelope& envelope) {
-  apply(envelope, parse_for_fold<Cases>(envelope));
+  apply(envelope, parse_for_fold<Cases>(envelope.stream));
 }
 
 void ProgrammeModel::apply_all(std::span<const Envelope> envelopes) {
@@ -159,7 +159,11 @@ void ProgrammeModel::apply(const Envelope& envelope, const ParsedStream& stream)
   position_ = envelope.position;
   const auto& name = stream.name;
   if (!name) return;
-  const EventRef e{envelope.type, envelope.data, envelope.occurred_at};
+  // An event whose stored data is damaged (Envelope::data_damaged) counts in its stream's
+  // version (the store's head, If-Match and ETags agree) but changes nothing else: it is
+  // folded as an event of no type.
+  const EventRef e{envelope.data_damaged ? std::string_view{} : std::string_view{envelope.type},
+                   envelope.data, envelope.occurred_at};
   switch (name->kind) {
     case StreamKind::programme:
       programme_ = evolve(std::move(programme_), e);

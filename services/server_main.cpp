@@ -105,13 +105,14 @@ const std::vector<std::string> kFlags{"data-dir",
                                       "snapshot-interval",
                                       "dashboard-dir",
                                       "max-connections",
-                                      "max-buffered-bytes"};
+                                      "max-buffered-bytes",
+                                      "max-long-polls-per-token"};
 
 constexpr const char* kUsage =
     "usage: perspectief-server --tokens FILE [--data-dir DIR] [--listen HOST:PORT]\n"
     "       [--keys-dir DIR] [--tls-cert FILE --tls-key FILE] [--threads N] [--max-body BYTES]\n"
     "       [--request-timeout SECONDS] [--idle-timeout SECONDS] [--snapshot-interval SECONDS]\n"
-    "       [--max-connections N] [--max-buffered-bytes BYTES]\n"
+    "       [--max-connections N] [--max-buffered-bytes BYTES] [--max-long-polls-per-token N]\n"
     "       [--places N --lvv-places N --max-stay-months N] [--demo]\n"
     "       [--dashboard-dir DIR]  (serve the dashboard's files from DIR: development)\n"
     "Each flag can also be set as PERSPECTIEF_<FLAG> in the environment.\n";
@@ -169,6 +170,11 @@ int main(int argc, char** argv) {
   auto max_buffered = flags->get_uint("max-buffered-bytes", std::uint64_t{256} << 20);
   if (!max_buffered || *max_buffered < *max_body)
     return fail("--max-buffered-bytes must be a number of bytes >= --max-body");
+
+  // Long polls (GET /v1/events?wait=) one token may hold open at once.
+  auto max_long_polls = flags->get_uint("max-long-polls-per-token", 16);
+  if (!max_long_polls || *max_long_polls == 0 || *max_long_polls > 100'000)
+    return fail("--max-long-polls-per-token must be 1..100000");
 
   auto snapshot_interval = flags->get_uint("snapshot-interval", 300);
   if (!snapshot_interval || *snapshot_interval == 0)
@@ -267,7 +273,7 @@ int main(int argc, char** argv) {
             << " ms\n";
 
   boost::asio::io_context ioc{static_cast<int>(*threads)};
-  api::CommitSignal signal{**store};
+  api::CommitSignal signal{**store, api::CommitSignalOptions{*max_long_polls}};
   api::Metrics metrics;
   std::uint64_t last_commit = (*store)->last_position();
   const auto commit_subscription =

@@ -549,15 +549,22 @@ TEST_F(ServerTest, AStoreHoldingDamagedDataKeepsServingTheRest) {
     ASSERT_EQ(page.at("events").as_array().size(), 4U) << role;
     EXPECT_EQ(page.at("events").at(2).at("dataDamaged"), true) << role;
   }
-  // The damaged event is folded by no model: the case is admitted, with no track.
+  // The damaged event changes no model but counts in the case's version: the case is
+  // admitted, with no track, and its ETag is the store's version, good for If-Match.
   const auto file = get("/v1/cases/c-1", "regie");
   ASSERT_EQ(file.status, 200);
   EXPECT_EQ(json::parse(file.body).at("status"), "admitted") << file.body;
+  EXPECT_EQ(file.header("etag"), "\"4\"");
+  const auto next =
+      post("/v1/cases/c-1/events", "intake",
+           R"({"type":"CaseManagerAssigned","data":{"caseManager":"M","organisation":"o"}})",
+           {{"If-Match", "\"4\""}});
+  EXPECT_EQ(next.status, 201) << next.body;
   server_.reset();
   const std::string data = dir_.sub("data");
   const auto exported = run_command(tool() + " export --data-dir " + data, false);
   ASSERT_EQ(exported.exit_code, 0);
-  EXPECT_EQ(std::count(exported.output.begin(), exported.output.end(), '\n'), 4);
+  EXPECT_EQ(std::count(exported.output.begin(), exported.output.end(), '\n'), 5);
   EXPECT_NE(exported.output.find(R"("data":{},"dataDamaged":true)"), std::string::npos);
   { std::ofstream(dir_.sub("log.jsonl")) << exported.output; }
   const auto replayed = run_command(tool() + " replay --events " + dir_.sub("log.jsonl") +

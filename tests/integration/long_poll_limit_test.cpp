@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tests/integration/server_fixture.hpp"
+#include "tests/support/run_command.hpp"
 
 namespace perspectief::testing {
 namespace {
@@ -75,6 +76,50 @@ TEST_F(LongPollLimit, OneLongPollOverTheTokensLimitGets429WithRetryAfter) {
   // Their places are free again: a long poll of the same token is accepted.
   const auto again = get("/v1/events?after=1&wait=1", "researcher");
   EXPECT_EQ(again.status, 200) << again.body;
+}
+
+// --max-long-polls-per-token sets the limit: with 1, of two long polls of one token one is
+// refused at once and the other waits for the commit; and the flag's range is checked.
+TEST_F(LongPollLimit, TheLimitIsSetByFlag) {
+  server_.reset();
+  start({"--max-long-polls-per-token", "1"});
+  const unsigned short port = server_->port();
+  std::mutex mu;
+  std::condition_variable answered;
+  std::vector<HttpResult> results;
+  std::vector<std::thread> polls;
+  for (int i = 0; i < 2; ++i) {
+    polls.emplace_back([&, port] {
+      HttpClient c{port};
+      auto r = c.get("/v1/events?after=0&wait=30", "t-researcher");
+      std::lock_guard lock(mu);
+      results.push_back(std::move(r));
+      answered.notify_all();
+    });
+  }
+  {
+    std::unique_lock lock(mu);
+    answered.wait_for(lock, std::chrono::seconds(20), [&] { return !results.empty(); });
+  }
+  EXPECT_EQ(
+      post(
+          "/v1/programme/events", "regie",
+          R"({"type":"ProgrammeCapacitySet","data":{"places":10,"lvvPlaces":8,"maxStayMonths":18}})")
+          .status,
+      201);
+  for (auto& t : polls) t.join();
+  ASSERT_EQ(results.size(), 2U);
+  EXPECT_EQ(results[0].status, 429) << results[0].body;
+  EXPECT_EQ(results[0].header("retry-after"), "5");
+  EXPECT_EQ(results[1].status, 200) << results[1].body;
+  EXPECT_EQ(results[1].json().at("events").as_array().size(), 1U);
+  server_.reset();
+  const auto bad =
+      run_command(std::string{PERSPECTIEF_SERVER_BIN} + " --listen 127.0.0.1:0 --tokens " +
+                  tokens_ + " --data-dir " + dir_.sub("data") + " --max-long-polls-per-token 0");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("--max-long-polls-per-token must be 1..100000"), std::string::npos)
+      << bad.output;
 }
 
 }  // namespace
