@@ -45,16 +45,16 @@ HttpServer::HttpServer(asio::io_context& ioc, Api& api, ServerOptions options)
 HttpServer::Held& HttpServer::Held::operator=(Held&& other) noexcept {
   if (this != &other) {
     release();
-    count_ = other.count_;
+    count_ = std::move(other.count_);
     n_ = other.n_;
-    other.count_ = nullptr;
+    other.count_.reset();
   }
   return *this;
 }
 
 void HttpServer::Held::release() {
-  if (count_ != nullptr) count_->fetch_sub(n_);
-  count_ = nullptr;
+  if (count_) count_->fetch_sub(n_);
+  count_.reset();
 }
 
 Result<tcp::endpoint> HttpServer::listen(const std::string& host, unsigned short port) {
@@ -118,18 +118,18 @@ asio::awaitable<void> HttpServer::accept_loop() {
     }
     auto ex = socket.get_executor();
     // Only this loop adds to connections_, so the check and the add cannot be overtaken.
-    if (connections_.load() >= options_.max_connections) {
+    if (connections_->load() >= options_.max_connections) {
       // Over the cap: a short 503 over plain HTTP (a TLS handshake would cost what the cap
       // protects), else the socket just closes.
-      if (!options_.tls && refusing_.load() < kMaxRefusing) {
-        refusing_.fetch_add(1);
+      if (!options_.tls && refusing_->load() < kMaxRefusing) {
+        refusing_->fetch_add(1);
         Held refusing{refusing_, 1};
         asio::co_spawn(ex, refuse_connection(std::move(socket), std::move(refusing)),
                        asio::detached);
       }
       continue;
     }
-    connections_.fetch_add(1);
+    connections_->fetch_add(1);
     Held connection{connections_, 1};
     boost::system::error_code opt_ec;
     socket.set_option(tcp::no_delay(true), opt_ec);
@@ -307,10 +307,10 @@ void HttpServer::decorate(Response& res) const {
 
 std::optional<HttpServer::Held> HttpServer::reserve_body(std::size_t n) {
   const std::size_t max = options_.max_buffered_bytes;
-  std::size_t held = buffered_.load();
+  std::size_t held = buffered_->load();
   do {
     if (n > max || held > max - n) return std::nullopt;
-  } while (!buffered_.compare_exchange_weak(held, held + n));
+  } while (!buffered_->compare_exchange_weak(held, held + n));
   return Held{buffered_, n};
 }
 

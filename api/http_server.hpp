@@ -80,18 +80,22 @@ class HttpServer {
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> drain_in_flight(std::chrono::milliseconds grace,
                                                std::function<void()> done);
+  // A server-wide count, shared with what holds a part of it: a session's coroutine frame can
+  // outlive the server (an idle keep-alive connection's frame is destroyed with the
+  // io_context, after the server at the end of main).
+  using Count = std::shared_ptr<std::atomic<std::size_t>>;
   // Holds one unit (a connection) or bytes (a body) of a server-wide count until destroyed.
   class Held {
    public:
     Held() = default;
-    Held(std::atomic<std::size_t>& count, std::size_t n) : count_(&count), n_(n) {}
-    Held(Held&& other) noexcept : count_(other.count_), n_(other.n_) { other.count_ = nullptr; }
+    Held(Count count, std::size_t n) : count_(std::move(count)), n_(n) {}
+    Held(Held&& other) noexcept : count_(std::move(other.count_)), n_(other.n_) {}
     Held& operator=(Held&& other) noexcept;
     ~Held() { release(); }
     void release();
 
    private:
-    std::atomic<std::size_t>* count_ = nullptr;
+    Count count_;
     std::size_t n_ = 0;
   };
   struct Screened;
@@ -116,9 +120,10 @@ class HttpServer {
   boost::asio::ip::tcp::acceptor acceptor_;  // used on accept_strand_ only, once started
   std::atomic<bool> stopping_{false};
   std::atomic<int> in_flight_{0};
-  std::atomic<std::size_t> connections_{0};
-  std::atomic<std::size_t> refusing_{0};  // connections over the cap being answered 503
-  std::atomic<std::size_t> buffered_{0};  // body bytes held (ServerOptions::max_buffered_bytes)
+  Count connections_ = std::make_shared<std::atomic<std::size_t>>(0);
+  Count refusing_ = std::make_shared<std::atomic<std::size_t>>(0);  // over the cap, answered 503
+  // Body bytes held (ServerOptions::max_buffered_bytes).
+  Count buffered_ = std::make_shared<std::atomic<std::size_t>>(0);
   std::function<void(const RequestLog&)> log_;
 };
 

@@ -272,8 +272,10 @@ int main(int argc, char** argv) {
                    .count()
             << " ms\n";
 
-  boost::asio::io_context ioc{static_cast<int>(*threads)};
+  // Before the io_context: a long poll's frame still pending when the io_context is
+  // destroyed gives its place back to the signal then.
   api::CommitSignal signal{**store, api::CommitSignalOptions{*max_long_polls}};
+  boost::asio::io_context ioc{static_cast<int>(*threads)};
   api::Metrics metrics;
   std::uint64_t last_commit = (*store)->last_position();
   const auto commit_subscription =
