@@ -2,6 +2,9 @@
 # Installs what is missing, builds and runs every test with ctest:
 #   release     unit, integration and crash tests (warnings are errors)
 #   asan-ubsan  the same under AddressSanitizer and UndefinedBehaviorSanitizer
+#   tsan        the concurrency tests only (label concurrency, tests/tsan.cmake: store and group
+#               commit, key ring, bed races, long polls, erasure, shutdown, crash) under
+#               ThreadSanitizer (clang); builds only the test executables they need
 #   fuzz        libFuzzer over request parsing for 60 s, and the fast record readers
 #               against Boost.JSON for 30 s (clang)
 # PERSPECTIEF_PRESETS="release" runs a subset; extra arguments go to ctest (e.g. -R Store).
@@ -12,7 +15,7 @@ deploy/install-deps.sh
 # The Node.js test dependencies, exactly as locked (tests/js/package-lock.json).
 npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
 jobs=${PERSPECTIEF_JOBS:-2}
-for preset in ${PERSPECTIEF_PRESETS:-release asan-ubsan fuzz}; do
+for preset in ${PERSPECTIEF_PRESETS:-release asan-ubsan tsan fuzz}; do
   echo "== $preset: configure and build"
   if [ "$preset" = fuzz ]; then
     cmake --preset fuzz >/dev/null
@@ -21,5 +24,7 @@ for preset in ${PERSPECTIEF_PRESETS:-release asan-ubsan fuzz}; do
   fi
   cmake --build --preset "$preset" -j "$jobs"
   echo "== $preset: test"
-  ctest --test-dir "build/$preset" --output-on-failure -j "$jobs" --timeout 600 "$@"
+  only=()
+  if [ "$preset" = tsan ]; then only=(-L concurrency); fi
+  ctest --test-dir "build/$preset" --output-on-failure -j "$jobs" --timeout 600 "${only[@]}" "$@"
 done

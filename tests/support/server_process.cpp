@@ -5,6 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -23,6 +26,9 @@ ServerProcess::ServerProcess(const std::string& tokens_file, const std::string& 
                                 "127.0.0.1:0",          "--threads", "2"};
   for (auto& e : extra) args.push_back(std::move(e));
   stderr_path_ = data_dir + ".stderr";
+  std::error_code size_error;
+  const auto size = std::filesystem::file_size(stderr_path_, size_error);
+  stderr_start_ = size_error ? 0 : static_cast<std::size_t>(size);
   int out_pipe[2];
   if (pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
   pid_ = fork();
@@ -70,6 +76,13 @@ int ServerProcess::stop(int sig) {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
+  const auto text = stderr_text();
+  const auto report = text.find("ThreadSanitizer", std::min(stderr_start_, text.size()));
+  if (report != std::string::npos) {
+    const auto line = text.rfind('\n', report);
+    ADD_FAILURE() << "the server reported a race (exit status " << status << "):\n"
+                  << text.substr(line == std::string::npos ? 0 : line + 1);
+  }
   return status;
 }
 

@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,10 @@ class ServerProcess {
   unsigned short port() const { return port_; }
   pid_t pid() const { return pid_; }
 
-  // Sends `sig` and waits; returns the exit status as waitpid reports it.
+  // Sends `sig` and waits; returns the exit status as waitpid reports it. A ThreadSanitizer
+  // report that this server run wrote to its stderr fails the current test (ADD_FAILURE), so
+  // a race the server survived, or one it halted on (TSAN_OPTIONS=halt_on_error=1, see
+  // tests/tsan.cmake) while the test went on, is never missed.
   int stop(int sig);
   // SIGKILL, no grace.
   void kill_hard();
@@ -33,6 +37,7 @@ class ServerProcess {
   pid_t pid_ = -1;
   unsigned short port_ = 0;
   std::string stderr_path_;
+  std::size_t stderr_start_ = 0;  // where this run's stderr begins (the file is appended to)
 };
 
 // Writes a tokens file with one token per role: "t-<role>" for subject "<role>-1" of
