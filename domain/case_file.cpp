@@ -272,7 +272,7 @@ void evolve_in_place(CaseState& s, const EventRef& e) {
       }
     }
   } else if (t == "StayExtended") {
-    s.extended_until = parse_date(text_view(e.data, "until"));
+    s.extended_until = parse_stored_date(text_view(e.data, "until"));
   } else if (t == "ExitInterviewHeld") {
     s.exit_interview = true;
   } else if (t == "StayEnded") {

@@ -107,7 +107,9 @@ bool is_year_month(std::string_view s) {
          pos == s.size() && y >= kMinYear && y <= kMaxYear && m >= 1 && m <= 12;
 }
 
-std::optional<Micros> parse_rfc3339(std::string_view s) {
+namespace {
+
+std::optional<Micros> parse_rfc3339_in(std::string_view s, bool in_range) {
   std::size_t pos = 0;
   auto day = parse_date_at(s, pos, false);
   if (!day) return std::nullopt;
@@ -153,8 +155,25 @@ std::optional<Micros> parse_rfc3339(std::string_view s) {
   const Micros secs = static_cast<Micros>(hh) * 3600 + mm * 60 + ss;
   const Micros t = *day * kMicrosPerDay + secs * kMicrosPerSecond + frac - offset;
   // The offset can carry a time on the first or last day of the range out of it.
-  if (t < kMinInstant || t > kMaxInstant) return std::nullopt;
+  if (in_range && (t < kMinInstant || t > kMaxInstant)) return std::nullopt;
   return t;
+}
+
+}  // namespace
+
+std::optional<Micros> parse_rfc3339(std::string_view s) {
+  return parse_rfc3339_in(s, true);
+}
+
+std::optional<Micros> parse_stored_rfc3339(std::string_view s) {
+  return parse_rfc3339_in(s, false);
+}
+
+std::optional<Days> parse_stored_date(std::string_view text) {
+  std::size_t pos = 0;
+  auto d = parse_date_at(text, pos, false);
+  if (!d || pos != text.size()) return std::nullopt;
+  return d;
 }
 
 std::string format_date(Days d) {

@@ -37,6 +37,11 @@ std::optional<Micros> parse_rfc3339(std::string_view text);
 // "YYYY-MM-DD" with a valid calendar day, year kMinYear..kMaxYear.
 std::optional<Days> parse_date(std::string_view text);
 
+// As parse_rfc3339 and parse_date, any four-digit year: for what is already stored (a log
+// written before the range was checked is read as it was), never for input.
+std::optional<Micros> parse_stored_rfc3339(std::string_view text);
+std::optional<Days> parse_stored_date(std::string_view text);
+
 // "YYYY-MM" with month 01..12, year kMinYear..kMaxYear.
 bool is_year_month(std::string_view text);
 

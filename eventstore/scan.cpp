@@ -83,8 +83,8 @@ Result<Envelope> envelope_from_json(const boost::json::object& o) {
     if (const auto* id = o.if_contains("eventId")) e.event_id = id->as_string();
     e.type = o.at("type").as_string();
     e.schema_version = o.at("schemaVersion").to_number<int>();
-    const auto occurred = parse_rfc3339(o.at("occurredAt").as_string());
-    const auto recorded = parse_rfc3339(o.at("recordedAt").as_string());
+    const auto occurred = parse_stored_rfc3339(o.at("occurredAt").as_string());
+    const auto recorded = parse_stored_rfc3339(o.at("recordedAt").as_string());
     if (!occurred || !recorded) return make_error(ErrorCode::invalid, "bad time in envelope");
     e.occurred_at = *occurred;
     e.recorded_at = *recorded;

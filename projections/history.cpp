@@ -223,7 +223,7 @@ void History::apply_locked(const Envelope& e, const ParsedStream& stream) {
     f.ref = intern(text_view(d, "toLocationId"));
   } else if (t == "StayExtended") {
     f.kind = Fact::Kind::extension;
-    f.ref = static_cast<std::uint32_t>(parse_date(text_view(d, "until")).value_or(0));
+    f.ref = static_cast<std::uint32_t>(parse_stored_date(text_view(d, "until")).value_or(0));
   } else if (t == "PerspectiveChosen") {
     f.kind = Fact::Kind::track;
     f.code = static_cast<std::uint8_t>(track_of(text_view(d, "track")));

@@ -77,6 +77,19 @@ TEST(TimeRange, OnlyYears1900To9999) {
   EXPECT_TRUE(is_year_month("9999-12"));
 }
 
+// What is already stored is read whatever its year: a log written before the range was
+// checked folds and replays as it did.
+TEST(TimeRange, StoredDatesAndTimesAreReadInAnyYear) {
+  EXPECT_EQ(parse_stored_date("1800-02-29"), std::nullopt);  // not a calendar day
+  ASSERT_TRUE(parse_stored_date("1800-03-01").has_value());
+  EXPECT_EQ(format_date(*parse_stored_date("1800-03-01")), "1800-03-01");
+  EXPECT_EQ(parse_stored_date("0001-01-01"), days_from_civil({1, 1, 1}));
+  const auto old = parse_stored_rfc3339("1850-06-01T12:00:00+02:00");
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ(format_rfc3339(*old), "1850-06-01T10:00:00Z");
+  EXPECT_FALSE(parse_stored_rfc3339("1850-06-01T12:00:00").has_value());
+}
+
 TEST(TimeRange, BoundsAreTheCalendarsYears) {
   EXPECT_EQ(days_from_civil({1900, 1, 1}), -25'567);
   EXPECT_EQ(days_from_civil({10000, 1, 1}), 2'932'897);
