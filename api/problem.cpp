@@ -136,10 +136,9 @@ Response problem(unsigned status, std::string_view detail, const std::vector<Fie
 }
 
 Response problem(const Error& error) {
-  if (error.code == ErrorCode::corrupt ||
-      (error.code == ErrorCode::unavailable && !error.internal.empty())) {
-    log_internal_error("request", error);
-  }
+  // Every server-side failure is logged (its code and texts, never request content); a
+  // client's own error is not.
+  if (http_status(error.code) >= 500) log_internal_error("request", error);
   return problem(http_status(error.code), error.message, error.fields, error.rule);
 }
 

@@ -78,7 +78,8 @@ Result<AccessLog::Page> AccessLog::list(std::string_view case_id, std::string_vi
     }
     boost::system::error_code ec;
     const auto v = boost::json::parse(it->value().ToStringView(), ec);
-    if (ec || !v.is_object()) return make_error(ErrorCode::unavailable, "a log entry is damaged");
+    if (ec || !v.is_object())
+      return make_error(ErrorCode::corrupt, "an access-log entry is damaged");
     const auto& o = v.as_object();
     AccessEntry e;
     e.case_id = std::string{case_id};
@@ -89,7 +90,7 @@ Result<AccessLog::Page> AccessLog::list(std::string_view case_id, std::string_vi
       e.actor.role = parse_role(o.at("role").as_string()).value_or(Role::ops);
       e.what = o.at("what").as_string();
     } catch (const std::exception&) {
-      return make_error(ErrorCode::unavailable, "a log entry is damaged");
+      return make_error(ErrorCode::corrupt, "an access-log entry is damaged");
     }
     page.entries.push_back(std::move(e));
     const auto key = it->key();

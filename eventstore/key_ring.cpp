@@ -37,7 +37,7 @@ std::string KeyRing::wrap(std::string_view stream, const SecretKey& key,
 Result<KeyRing::Lookup> KeyRing::unwrap(std::string_view stream, std::string_view stored) const {
   if (stored == keys::kErasedDataKey) return Lookup{State::erased, {}};
   if (stored.size() <= kIdBytes) {
-    return make_error(ErrorCode::unavailable, "a stored data key is damaged");
+    return make_error(ErrorCode::corrupt, "a stored data key is damaged");
   }
   const auto master =
       keys_.masters.find(to_hex(reinterpret_cast<const std::uint8_t*>(stored.data()), kIdBytes));
@@ -47,7 +47,7 @@ Result<KeyRing::Lookup> KeyRing::unwrap(std::string_view stream, std::string_vie
   }
   auto key = aes_gcm_open(master->second, stream, stored.substr(kIdBytes));
   if (!key || key->size() != kKeyBytes) {
-    return make_error(ErrorCode::unavailable, "a stored data key does not unwrap");
+    return make_error(ErrorCode::corrupt, "a stored data key does not unwrap with its master key");
   }
   return Lookup{State::present, std::move(*key)};
 }

@@ -231,6 +231,22 @@ TEST_F(RingTest, AForgetDuringAFindLeavesNoKeyBehind) {
   EXPECT_EQ(ring_->get_or_create("case-f").error().rule, "personal-data-erased");
 }
 
+// A stored data key that is cut short, or whose ciphertext was altered, is a damaged store
+// (corrupt: HTTP 500, logged), not a retryable 503.
+TEST_F(RingTest, ADamagedDataKeyIsCorrupt) {
+  const auto made = ring_->get_or_create("case-d");
+  ASSERT_TRUE(made.ok());
+  std::string altered = made->wrapped;
+  altered.back() = static_cast<char>(altered.back() ^ 1);
+  for (const auto& stored : {made->wrapped.substr(0, 8), altered}) {
+    ASSERT_TRUE(store_->db()->Put({}, store_->column_family(kDataKeysCf), "case-d", stored).ok());
+    ring_->forget("case-d");
+    const auto found = ring_->find("case-d");
+    ASSERT_FALSE(found.ok());
+    EXPECT_EQ(found.error().code, ErrorCode::corrupt) << found.error().message;
+  }
+}
+
 TEST_F(RingTest, TheSealerMovesOnlyPersonalFieldsAndOpensThemAgain) {
   Sealer sealer{*ring_};
   auto make = [](const char* note) {
