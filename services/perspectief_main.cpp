@@ -111,11 +111,6 @@ int export_log(const Flags& flags) {
   if (!pseudonymise) return usage_error("export", pseudonymise.error().message);
   auto keys = privacy::open_keys_dir(flags.get_or("keys-dir", default_keys_dir(*dir)), false);
   if (!keys) return usage_error("export", keys.error().message);
-  auto store = ReadOnlyStore::open(*dir);
-  if (!store) return usage_error("export", "cannot open the store: " + store.error().internal);
-  privacy::KeyRing ring{(*store)->db(), (*store)->cf(kDataKeysCf), *keys};
-  const privacy::Sealer sealer{ring};
-  const privacy::Pseudonymiser pseudonymiser{keys->research};
   // Personal data leaves the store: each case is recorded in the access log before its first
   // event is written out. That needs the store open for writing (the server stopped).
   SystemClock clock;
@@ -136,6 +131,13 @@ int export_log(const Flags& flags) {
     writer = std::move(opened).value();
     access_log.emplace(*writer->db(), writer->column_family(kAccessLogCf));
   }
+  // The read-only view is opened after the writer (which replays and flushes the WAL when it
+  // opens), so the scan sees the store as the writer left it.
+  auto store = ReadOnlyStore::open(*dir);
+  if (!store) return usage_error("export", "cannot open the store: " + store.error().internal);
+  privacy::KeyRing ring{(*store)->db(), (*store)->cf(kDataKeysCf), *keys};
+  const privacy::Sealer sealer{ring};
+  const privacy::Pseudonymiser pseudonymiser{keys->research};
   const Actor exporter{exporting_user(), "operations", Role::ops};
   std::optional<Error> failure;
   auto s = scan_store(**store, *after, upcast_envelope, [&](Envelope& e) {
