@@ -19,38 +19,13 @@
 #include "domain/time.hpp"
 #include "eventstore/envelope.hpp"
 #include "eventstore/record_codec.hpp"
+#include "tests/support/same_json.hpp"
 
 namespace {
 
 using namespace perspectief;
+using perspectief::testing::same_json;
 namespace json = boost::json;
-
-bool same_json(const json::value& a, const json::value& b) {
-  if (a.is_number() && b.is_number()) return a.to_number<double>() == b.to_number<double>();
-  if (a.kind() != b.kind()) return false;
-  if (a.is_object()) {
-    const auto& x = a.as_object();
-    const auto& y = b.as_object();
-    std::size_t members = 0;
-    for (const auto& [k, v] : x) {
-      if (v.is_null()) continue;  // sent as null: left out
-      ++members;
-      const auto* w = y.if_contains(k);
-      if (w == nullptr || !same_json(v, *w)) return false;
-    }
-    return members == y.size();
-  }
-  if (a.is_array()) {
-    const auto& x = a.as_array();
-    const auto& y = b.as_array();
-    if (x.size() != y.size()) return false;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      if (!same_json(x[i], y[i])) return false;
-    }
-    return true;
-  }
-  return a == b;
-}
 
 // The data objects of the body's events, in order, as the client sent them.
 std::vector<json::value> sent_data(std::string_view body) {

@@ -22,37 +22,12 @@
 #include "eventstore/sha256.hpp"
 #include "tests/integration/server_fixture.hpp"
 #include "tests/support/run_command.hpp"
+#include "tests/support/same_json.hpp"
 
 namespace perspectief::testing {
 namespace {
 
 namespace json = boost::json;
-
-// Equal as JSON values, numbers by value (a sent 12.50 reads back as 12.5, a sent 3 as 3).
-bool same_json(const json::value& a, const json::value& b) {
-  if (a.is_number() && b.is_number()) return a.to_number<double>() == b.to_number<double>();
-  if (a.kind() != b.kind()) return false;
-  if (a.is_object()) {
-    const auto& x = a.as_object();
-    const auto& y = b.as_object();
-    if (x.size() != y.size()) return false;
-    for (const auto& [k, v] : x) {
-      const auto* w = y.if_contains(k);
-      if (w == nullptr || !same_json(v, *w)) return false;
-    }
-    return true;
-  }
-  if (a.is_array()) {
-    const auto& x = a.as_array();
-    const auto& y = b.as_array();
-    if (x.size() != y.size()) return false;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      if (!same_json(x[i], y[i])) return false;
-    }
-    return true;
-  }
-  return a == b;
-}
 
 class Generator {
  public:
@@ -286,7 +261,7 @@ class AcceptedReadableTest : public ServerTest {
     ASSERT_EQ(r.status, 201) << step.type << " " << r.body.substr(0, 400);
     const auto reply = json::parse(r.body);
     const auto& echoed = reply.at("events").at(0).as_object();
-    EXPECT_TRUE(same_json(echoed.at("data"), s.data)) << step.type << " 201 reply";
+    EXPECT_TRUE(same_json(s.data, echoed.at("data"))) << step.type << " 201 reply";
     ids_[std::string{echoed.at("eventId").as_string()}] = sent_.size();
     sent_.push_back(std::move(s));
   }
@@ -361,7 +336,7 @@ class AcceptedReadableTest : public ServerTest {
     } else {
       EXPECT_EQ(o.at("stream").as_string(), s.stream) << path_name;
     }
-    EXPECT_TRUE(same_json(got, expected)) << path_name << " position " << position << " " << s.type
+    EXPECT_TRUE(same_json(expected, got)) << path_name << " position " << position << " " << s.type
                                           << "\nsent: " << json::serialize(expected).substr(0, 300)
                                           << "\nread: " << json::serialize(got).substr(0, 300);
     ++checked_[path_name];
