@@ -92,6 +92,15 @@ int verify(const Flags& flags) {
 }
 
 // Who runs the tool, for the access log: the user behind sudo, else the effective user.
+// The store for writing, without a write policy (the tool appends no events through it).
+Result<std::unique_ptr<RocksEventStore>> open_for_writing(const std::string& dir,
+                                                          const Clock& clock) {
+  RocksStoreOptions o;
+  o.path = dir;
+  o.clock = &clock;
+  return RocksEventStore::open(std::move(o));
+}
+
 std::string exporting_user() {
   if (const char* sudo_user = std::getenv("SUDO_USER"); sudo_user != nullptr && *sudo_user != 0) {
     return sudo_user;
@@ -118,10 +127,7 @@ int export_log(const Flags& flags) {
   std::optional<privacy::AccessLog> access_log;
   std::set<std::string> recorded;
   if (!*pseudonymise) {
-    RocksStoreOptions o;
-    o.path = *dir;
-    o.clock = &clock;
-    auto opened = RocksEventStore::open(std::move(o));
+    auto opened = open_for_writing(*dir, clock);
     if (!opened) {
       return usage_error("export",
                          "an export with personal data is recorded in the access log and needs "
@@ -177,10 +183,7 @@ int rotate_master_key(const Flags& flags) {
   auto keys = privacy::open_keys_dir(flags.get_or("keys-dir", default_keys_dir(*dir)), false);
   if (!keys) return usage_error("rotate-master-key", keys.error().message);
   SystemClock clock;
-  RocksStoreOptions o;
-  o.path = *dir;
-  o.clock = &clock;
-  auto store = RocksEventStore::open(std::move(o));
+  auto store = open_for_writing(*dir, clock);
   if (!store) {
     return usage_error("rotate-master-key",
                        "cannot open the store (stop the server first): " + store.error().internal);
