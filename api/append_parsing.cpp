@@ -72,7 +72,9 @@ Result<NewEvent> parse_event(const boost::json::value& v, StreamKind kind, const
   std::optional<Micros> occurred;
   if (const auto* t = o.if_contains("occurredAt"); t != nullptr) {
     if (t->is_string()) occurred = parse_rfc3339(t->as_string());
-    if (!occurred) errors.push_back({field("occurredAt"), "must be an RFC 3339 time"});
+    if (!occurred)
+      errors.push_back(
+          {field("occurredAt"), "must be an RFC 3339 time in the years 1900-9999 (UTC)"});
   }
   if (const auto* sv = o.if_contains("schemaVersion"); sv != nullptr) {
     if (!sv->is_int64() || sv->as_int64() != kCurrentSchemaVersion) {

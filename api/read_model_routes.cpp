@@ -23,7 +23,7 @@ Result<Micros> as_of_param(const Params& p, Micros now) {
   if (it == p.end()) return now;
   if (const auto t = parse_rfc3339(it->second)) return *t;
   if (const auto d = parse_date(it->second)) return end_of_day(*d);
-  return bad("asOf", "must be an RFC 3339 time or a date YYYY-MM-DD");
+  return bad("asOf", "must be an RFC 3339 time or a date YYYY-MM-DD, in the years 1900-9999");
 }
 
 struct Range {
@@ -36,13 +36,13 @@ Result<Range> range_params(const Params& p, Micros now) {
   Range r{0, day_of(now)};
   if (const auto it = p.find("to"); it != p.end()) {
     const auto d = parse_date(it->second);
-    if (!d) return bad("to", "must be a date YYYY-MM-DD");
+    if (!d) return bad("to", "must be a date YYYY-MM-DD in the years 1900-9999");
     r.to = *d;
   }
   r.from = days_from_civil({civil_from_days(r.to).year, 1, 1});
   if (const auto it = p.find("from"); it != p.end()) {
     const auto d = parse_date(it->second);
-    if (!d) return bad("from", "must be a date YYYY-MM-DD");
+    if (!d) return bad("from", "must be a date YYYY-MM-DD in the years 1900-9999");
     r.from = *d;
   }
   if (r.from > r.to) return bad("from", "must not lie after to");

@@ -317,17 +317,17 @@ void check_field(const FieldSpec& spec, const boost::json::value& v, const std::
       break;
     case FieldKind::date:
       if (!v.is_string() || !parse_date(v.as_string())) {
-        errors.push_back({field, "must be a date YYYY-MM-DD"});
+        errors.push_back({field, "must be a date YYYY-MM-DD in the years 1900-9999"});
       }
       break;
     case FieldKind::year_month:
       if (!v.is_string() || !is_year_month(v.as_string())) {
-        errors.push_back({field, "must be a month YYYY-MM"});
+        errors.push_back({field, "must be a month YYYY-MM in the years 1900-9999"});
       }
       break;
     case FieldKind::timestamp:
       if (!v.is_string() || !parse_rfc3339(v.as_string())) {
-        errors.push_back({field, "must be an RFC 3339 time"});
+        errors.push_back({field, "must be an RFC 3339 time in the years 1900-9999 (UTC)"});
       }
       break;
     case FieldKind::text_list:
