@@ -1,16 +1,15 @@
 #include "api/auth.hpp"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
+#include "eventstore/file_access.hpp"
 #include "eventstore/sha256.hpp"
 
 namespace perspectief::api {
@@ -80,22 +79,15 @@ Result<TokenRegistry> TokenRegistry::load(const std::string& path) {
   ss << in.rdbuf();
   auto reg = parse(ss.str());
   if (!reg) return reg;
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    return make_error(ErrorCode::invalid, "cannot read the tokens file " + path);
-  }
-  // Other users: "other", and the group unless it is this process's own.
-  const bool group_is_ours = st.st_gid == ::getegid();
-  const mode_t others_write = S_IWOTH | (group_is_ours ? 0 : S_IWGRP);
-  const mode_t others_read = S_IROTH | (group_is_ours ? 0 : S_IRGRP);
-  char mode[8];
-  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-  if ((st.st_mode & others_write) != 0) {
+  const auto access = file_access(path);
+  if (!access) return make_error(ErrorCode::invalid, "cannot read the tokens file " + path);
+  const std::string& mode = access->mode;
+  if ((access->others & (S_IWOTH | S_IWGRP)) != 0) {
     return make_error(ErrorCode::invalid, "the tokens file " + path +
                                               " can be written by other users (mode " + mode +
                                               "): anyone could add a token; chmod 600 it");
   }
-  if (reg->plain_tokens() > 0 && (st.st_mode & others_read) != 0) {
+  if (reg->plain_tokens() > 0 && (access->others & (S_IROTH | S_IRGRP)) != 0) {
     return make_error(ErrorCode::invalid,
                       "the tokens file " + path +
                           " holds plain tokens and can be read by other "

@@ -5,12 +5,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 
+#include "eventstore/file_access.hpp"
 #include "eventstore/sha256.hpp"
 
 namespace perspectief::privacy {
@@ -49,25 +49,13 @@ Result<std::string> read_file(const fs::path& path) {
   return std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// Whether users other than the owner may read or write the file: its group counts only when
-// it is not this process's own group (a service account's group, a Kubernetes fsGroup).
-bool open_to_others(const struct stat& st) {
-  return (st.st_mode & S_IRWXO) != 0 || ((st.st_mode & S_IRWXG) != 0 && st.st_gid != ::getegid());
-}
-
-std::string mode_text(const struct stat& st) {
-  char text[8];
-  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-  return text;
-}
-
 Result<SecretKey> read_key(const fs::path& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return io_error("cannot read " + path.string());
-  if (open_to_others(st)) {
+  const auto access = file_access(path.string());
+  if (!access) return io_error("cannot read " + path.string());
+  if (access->others != 0) {
     return make_error(ErrorCode::invalid, path.string() +
                                               " can be read or written by other users (mode " +
-                                              mode_text(st) +
+                                              access->mode +
                                               "): make it the owner's only (chmod 600), and "
                                               "consider the key exposed");
   }
