@@ -26,6 +26,7 @@
 #include <tuple>
 
 #include "api/problem.hpp"
+#include "domain/time.hpp"
 #include "eventstore/sha256.hpp"
 
 namespace perspectief::api {
@@ -181,29 +182,19 @@ const std::string& current_http_date() {
 }  // namespace
 
 std::string http_date(std::int64_t unix_seconds) {
-  const std::int64_t days =
-      unix_seconds / 86400 - (unix_seconds % 86400 < 0 ? 1 : 0);  // floor division
+  const Days days = day_of(unix_seconds * kMicrosPerSecond);
   const std::int64_t secs = unix_seconds - days * 86400;
-  // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted).
-  const std::int64_t z = days + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const auto day = static_cast<unsigned>(doy - (153 * mp + 2) / 5 + 1);
-  const auto month = static_cast<unsigned>(mp < 10 ? mp + 3 : mp - 9);
-  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const CivilDate date = civil_from_days(days);
   const auto weekday = static_cast<std::size_t>(((days % 7) + 11) % 7);  // 1970-01-01: Thursday
   std::string out;
   out.reserve(29);
   out += kWeekdays[weekday];
   out += ", ";
-  append_2(out, day);
+  append_2(out, date.day);
   out += ' ';
-  out += kMonths[month - 1];
+  out += kMonths[date.month - 1];
   out += ' ';
-  const std::string y = std::to_string(year);
+  const std::string y = std::to_string(date.year);
   out.append(y.size() < 4 ? 4 - y.size() : 0, '0');
   out += y;
   out += ' ';
