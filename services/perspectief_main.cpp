@@ -32,6 +32,7 @@
 #include "projections/write_policy.hpp"
 #include "services/demo.hpp"
 #include "services/flags.hpp"
+#include "services/storage.hpp"
 
 namespace {
 
@@ -374,33 +375,28 @@ int demo(const Flags& flags) {
   if (!defaults) return usage_error("demo", defaults.error().message);
   std::error_code ec;
   std::filesystem::create_directories(*dir, ec);
-  SystemClock clock;
-  WritePolicy policy{*defaults, clock};
-  RocksStoreOptions o;
-  o.path = *dir;
-  o.clock = &clock;
-  o.policy = &policy;
-  o.upcast = upcast_envelope;
-  auto store = RocksEventStore::open(std::move(o));
-  if (!store) return usage_error("demo", "cannot open the store: " + store.error().internal);
-  if (auto loaded = policy.load(**store); !loaded)
+  // The server's write path (services/storage.hpp): the demo is admitted by the same rules.
+  auto storage = Storage::open(*dir, *defaults);
+  if (!storage) return usage_error("demo", "cannot open the store: " + storage.error().internal);
+  RocksEventStore& store = (*storage)->store();
+  if (auto loaded = (*storage)->policy().load(store); !loaded)
     return usage_error("demo", loaded.error().message);
-  if ((*store)->last_position() != 0)
+  if (store.last_position() != 0)
     return usage_error("demo", "the store is not empty: demo data goes into an empty store");
   // Missing keys are made only now that the store is known to be empty.
   auto keys = privacy::open_keys_dir(flags.get_or("keys-dir", default_keys_dir(*dir)));
   if (!keys) return usage_error("demo", keys.error().message);
-  privacy::KeyRing ring{*(*store)->db(), (*store)->column_family(kDataKeysCf), *keys};
+  privacy::KeyRing ring{store.data_key_table(), *keys};
   privacy::Sealer sealer{ring};
   DemoOptions d;
   d.cases = static_cast<int>(*cases);
   d.years = static_cast<int>(*years);
   d.seed = *seed;
-  d.end = clock.now();
+  d.end = (*storage)->clock().now();
   d.sealer = &sealer;
-  auto report = generate_demo(**store, d);
+  auto report = generate_demo(store, d);
   if (!report) return usage_error("demo", report.error().message);
-  if (auto compacted = (*store)->compact(); !compacted)
+  if (auto compacted = store.compact(); !compacted)
     return usage_error("demo", "cannot compact the store: " + compacted.error().internal);
   std::cout << "demo: " << report->events << " events for " << report->cases << " cases over "
             << *years << " years (seed " << *seed << "), " << report->refused << " refused\n";

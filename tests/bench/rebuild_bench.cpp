@@ -21,6 +21,7 @@
 #include "projections/start_up.hpp"
 #include "projections/write_policy.hpp"
 #include "services/demo.hpp"
+#include "services/storage.hpp"
 
 namespace perspectief {
 namespace {
@@ -47,18 +48,12 @@ struct DemoStore {
     if (child == 0) {
       bool made = false;
       {  // the store closes (and flushes) before the child exits
-        SystemClock clock;
-        WritePolicy policy{initial_programme(500, 360, 18), clock};
-        RocksStoreOptions o;
-        o.path = dir.string();
-        o.clock = &clock;
-        o.policy = &policy;
-        auto store = RocksEventStore::open(std::move(o));
+        auto storage = Storage::open(dir.string(), initial_programme(500, 360, 18));
         DemoOptions d;
         d.cases = 20000;
         d.years = 10;
-        d.end = clock.now();
-        made = store && generate_demo(**store, d) && (*store)->compact();
+        if (storage) d.end = (*storage)->clock().now();
+        made = storage && generate_demo((*storage)->store(), d) && (*storage)->store().compact();
       }
       _exit(made ? 0 : 1);
     }

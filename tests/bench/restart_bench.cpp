@@ -17,12 +17,8 @@
 #include "eventstore/clock.hpp"
 #include "eventstore/rocks_event_store.hpp"
 #include "eventstore/sha256.hpp"
-#include "projections/case_files.hpp"
-#include "projections/history.hpp"
-#include "projections/projector.hpp"
-#include "projections/snapshot_store.hpp"
-#include "projections/start_up.hpp"
-#include "projections/write_policy.hpp"
+#include "services/models.hpp"
+#include "services/storage.hpp"
 
 namespace {
 
@@ -89,24 +85,16 @@ void fill(const std::string& dir, std::uint64_t events) {
   cv.wait(lock, [&] { return in_flight == 0; });
 }
 
-// The server's start-up path; returns milliseconds and the position reached.
+// The server's start-up path (the same Storage and Models as services/application.cpp); returns
+// milliseconds and the position reached.
 std::pair<long, std::uint64_t> start_up(const std::string& dir, bool save_at_end) {
   const auto t0 = Steady::now();
-  SystemClock clock;
-  WritePolicy policy{kDefaults, clock};
-  RocksStoreOptions o;
-  o.path = dir;
-  o.clock = &clock;
-  o.policy = &policy;
-  o.upcast = upcast_envelope;
-  auto store = std::move(RocksEventStore::open(std::move(o)).value());
-  CaseFiles case_files{kDefaults};
-  History history{kDefaults.places, kDefaults.lvv_places, kDefaults.max_stay_months};
-  Projector projector{*store};
-  (void)start_models(*store, kDefaults, policy, case_files, history, projector);
+  auto storage = std::move(Storage::open(dir, kDefaults).value());
+  Models models{storage->store(), kDefaults};
+  (void)models.start(storage->policy());
   const long ms = std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - t0).count();
-  const auto position = projector.position();
-  if (save_at_end) (void)save_snapshot(*store, projector, case_files, history, kDefaults);
+  const auto position = models.projector().position();
+  if (save_at_end) (void)models.save_snapshot();
   return {ms, position};
 }
 

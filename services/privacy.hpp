@@ -1,0 +1,40 @@
+#pragma once
+
+#include "api/api.hpp"
+#include "domain/result.hpp"
+#include "eventstore/access_log.hpp"
+#include "eventstore/erasure_purger.hpp"
+#include "eventstore/key_ring.hpp"
+#include "eventstore/keys_dir.hpp"
+#include "eventstore/pseudonymiser.hpp"
+#include "eventstore/rocks_event_store.hpp"
+#include "eventstore/sealer.hpp"
+
+namespace perspectief {
+
+// The server's personal-data parts over one store: the key ring (per-case data keys wrapped
+// with the master key), the sealer, the research pseudonyms, the access log, and the purger
+// that pushes erased key material out of the store's files off the request path.
+class Privacy {
+ public:
+  // `store` must outlive this object; stop() before it closes.
+  Privacy(RocksEventStore& store, const privacy::KeysDir& keys);
+
+  // Whether the keys directory's master keys open this store's data keys.
+  Status check_master_keys() const { return ring_.check_master_keys(); }
+  privacy::Sealer& sealer() { return sealer_; }
+  // What the API needs of personal data; its purge hook requests a purge.
+  api::PersonalData for_api();
+  void request_purge() { purger_.request(); }
+  // Finishes a requested purge and stops the purger's thread.
+  void stop() { purger_.stop(); }
+
+ private:
+  privacy::KeyRing ring_;
+  privacy::Sealer sealer_;
+  const privacy::Pseudonymiser pseudonymiser_;
+  privacy::AccessLog access_log_;
+  privacy::ErasurePurger purger_;
+};
+
+}  // namespace perspectief
