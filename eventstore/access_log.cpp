@@ -1,10 +1,7 @@
 #include "eventstore/access_log.hpp"
 
-#include <rocksdb/db.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
-#include <memory>
 
 #include "eventstore/crypto.hpp"
 #include "eventstore/keys.hpp"
@@ -13,14 +10,8 @@
 namespace perspectief::privacy {
 namespace {
 
-rocksdb::Slice slice(std::string_view s) {
-  return {s.data(), s.size()};
-}
-
-Error store_error(const rocksdb::Status& s) {
-  Error e = make_error(ErrorCode::unavailable, "the access log cannot serve this now");
-  e.internal = "rocksdb: " + s.ToString();
-  return e;
+Error store_error(Error e) {
+  return restated(std::move(e), "the access log cannot serve this now");
 }
 
 std::string case_prefix(std::string_view case_id) {
@@ -29,25 +20,46 @@ std::string case_prefix(std::string_view case_id) {
   return key;
 }
 
+Result<AccessEntry> decode_entry(std::string_view case_id, std::string_view value) {
+  const auto damaged = [] {
+    return make_error(ErrorCode::corrupt, "an access-log entry is damaged");
+  };
+  boost::system::error_code ec;
+  const auto v = boost::json::parse(value, ec);
+  if (ec || !v.is_object()) return damaged();
+  const auto& o = v.as_object();
+  AccessEntry e;
+  e.case_id = std::string{case_id};
+  try {
+    e.at = o.at("at").to_number<Micros>();
+    e.actor.subject = o.at("subject").as_string();
+    e.actor.organisation = o.at("organisation").as_string();
+    e.actor.role = parse_role(o.at("role").as_string()).value_or(Role::ops);
+    e.what = o.at("what").as_string();
+  } catch (const std::exception&) {
+    return damaged();
+  }
+  return e;
+}
+
 }  // namespace
 
-AccessLog::AccessLog(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf)
-    : db_(db), cf_(cf), sequence_(keys::decode_u64(random_bytes(8)) >> 16) {}
+AccessLog::AccessLog(SideTable& table)
+    : table_(table), sequence_(keys::decode_u64(random_bytes(8)) >> 16) {}
 
 Status AccessLog::record(const AccessEntry& entry) {
-  std::string key = case_prefix(entry.case_id);
-  key += keys::encode_u64(static_cast<std::uint64_t>(entry.at));
-  key += keys::encode_u64(sequence_.fetch_add(1));
-  const std::string value =
+  SideEntry stored{case_prefix(entry.case_id), {}};
+  stored.key += keys::encode_u64(static_cast<std::uint64_t>(entry.at));
+  stored.key += keys::encode_u64(sequence_.fetch_add(1));
+  stored.value =
       boost::json::serialize(boost::json::object{{"at", entry.at},
                                                  {"subject", entry.actor.subject},
                                                  {"organisation", entry.actor.organisation},
                                                  {"role", to_string(entry.actor.role)},
                                                  {"what", entry.what}});
-  rocksdb::WriteOptions wo;
-  wo.sync = false;
-  const auto s = db_.Put(wo, cf_, slice(key), slice(value));
-  if (!s.ok()) return store_error(s);
+  if (auto s = table_.write({&stored, 1}, Durability::logged); !s) {
+    return store_error(s.take_error());
+  }
   return Ok{};
 }
 
@@ -68,36 +80,26 @@ Result<AccessLog::Page> AccessLog::list(std::string_view case_id, std::string_vi
   }
   Page page;
   std::string last_cursor;
-  std::unique_ptr<rocksdb::Iterator> it{db_.NewIterator({}, cf_)};
-  it->Seek(slice(start));
-  if (!after.empty() && it->Valid() && it->key() == slice(start)) it->Next();  // exclusive
-  for (; it->Valid() && it->key().starts_with(slice(prefix)); it->Next()) {
+  std::optional<Error> damaged;
+  const auto scanned = table_.scan(start, [&](std::string_view key, std::string_view value) {
+    if (!after.empty() && key == start) return true;  // exclusive
+    if (!key.starts_with(prefix)) return false;
     if (page.entries.size() == limit) {
       page.next = std::move(last_cursor);  // one more of the case follows
-      break;
+      return false;
     }
-    boost::system::error_code ec;
-    const auto v = boost::json::parse(it->value().ToStringView(), ec);
-    if (ec || !v.is_object())
-      return make_error(ErrorCode::corrupt, "an access-log entry is damaged");
-    const auto& o = v.as_object();
-    AccessEntry e;
-    e.case_id = std::string{case_id};
-    try {
-      e.at = o.at("at").to_number<Micros>();
-      e.actor.subject = o.at("subject").as_string();
-      e.actor.organisation = o.at("organisation").as_string();
-      e.actor.role = parse_role(o.at("role").as_string()).value_or(Role::ops);
-      e.what = o.at("what").as_string();
-    } catch (const std::exception&) {
-      return make_error(ErrorCode::corrupt, "an access-log entry is damaged");
+    auto e = decode_entry(case_id, value);
+    if (!e) {
+      damaged = e.take_error();
+      return false;
     }
-    page.entries.push_back(std::move(e));
-    const auto key = it->key();
+    page.entries.push_back(std::move(*e));
     last_cursor = to_hex(reinterpret_cast<const std::uint8_t*>(key.data()) + prefix.size(),
                          key.size() - prefix.size());
-  }
-  if (!it->status().ok()) return store_error(it->status());
+    return true;
+  });
+  if (damaged) return std::move(*damaged);
+  if (!scanned) return store_error(scanned.error());
   return page;
 }
 

@@ -8,11 +8,7 @@
 #include "domain/result.hpp"
 #include "domain/role.hpp"
 #include "domain/time.hpp"
-
-namespace rocksdb {
-class DB;
-class ColumnFamilyHandle;
-}  // namespace rocksdb
+#include "eventstore/side_table.hpp"
 
 namespace perspectief::privacy {
 
@@ -24,13 +20,15 @@ struct AccessEntry {
   std::string what;  // "case-file" | "case-events" | "feed" | "export"
 };
 
-// The access log, in the store's `access_log` column family, keyed by case id, time and a
+// The access log, in a SideTable (the store's `access_log` column family, or memory in unit
+// tests), keyed by case id, time and a
 // sequence number (so a case's entries read back in time order). An entry is written to the
 // WAL before the reply that shows the data: a killed process loses none; the WAL sync of the
 // next commit (or a clean stop) makes it survive a power loss too.
 class AccessLog {
  public:
-  AccessLog(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf);
+  // `table` (RocksEventStore::access_log_table()) must outlive the log.
+  explicit AccessLog(SideTable& table);
 
   Status record(const AccessEntry& entry);
 
@@ -46,8 +44,7 @@ class AccessLog {
   Result<Page> list(std::string_view case_id, std::string_view after, std::size_t limit) const;
 
  private:
-  rocksdb::DB& db_;
-  rocksdb::ColumnFamilyHandle* cf_;
+  SideTable& table_;
   std::atomic<std::uint64_t> sequence_;
 };
 

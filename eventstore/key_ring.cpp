@@ -1,9 +1,6 @@
 #include "eventstore/key_ring.hpp"
 
-#include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
-
-#include <memory>
+#include <vector>
 
 #include "eventstore/keys.hpp"
 #include "eventstore/sha256.hpp"
@@ -14,20 +11,13 @@ namespace {
 constexpr std::size_t kIdBytes = 8;
 constexpr std::size_t kMaxCached = 1 << 16;
 
-rocksdb::Slice slice(std::string_view s) {
-  return {s.data(), s.size()};
-}
-
-Error store_error(const rocksdb::Status& s) {
-  Error e = make_error(ErrorCode::unavailable, "the key store cannot serve this now");
-  e.internal = "rocksdb: " + s.ToString();
-  return e;
+Error store_error(Error e) {
+  return restated(std::move(e), "the key store cannot serve this now");
 }
 
 }  // namespace
 
-KeyRing::KeyRing(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, KeysDir keys)
-    : db_(db), cf_(cf), keys_(std::move(keys)) {}
+KeyRing::KeyRing(SideTable& table, KeysDir keys) : table_(table), keys_(std::move(keys)) {}
 
 std::string KeyRing::wrap(std::string_view stream, const SecretKey& key,
                           const std::string& master) const {
@@ -63,12 +53,11 @@ Result<KeyRing::Lookup> KeyRing::find(std::string_view stream) const {
       }
       generation = generation_;
     }
-    if (cf_ == nullptr) return Lookup{};  // a store from before encryption at rest
-    std::string stored;
-    const auto s = db_.Get({}, cf_, slice(stream), &stored);
-    if (!s.ok() && !s.IsNotFound()) return store_error(s);
+    // Nothing stored: no key yet (or a store from before encryption at rest).
+    auto stored = table_.get(stream);
+    if (!stored) return store_error(stored.take_error());
     if (after_store_read_) after_store_read_(stream);
-    Result<Lookup> found = s.IsNotFound() ? Result<Lookup>{Lookup{}} : unwrap(stream, stored);
+    Result<Lookup> found = *stored ? unwrap(stream, **stored) : Result<Lookup>{Lookup{}};
     if (!found) return found.take_error();
     std::unique_lock lock(cache_mu_);
     // A forget() since the read: the read may predate an erasure. Read again (the
@@ -127,53 +116,44 @@ void KeyRing::forget(std::string_view stream) {
   ++generation_;
 }
 
-Status KeyRing::purge_erased_keys(const std::vector<rocksdb::ColumnFamilyHandle*>& all) {
-  rocksdb::FlushOptions fo;
-  fo.wait = true;
-  // Once every column family with data in a WAL file is flushed, RocksDB deletes that file.
-  auto s = db_.Flush(fo, all);
-  if (!s.ok()) return store_error(s);
-  rocksdb::CompactRangeOptions co;
-  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-  s = db_.CompactRange(co, cf_, nullptr, nullptr);
-  if (!s.ok()) return store_error(s);
+Status KeyRing::purge_erased_keys() {
+  if (auto purged = table_.purge_replaced(); !purged) return store_error(purged.take_error());
   return Ok{};
 }
 
 Status KeyRing::check_master_keys() const {
-  if (cf_ == nullptr) return Ok{};
-  std::unique_ptr<rocksdb::Iterator> it{db_.NewIterator({}, cf_)};
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    auto found = unwrap(it->key().ToStringView(), it->value().ToStringView());
-    if (!found) return found.take_error();
-    if (found->state == State::present) return Ok{};
-  }
-  if (!it->status().ok()) return store_error(it->status());
-  return Ok{};
+  Status usable = Ok{};
+  const auto scanned = table_.scan("", [&](std::string_view stream, std::string_view stored) {
+    auto found = unwrap(stream, stored);
+    if (!found) usable = found.take_error();
+    return usable.ok() && found->state != State::present;  // one key that unwraps is enough
+  });
+  if (!scanned) return store_error(scanned.error());
+  return usable;
 }
 
 Result<std::size_t> KeyRing::rewrap_all(const std::string& to) {
   if (keys_.masters.count(to) == 0) return make_error(ErrorCode::not_found, "no master key " + to);
-  rocksdb::WriteBatch batch;
-  std::size_t count = 0;
-  std::unique_ptr<rocksdb::Iterator> it{db_.NewIterator({}, cf_)};
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    const std::string stream = it->key().ToString();
-    auto found = unwrap(stream, it->value().ToStringView());
-    if (!found) return found.take_error();
-    if (found->state != State::present) continue;
-    batch.Put(cf_, slice(stream), wrap(stream, found->key, to));
-    ++count;
-  }
-  if (!it->status().ok()) return store_error(it->status());
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  const auto s = db_.Write(wo, &batch);
-  if (!s.ok()) return store_error(s);
+  std::vector<SideEntry> rewrapped;
+  Status unwrapped = Ok{};
+  const auto scanned = table_.scan("", [&](std::string_view stream, std::string_view stored) {
+    auto found = unwrap(stream, stored);
+    if (!found) {
+      unwrapped = found.take_error();
+      return false;
+    }
+    if (found->state == State::present) {
+      rewrapped.push_back({std::string{stream}, wrap(stream, found->key, to)});
+    }
+    return true;
+  });
+  if (!scanned) return store_error(scanned.error());
+  if (!unwrapped) return unwrapped.take_error();
+  if (auto s = table_.write(rewrapped, Durability::synced); !s) return store_error(s.take_error());
   std::unique_lock lock(cache_mu_);
   cache_.clear();
   ++generation_;
-  return count;
+  return rewrapped.size();
 }
 
 }  // namespace perspectief::privacy

@@ -7,27 +7,23 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <vector>
 
 #include "domain/result.hpp"
 #include "eventstore/keys_dir.hpp"
-
-namespace rocksdb {
-class DB;
-class ColumnFamilyHandle;
-}  // namespace rocksdb
+#include "eventstore/side_table.hpp"
 
 namespace perspectief::privacy {
 
 // The per-stream data keys (one per case, and one per location or activity stream that holds
-// free text), kept in the store's `data_keys` column family wrapped with a master key:
+// free text), kept in a SideTable (the store's `data_keys` column family, or memory in unit
+// tests) wrapped with a master key:
 // value = master id (8 bytes) || AES-256-GCM(master, aad = stream, data key). Erasure
 // replaces a stream's value by keys::kErasedDataKey (in the same write as the
 // PersonalDataErased event), after which nothing can unwrap that stream's data again.
 class KeyRing {
  public:
-  // `db` and `cf` (the data_keys column family) must outlive the ring.
-  KeyRing(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, KeysDir keys);
+  // `table` (RocksEventStore::data_key_table()) must outlive the ring.
+  KeyRing(SideTable& table, KeysDir keys);
 
   enum class State { none, erased, present };
   struct Lookup {
@@ -69,11 +65,11 @@ class KeyRing {
     after_store_read_ = std::move(hook);
   }
 
-  // Pushes erased key material out of RocksDB's files: flushes the memtables (so the WAL
-  // files that still hold the wrapped key become obsolete and are deleted) and compacts the
-  // data_keys column family (so no table file keeps an older value). Slow; run off the
-  // request path. `all` are every column family of the store.
-  Status purge_erased_keys(const std::vector<rocksdb::ColumnFamilyHandle*>& all);
+  // Pushes erased key material out of the store's files (SideTable::purge_replaced: on
+  // RocksDB, flushes the memtables so the WAL files that still hold the wrapped key are
+  // deleted, and compacts the data keys so no table file keeps an older value). Slow; run
+  // off the request path (ErasurePurger).
+  Status purge_erased_keys();
 
   // Whether the keys directory can unwrap this store's data keys (tries the first one): a
   // wrong or fresh --keys-dir beside a store with personal data is refused at start.
@@ -89,8 +85,7 @@ class KeyRing {
   Result<Lookup> unwrap(std::string_view stream, std::string_view stored) const;
   std::string wrap(std::string_view stream, const SecretKey& key, const std::string& master) const;
 
-  rocksdb::DB& db_;
-  rocksdb::ColumnFamilyHandle* cf_;
+  SideTable& table_;
   KeysDir keys_;
   struct Pending {
     SecretKey key;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "eventstore/rocks_event_store.hpp"
+#include "eventstore/rocks_side_table.hpp"
 
 namespace perspectief {
 
@@ -44,10 +45,17 @@ Result<std::unique_ptr<ReadOnlyStore>> ReadOnlyStore::open_once(const std::strin
   }
   store->cfs_.assign(std::size(kColumnFamilies), nullptr);
   for (std::size_t k = 0; k < indexes.size(); ++k) store->cfs_[indexes[k]] = opened[k];
+  store->data_keys_ = std::make_unique<RocksSideTable>(*store->db_, store->cfs_[kDataKeysCf],
+                                                       std::vector<rocksdb::ColumnFamilyHandle*>{});
   return store;
 }
 
+SideTable& ReadOnlyStore::data_key_table() {
+  return *data_keys_;
+}
+
 ReadOnlyStore::~ReadOnlyStore() {
+  data_keys_.reset();
   if (db_ == nullptr) return;
   for (auto* h : cfs_) {
     if (h != nullptr) db_->DestroyColumnFamilyHandle(h);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "domain/result.hpp"
+#include "eventstore/side_table.hpp"
 
 namespace rocksdb {
 class DB;
@@ -12,6 +13,8 @@ class ColumnFamilyHandle;
 }  // namespace rocksdb
 
 namespace perspectief {
+
+class RocksSideTable;
 
 // A store opened read-only for the tools (verify, export, replay, backup): no lock, so it
 // works beside a running server, and every table file is opened at once, so the server's
@@ -30,12 +33,16 @@ class ReadOnlyStore {
   // from before data_keys and access_log were added).
   rocksdb::ColumnFamilyHandle* cf(std::size_t index) { return cfs_.at(index); }
   std::size_t cf_count() const { return cfs_.size(); }
+  // The wrapped data keys (eventstore/key_ring.hpp), read-only: writes are refused. Empty
+  // for a store from before encryption at rest.
+  SideTable& data_key_table();
 
  private:
   static Result<std::unique_ptr<ReadOnlyStore>> open_once(const std::string& path);
   ReadOnlyStore() = default;
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  std::unique_ptr<RocksSideTable> data_keys_;
 };
 
 }  // namespace perspectief

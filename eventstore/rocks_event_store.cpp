@@ -12,6 +12,7 @@
 
 #include "eventstore/keys.hpp"
 #include "eventstore/record_codec.hpp"
+#include "eventstore/rocks_side_table.hpp"
 
 namespace perspectief {
 namespace {
@@ -113,6 +114,8 @@ Result<std::unique_ptr<RocksEventStore>> RocksEventStore::open(RocksStoreOptions
   const auto s = rocksdb::DB::Open(db_options(), store->options_.path, cfs, &store->cf_, &raw);
   if (!s.ok()) return store_error(s);
   store->db_.reset(raw);
+  store->data_keys_ = std::make_unique<RocksSideTable>(*raw, store->cf_[kDataKeysCf], store->cf_);
+  store->access_log_ = std::make_unique<RocksSideTable>(*raw, store->cf_[kAccessLogCf], store->cf_);
 
   std::unique_ptr<rocksdb::Iterator> it{store->db_->NewIterator({}, store->cf_[kEvents])};
   it->SeekToLast();
@@ -161,11 +164,21 @@ void RocksEventStore::close() {
     // Everything is durable in the WAL already; flushing the memtables into table files
     // means the next open (and read-only tools) need not replay a long WAL.
     (void)db_->Flush(rocksdb::FlushOptions{}, cf_);
+    data_keys_.reset();
+    access_log_.reset();
     for (auto* h : cf_) db_->DestroyColumnFamilyHandle(h);
     cf_.clear();
     (void)db_->Close();
     db_.reset();
   }
+}
+
+SideTable& RocksEventStore::data_key_table() {
+  return *data_keys_;
+}
+
+SideTable& RocksEventStore::access_log_table() {
+  return *access_log_;
 }
 
 void RocksEventStore::append(AppendRequest request, AppendCallback done) {

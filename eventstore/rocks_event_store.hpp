@@ -16,6 +16,7 @@
 #include "eventstore/append_policy.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/event_store.hpp"
+#include "eventstore/side_table.hpp"
 
 namespace rocksdb {
 class DB;
@@ -24,6 +25,8 @@ class WriteBatch;
 }  // namespace rocksdb
 
 namespace perspectief {
+
+class RocksSideTable;
 
 // The lookups the store makes, for RocksStoreOptions::fail_lookup.
 enum class StoreLookup {
@@ -115,8 +118,15 @@ class RocksEventStore final : public EventStore {
   };
   Stats stats() const { return {commits_.load(), committed_events_.load(), sync_micros_.load()}; }
 
-  // For backups (a consistent checkpoint of the live store) and the privacy layer's column
-  // families (kDataKeysCf, kAccessLogCf).
+  // The privacy layer's tables, beside the log in the same store: the wrapped data keys
+  // (kDataKeysCf; eventstore/key_ring.hpp), which appends write too (new_data_key,
+  // shred_data_key), and the access log (kAccessLogCf; eventstore/access_log.hpp). Valid
+  // until close().
+  SideTable& data_key_table();
+  SideTable& access_log_table();
+
+  // Test seam: the raw database, for tests that damage stored bytes on purpose. Nothing
+  // outside tests uses it; the privacy layer goes through the tables above.
   rocksdb::DB* db() { return db_.get(); }
   rocksdb::ColumnFamilyHandle* column_family(std::size_t index) { return cf_.at(index); }
 
@@ -151,6 +161,8 @@ class RocksEventStore final : public EventStore {
   RocksStoreOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cf_;  // in kColumnFamilies order
+  std::unique_ptr<RocksSideTable> data_keys_;
+  std::unique_ptr<RocksSideTable> access_log_;
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;

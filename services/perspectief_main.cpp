@@ -136,13 +136,13 @@ int export_log(const Flags& flags) {
                              opened.error().internal);
     }
     writer = std::move(opened).value();
-    access_log.emplace(*writer->db(), writer->column_family(kAccessLogCf));
+    access_log.emplace(writer->access_log_table());
   }
   // The read-only view is opened after the writer (which replays and flushes the WAL when it
   // opens), so the scan sees the store as the writer left it.
   auto store = ReadOnlyStore::open(*dir);
   if (!store) return usage_error("export", "cannot open the store: " + store.error().internal);
-  privacy::KeyRing ring{(*store)->db(), (*store)->cf(kDataKeysCf), *keys};
+  privacy::KeyRing ring{(*store)->data_key_table(), *keys};
   const privacy::Sealer sealer{ring};
   const privacy::Pseudonymiser pseudonymiser{keys->research};
   const Actor exporter{exporting_user(), "operations", Role::ops};
@@ -192,7 +192,7 @@ int rotate_master_key(const Flags& flags) {
   const std::string old_id = keys->current;
   auto new_id = privacy::add_master_key(*keys);
   if (!new_id) return usage_error("rotate-master-key", new_id.error().message);
-  privacy::KeyRing ring{*(*store)->db(), (*store)->column_family(kDataKeysCf), *keys};
+  privacy::KeyRing ring{(*store)->data_key_table(), *keys};
   auto rewrapped = ring.rewrap_all(*new_id);
   if (!rewrapped) {
     return usage_error("rotate-master-key",

@@ -5,8 +5,6 @@
 
 #include <unistd.h>
 
-#include <rocksdb/db.h>
-
 #include <filesystem>
 #include <future>
 
@@ -21,6 +19,7 @@
 #include "eventstore/rocks_event_store.hpp"
 #include "eventstore/sealer.hpp"
 #include "eventstore/sha256.hpp"
+#include "tests/support/memory_side_table.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace perspectief::privacy {
@@ -139,7 +138,10 @@ TEST(KeysDir, AKeyFileOpenToOtherUsersIsRefused) {
   }
 }
 
-class RingTest : public ::testing::Test {
+// The key ring over each SideTable it runs on: the store's data keys, and memory.
+enum class Table { rocks, memory };
+
+class RingTest : public ::testing::TestWithParam<Table> {
  protected:
   void SetUp() override {
     RocksStoreOptions o;
@@ -147,16 +149,31 @@ class RingTest : public ::testing::Test {
     o.clock = &clock_;
     store_ = std::move(RocksEventStore::open(std::move(o))).value();
     keys_ = std::move(open_keys_dir(tmp_.sub("keys"))).value();
-    ring_ = std::make_unique<KeyRing>(*store_->db(), store_->column_family(kDataKeysCf), keys_);
+    ring_ = std::make_unique<KeyRing>(table(), keys_);
+  }
+  SideTable& table() {
+    if (GetParam() == Table::memory) return memory_;
+    return store_->data_key_table();
+  }
+  // As the store writes a carried key (or an erasure marker) with the events.
+  void store_key(const std::string& stream, const std::string& value) {
+    const SideEntry entry{stream, value};
+    ASSERT_TRUE(table().write({&entry, 1}, Durability::logged).ok());
   }
   TempDir tmp_;
   ManualClock clock_{1'600'000'000'000'000};
   std::unique_ptr<RocksEventStore> store_;
+  testing::MemorySideTable memory_;
   KeysDir keys_;
   std::unique_ptr<KeyRing> ring_;
 };
 
-TEST_F(RingTest, OneKeyPerStreamUntilErased) {
+INSTANTIATE_TEST_SUITE_P(Tables, RingTest, ::testing::Values(Table::rocks, Table::memory),
+                         [](const auto& info) {
+                           return info.param == Table::rocks ? "Rocks" : "Memory";
+                         });
+
+TEST_P(RingTest, OneKeyPerStreamUntilErased) {
   EXPECT_EQ(ring_->find("case-a")->state, KeyRing::State::none);
   const auto a = ring_->get_or_create("case-a");
   ASSERT_TRUE(a.ok());
@@ -170,13 +187,13 @@ TEST_F(RingTest, OneKeyPerStreamUntilErased) {
   EXPECT_EQ(ring_->get_or_create("case-a")->key, a->key);
   ring_->release("case-a", false);
   // The store writes the carried key with the events; once appended, the key is stored.
-  ASSERT_TRUE(store_->db()->Put({}, store_->column_family(kDataKeysCf), "case-a", a->wrapped).ok());
+  store_key("case-a", a->wrapped);
   ring_->release("case-a", true);
   const auto stored = ring_->get_or_create("case-a");
   EXPECT_EQ(stored->key, a->key);
   EXPECT_TRUE(stored->wrapped.empty());
   // A fresh ring (no cache) unwraps the same key from the store.
-  KeyRing fresh{*store_->db(), store_->column_family(kDataKeysCf), keys_};
+  KeyRing fresh{table(), keys_};
   EXPECT_EQ(fresh.find("case-a")->key, a->key);
   // A pending key nobody uses any more is dropped: the next request gets a new one.
   ring_->release("case-b", false);
@@ -184,10 +201,7 @@ TEST_F(RingTest, OneKeyPerStreamUntilErased) {
   EXPECT_FALSE(b2->wrapped.empty());
   ring_->release("case-b", false);
   // Erasure: the marker replaces the key (as the store writes it with PersonalDataErased).
-  ASSERT_TRUE(
-      store_->db()
-          ->Put({}, store_->column_family(kDataKeysCf), "case-a", std::string{keys::kErasedDataKey})
-          .ok());
+  store_key("case-a", std::string{keys::kErasedDataKey});
   ring_->forget("case-a");
   EXPECT_EQ(ring_->find("case-a")->state, KeyRing::State::erased);
   const auto refused = ring_->get_or_create("case-a");
@@ -197,11 +211,10 @@ TEST_F(RingTest, OneKeyPerStreamUntilErased) {
 
 // find() reads a key, then (before caching it) an erasure is written and forget() runs: the
 // key read before the erasure must neither be cached nor returned.
-TEST_F(RingTest, AForgetDuringAFindLeavesNoKeyBehind) {
+TEST_P(RingTest, AForgetDuringAFindLeavesNoKeyBehind) {
   const auto made = ring_->get_or_create("case-f");
   ASSERT_TRUE(made.ok());
-  ASSERT_TRUE(
-      store_->db()->Put({}, store_->column_family(kDataKeysCf), "case-f", made->wrapped).ok());
+  store_key("case-f", made->wrapped);
   ring_->release("case-f", true);
 
   std::promise<void> read_done;
@@ -216,10 +229,7 @@ TEST_F(RingTest, AForgetDuringAFindLeavesNoKeyBehind) {
   auto found = std::async(std::launch::async, [this] { return ring_->find("case-f"); });
   read_done.get_future().wait();
   // The erasure, as the store writes it with PersonalDataErased, then the ring is told.
-  ASSERT_TRUE(
-      store_->db()
-          ->Put({}, store_->column_family(kDataKeysCf), "case-f", std::string{keys::kErasedDataKey})
-          .ok());
+  store_key("case-f", std::string{keys::kErasedDataKey});
   ring_->forget("case-f");
   forgotten.set_value();
   const auto result = found.get();
@@ -233,13 +243,13 @@ TEST_F(RingTest, AForgetDuringAFindLeavesNoKeyBehind) {
 
 // A stored data key that is cut short, or whose ciphertext was altered, is a damaged store
 // (corrupt: HTTP 500, logged), not a retryable 503.
-TEST_F(RingTest, ADamagedDataKeyIsCorrupt) {
+TEST_P(RingTest, ADamagedDataKeyIsCorrupt) {
   const auto made = ring_->get_or_create("case-d");
   ASSERT_TRUE(made.ok());
   std::string altered = made->wrapped;
   altered.back() = static_cast<char>(altered.back() ^ 1);
   for (const auto& stored : {made->wrapped.substr(0, 8), altered}) {
-    ASSERT_TRUE(store_->db()->Put({}, store_->column_family(kDataKeysCf), "case-d", stored).ok());
+    store_key("case-d", stored);
     ring_->forget("case-d");
     const auto found = ring_->find("case-d");
     ASSERT_FALSE(found.ok());
@@ -247,7 +257,7 @@ TEST_F(RingTest, ADamagedDataKeyIsCorrupt) {
   }
 }
 
-TEST_F(RingTest, TheSealerMovesOnlyPersonalFieldsAndOpensThemAgain) {
+TEST_P(RingTest, TheSealerMovesOnlyPersonalFieldsAndOpensThemAgain) {
   Sealer sealer{*ring_};
   auto make = [](const char* note) {
     return make_new_event("7d3f0000-0000-4000-8000-000000000001", "IntakeCompleted", std::nullopt,
@@ -257,7 +267,7 @@ TEST_F(RingTest, TheSealerMovesOnlyPersonalFieldsAndOpensThemAgain) {
   const auto carried = sealer.seal("case-s", e);
   ASSERT_TRUE(carried.ok());
   ASSERT_FALSE(carried->empty());  // the new key, to be written with the event
-  ASSERT_TRUE(store_->db()->Put({}, store_->column_family(kDataKeysCf), "case-s", *carried).ok());
+  store_key("case-s", *carried);
   sealer.ring().release("case-s", true);
   EXPECT_EQ(e.data, (boost::json::object{{"eligible", true}}));
   EXPECT_EQ(e.data_json, R"({"eligible":true})");
@@ -285,7 +295,7 @@ TEST_F(RingTest, TheSealerMovesOnlyPersonalFieldsAndOpensThemAgain) {
   EXPECT_EQ(env.data.at("vulnerabilities"), (boost::json::array{"x"}));
   ASSERT_TRUE(sealer.open(moved).error().code == ErrorCode::unavailable);  // case-t: no key
   const auto t = ring_->get_or_create("case-t");
-  ASSERT_TRUE(store_->db()->Put({}, store_->column_family(kDataKeysCf), "case-t", t->wrapped).ok());
+  store_key("case-t", t->wrapped);
   ring_->release("case-t", true);
   EXPECT_EQ(*sealer.open(moved), Sealer::Opened::erased);  // its key does not open it
 
@@ -299,7 +309,11 @@ TEST_F(RingTest, TheSealerMovesOnlyPersonalFieldsAndOpensThemAgain) {
 
 // The store writes a carried data key with the events, only where the stream has no key and
 // no erasure marker: a key is never replaced, an erasure never undone.
-TEST_F(RingTest, TheStoreWritesANewKeyOnlyWhereThereIsNone) {
+class StoreRingTest : public RingTest {};
+INSTANTIATE_TEST_SUITE_P(Tables, StoreRingTest, ::testing::Values(Table::rocks),
+                         [](const auto&) { return "Rocks"; });
+
+TEST_P(StoreRingTest, TheStoreWritesANewKeyOnlyWhereThereIsNone) {
   const auto append = [&](const std::string& key, bool shred) {
     AppendRequest r{
         "case-k",
@@ -313,8 +327,8 @@ TEST_F(RingTest, TheStoreWritesANewKeyOnlyWhereThereIsNone) {
     return done.get_future().get();
   };
   const auto stored = [&] {
-    std::string v;
-    return store_->db()->Get({}, store_->column_family(kDataKeysCf), "case-k", &v).ok() ? v : "-";
+    const auto v = table().get("case-k");
+    return v.ok() && *v ? **v : "-";
   };
   ASSERT_TRUE(append("first", false));
   EXPECT_EQ(stored(), "first");

@@ -1,0 +1,148 @@
+// The privacy layer over its SideTables: the access log on the store's column family and in
+// memory (tests/support/memory_side_table.hpp), the key ring's rotation, start-up check and
+// purge in memory, and storage errors restated for clients with RocksDB's text kept for the
+// operator.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "eventstore/access_log.hpp"
+#include "eventstore/clock.hpp"
+#include "eventstore/key_ring.hpp"
+#include "eventstore/keys.hpp"
+#include "eventstore/keys_dir.hpp"
+#include "eventstore/rocks_event_store.hpp"
+#include "tests/support/memory_side_table.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace perspectief::privacy {
+namespace {
+
+using perspectief::testing::MemorySideTable;
+using perspectief::testing::TempDir;
+
+enum class Table { rocks, memory };
+
+class AccessLogTest : public ::testing::TestWithParam<Table> {
+ protected:
+  void SetUp() override {
+    RocksStoreOptions o;
+    o.path = tmp_.sub("data");
+    o.clock = &clock_;
+    store_ = std::move(RocksEventStore::open(std::move(o))).value();
+    log_ = std::make_unique<AccessLog>(table());
+  }
+  SideTable& table() {
+    if (GetParam() == Table::memory) return memory_;
+    return store_->access_log_table();
+  }
+  static AccessEntry read_by(std::string case_id, Micros at, std::string subject) {
+    return {at, std::move(case_id), Actor{std::move(subject), "aco", Role::intake}, "case-file"};
+  }
+  TempDir tmp_;
+  ManualClock clock_{0};
+  std::unique_ptr<RocksEventStore> store_;
+  MemorySideTable memory_;
+  std::unique_ptr<AccessLog> log_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Tables, AccessLogTest, ::testing::Values(Table::rocks, Table::memory),
+                         [](const auto& info) {
+                           return info.param == Table::rocks ? "Rocks" : "Memory";
+                         });
+
+TEST_P(AccessLogTest, ACaseReadsBackInTimeOrderAPageAtATime) {
+  ASSERT_TRUE(log_->record(read_by("c-1", 30, "c")).ok());
+  ASSERT_TRUE(log_->record(read_by("c-2", 20, "other case")).ok());
+  ASSERT_TRUE(log_->record(read_by("c-1", 10, "a")).ok());
+  ASSERT_TRUE(log_->record(read_by("c-1", 20, "b")).ok());
+  ASSERT_TRUE(log_->record(read_by("c-10", 5, "prefix of c-1 is not c-1")).ok());
+  const auto first = log_->list("c-1", "", 2);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->entries.size(), 2U);
+  EXPECT_EQ(first->entries[0].actor.subject, "a");
+  EXPECT_EQ(first->entries[0].at, 10);
+  EXPECT_EQ(first->entries[0].case_id, "c-1");
+  EXPECT_EQ(first->entries[0].actor.role, Role::intake);
+  EXPECT_EQ(first->entries[0].what, "case-file");
+  EXPECT_EQ(first->entries[1].actor.subject, "b");
+  ASSERT_EQ(first->next.size(), 32U);
+  const auto rest = log_->list("c-1", first->next, 2);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->entries.size(), 1U);
+  EXPECT_EQ(rest->entries[0].actor.subject, "c");
+  EXPECT_EQ(rest->next, "");
+  EXPECT_EQ(log_->list("c-3", "", 2)->entries.size(), 0U);
+  const auto bad = log_->list("c-1", "not a cursor", 2);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::invalid);
+  EXPECT_EQ(bad.error().fields[0].field, "after");
+}
+
+TEST_P(AccessLogTest, ADamagedEntryIsCorrupt) {
+  const SideEntry damaged{std::string{"c-1"} + '\0' + keys::encode_u64(1) + keys::encode_u64(1),
+                          R"({"at":1})"};
+  ASSERT_TRUE(table().write({&damaged, 1}, Durability::logged).ok());
+  const auto listed = log_->list("c-1", "", 10);
+  ASSERT_FALSE(listed.ok());
+  EXPECT_EQ(listed.error().code, ErrorCode::corrupt);
+  EXPECT_EQ(listed.error().message, "an access-log entry is damaged");
+}
+
+TEST(MemorySideTables, StorageErrorsAreRestatedForEachConcern) {
+  MemorySideTable table;
+  AccessLog log{table};
+  table.fail_next("disk on fire");
+  const auto recorded = log.record({1, "c-1", Actor{"s", "o", Role::intake}, "feed"});
+  ASSERT_FALSE(recorded.ok());
+  EXPECT_EQ(recorded.error().code, ErrorCode::unavailable);
+  EXPECT_EQ(recorded.error().message, "the access log cannot serve this now");
+  EXPECT_EQ(recorded.error().internal, "disk on fire");
+  TempDir tmp;
+  KeyRing ring{table, std::move(open_keys_dir(tmp.sub("keys"))).value()};
+  table.fail_next("disk on fire");
+  const auto found = ring.find("case-1");
+  ASSERT_FALSE(found.ok());
+  EXPECT_EQ(found.error().code, ErrorCode::unavailable);
+  EXPECT_EQ(found.error().message, "the key store cannot serve this now");
+  EXPECT_EQ(found.error().internal, "disk on fire");
+}
+
+// Key rotation, the start-up check of the master keys and the purge after an erasure run
+// over any SideTable.
+TEST(MemorySideTables, TheKeyRingRewrapsChecksAndPurges) {
+  TempDir tmp;
+  MemorySideTable table;
+  auto keys = std::move(open_keys_dir(tmp.sub("keys"))).value();
+  KeyRing ring{table, keys};
+  EXPECT_TRUE(ring.check_master_keys().ok());  // no keys yet
+  const auto a = ring.get_or_create("case-a");
+  ASSERT_TRUE(a.ok());
+  const SideEntry stored[] = {{"case-a", a->wrapped},
+                              {"case-b", std::string{keys::kErasedDataKey}}};
+  ASSERT_TRUE(table.write(stored, Durability::logged).ok());
+  ring.release("case-a", true);
+  EXPECT_TRUE(ring.check_master_keys().ok());
+
+  auto added = add_master_key(keys);
+  ASSERT_TRUE(added.ok());
+  KeyRing rotating{table, keys};
+  const auto rewrapped = rotating.rewrap_all(*added);
+  ASSERT_TRUE(rewrapped.ok());
+  EXPECT_EQ(*rewrapped, 1U);  // the erased stream keeps its marker
+  EXPECT_EQ(table.synced_writes(), 1);
+  EXPECT_NE(**table.get("case-a"), a->wrapped);
+  EXPECT_EQ(**table.get("case-b"), std::string{keys::kErasedDataKey});
+  EXPECT_EQ(rotating.find("case-a")->key, a->key);
+  // The ring of the old keys directory no longer has the master the key is wrapped with.
+  const auto unknown = KeyRing{table, ring.keys()}.check_master_keys();
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, ErrorCode::unavailable);
+
+  ASSERT_TRUE(ring.purge_erased_keys().ok());
+  EXPECT_EQ(table.purges(), 1);
+}
+
+}  // namespace
+}  // namespace perspectief::privacy
