@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "domain/domain_event.hpp"
+#include "domain/enumerations.hpp"
+#include "domain/events.hpp"
 #include "domain/location.hpp"
 #include "domain/programme.hpp"
 
@@ -25,31 +27,29 @@ enum class CaseStatus {
   housed,
   ended
 };
-enum class Funding { none, lvv, municipal };
 
 std::string_view to_string(CaseStatus s);
 std::optional<CaseStatus> parse_case_status(std::string_view s);
-std::string_view to_string(Funding f);
 
 struct LegalStep {
-  std::string_view step;    // the catalogue's own string (static storage)
-  std::string_view result;  // empty when not given
+  LegalStepKind step{};
+  std::optional<LegalResult> result;
   Days on = 0;
 };
 
 struct ReturnStep {
-  std::string_view step;
+  ReturnStepKind step{};
   std::string country;
   Days on = 0;
 };
 
 struct Escalation {
   std::string id;
-  std::string_view reason;  // static strings: a case holds many of these
-  std::string_view level;
+  EscalationReason reason{};
+  EscalationLevel level{};
   Days raised_on = 0;
   std::optional<Days> resolved_on;
-  std::string_view resolution;  // resolved | stay_terminated | stay_ended; empty while open
+  std::optional<EscalationEnd> resolution;  // none while open
   bool open() const { return !resolved_on.has_value(); }
 };
 
@@ -58,20 +58,20 @@ struct Escalation {
 struct CaseState {
   CaseStatus status = CaseStatus::none;
   bool eligible = false;
-  Funding funding = Funding::none;
+  std::optional<Funding> funding;  // set by an admission
   std::string case_manager;
   std::string organisation;
   std::string location_id;             // where housed now (or last, once ended)
   std::optional<Days> admitted_on;     // the first BedAssigned
   std::optional<Days> extended_until;  // the latest StayExtended
   std::optional<Days> admission_decided_on;
-  std::string_view track;                   // the last PerspectiveChosen
+  std::optional<Track> track;               // the last PerspectiveChosen
   std::optional<Days> first_real_track_on;  // first track other than undecided
   std::vector<LegalStep> legal_steps;
   std::vector<ReturnStep> return_steps;
   std::vector<Escalation> escalations;
   std::vector<std::int32_t> allowance_periods;  // paid months as year * 12 + month - 1, sorted
-  std::string_view outcome;
+  std::optional<Outcome> outcome;
   std::optional<Days> ended_on;
   bool exit_interview = false;
   bool erased = false;
@@ -84,6 +84,7 @@ struct CaseState {
            status == CaseStatus::ended;
   }
   const Escalation* escalation(std::string_view id) const;
+  bool allowance_paid(std::int32_t period) const;
   bool allowance_paid(std::string_view period) const;
 };
 
@@ -102,11 +103,18 @@ struct CaseContext {
   std::int64_t housed_municipal = 0;
 };
 
-// The case rules 1-11 of spec/domain.md (rule 12 is theirs under concurrency).
+// The case rules 1-11 of spec/domain.md (rule 12 is theirs under concurrency), for an event
+// that occurred at `occurred_at`.
+Status decide(const CaseState& state, const CaseEvent& event, Micros occurred_at,
+              const CaseContext& context, Micros now);
+// Folds an event into the state where it is (the read side folds the whole log through it).
+void evolve_in_place(CaseState& state, const CaseEvent& event, Micros occurred_at);
+
+// The same for an untyped event (tests, and the folds of stored envelopes): parsed first; an
+// event that does not parse as a case event (damaged data) only counts in the version.
 Result<std::vector<DomainEvent>> decide(const CaseState& state, const DomainEvent& event,
                                         const CaseContext& context, Micros now);
 CaseState evolve(CaseState state, const EventRef& event);
-// The same, changing `state` where it is (the read side folds the whole log through this).
 void evolve_in_place(CaseState& state, const EventRef& event);
 
 }  // namespace perspectief

@@ -8,6 +8,7 @@
 #include <system_error>
 #include <utility>
 
+#include "domain/enumerations.hpp"
 #include "domain/time.hpp"
 
 namespace perspectief {
@@ -24,34 +25,6 @@ std::size_t code_points(std::string_view s) {
   return n;
 }
 
-struct OutcomeClass {
-  std::string_view outcome;
-  std::string_view klass;
-};
-
-constexpr std::array<OutcomeClass, 12> kOutcomes{{
-    {"residence_permit", "durable"},
-    {"independent_return", "durable"},
-    {"onward_migration", "durable"},
-    {"new_asylum_application", "semi_durable"},
-    {"medical_postponement", "semi_durable"},
-    {"forced_departure", "no_solution"},
-    {"detention", "no_solution"},
-    {"left_unknown", "no_solution"},
-    {"removed_non_cooperation", "no_solution"},
-    {"transferred_other_shelter", "other"},
-    {"deceased", "other"},
-    {"other", "other"},
-}};
-
-std::array<std::string_view, 12> make_outcome_values() {
-  std::array<std::string_view, 12> out{};
-  for (std::size_t i = 0; i < kOutcomes.size(); ++i) out[i] = kOutcomes[i].outcome;
-  return out;
-}
-
-const std::array<std::string_view, 12> kOutcomeValues = make_outcome_values();
-
 FieldSpec req(std::string_view name, FieldKind kind) {
   return {name, kind, true, false};
 }
@@ -67,8 +40,11 @@ FieldSpec count(std::string_view name, std::int64_t min, std::int64_t max) {
 FieldSpec hours(std::string_view name, std::int64_t max) {
   return {name, FieldKind::decimal, false, false, 0, max};
 }
-FieldSpec one_of(std::string_view name, bool required, std::vector<std::string_view> values) {
-  return {name, FieldKind::enumeration, required, false, 0, 0, std::move(values)};
+// An enumeration field: its values are the names of E (domain/enumerations.hpp).
+template <class E>
+FieldSpec one_of(std::string_view name, bool required) {
+  const auto names = enum_names<E>();
+  return {name, FieldKind::enumeration, required, false, 0, 0, {names.begin(), names.end()}};
 }
 
 // The domains of the numeric fields (docs/events.md, "Numbers"): generous for a programme of
@@ -84,7 +60,6 @@ constexpr std::int64_t kMaxParticipationHours = 1'000;
 std::vector<EventSpec> build_catalogue() {
   using K = FieldKind;
   using S = StreamKind;
-  std::vector<std::string_view> outcomes(kOutcomeValues.begin(), kOutcomeValues.end());
   return {
       {"ProgrammeCapacitySet",
        S::programme,
@@ -97,14 +72,12 @@ std::vector<EventSpec> build_catalogue() {
       {"LocationClosed", S::location, {}},
       {"NeighbourhoodContactRecorded",
        S::location,
-       {one_of("kind", true, {"meeting", "visit", "complaint", "compliment", "volunteer_help"}),
-        note("notes")}},
+       {one_of<ContactKind>("kind", true), note("notes")}},
       {"ActivityScheduled",
        S::activity,
        {req("title", K::text), req("organisation", K::text),
-        one_of("category", true,
-               {"language", "work_skills", "sport", "culture", "health", "information", "other"}),
-        req("startsAt", K::timestamp), opt("coDesigned", K::boolean)}},
+        one_of<ActivityCategory>("category", true), req("startsAt", K::timestamp),
+        opt("coDesigned", K::boolean)}},
       {"ActivityHeld",
        S::activity,
        {count("residents", 0, kMaxAttendance), count("volunteers", 0, kMaxAttendance),
@@ -118,8 +91,8 @@ std::vector<EventSpec> build_catalogue() {
         note("notes")}},
       {"PlacementDecided",
        S::case_file,
-       {one_of("decision", true, {"admitted", "rejected", "referred", "waitlisted"}),
-        one_of("funding", false, {"lvv", "municipal"}), note("referredTo"), note("reason")}},
+       {one_of<Decision>("decision", true), one_of<Funding>("funding", false), note("referredTo"),
+        note("reason")}},
       {"CaseManagerAssigned",
        S::case_file,
        {req("caseManager", K::text), req("organisation", K::text)}},
@@ -130,40 +103,27 @@ std::vector<EventSpec> build_catalogue() {
        {count("amountCents", 1, kMaxAllowanceCents), req("period", K::year_month)}},
       {"LegalStepRecorded",
        S::case_file,
-       {one_of("step", true,
-               {"asylum_application", "repeat_asylum_application", "regular_application",
-                "medical_postponement_64vw", "no_fault_procedure", "ind_decision", "appeal",
-                "appeal_decision", "other"}),
-        one_of("result", false, {"pending", "granted", "rejected", "withdrawn"}), note("notes")}},
-      {"PerspectiveChosen",
-       S::case_file,
-       {one_of("track", true, {"legal_stay_nl", "return", "onward_migration", "undecided"})}},
+       {one_of<LegalStepKind>("step", true), one_of<LegalResult>("result", false), note("notes")}},
+      {"PerspectiveChosen", S::case_file, {one_of<Track>("track", true)}},
       {"ReturnStepRecorded",
        S::case_file,
-       {one_of("step", true,
-               {"orientation", "travel_documents_requested", "travel_documents_obtained",
-                "return_support_approved", "departure_scheduled"}),
-        opt("country", K::text), note("notes")}},
+       {one_of<ReturnStepKind>("step", true), opt("country", K::text), note("notes")}},
       {"ParticipationRecorded",
        S::case_file,
        {req("activity", K::text), req("organisation", K::text),
         hours("hours", kMaxParticipationHours), opt("activityId", K::identifier)}},
       {"EscalationRaised",
        S::case_file,
-       {req("escalationId", K::identifier),
-        one_of("reason", true, {"non_cooperation", "house_rules", "behaviour", "other"}),
-        one_of("level", true, {"warning", "final_warning", "termination_proposed"}),
-        note("notes")}},
+       {req("escalationId", K::identifier), one_of<EscalationReason>("reason", true),
+        one_of<EscalationLevel>("level", true), note("notes")}},
       {"EscalationResolved",
        S::case_file,
-       {req("escalationId", K::identifier),
-        one_of("resolution", true, {"resolved", "stay_terminated"})}},
+       {req("escalationId", K::identifier), one_of<Resolution>("resolution", true)}},
       {"StayExtended", S::case_file, {req("until", K::date), {"reason", K::free_text, true, true}}},
       {"ExitInterviewHeld", S::case_file, {opt("declined", K::boolean), note("notes")}},
       {"StayEnded",
        S::case_file,
-       {one_of("outcome", true, std::move(outcomes)), opt("destinationCountry", K::text),
-        note("notes")}},
+       {one_of<Outcome>("outcome", true), opt("destinationCountry", K::text), note("notes")}},
       {"PersonalDataErased", S::case_file, {}, true},
   };
 }
@@ -400,26 +360,12 @@ std::vector<FieldError> validate_event_data(const EventSpec& spec,
 }
 
 std::span<const std::string_view> outcome_values() {
-  return kOutcomeValues;
-}
-
-std::string_view enum_value(std::string_view type, std::string_view field, std::string_view value) {
-  const EventSpec* spec = find_event_spec(type);
-  if (spec == nullptr) return {};
-  for (const auto& f : spec->fields) {
-    if (f.name != field) continue;
-    for (const auto v : f.values) {
-      if (v == value) return v;
-    }
-  }
-  return {};
+  return enum_names<Outcome>();
 }
 
 std::string_view outcome_class(std::string_view outcome) {
-  for (const auto& o : kOutcomes) {
-    if (o.outcome == outcome) return o.klass;
-  }
-  return "other";
+  const auto o = parse_enum<Outcome>(outcome);
+  return to_string(o ? outcome_class(*o) : OutcomeClass::other);
 }
 
 }  // namespace perspectief

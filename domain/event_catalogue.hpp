@@ -59,11 +59,7 @@ bool is_personal_field(const EventSpec* spec, std::string_view field);
 // name fields and constraints, never submitted values. Empty when valid.
 std::vector<FieldError> validate_event_data(const EventSpec& spec, const boost::json::object& data);
 
-// The outcome of StayEnded and its class (durable, semi_durable, no_solution, other).
-// The catalogue's own (static) string for an enumeration value of `type`.`field`; empty if
-// it is not one. Lets state keep string_views instead of copies.
-std::string_view enum_value(std::string_view type, std::string_view field, std::string_view value);
-
+// The outcomes of StayEnded and the class of one (durable, semi_durable, no_solution, other).
 std::span<const std::string_view> outcome_values();
 std::string_view outcome_class(std::string_view outcome);
 

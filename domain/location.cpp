@@ -1,47 +1,74 @@
 #include "domain/location.hpp"
 
+#include <variant>
+
+#include "domain/untyped_event.hpp"
+
 namespace perspectief {
+namespace {
+
+Status rule(const LocationState& s, const LocationOpened& /*e*/) {
+  if (s.exists) return refuse("location-opened-first", "the location is already opened");
+  return Ok{};
+}
+Status rule(const LocationState& s, const LocationCapacityChanged& e) {
+  if (!s.open) return refuse("location-not-open", "the location is closed");
+  if (e.beds < s.occupied) {
+    return refuse(
+        "capacity-below-occupancy",
+        "beds may not drop below the " + std::to_string(s.occupied) + " people housed there");
+  }
+  return Ok{};
+}
+Status rule(const LocationState& s, const LocationClosed& /*e*/) {
+  if (!s.open) return refuse("location-not-open", "the location is already closed");
+  if (s.occupied > 0) {
+    return refuse("location-occupied", "a location closes only when nobody is housed there (" +
+                                           std::to_string(s.occupied) + " are)");
+  }
+  return Ok{};
+}
+Status rule(const LocationState& /*s*/, const NeighbourhoodContactRecorded& /*e*/) {
+  return Ok{};
+}
+
+void apply(LocationState& s, const LocationOpened& e) {
+  s.exists = true;
+  s.open = true;
+  s.name = e.name;
+  s.operator_id = e.operator_id;
+  s.beds = e.beds;
+}
+void apply(LocationState& s, const LocationCapacityChanged& e) {
+  s.beds = e.beds;
+}
+void apply(LocationState& s, const LocationClosed& /*e*/) {
+  s.open = false;
+}
+void apply(LocationState& /*s*/, const NeighbourhoodContactRecorded& /*e*/) {}
+
+}  // namespace
+
+Status decide(const LocationState& state, const LocationEvent& event, Micros occurred_at,
+              Micros now) {
+  if (auto t = check_occurred_at(state.last_occurred, occurred_at, now); !t) return t;
+  if (!state.exists && !std::holds_alternative<LocationOpened>(event))
+    return refuse("location-opened-first", "the first event of a location is LocationOpened");
+  return std::visit([&](const auto& e) { return rule(state, e); }, event);
+}
+
+void evolve_in_place(LocationState& state, const LocationEvent& event, Micros occurred_at) {
+  std::visit([&](const auto& e) { apply(state, e); }, event);
+  count_event(state, occurred_at);
+}
 
 Result<std::vector<DomainEvent>> decide(const LocationState& state, const DomainEvent& event,
                                         Micros now) {
-  if (auto t = check_occurred_at(state.last_occurred, event.occurred_at, now); !t)
-    return t.take_error();
-  const std::string& type = event.type;
-  if (type == "LocationOpened") {
-    if (state.exists) return refuse("location-opened-first", "the location is already opened");
-  } else if (!state.exists) {
-    return refuse("location-opened-first", "the first event of a location is LocationOpened");
-  } else if (type == "LocationCapacityChanged") {
-    if (!state.open) return refuse("location-not-open", "the location is closed");
-    if (int_of(event.data, "beds") < state.occupied) {
-      return refuse(
-          "capacity-below-occupancy",
-          "beds may not drop below the " + std::to_string(state.occupied) + " people housed there");
-    }
-  } else if (type == "LocationClosed") {
-    if (!state.open) return refuse("location-not-open", "the location is already closed");
-    if (state.occupied > 0) {
-      return refuse("location-occupied", "a location closes only when nobody is housed there (" +
-                                             std::to_string(state.occupied) + " are)");
-    }
-  }
-  return std::vector<DomainEvent>{event};
+  return decide_untyped<LocationEvent>(state, event, now);
 }
 
 LocationState evolve(LocationState state, const EventRef& event) {
-  if (event.type == "LocationOpened") {
-    state.exists = true;
-    state.open = true;
-    state.name = text_of(event.data, "name");
-    state.operator_id = text_of(event.data, "operator");
-    state.beds = int_of(event.data, "beds");
-  } else if (event.type == "LocationCapacityChanged") {
-    state.beds = int_of(event.data, "beds");
-  } else if (event.type == "LocationClosed") {
-    state.open = false;
-  }
-  state.last_occurred = std::max(state.last_occurred, event.occurred_at);
-  ++state.version;
+  evolve_untyped<LocationEvent>(state, event);
   return state;
 }
 

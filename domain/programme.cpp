@@ -1,6 +1,24 @@
 #include "domain/programme.hpp"
 
+#include <variant>
+
+#include "domain/untyped_event.hpp"
+
 namespace perspectief {
+namespace {
+
+// lvvPlaces <= places is a schema check (domain/event_catalogue.cpp).
+Status rule(const ProgrammeState& /*s*/, const ProgrammeCapacitySet& /*e*/) {
+  return Ok{};
+}
+
+void apply(ProgrammeState& s, const ProgrammeCapacitySet& e) {
+  s.places = e.places;
+  s.lvv_places = e.lvv_places;
+  s.max_stay_months = e.max_stay_months;
+}
+
+}  // namespace
 
 ProgrammeState initial_programme(std::int64_t places, std::int64_t lvv_places,
                                  std::int64_t max_stay_months) {
@@ -11,22 +29,24 @@ ProgrammeState initial_programme(std::int64_t places, std::int64_t lvv_places,
   return s;
 }
 
+Status decide(const ProgrammeState& state, const ProgrammeEvent& event, Micros occurred_at,
+              Micros now) {
+  if (auto t = check_occurred_at(state.last_occurred, occurred_at, now); !t) return t;
+  return std::visit([&](const auto& e) { return rule(state, e); }, event);
+}
+
+void evolve_in_place(ProgrammeState& state, const ProgrammeEvent& event, Micros occurred_at) {
+  std::visit([&](const auto& e) { apply(state, e); }, event);
+  count_event(state, occurred_at);
+}
+
 Result<std::vector<DomainEvent>> decide(const ProgrammeState& state, const DomainEvent& event,
                                         Micros now) {
-  if (auto t = check_occurred_at(state.last_occurred, event.occurred_at, now); !t)
-    return t.take_error();
-  // ProgrammeCapacitySet is the only programme event; lvvPlaces <= places is schema.
-  return std::vector<DomainEvent>{event};
+  return decide_untyped<ProgrammeEvent>(state, event, now);
 }
 
 ProgrammeState evolve(ProgrammeState state, const EventRef& event) {
-  if (event.type == "ProgrammeCapacitySet") {
-    state.places = int_of(event.data, "places");
-    state.lvv_places = int_of(event.data, "lvvPlaces");
-    state.max_stay_months = int_of(event.data, "maxStayMonths");
-  }
-  state.last_occurred = std::max(state.last_occurred, event.occurred_at);
-  ++state.version;
+  evolve_untyped<ProgrammeEvent>(state, event);
   return state;
 }
 

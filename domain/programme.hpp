@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "domain/domain_event.hpp"
+#include "domain/events.hpp"
 
 namespace perspectief {
 
@@ -22,6 +23,13 @@ struct ProgrammeState {
 ProgrammeState initial_programme(std::int64_t places, std::int64_t lvv_places,
                                  std::int64_t max_stay_months);
 
+// The stream's rules for an event that occurred at `occurred_at`, and its fold.
+Status decide(const ProgrammeState& state, const ProgrammeEvent& event, Micros occurred_at,
+              Micros now);
+void evolve_in_place(ProgrammeState& state, const ProgrammeEvent& event, Micros occurred_at);
+
+// The same for an untyped event (tests, stored envelopes): parsed first; an event that does not
+// parse as one of this stream (damaged data) only counts in the version.
 Result<std::vector<DomainEvent>> decide(const ProgrammeState& state, const DomainEvent& event,
                                         Micros now);
 ProgrammeState evolve(ProgrammeState state, const EventRef& event);

@@ -18,8 +18,9 @@ struct Actor {
   Role role{Role::ops};
 };
 
-// Whether `role` may append events of `type` at all (spec/api.md, roles). Scope rules that
-// depend on state (a housing organisation's own locations and residents) are the deciders'.
+// Whether `role` may append events of `type` at all (spec/api.md, roles; the table is in
+// domain/authorization.cpp). Scope rules that depend on state (a housing organisation's own
+// locations and residents) are authorize_*_event's (domain/authorization.hpp).
 bool may_append(Role role, std::string_view type);
 
 }  // namespace perspectief

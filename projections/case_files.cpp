@@ -15,18 +15,23 @@ boost::json::value text_or_null(std::string_view s) {
   return s.empty() ? boost::json::value(nullptr) : boost::json::value(s);
 }
 
+template <class E>
+boost::json::value enum_or_null(std::optional<E> value) {
+  return value ? boost::json::value(to_string(*value)) : boost::json::value(nullptr);
+}
+
 void put_summary_fields(boost::json::object& o, const CaseFileView& v) {
   const CaseState& s = v.state;
   o["caseId"] = v.case_id;
   o["status"] = to_string(s.status);
-  o["funding"] = text_or_null(std::string{to_string(s.funding)});
+  o["funding"] = enum_or_null(s.funding);
   o["caseManager"] = text_or_null(s.case_manager);
   o["organisation"] = text_or_null(s.organisation);
   o["locationId"] = text_or_null(s.location_id);
   o["admittedOn"] = date_or_null(s.admitted_on);
   o["limitOn"] = date_or_null(v.limit_on);
-  o["track"] = text_or_null(s.track);
-  o["outcome"] = text_or_null(s.outcome);
+  o["track"] = enum_or_null(s.track);
+  o["outcome"] = enum_or_null(s.outcome);
   o["endedOn"] = date_or_null(s.ended_on);
   o["version"] = s.version;
 }
@@ -124,24 +129,26 @@ boost::json::object case_file_json(const CaseFileView& v, boost::json::value per
   o["person"] = std::move(person);
   boost::json::array legal;
   for (const auto& l : v.state.legal_steps) {
-    legal.push_back(
-        {{"step", l.step}, {"result", text_or_null(l.result)}, {"on", format_date(l.on)}});
+    legal.push_back({{"step", to_string(l.step)},
+                     {"result", enum_or_null(l.result)},
+                     {"on", format_date(l.on)}});
   }
   o["legalSteps"] = std::move(legal);
   boost::json::array ret;
   for (const auto& r : v.state.return_steps) {
-    ret.push_back(
-        {{"step", r.step}, {"country", text_or_null(r.country)}, {"on", format_date(r.on)}});
+    ret.push_back({{"step", to_string(r.step)},
+                   {"country", text_or_null(r.country)},
+                   {"on", format_date(r.on)}});
   }
   o["returnSteps"] = std::move(ret);
   boost::json::array esc;
   for (const auto& e : v.state.escalations) {
     esc.push_back({{"escalationId", e.id},
-                   {"level", e.level},
-                   {"reason", e.reason},
+                   {"level", to_string(e.level)},
+                   {"reason", to_string(e.reason)},
                    {"raisedOn", format_date(e.raised_on)},
                    {"resolvedOn", date_or_null(e.resolved_on)},
-                   {"resolution", text_or_null(e.resolution)}});
+                   {"resolution", enum_or_null(e.resolution)}});
   }
   o["escalations"] = std::move(esc);
   return o;

@@ -19,7 +19,7 @@ boost::json::object escalations_json(const History& h, Micros as_of, EscalationS
     struct Open {
       const Fact* raised;
       Micros resolved_at = kNever;
-      Resolution resolution = Resolution::none;
+      std::optional<EscalationEnd> resolution{};
     };
     std::vector<Open> escalations;
     for (const Fact& f : facts.facts) {
@@ -30,7 +30,7 @@ boost::json::object escalations_json(const History& h, Micros as_of, EscalationS
         for (auto& e : escalations) {
           if (e.raised->ref == f.ref && e.resolved_at == kNever) {
             e.resolved_at = f.at;
-            e.resolution = static_cast<Resolution>(f.code);
+            e.resolution = from_code<EscalationEnd>(f.code);
           }
         }
       } else if (f.kind == Fact::Kind::ended) {
@@ -38,7 +38,7 @@ boost::json::object escalations_json(const History& h, Micros as_of, EscalationS
         for (auto& e : escalations) {
           if (e.resolved_at == kNever) {
             e.resolved_at = f.at;
-            e.resolution = Resolution::stay_ended;
+            e.resolution = EscalationEnd::stay_ended;
           }
         }
       }
@@ -52,13 +52,13 @@ boost::json::object escalations_json(const History& h, Micros as_of, EscalationS
       const Days until = open ? today : day_of(e.resolved_at);
       out.push_back({{"caseId", id},
                      {"escalationId", h.text(e.raised->ref)},
-                     {"level", kEscalationLevels[e.raised->code]},
-                     {"reason", kEscalationReasons[e.raised->code2]},
+                     {"level", to_string(static_cast<EscalationLevel>(e.raised->code))},
+                     {"reason", to_string(static_cast<EscalationReason>(e.raised->code2))},
                      {"raisedOn", format_date(raised)},
                      {"resolvedOn", open ? boost::json::value(nullptr)
                                          : boost::json::value(format_date(day_of(e.resolved_at)))},
-                     {"resolution", open ? boost::json::value(nullptr)
-                                         : boost::json::value(to_string(e.resolution))},
+                     {"resolution", e.resolution ? boost::json::value(to_string(*e.resolution))
+                                                 : boost::json::value(nullptr)},
                      {"ageDays", until - raised}});
     }
   }

@@ -1,91 +1,117 @@
 #include "projections/history.hpp"
 
 #include <mutex>
+#include <variant>
 
-#include "domain/domain_event.hpp"
-#include "domain/event_catalogue.hpp"
+#include "domain/events.hpp"
 #include "domain/stream_name.hpp"
 #include "projections/page_fold.hpp"
 
 namespace perspectief {
-namespace {
 
-std::uint8_t outcome_index(std::string_view outcome) {
-  const auto values = outcome_values();
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (values[i] == outcome) return static_cast<std::uint8_t>(i);
+std::string_view track_key(std::optional<Track> track) {
+  return track ? to_string(*track) : std::string_view{"none"};
+}
+
+// The facts each event type adds (one overload per type of each stream kind, so a new event
+// type does not compile until it is here); the types no read model needs add none.
+struct HistoryFold {
+  History& h;
+  Micros at;
+
+  // programme
+  void operator()(const ProgrammeCapacitySet& e) const {
+    h.capacity_.push_back({at, e.places, e.lvv_places, e.max_stay_months});
   }
-  return static_cast<std::uint8_t>(values.size() - 1);  // "other"
-}
 
-Track track_of(std::string_view t) {
-  if (t == "legal_stay_nl") return Track::legal_stay_nl;
-  if (t == "return") return Track::return_track;
-  if (t == "onward_migration") return Track::onward_migration;
-  if (t == "undecided") return Track::undecided;
-  return Track::none;
-}
+  // location
+  struct Location {
+    LocationFacts& l;
+    Micros at;
+    void operator()(const LocationOpened& e) const {
+      l.name = e.name;
+      l.operator_id = e.operator_id;
+      l.opened = at;
+      l.beds.emplace_back(at, e.beds);
+    }
+    void operator()(const LocationCapacityChanged& e) const { l.beds.emplace_back(at, e.beds); }
+    void operator()(const LocationClosed& /*e*/) const { l.closed = at; }
+    void operator()(const NeighbourhoodContactRecorded& e) const {
+      l.contacts.emplace_back(at, e.kind);
+    }
+  };
 
-template <std::size_t N>
-std::uint8_t index_of(const std::string_view (&values)[N], std::string_view v) {
-  for (std::size_t i = 0; i < N; ++i) {
-    if (values[i] == v) return static_cast<std::uint8_t>(i);
+  // activity
+  struct Activity {
+    ActivityFacts& a;
+    Micros at;
+    void operator()(const ActivityScheduled& e) const {
+      a.category = e.category;
+      a.co_designed = e.co_designed;
+    }
+    void operator()(const ActivityHeld& e) const {
+      a.held = at;
+      a.residents = e.residents;
+      a.volunteers = e.volunteers;
+      a.neighbours = e.neighbours;
+      a.volunteer_hours = e.volunteer_hours;
+    }
+    void operator()(const ActivityCancelled& /*e*/) const {}
+  };
+
+  // case: the fact an event adds, if any
+  using Kind = Fact::Kind;
+  std::optional<Fact> fact(Kind kind, std::uint32_t ref = 0, std::uint8_t code = 0,
+                           std::uint8_t code2 = 0) const {
+    return Fact{at, ref, kind, code, code2};
   }
-  return static_cast<std::uint8_t>(N - 1);
-}
-
-Decision decision_of(std::string_view d) {
-  if (d == "admitted") return Decision::admitted;
-  if (d == "rejected") return Decision::rejected;
-  if (d == "referred") return Decision::referred;
-  return Decision::waitlisted;
-}
-
-}  // namespace
-
-std::string_view to_string(Decision d) {
-  switch (d) {
-    case Decision::admitted:
-      return "admitted";
-    case Decision::rejected:
-      return "rejected";
-    case Decision::referred:
-      return "referred";
-    case Decision::waitlisted:
-      return "waitlisted";
+  std::optional<Fact> operator()(const CaseRegistered& /*e*/) const {
+    return fact(Kind::registered);
   }
-  return "waitlisted";
-}
-
-std::string_view to_string(Track t) {
-  switch (t) {
-    case Track::legal_stay_nl:
-      return "legal_stay_nl";
-    case Track::return_track:
-      return "return";
-    case Track::onward_migration:
-      return "onward_migration";
-    case Track::undecided:
-      return "undecided";
-    case Track::none:
-      return "none";
+  std::optional<Fact> operator()(const IntakeCompleted& e) const {
+    return fact(Kind::intake, 0, e.eligible ? 1 : 0);
   }
-  return "none";
-}
-
-std::string_view to_string(Resolution r) {
-  switch (r) {
-    case Resolution::resolved:
-      return "resolved";
-    case Resolution::stay_terminated:
-      return "stay_terminated";
-    case Resolution::stay_ended:
-      return "stay_ended";
-    case Resolution::none:
-      return "";
+  std::optional<Fact> operator()(const PlacementDecided& e) const {
+    return fact(Kind::decision, 0, static_cast<std::uint8_t>(e.decision), code_of(e.funding));
   }
-  return "";
-}
+  std::optional<Fact> operator()(const CaseManagerAssigned& e) const {
+    std::string key{e.case_manager};
+    key += '\x1f';
+    key += e.organisation;
+    return fact(Kind::manager, h.intern(key));
+  }
+  std::optional<Fact> operator()(const BedAssigned& e) const {
+    return fact(Kind::bed, h.intern(e.location_id));
+  }
+  std::optional<Fact> operator()(const Transferred& e) const {
+    return fact(Kind::transfer, h.intern(e.to_location_id));
+  }
+  std::optional<Fact> operator()(const StayExtended& e) const {
+    return fact(Kind::extension, static_cast<std::uint32_t>(e.until));
+  }
+  std::optional<Fact> operator()(const PerspectiveChosen& e) const {
+    return fact(Kind::track, 0, code_of(std::optional{e.track}));
+  }
+  std::optional<Fact> operator()(const EscalationRaised& e) const {
+    return fact(Kind::escalation_raised, h.intern(e.escalation_id),
+                static_cast<std::uint8_t>(e.level), static_cast<std::uint8_t>(e.reason));
+  }
+  std::optional<Fact> operator()(const EscalationResolved& e) const {
+    return fact(Kind::escalation_resolved, h.intern(e.escalation_id),
+                code_of(std::optional{escalation_end(e.resolution)}));
+  }
+  std::optional<Fact> operator()(const StayEnded& e) const {
+    return fact(Kind::ended, 0, static_cast<std::uint8_t>(e.outcome));
+  }
+  std::optional<Fact> operator()(const ParticipationRecorded& /*e*/) const {
+    return fact(Kind::participation);
+  }
+  std::optional<Fact> operator()(const LivingAllowancePaid& /*e*/) const { return std::nullopt; }
+  std::optional<Fact> operator()(const LegalStepRecorded& /*e*/) const { return std::nullopt; }
+  std::optional<Fact> operator()(const ReturnStepRecorded& /*e*/) const { return std::nullopt; }
+  std::optional<Fact> operator()(const ExitInterviewHeld& /*e*/) const { return std::nullopt; }
+  std::optional<Fact> operator()(const PersonalDataErased& /*e*/) const { return std::nullopt; }
+};
 
 std::int64_t LocationFacts::beds_at(Micros t) const {
   std::int64_t b = 0;
@@ -154,99 +180,28 @@ void History::apply_locked(const Envelope& e, const ParsedStream& stream) {
   // An event whose stored data is damaged (Envelope::data_damaged) adds no fact: its fields
   // are unknown, and a read model is better one event short than wrong (verify lists it).
   if (!name || e.data_damaged) return;
-  const auto& d = e.data;
-  const std::string_view t = e.type;
-  const Micros at = e.occurred_at;
-  if (name->kind == StreamKind::programme) {
-    if (t == "ProgrammeCapacitySet") {
-      capacity_.push_back(
-          {at, int_of(d, "places"), int_of(d, "lvvPlaces"), int_of(d, "maxStayMonths")});
-    }
-    return;
+  const HistoryFold fold{*this, e.occurred_at};
+  switch (name->kind) {
+    case StreamKind::programme:
+      if (const auto t = parse_event<ProgrammeEvent>(e.type, e.data)) std::visit(fold, *t);
+      return;
+    case StreamKind::location:
+      if (const auto t = parse_event<LocationEvent>(e.type, e.data)) {
+        if (std::holds_alternative<LocationOpened>(*t)) intern(name->id);
+        std::visit(HistoryFold::Location{locations_[std::string{name->id}], e.occurred_at}, *t);
+      }
+      return;
+    case StreamKind::activity:
+      if (const auto t = parse_event<ActivityEvent>(e.type, e.data))
+        std::visit(HistoryFold::Activity{activities_[std::string{name->id}], e.occurred_at}, *t);
+      return;
+    case StreamKind::case_file:
+      if (const auto t = parse_event<CaseEvent>(e.type, e.data)) {
+        CaseFacts& c = cases_.get(name->id, stream.case_hash);
+        if (const auto f = std::visit(fold, *t)) c.facts.push_back(*f);
+      }
+      return;
   }
-  if (name->kind == StreamKind::location) {
-    LocationFacts& l = locations_[std::string{name->id}];
-    if (t == "LocationOpened") {
-      l.name = text_of(d, "name");
-      l.operator_id = text_of(d, "operator");
-      l.opened = at;
-      l.beds.emplace_back(at, int_of(d, "beds"));
-      intern(name->id);
-    } else if (t == "LocationCapacityChanged") {
-      l.beds.emplace_back(at, int_of(d, "beds"));
-    } else if (t == "LocationClosed") {
-      l.closed = at;
-    } else if (t == "NeighbourhoodContactRecorded") {
-      l.contacts.emplace_back(at, index_of(kContactKinds, text_view(d, "kind")));
-    }
-    return;
-  }
-  if (name->kind == StreamKind::activity) {
-    ActivityFacts& a = activities_[std::string{name->id}];
-    if (t == "ActivityScheduled") {
-      a.category = index_of(kActivityCategories, text_view(d, "category"));
-      a.co_designed = bool_of(d, "coDesigned");
-    } else if (t == "ActivityHeld") {
-      a.held = at;
-      a.residents = int_of(d, "residents");
-      a.volunteers = int_of(d, "volunteers");
-      a.neighbours = int_of(d, "neighbours");
-      const auto* hours = d.if_contains("volunteerHours");
-      a.volunteer_hours = hours != nullptr && hours->is_number() ? hours->to_number<double>() : 0;
-    }
-    return;
-  }
-  if (name->kind != StreamKind::case_file) return;
-  CaseFacts& c = cases_.get(name->id, stream.case_hash);
-  Fact f;
-  f.at = at;
-  if (t == "CaseRegistered") {
-    f.kind = Fact::Kind::registered;
-  } else if (t == "IntakeCompleted") {
-    f.kind = Fact::Kind::intake;
-    f.code = bool_of(d, "eligible") ? 1 : 0;
-  } else if (t == "PlacementDecided") {
-    f.kind = Fact::Kind::decision;
-    f.code = static_cast<std::uint8_t>(decision_of(text_view(d, "decision")));
-    const std::string_view funding = text_view(d, "funding");
-    f.code2 = static_cast<std::uint8_t>(funding == "lvv"         ? FundingCode::lvv
-                                        : funding == "municipal" ? FundingCode::municipal
-                                                                 : FundingCode::none);
-  } else if (t == "CaseManagerAssigned") {
-    f.kind = Fact::Kind::manager;
-    f.ref = intern(text_of(d, "caseManager") + '\x1f' + text_of(d, "organisation"));
-  } else if (t == "BedAssigned") {
-    f.kind = Fact::Kind::bed;
-    f.ref = intern(text_view(d, "locationId"));
-  } else if (t == "Transferred") {
-    f.kind = Fact::Kind::transfer;
-    f.ref = intern(text_view(d, "toLocationId"));
-  } else if (t == "StayExtended") {
-    f.kind = Fact::Kind::extension;
-    f.ref = static_cast<std::uint32_t>(parse_stored_date(text_view(d, "until")).value_or(0));
-  } else if (t == "PerspectiveChosen") {
-    f.kind = Fact::Kind::track;
-    f.code = static_cast<std::uint8_t>(track_of(text_view(d, "track")));
-  } else if (t == "EscalationRaised") {
-    f.kind = Fact::Kind::escalation_raised;
-    f.ref = intern(text_view(d, "escalationId"));
-    f.code = index_of(kEscalationLevels, text_view(d, "level"));
-    f.code2 = index_of(kEscalationReasons, text_view(d, "reason"));
-  } else if (t == "EscalationResolved") {
-    f.kind = Fact::Kind::escalation_resolved;
-    f.ref = intern(text_view(d, "escalationId"));
-    f.code = static_cast<std::uint8_t>(text_view(d, "resolution") == "stay_terminated"
-                                           ? Resolution::stay_terminated
-                                           : Resolution::resolved);
-  } else if (t == "StayEnded") {
-    f.kind = Fact::Kind::ended;
-    f.code = outcome_index(text_view(d, "outcome"));
-  } else if (t == "ParticipationRecorded") {
-    f.kind = Fact::Kind::participation;
-  } else {
-    return;  // not needed by any read model
-  }
-  c.facts.push_back(f);
 }
 
 CaseAt History::case_at(const CaseFacts& facts, Micros t) {
@@ -261,9 +216,9 @@ CaseAt History::case_at(const CaseFacts& facts, Micros t) {
         c.intake_done = true;
         break;
       case Fact::Kind::decision:
-        c.decision = static_cast<Decision>(f.code);
+        c.decision = enum_from_code<Decision>(f.code);
         if (c.decision == Decision::admitted) {
-          c.funding = static_cast<FundingCode>(f.code2);
+          c.funding = from_code<Funding>(f.code2);
           if (c.admission_decided == kNever) c.admission_decided = f.at;
         }
         break;
@@ -282,13 +237,13 @@ CaseAt History::case_at(const CaseFacts& facts, Micros t) {
         c.extended_until = static_cast<Days>(f.ref);
         break;
       case Fact::Kind::track:
-        c.track = static_cast<Track>(f.code);
+        c.track = from_code<Track>(f.code);
         break;
       case Fact::Kind::ended:
         c.ended = true;
         c.housed = false;
         c.ended_at = f.at;
-        c.outcome = f.code;
+        c.outcome = enum_from_code<Outcome>(f.code).value_or(Outcome::other);
         break;
       case Fact::Kind::escalation_raised:
       case Fact::Kind::escalation_resolved:

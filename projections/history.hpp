@@ -4,12 +4,14 @@
 #include <deque>
 #include <limits>
 #include <map>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "domain/enumerations.hpp"
 #include "domain/time.hpp"
 #include "eventstore/envelope.hpp"
 #include "projections/case_table.hpp"
@@ -21,26 +23,19 @@ struct ParsedStream;
 
 constexpr Micros kNever = std::numeric_limits<Micros>::max();
 
-// Small, closed vocabularies of the read models, stored as bytes.
-enum class Decision : std::uint8_t { admitted, rejected, referred, waitlisted };
-enum class FundingCode : std::uint8_t { none, lvv, municipal };
-enum class Track : std::uint8_t { none, legal_stay_nl, return_track, onward_migration, undecided };
-enum class Resolution : std::uint8_t { none, resolved, stay_terminated, stay_ended };
+// A case's track as the read models key it: its name, or "none" before any PerspectiveChosen.
+std::string_view track_key(std::optional<Track> track);
 
-// Escalation levels and reasons by index (Fact::code / code2 of escalation_raised).
-inline constexpr std::string_view kEscalationLevels[] = {"warning", "final_warning",
-                                                         "termination_proposed"};
-inline constexpr std::string_view kEscalationReasons[] = {"non_cooperation", "house_rules",
-                                                          "behaviour", "other"};
-// Activity categories (ActivityScheduled) and neighbourhood contact kinds, by index.
-inline constexpr std::string_view kActivityCategories[] = {
-    "language", "work_skills", "sport", "culture", "health", "information", "other"};
-inline constexpr std::string_view kContactKinds[] = {"meeting", "visit", "complaint", "compliment",
-                                                     "volunteer_help"};
-
-std::string_view to_string(Decision d);
-std::string_view to_string(Track t);
-std::string_view to_string(Resolution r);
+// Enumerations in a fact's byte: an optional one as 0 (none) or 1 + its index, so the bytes of
+// a snapshot stay those of the enumerations' order.
+template <class E>
+std::uint8_t code_of(std::optional<E> value) {
+  return value ? static_cast<std::uint8_t>(static_cast<std::uint8_t>(*value) + 1) : 0;
+}
+template <class E>
+std::optional<E> from_code(std::uint8_t code) {
+  return code == 0 ? std::nullopt : enum_from_code<E>(static_cast<std::uint8_t>(code - 1));
+}
 
 // One fact of a case that some read model needs, with its business time. A case keeps only
 // these (a few dozen bytes each): no personal data, no free text.
@@ -62,8 +57,10 @@ struct Fact {
   Micros at = 0;
   std::uint32_t ref = 0;  // interned: location, "manager\x1forganisation", escalation id; or a date
   Kind kind = Kind::registered;
-  std::uint8_t code = 0;   // decision, track, resolution, outcome index, escalation level, eligible
-  std::uint8_t code2 = 0;  // funding of a decision, escalation reason
+  // decision: Decision; track: code_of(Track); escalation_raised: EscalationLevel;
+  // escalation_resolved: code_of(EscalationEnd); ended: Outcome; intake: eligible (1 or 0).
+  std::uint8_t code = 0;
+  std::uint8_t code2 = 0;  // decision: code_of(Funding); escalation_raised: EscalationReason
 };
 static_assert(sizeof(Fact) == 16, "a case holds many facts: keep them small");
 
@@ -76,8 +73,8 @@ struct LocationFacts {
   std::string operator_id;
   Micros opened = kNever;
   Micros closed = kNever;
-  std::vector<std::pair<Micros, std::int64_t>> beds;      // capacity from then on
-  std::vector<std::pair<Micros, std::uint8_t>> contacts;  // NeighbourhoodContactRecorded kinds
+  std::vector<std::pair<Micros, std::int64_t>> beds;     // capacity from then on
+  std::vector<std::pair<Micros, ContactKind>> contacts;  // NeighbourhoodContactRecorded
   bool exists() const { return opened != kNever; }
   bool open_at(Micros t) const { return opened <= t && t < closed; }
   std::int64_t beds_at(Micros t) const;
@@ -90,7 +87,7 @@ struct ActivityFacts {
   std::int64_t volunteers = 0;
   std::int64_t neighbours = 0;
   double volunteer_hours = 0;
-  std::uint8_t category = 0;  // index into kActivityCategories
+  ActivityCategory category{};
   bool co_designed = false;
 };
 
@@ -106,17 +103,17 @@ struct CaseAt {
   bool exists = false;
   bool intake_done = false;
   std::optional<Decision> decision;  // the latest placement decision
-  FundingCode funding = FundingCode::none;
+  std::optional<Funding> funding;
   std::uint32_t location = 0;  // 0: not housed
   bool housed = false;
   bool ended = false;
-  std::uint8_t outcome = 0;
+  Outcome outcome{};
   Micros ended_at = kNever;
   Micros first_bed = kNever;
   Micros admission_decided = kNever;
   std::optional<Days> extended_until;
   std::uint32_t manager = 0;  // interned "manager\x1forganisation"
-  Track track = Track::none;
+  std::optional<Track> track;
   bool active() const { return !ended && decision == Decision::admitted; }
 };
 
@@ -158,6 +155,7 @@ class History final : public Projection {
 
  private:
   friend struct SnapshotAccess;
+  friend struct HistoryFold;
   std::uint32_t intern(std::string_view s);
 
   void apply_locked(const Envelope& envelope, const ParsedStream& stream);

@@ -16,7 +16,7 @@ boost::json::object occupancy_json(const History& h, Micros as_of) {
     if (c.ended || !c.decision) continue;
     if (c.housed) {
       ++per_location[c.location];
-      (c.funding == FundingCode::lvv ? lvv : municipal) += 1;
+      (c.funding == Funding::lvv ? lvv : municipal) += 1;
     } else if (*c.decision == Decision::admitted) {
       ++waiting;
     } else if (*c.decision == Decision::waitlisted) {

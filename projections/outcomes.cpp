@@ -24,7 +24,6 @@ double median_of(std::vector<std::int64_t>& v) {
 }
 
 boost::json::object outcomes_json(const History& h, Days from, Days to, Micros as_of) {
-  const auto outcomes = outcome_values();
   std::map<std::string_view, std::vector<std::int64_t>> days_by_outcome;
   std::map<std::string_view, std::int64_t> by_class{
       {"durable", 0}, {"semi_durable", 0}, {"no_solution", 0}, {"other", 0}};
@@ -42,7 +41,7 @@ boost::json::object outcomes_json(const History& h, Days from, Days to, Micros a
     const Days end_day = day_of(ended_at);
     if (end_day < from || end_day > to) continue;
     const CaseAt c = History::case_at(facts, ended_at);
-    const std::string_view outcome = outcomes[c.outcome];
+    const std::string_view outcome = to_string(c.outcome);
     std::int64_t days = 0;
     if (c.first_bed == kNever) {
       ++never_housed;
@@ -51,8 +50,8 @@ boost::json::object outcomes_json(const History& h, Days from, Days to, Micros a
     }
     ++total;
     days_by_outcome[outcome].push_back(days);
-    ++by_class[outcome_class(outcome)];
-    ++by_track[to_string(c.track)][outcome];
+    ++by_class[to_string(outcome_class(c.outcome))];
+    ++by_track[track_key(c.track)][outcome];
   }
   boost::json::object by_outcome;
   for (auto& [outcome, days] : days_by_outcome) {

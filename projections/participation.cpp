@@ -7,9 +7,9 @@ namespace perspectief {
 
 std::map<std::string, std::int64_t> activities_held_by_category(const History& h) {
   std::map<std::string, std::int64_t> out;
-  for (const auto c : kActivityCategories) out[std::string{c}] = 0;
+  for (const auto c : enum_names<ActivityCategory>()) out[std::string{c}] = 0;
   for (const auto& [id, a] : h.activities()) {
-    if (a.held != kNever) ++out[std::string{kActivityCategories[a.category]}];
+    if (a.held != kNever) ++out[std::string{to_string(a.category)}];
   }
   return out;
 }
@@ -26,7 +26,7 @@ boost::json::object participation_json(const History& h, Days from, Days to, Mic
   std::int64_t neighbours = 0;
   double hours = 0;
   boost::json::object by_category;
-  for (const auto c : kActivityCategories) by_category[c] = 0;
+  for (const auto c : enum_names<ActivityCategory>()) by_category[c] = 0;
   for (const auto& [id, a] : h.activities()) {
     if (a.held == kNever || !in_range(a.held)) continue;
     ++held;
@@ -35,8 +35,8 @@ boost::json::object participation_json(const History& h, Days from, Days to, Mic
     volunteers += a.volunteers;
     neighbours += a.neighbours;
     hours += a.volunteer_hours;
-    by_category[kActivityCategories[a.category]] =
-        by_category[kActivityCategories[a.category]].as_int64() + 1;
+    auto& n = by_category[to_string(a.category)];
+    n = n.as_int64() + 1;
   }
   std::int64_t participating = 0;
   for (const auto& [id, facts] : h.cases()) {
@@ -51,9 +51,10 @@ boost::json::object participation_json(const History& h, Days from, Days to, Mic
   for (const auto& [id, l] : h.locations()) {
     if (!l.exists() || day_of(l.opened) > to || l.opened > as_of) continue;
     boost::json::object row{{"locationId", id}};
-    for (const auto k : kContactKinds) row[k] = 0;
+    for (const auto k : enum_names<ContactKind>()) row[k] = 0;
     for (const auto& [at, kind] : l.contacts) {
-      if (in_range(at)) row[kContactKinds[kind]] = row[kContactKinds[kind]].as_int64() + 1;
+      auto& n = row[to_string(kind)];
+      if (in_range(at)) n = n.as_int64() + 1;
     }
     contacts.push_back(std::move(row));
   }

@@ -1,38 +1,41 @@
+#include <array>
+
 #include "projections/read_models.hpp"
 
 namespace perspectief {
 
 namespace {
 
-constexpr std::string_view kTrackKeys[] = {"none", "legal_stay_nl", "return", "onward_migration",
-                                           "undecided"};  // indexed by Track
+// Counts per track, "none" (no PerspectiveChosen yet) at 0 and each track at 1 + its index.
+constexpr std::size_t kTrackSlots = enum_count<Track>() + 1;
 
 }  // namespace
 
 std::map<std::string, std::int64_t> active_cases_by_track(const History& h, Micros now) {
   std::map<std::string, std::int64_t> out;
-  for (const auto k : kTrackKeys) out[std::string{k}] = 0;
+  out["none"] = 0;
+  for (const auto k : enum_names<Track>()) out[std::string{k}] = 0;
   for (const auto& [id, facts] : h.cases()) {
     const CaseAt c = History::case_at(facts, now);
-    if (c.active()) ++out[std::string{kTrackKeys[static_cast<int>(c.track)]}];
+    if (c.active()) ++out[std::string{track_key(c.track)}];
   }
   return out;
 }
 
 boost::json::object perspective_json(const History& h, Micros as_of, Days admitted_from,
                                      Days admitted_to) {
-  std::int64_t by_track[5] = {0, 0, 0, 0, 0};  // indexed by Track
+  std::array<std::int64_t, kTrackSlots> by_track{};  // by code_of(track)
   std::vector<std::int64_t> days_to_track;
   for (const auto& [id, facts] : h.cases()) {
     const CaseAt c = History::case_at(facts, as_of);
-    if (c.active()) ++by_track[static_cast<int>(c.track)];
+    if (c.active()) ++by_track[code_of(c.track)];
     if (c.admission_decided == kNever) continue;
     const Days decided = day_of(c.admission_decided);
     if (decided < admitted_from || decided > admitted_to) continue;
     for (const Fact& f : facts.facts) {
       if (f.at > as_of) break;
-      if (f.kind == Fact::Kind::track && static_cast<Track>(f.code) != Track::undecided &&
-          static_cast<Track>(f.code) != Track::none && f.at >= c.admission_decided) {
+      const auto track = f.kind == Fact::Kind::track ? from_code<Track>(f.code) : std::nullopt;
+      if (track && *track != Track::undecided && f.at >= c.admission_decided) {
         days_to_track.push_back(day_of(f.at) - decided);
         break;
       }
@@ -43,11 +46,11 @@ boost::json::object perspective_json(const History& h, Micros as_of, Days admitt
           {"admittedFrom", format_date(admitted_from)},
           {"admittedTo", format_date(admitted_to)},
           {"activeByTrack",
-           {{"legal_stay_nl", by_track[static_cast<int>(Track::legal_stay_nl)]},
-            {"return", by_track[static_cast<int>(Track::return_track)]},
-            {"onward_migration", by_track[static_cast<int>(Track::onward_migration)]},
-            {"undecided", by_track[static_cast<int>(Track::undecided)]},
-            {"none", by_track[static_cast<int>(Track::none)]}}},
+           {{"legal_stay_nl", by_track[code_of(std::optional{Track::legal_stay_nl})]},
+            {"return", by_track[code_of(std::optional{Track::return_track})]},
+            {"onward_migration", by_track[code_of(std::optional{Track::onward_migration})]},
+            {"undecided", by_track[code_of(std::optional{Track::undecided})]},
+            {"none", by_track[0]}}},
           {"daysToTrack",
            {{"cases", cases},
             {"median", cases == 0 ? boost::json::value(nullptr)

@@ -1,7 +1,12 @@
 #include "projections/programme_model.hpp"
 
+#include <cassert>
+#include <optional>
+#include <variant>
+
 #include "domain/authorization.hpp"
 #include "domain/stream_name.hpp"
+#include "domain/untyped_event.hpp"
 #include "projections/page_fold.hpp"
 
 namespace perspectief {
@@ -13,24 +18,67 @@ struct Occupancy {
   std::int64_t& lvv;
   std::int64_t& municipal;
 
-  void take(const std::string& location, Funding f, int sign) {
+  void take(const std::string& location, std::optional<Funding> f, int sign) {
     locations[location].occupied += sign;
     (f == Funding::lvv ? lvv : municipal) += sign;
   }
-  void move(const std::string& from, const std::string& to) {
-    locations[from].occupied -= 1;
-    locations[to].occupied += 1;
-  }
-  void apply(const CaseState& before, const EventRef& e) {
-    if (e.type == "BedAssigned") {
-      take(text_of(e.data, "locationId"), before.funding, +1);
-    } else if (e.type == "Transferred") {
-      move(before.location_id, text_of(e.data, "toLocationId"));
-    } else if (e.type == "StayEnded" && before.status == CaseStatus::housed) {
-      take(before.location_id, before.funding, -1);
-    }
+  void apply(const CaseState& before, const CaseEvent& event) {
+    std::visit(Overloaded{[&](const BedAssigned& e) {
+                            take(std::string{e.location_id}, before.funding, +1);
+                          },
+                          [&](const Transferred& e) {
+                            locations[before.location_id].occupied -= 1;
+                            locations[std::string{e.to_location_id}].occupied += 1;
+                          },
+                          [&](const StayEnded& /*e*/) {
+                            if (before.status == CaseStatus::housed)
+                              take(before.location_id, before.funding, -1);
+                          },
+                          [](const auto& /*other: takes and frees nothing*/) {}},
+               event);
   }
 };
+
+// The location a case event names (a bed's, a transfer's destination); empty for the others.
+std::string_view location_named(const CaseEvent& event) {
+  return std::visit(Overloaded{[](const BedAssigned& e) { return e.location_id; },
+                               [](const Transferred& e) { return e.to_location_id; },
+                               [](const auto& /*other*/) { return std::string_view{}; }},
+                    event);
+}
+
+Error not_of_stream() {
+  return make_error(ErrorCode::invalid, "an event of another stream kind");
+}
+
+// Decides and folds the events of one append to a stream without cross-stream rules (all or
+// none): `state` changes only when every event is accepted.
+template <class Variant, class State>
+Status admit_each(State& state, const std::vector<DomainEvent>& events, Micros now) {
+  State next = state;
+  for (const auto& e : events) {
+    const auto typed = parse_event<Variant>(e.type, e.data);
+    if (!typed) return not_of_stream();
+    if (auto d = decide(next, *typed, e.occurred_at, now); !d) return d;
+    evolve_in_place(next, *typed, e.occurred_at);
+  }
+  state = std::move(next);
+  return Ok{};
+}
+
+// Folds a stored event into a stream's state: an event that does not parse as one of the
+// stream (damaged data) counts in the version only, so the store's head, If-Match and ETags
+// agree, and changes nothing else.
+template <class Variant, class State>
+void fold(State& state, const Envelope& envelope) {
+  const auto typed =
+      envelope.data_damaged ? std::nullopt : parse_event<Variant>(envelope.type, envelope.data);
+  if (typed) {
+    evolve_in_place(state, *typed, envelope.occurred_at);
+  } else {
+    count_event(state, envelope.occurred_at);
+  }
+}
 
 std::int64_t count_open(const CaseState& s) {
   std::int64_t n = 0;
@@ -73,26 +121,10 @@ Status ProgrammeModel::admit(const Actor& actor, const std::string& stream,
       return admit_case(actor, name->id, events, now);
     case StreamKind::location:
       return admit_location(actor, name->id, events, now);
-    case StreamKind::programme: {
-      ProgrammeState next = programme_;
-      for (const auto& e : events) {
-        auto d = decide(next, e, now);
-        if (!d) return d.take_error();
-        next = evolve(std::move(next), e);
-      }
-      programme_ = next;
-      return Ok{};
-    }
-    case StreamKind::activity: {
-      ActivityState next = activities_[name->id];
-      for (const auto& e : events) {
-        auto d = decide(next, e, now);
-        if (!d) return d.take_error();
-        next = evolve(std::move(next), e);
-      }
-      activities_[name->id] = std::move(next);
-      return Ok{};
-    }
+    case StreamKind::programme:
+      return admit_each<ProgrammeEvent>(programme_, events, now);
+    case StreamKind::activity:
+      return admit_each<ActivityEvent>(activities_[name->id], events, now);
   }
   return make_error(ErrorCode::invalid, "unknown stream");
 }
@@ -102,10 +134,11 @@ Status ProgrammeModel::admit_location(const Actor& actor, const std::string& id,
   const auto it = locations_.find(id);
   LocationState next = it == locations_.end() ? LocationState{} : it->second;
   for (const auto& e : events) {
-    if (auto a = authorize_location_event(actor, next, e); !a) return a;
-    auto d = decide(next, e, now);
-    if (!d) return d.take_error();
-    next = evolve(std::move(next), e);
+    const auto typed = parse_event<LocationEvent>(e.type, e.data);
+    if (!typed) return not_of_stream();
+    if (auto a = authorize_location_event(actor, next, *typed); !a) return a;
+    if (auto d = decide(next, *typed, e.occurred_at, now); !d) return d;
+    evolve_in_place(next, *typed, e.occurred_at);
   }
   locations_[id] = std::move(next);
   return Ok{};
@@ -123,22 +156,20 @@ Status ProgrammeModel::admit_case(const Actor& actor, const std::string& id,
     if (const auto t = touched.find(loc); t != touched.end()) return &t->second;
     return location(loc);
   };
+  const auto touch = [&](const std::string& loc) {
+    if (!loc.empty() && !touched.contains(loc) && location(loc) != nullptr)
+      touched[loc] = *location(loc);
+  };
   for (const auto& e : events) {
-    for (const char* key : {"locationId", "toLocationId"}) {
-      const std::string loc = text_of(e.data, key);
-      if (!loc.empty() && !touched.contains(loc) && location(loc) != nullptr)
-        touched[loc] = *location(loc);
-    }
-    if (!next.location_id.empty() && !touched.contains(next.location_id) &&
-        location(next.location_id) != nullptr) {
-      touched[next.location_id] = *location(next.location_id);
-    }
-    if (auto a = authorize_case_event(actor, next, e, lookup); !a) return a;
+    const auto typed = parse_event<CaseEvent>(e.type, e.data);
+    if (!typed) return not_of_stream();
+    touch(std::string{location_named(*typed)});
+    touch(next.location_id);
+    if (auto a = authorize_case_event(actor, next, *typed, lookup); !a) return a;
     const CaseContext ctx{programme_, lookup, lvv, municipal};
-    auto d = decide(next, e, ctx, now);
-    if (!d) return d.take_error();
-    Occupancy{touched, lvv, municipal}.apply(next, e);
-    next = evolve(std::move(next), e);
+    if (auto d = decide(next, *typed, e.occurred_at, ctx, now); !d) return d;
+    Occupancy{touched, lvv, municipal}.apply(next, *typed);
+    evolve_in_place(next, *typed, e.occurred_at);
   }
   cases_[id] = std::move(next);
   for (auto& [loc, state] : touched) locations_[loc] = std::move(state);
@@ -156,41 +187,41 @@ void ProgrammeModel::apply_all(std::span<const Envelope> envelopes) {
 }
 
 void ProgrammeModel::apply(const Envelope& envelope, const ParsedStream& stream) {
+  assert(envelope.position > position_ || position_ == 0);  // folded in log order
   position_ = envelope.position;
   const auto& name = stream.name;
   if (!name) return;
-  // An event whose stored data is damaged (Envelope::data_damaged) counts in its stream's
-  // version (the store's head, If-Match and ETags agree) but changes nothing else: it is
-  // folded as an event of no type.
-  const EventRef e{envelope.data_damaged ? std::string_view{} : std::string_view{envelope.type},
-                   envelope.data, envelope.occurred_at};
   switch (name->kind) {
     case StreamKind::programme:
-      programme_ = evolve(std::move(programme_), e);
+      fold<ProgrammeEvent>(programme_, envelope);
       break;
-    case StreamKind::location: {
-      LocationState& state = locations_[std::string{name->id}];
-      state = evolve(std::move(state), e);
+    case StreamKind::location:
+      fold<LocationEvent>(locations_[std::string{name->id}], envelope);
       break;
-    }
-    case StreamKind::activity: {
-      ActivityState& state = activities_[std::string{name->id}];
-      state = evolve(std::move(state), e);
+    case StreamKind::activity:
+      fold<ActivityEvent>(activities_[std::string{name->id}], envelope);
       break;
-    }
-    case StreamKind::case_file: {
-      CaseState& state = cases_.get(name->id, stream.case_hash);
-      Occupancy{locations_, housed_lvv_, housed_municipal_}.apply(state, e);
-      const auto open_before = count_open(state);
-      const bool was_housed = state.status == CaseStatus::housed;
-      evolve_in_place(state, e);
-      open_escalations_ += count_open(state) - open_before;
-      const bool is_housed = state.status == CaseStatus::housed;
-      if (is_housed && !was_housed) housed_.emplace(name->id);
-      if (was_housed && !is_housed) housed_.erase(std::string{name->id});
+    case StreamKind::case_file:
+      apply_case(cases_.get(name->id, stream.case_hash), name->id, envelope);
       break;
-    }
   }
+}
+
+void ProgrammeModel::apply_case(CaseState& state, std::string_view id, const Envelope& envelope) {
+  const auto typed =
+      envelope.data_damaged ? std::nullopt : parse_event<CaseEvent>(envelope.type, envelope.data);
+  if (!typed) {
+    count_event(state, envelope.occurred_at);
+    return;
+  }
+  Occupancy{locations_, housed_lvv_, housed_municipal_}.apply(state, *typed);
+  const auto open_before = count_open(state);
+  const bool was_housed = state.status == CaseStatus::housed;
+  evolve_in_place(state, *typed, envelope.occurred_at);
+  open_escalations_ += count_open(state) - open_before;
+  const bool is_housed = state.status == CaseStatus::housed;
+  if (is_housed && !was_housed) housed_.emplace(id);
+  if (was_housed && !is_housed) housed_.erase(std::string{id});
 }
 
 }  // namespace perspectief

@@ -64,6 +64,7 @@ class ProgrammeModel {
                         const std::vector<DomainEvent>& events, Micros now);
 
   void apply(const Envelope& envelope, const ParsedStream& stream);
+  void apply_case(CaseState& state, std::string_view id, const Envelope& envelope);
 
   ProgrammeState programme_;
   std::map<std::string, LocationState> locations_;

@@ -1,6 +1,6 @@
 #include "projections/snapshot.hpp"
 
-#include "domain/event_catalogue.hpp"
+#include "domain/enumerations.hpp"
 #include "projections/snapshot_codec.hpp"
 
 namespace perspectief {
@@ -15,49 +15,57 @@ struct SnapshotAccess {
     const Days d = r.pod<Days>();
     return has ? std::optional<Days>{d} : std::nullopt;
   }
-  // Views of the catalogue's static strings survive a snapshot as text.
-  static std::string_view view(std::string_view type, std::string_view field,
-                               const std::string& s) {
-    if (s == "stay_ended") return "stay_ended";
-    return enum_value(type, field, s);
+  // Enumerations are kept as their names ("" for none), so the bytes do not depend on the
+  // order of the enumerators.
+  template <class E>
+  static void put(SnapshotWriter& w, std::optional<E> value) {
+    w.str(value ? to_string(*value) : std::string_view{});
+  }
+  template <class E>
+  static std::optional<E> opt_enum(SnapshotReader& r) {
+    return parse_enum<E>(r.str());
+  }
+  template <class E>
+  static E get_enum(SnapshotReader& r) {
+    return parse_enum<E>(r.str()).value_or(E{});
   }
 
   static void put(SnapshotWriter& w, const CaseState& s) {
     w.pod(static_cast<std::uint8_t>(s.status));
     w.pod<std::uint8_t>(s.eligible);
-    w.pod(static_cast<std::uint8_t>(s.funding));
+    w.pod<std::uint8_t>(code_of(s.funding));
     w.str(s.case_manager);
     w.str(s.organisation);
     w.str(s.location_id);
     put(w, s.admitted_on);
     put(w, s.extended_until);
     put(w, s.admission_decided_on);
-    w.str(s.track);
+    put(w, s.track);
     put(w, s.first_real_track_on);
     w.u64(s.legal_steps.size());
     for (const auto& l : s.legal_steps) {
-      w.str(l.step);
-      w.str(l.result);
+      w.str(to_string(l.step));
+      put(w, l.result);
       w.pod(l.on);
     }
     w.u64(s.return_steps.size());
     for (const auto& r : s.return_steps) {
-      w.str(r.step);
+      w.str(to_string(r.step));
       w.str(r.country);
       w.pod(r.on);
     }
     w.u64(s.escalations.size());
     for (const auto& e : s.escalations) {
       w.str(e.id);
-      w.str(e.reason);
-      w.str(e.level);
+      w.str(to_string(e.reason));
+      w.str(to_string(e.level));
       w.pod(e.raised_on);
       put(w, e.resolved_on);
-      w.str(e.resolution);
+      put(w, e.resolution);
     }
     w.u64(s.allowance_periods.size());
     for (const auto m : s.allowance_periods) w.pod(m);
-    w.str(s.outcome);
+    put(w, s.outcome);
     put(w, s.ended_on);
     w.pod<std::uint8_t>(s.exit_interview);
     w.pod<std::uint8_t>(s.erased);
@@ -69,25 +77,25 @@ struct SnapshotAccess {
     CaseState s;
     s.status = static_cast<CaseStatus>(r.pod<std::uint8_t>());
     s.eligible = r.pod<std::uint8_t>() != 0;
-    s.funding = static_cast<Funding>(r.pod<std::uint8_t>());
+    s.funding = from_code<Funding>(r.pod<std::uint8_t>());
     s.case_manager = r.str();
     s.organisation = r.str();
     s.location_id = r.str();
     s.admitted_on = opt_day(r);
     s.extended_until = opt_day(r);
     s.admission_decided_on = opt_day(r);
-    s.track = view("PerspectiveChosen", "track", r.str());
+    s.track = opt_enum<Track>(r);
     s.first_real_track_on = opt_day(r);
     for (auto n = r.count(17); n > 0; --n) {
       LegalStep l;
-      l.step = view("LegalStepRecorded", "step", r.str());
-      l.result = view("LegalStepRecorded", "result", r.str());
+      l.step = get_enum<LegalStepKind>(r);
+      l.result = opt_enum<LegalResult>(r);
       l.on = r.pod<Days>();
       s.legal_steps.push_back(l);
     }
     for (auto n = r.count(17); n > 0; --n) {
       ReturnStep x;
-      x.step = view("ReturnStepRecorded", "step", r.str());
+      x.step = get_enum<ReturnStepKind>(r);
       x.country = r.str();
       x.on = r.pod<Days>();
       s.return_steps.push_back(std::move(x));
@@ -95,15 +103,15 @@ struct SnapshotAccess {
     for (auto n = r.count(41); n > 0; --n) {
       Escalation e;
       e.id = r.str();
-      e.reason = view("EscalationRaised", "reason", r.str());
-      e.level = view("EscalationRaised", "level", r.str());
+      e.reason = get_enum<EscalationReason>(r);
+      e.level = get_enum<EscalationLevel>(r);
       e.raised_on = r.pod<Days>();
       e.resolved_on = opt_day(r);
-      e.resolution = view("EscalationResolved", "resolution", r.str());
+      e.resolution = opt_enum<EscalationEnd>(r);
       s.escalations.push_back(std::move(e));
     }
     for (auto n = r.count(4); n > 0; --n) s.allowance_periods.push_back(r.pod<std::int32_t>());
-    s.outcome = view("StayEnded", "outcome", r.str());
+    s.outcome = opt_enum<Outcome>(r);
     s.ended_on = opt_day(r);
     s.exit_interview = r.pod<std::uint8_t>() != 0;
     s.erased = r.pod<std::uint8_t>() != 0;
@@ -137,7 +145,7 @@ struct SnapshotAccess {
       w.pod<std::uint8_t>(a.scheduled);
       w.pod<std::uint8_t>(a.held);
       w.pod<std::uint8_t>(a.cancelled);
-      w.str(a.category);
+      w.str(a.scheduled ? to_string(a.category) : std::string_view{});
       w.str(a.organisation);
       w.pod<std::uint8_t>(a.co_designed);
       w.pod(a.last_occurred);
@@ -175,7 +183,7 @@ struct SnapshotAccess {
       a.scheduled = r.pod<std::uint8_t>() != 0;
       a.held = r.pod<std::uint8_t>() != 0;
       a.cancelled = r.pod<std::uint8_t>() != 0;
-      a.category = r.str();
+      a.category = get_enum<ActivityCategory>(r);
       a.organisation = r.str();
       a.co_designed = r.pod<std::uint8_t>() != 0;
       a.last_occurred = r.pod<Micros>();
@@ -250,7 +258,7 @@ struct SnapshotAccess {
       }
       for (auto c = r.count(9); c > 0; --c) {
         const auto at = r.pod<Micros>();
-        l.contacts.emplace_back(at, r.pod<std::uint8_t>());
+        l.contacts.emplace_back(at, static_cast<ContactKind>(r.pod<std::uint8_t>()));
       }
       h.locations_.emplace(std::move(id), std::move(l));
     }

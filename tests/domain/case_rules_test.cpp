@@ -667,7 +667,7 @@ TEST(CaseEvolve, KeepsFundingLocationAdmissionAndAllowances) {
   EXPECT_EQ(s.allowance_periods, (std::vector<std::int32_t>{month_number("2021-04")}));
   EXPECT_TRUE(s.allowance_paid("2021-04"));
   EXPECT_FALSE(s.allowance_paid("2021-05"));
-  EXPECT_EQ(s.track, "return");
+  EXPECT_EQ(s.track, Track::return_track);
   EXPECT_EQ(s.first_real_track_on, date(2021, 5, 2));
   EXPECT_EQ(s.case_manager, "m-7");
   EXPECT_EQ(s.organisation, "acvz");
@@ -686,18 +686,18 @@ TEST(CaseEvolve, StayEndedClosesOpenEscalationsWithStayEnded) {
                     at_utc(2021, 6, 1)},
                    {"StayEnded", R"({"outcome":"removed_non_cooperation"})", end_at}});
   EXPECT_EQ(s.status, CaseStatus::ended);
-  EXPECT_EQ(s.outcome, "removed_non_cooperation");
+  EXPECT_EQ(s.outcome, Outcome::removed_non_cooperation);
   EXPECT_EQ(s.ended_on, date(2021, 7, 20));
   ASSERT_EQ(s.escalations.size(), 3U);
   struct Expected {
     std::string id;
     Days resolved_on;
-    std::string resolution;
+    EscalationEnd resolution;
   };
   const std::vector<Expected> expected{
-      {"e1", date(2021, 4, 5), "resolved"},
-      {"e2", date(2021, 7, 20), "stay_ended"},
-      {"e3", date(2021, 7, 20), "stay_ended"},
+      {"e1", date(2021, 4, 5), EscalationEnd::resolved},
+      {"e2", date(2021, 7, 20), EscalationEnd::stay_ended},
+      {"e3", date(2021, 7, 20), EscalationEnd::stay_ended},
   };
   for (std::size_t i = 0; i < expected.size(); ++i) {
     SCOPED_TRACE(expected[i].id);

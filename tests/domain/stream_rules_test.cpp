@@ -223,7 +223,7 @@ TEST(ActivityEvolve, FoldsScheduleHeldAndCancelled) {
   EXPECT_TRUE(h.scheduled);
   EXPECT_TRUE(h.held);
   EXPECT_FALSE(h.cancelled);
-  EXPECT_EQ(h.category, "language");
+  EXPECT_EQ(h.category, ActivityCategory::language);
   EXPECT_EQ(h.organisation, "boost");
   EXPECT_TRUE(h.co_designed);
   EXPECT_EQ(h.version, 2U);

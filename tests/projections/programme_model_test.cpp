@@ -117,8 +117,9 @@ std::string snapshot(const ProgrammeModel& m) {
         << " occupied=" << l.occupied << " v=" << l.version << "\n";
   }
   for (const auto& [id, c] : m.cases()) {
-    out << "case " << id << " " << to_string(c.status) << " funding=" << to_string(c.funding)
-        << " at=" << c.location_id << " v=" << c.version << " last=" << c.last_occurred << "\n";
+    out << "case " << id << " " << to_string(c.status)
+        << " funding=" << (c.funding ? to_string(*c.funding) : "") << " at=" << c.location_id
+        << " v=" << c.version << " last=" << c.last_occurred << "\n";
   }
   return out.str();
 }

@@ -129,8 +129,8 @@ TEST(Snapshot, RoundTripsEveryModelExactly) {
   EXPECT_EQ(answers(loaded_files, loaded_history), answers(files, history));
   EXPECT_EQ(loaded_model.housed_lvv(), 1);
   EXPECT_EQ(loaded_model.location("l1")->beds, 12);
-  EXPECT_EQ(loaded_model.find_case("a")->legal_steps.at(0).step, "appeal");
-  EXPECT_EQ(loaded_model.find_case("a")->escalations.at(0).resolution, "resolved");
+  EXPECT_EQ(loaded_model.find_case("a")->legal_steps.at(0).step, LegalStepKind::appeal);
+  EXPECT_EQ(loaded_model.find_case("a")->escalations.at(0).resolution, EscalationEnd::resolved);
 
   // Folding on after a snapshot gives what folding everything gives.
   const auto more =
