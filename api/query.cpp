@@ -2,6 +2,7 @@
 
 #include "domain/stream_name.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace perspectief::api {
@@ -82,6 +83,107 @@ Result<std::uint64_t> uint_param(const std::unordered_map<std::string, std::stri
     return e;
   }
   return v;
+}
+
+Result<QueryParams> target_query(std::string_view target) {
+  const auto qpos = target.find('?');
+  return parse_query(qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1));
+}
+
+namespace {
+
+FieldError not_a_parameter(const std::string& key) {
+  return {is_valid_id(key) ? key : "query", "is not a parameter of this route"};
+}
+
+Error unknown(FieldError field) {
+  Error e = make_error(ErrorCode::invalid, "unknown query parameter");
+  e.fields.push_back(std::move(field));
+  return e;
+}
+
+Error bad_param(const std::string& name, std::string message) {
+  Error e = make_error(ErrorCode::invalid, "bad query parameter " + name);
+  e.fields.push_back({name, std::move(message)});
+  return e;
+}
+
+// One parameter of GET /v1/cases into `f`; the loop's order decides which fault is named.
+Status case_filter_param(const std::string& key, const std::string& value, CaseFilter& f) {
+  if (key == "status") {
+    f.status = parse_case_status(value);
+    if (!f.status) {
+      return bad_param("status",
+                       "must be one of: registered intake_completed admitted rejected "
+                       "referred waitlisted housed ended");
+    }
+  } else if (key == "locationId" || key == "after") {
+    if (!is_valid_id(value)) return bad_param(key, "must be 1-64 characters of [A-Za-z0-9_-]");
+    (key == "after" ? f.after : f.location_id) = value;
+  } else if (key != "limit") {
+    return unknown(not_a_parameter(key));
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+std::optional<FieldError> unknown_param(const QueryParams& params,
+                                        std::initializer_list<std::string_view> allowed) {
+  for (const auto& [key, value] : params) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      return not_a_parameter(key);
+    }
+  }
+  return std::nullopt;
+}
+
+Result<FeedQuery> parse_feed_query(std::string_view target) {
+  auto params = target_query(target);
+  if (!params) return params.take_error();
+  if (auto field = unknown_param(*params, {"after", "limit", "wait"})) return unknown(*field);
+  FeedQuery q;
+  auto after = uint_param(*params, "after", 0, 0, UINT64_MAX);
+  if (!after) return after.take_error();
+  q.after = *after;
+  auto limit = uint_param(*params, "limit", q.limit, 1, 10'000);
+  if (!limit) return limit.take_error();
+  q.limit = *limit;
+  auto wait = uint_param(*params, "wait", 0, 0, 60);
+  if (!wait) return wait.take_error();
+  q.wait_seconds = *wait;
+  return q;
+}
+
+Result<CaseFilter> parse_case_filter(std::string_view target) {
+  auto params = target_query(target);
+  if (!params) return params.take_error();
+  CaseFilter f;
+  for (const auto& [key, value] : *params) {
+    if (auto s = case_filter_param(key, value, f); !s) return s.take_error();
+  }
+  auto limit = uint_param(*params, "limit", 100, 1, 1000);
+  if (!limit) return limit.take_error();
+  f.limit = *limit;
+  return f;
+}
+
+Result<AccessLogQuery> parse_access_log_query(std::string_view target) {
+  auto params = target_query(target);
+  if (!params) return params.take_error();
+  if (auto field = unknown_param(*params, {"caseId", "after", "limit"})) return unknown(*field);
+  AccessLogQuery q;
+  if (const auto it = params->find("caseId"); it != params->end()) q.case_id = it->second;
+  if (const auto it = params->find("after"); it != params->end()) q.after = it->second;
+  if (!is_valid_id(q.case_id)) {
+    Error e = make_error(ErrorCode::invalid, "caseId is required");
+    e.fields.push_back({"caseId", "must be 1-64 characters of [A-Za-z0-9_-]"});
+    return e;
+  }
+  auto limit = uint_param(*params, "limit", q.limit, 1, 10'000);
+  if (!limit) return limit.take_error();
+  q.limit = *limit;
+  return q;
 }
 
 }  // namespace perspectief::api
