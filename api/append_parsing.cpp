@@ -9,6 +9,7 @@
 #include "domain/event_catalogue.hpp"
 #include "domain/time.hpp"
 #include "eventstore/sha256.hpp"
+#include "projections/append_pipeline.hpp"
 
 namespace perspectief::api {
 namespace {
@@ -101,12 +102,23 @@ Result<NewEvent> parse_event(const boost::json::value& v, StreamKind kind, const
   for (auto it = data.begin(); it != data.end();) {
     it = it->value().is_null() ? data.erase(it) : std::next(it);
   }
-  return make_new_event(std::move(event_id), std::string{spec->type}, occurred, std::move(data));
+  NewEvent event;  // hashed later (hash_events), after sealing
+  event.event_id = std::move(event_id);
+  event.type = spec->type;
+  event.occurred_at = occurred;
+  event.data = std::move(data);
+  return event;
 }
 
 }  // namespace
 
 Result<std::vector<NewEvent>> parse_append_body(std::string_view body, StreamKind kind) {
+  auto events = parse_append_events(body, kind);
+  if (events) hash_events(*events);
+  return events;
+}
+
+Result<std::vector<NewEvent>> parse_append_events(std::string_view body, StreamKind kind) {
   boost::system::error_code ec;
   boost::json::parse_options opts;
   opts.max_depth = 16;

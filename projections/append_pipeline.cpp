@@ -1,0 +1,74 @@
+#include "projections/append_pipeline.hpp"
+
+#include <memory>
+
+#include "domain/canonical_json.hpp"
+
+namespace perspectief {
+
+PendingKeys::PendingKeys(PendingKeys&& other) noexcept
+    : ring_(other.ring_), stream_(std::move(other.stream_)), uses_(other.uses_) {
+  other.uses_ = 0;
+}
+
+void PendingKeys::settle(bool appended) {
+  for (; uses_ > 0; --uses_) ring_->release(stream_, appended);
+}
+
+namespace {
+
+// Seals each event's personal fields. A new data key travels with the append; each event
+// sealed with it is a pending use of the key.
+Status seal(privacy::Sealer& sealer, AppendCommand& command, AppendOutcome& out,
+            std::string& new_data_key) {
+  out.personal_json.resize(command.events.size());
+  for (std::size_t i = 0; i < command.events.size(); ++i) {
+    auto sealed = sealer.seal(command.target.stream, command.events[i], &out.personal_json[i]);
+    if (!sealed) return sealed.take_error();
+    if (!sealed->empty()) {
+      new_data_key = std::move(*sealed);
+      out.keys.add();
+    }
+  }
+  return Ok{};
+}
+
+struct InFlight {
+  AppendOutcome outcome;
+  std::function<void(AppendOutcome)> done;
+};
+
+}  // namespace
+
+void hash_events(std::vector<NewEvent>& events) {
+  for (auto& e : events) {
+    if (!e.content_hash.empty()) continue;
+    e.data_json = canonical_json(e.data);
+    e.content_hash = content_hash(e.type, e.schema_version, e.data_json);
+  }
+}
+
+void AppendPipeline::append(AppendCommand command, std::function<void(AppendOutcome)> done) {
+  AppendOutcome out{make_error(ErrorCode::invalid, "not appended"),
+                    {},
+                    PendingKeys{sealer_.ring(), command.target.stream}};
+  Status status = authorizer_.authorize(command.actor, command.target, command.events);
+  if (status && !command.expected) status = command.expected.take_error();
+  std::string new_data_key;
+  if (status) status = seal(sealer_, command, out, new_data_key);
+  if (!status) {
+    out.result = status.take_error();
+    return done(std::move(out));
+  }
+  hash_events(command.events);
+  AppendRequest request{command.target.stream, *command.expected, std::move(command.events),
+                        std::move(command.actor)};
+  request.new_data_key = std::move(new_data_key);
+  auto flight = std::make_shared<InFlight>(InFlight{std::move(out), std::move(done)});
+  store_.append(std::move(request), [flight](Result<AppendResult> result) {
+    flight->outcome.result = std::move(result);
+    flight->done(std::move(flight->outcome));
+  });
+}
+
+}  // namespace perspectief
