@@ -6,16 +6,24 @@
 #include <functional>
 
 #include "api/auth.hpp"
+#include "api/authorization.hpp"
+#include "api/case_file_handler.hpp"
 #include "api/commit_signal.hpp"
+#include "api/erasure_handler.hpp"
+#include "api/feed_handler.hpp"
 #include "api/http_types.hpp"
 #include "api/metrics.hpp"
+#include "api/metrics_handler.hpp"
+#include "api/personal_reads.hpp"
 #include "api/read_model_routes.hpp"
 #include "api/router.hpp"
+#include "api/stream_handler.hpp"
 #include "eventstore/access_log.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/event_store.hpp"
 #include "eventstore/pseudonymiser.hpp"
 #include "eventstore/sealer.hpp"
+#include "projections/append_pipeline.hpp"
 #include "projections/case_files.hpp"
 #include "projections/history.hpp"
 #include "projections/projector.hpp"
@@ -31,13 +39,30 @@ struct PersonalData {
   std::function<void()> purge_soon;
 };
 
-// The REST handlers: parse, authorise, call the store (or, later, a read model), map the
-// result. Holds no state of its own beyond references.
+// What the API answers from: the store, the tokens, the read side and the personal data.
+struct ApiDependencies {
+  EventStore& store;
+  const TokenRegistry& tokens;
+  CommitSignal& signal;
+  const Clock& clock;
+  const CaseFiles& case_files;
+  const History& history;
+  Metrics& metrics;
+  const Projector& projector;
+  PersonalData personal;
+};
+
+// The REST API: matches the route, authenticates the token, applies the role's grant
+// (api/authorization.hpp) and hands the request to the route's handler. Holds no state of
+// its own beyond the handlers, the readiness flag and the occupancy cache.
 class Api {
  public:
+  explicit Api(ApiDependencies deps);
   Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, const Clock& clock,
       const CaseFiles& case_files, const History& history, Metrics& metrics,
-      const Projector& projector, PersonalData personal);
+      const Projector& projector, PersonalData personal)
+      : Api(ApiDependencies{store, tokens, signal, clock, case_files, history, metrics, projector,
+                            std::move(personal)}) {}
 
   // Answers one request; never throws. `route_template` is set to the matched template (or
   // "unmatched") for logs and metrics.
@@ -57,39 +82,22 @@ class Api {
   void set_dashboard_dir(std::string dir) { dashboard_dir_ = std::move(dir); }
 
  private:
-  boost::asio::awaitable<Response> append(const Request& req, const RouteMatch& m,
-                                          const Actor& actor);
-  Response read_stream(const RouteMatch& m, const Actor& actor);
-  boost::asio::awaitable<Response> read_feed(const Request& req, const Actor& actor);
-  Response feed_page(const Actor& actor, std::vector<Envelope>& events, std::uint64_t next);
-  Response read_case(const RouteMatch& m, const Actor& actor);
-  Response list_cases(const Request& req, const Actor& actor);
-  boost::asio::awaitable<Response> erase(const RouteMatch& m, const Actor& actor);
-  Response read_access_log(const Request& req, const Actor& actor);
-  // The person of a case from its CaseRegistered event; null once erased or absent.
-  Result<boost::json::value> person_of(const std::string& case_id, const CaseFileView& view);
-  // The envelopes as JSON with their personal fields opened (for roles that may see them).
-  Result<boost::json::array> opened_json(std::vector<Envelope>& events);
-  // The events of an append's reply: opened from the store for a resend, else the stored
-  // envelopes with the personal fields `sent` (sealed plaintext per event) put back.
-  Result<boost::json::array> reply_events(AppendResult& result,
-                                          const std::vector<std::string>& sent);
-  // Which case ids the actor may see in a read model's lists (a housing organisation's
-  // scope, as for case files); empty (every case) for the other roles.
-  CaseVisibility case_visibility(const Actor& actor) const;
-  // Records a read of personal data of each case among `case_ids`.
-  Status record_access(const Actor& actor, const std::vector<std::string>& case_ids,
-                       std::string_view what);
+  // The routes that need no token: health, readiness, the contract, the dashboard.
+  Response open_route(const RouteMatch& m) const;
+  // The handler of a route, for an authenticated actor the grant lets through.
+  boost::asio::awaitable<Response> route(const Request& req, const RouteMatch& m,
+                                         const Actor& actor);
+  Response read_model_route(const Request& req, RouteId id, const Actor& actor);
 
-  EventStore& store_;
-  const TokenRegistry& tokens_;
-  CommitSignal& signal_;
-  const Clock& clock_;
-  const CaseFiles& case_files_;
-  const History& history_;
-  Metrics& metrics_;
-  const Projector& projector_;
-  PersonalData personal_;
+  ApiDependencies deps_;
+  AppendAuthorization append_authorization_;
+  AppendPipeline pipeline_;
+  PersonalReads reads_;
+  StreamHandler streams_;
+  FeedHandler feed_;
+  CaseFileHandler case_file_handler_;
+  ErasureHandler erasure_;
+  MetricsHandler metrics_handler_;
   std::atomic<bool> ready_{false};
   NowCache now_cache_;
   std::string dashboard_dir_;

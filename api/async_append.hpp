@@ -9,24 +9,45 @@
 #include <memory>
 
 #include "eventstore/event_store.hpp"
+#include "projections/append_pipeline.hpp"
 
 namespace perspectief::api {
 
-// Appends through the store's writer and completes on the caller's executor once the commit
-// is durable (or refused). Keeps the executor's work alive while the writer holds the request.
-template <class CompletionToken>
-auto async_append(EventStore& store, AppendRequest request, CompletionToken&& token) {
-  return boost::asio::async_initiate<CompletionToken, void(Result<AppendResult>)>(
-      [&store](auto handler, AppendRequest req) {
+// Runs `start(callback)`, where the callback is called once on another thread (the store's
+// writer), and completes with its value on the caller's executor. Keeps the executor's work
+// alive in between.
+template <class Value, class Start, class CompletionToken>
+auto async_on_caller(Start start, CompletionToken&& token) {
+  return boost::asio::async_initiate<CompletionToken, void(Value)>(
+      [](auto handler, Start begin) {
         auto ex = boost::asio::prefer(boost::asio::get_associated_executor(handler),
                                       boost::asio::execution::outstanding_work.tracked);
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        store.append(std::move(req), [shared, ex](Result<AppendResult> result) {
-          boost::asio::post(ex, [shared, r = std::make_shared<Result<AppendResult>>(std::move(
-                                             result))]() mutable { (*shared)(std::move(*r)); });
+        begin([shared, ex](Value value) {
+          boost::asio::post(ex, [shared, v = std::make_shared<Value>(std::move(value))]() mutable {
+            (*shared)(std::move(*v));
+          });
         });
       },
-      token, std::move(request));
+      token, std::move(start));
+}
+
+// Appends through the store's writer; completes once the commit is durable (or refused).
+template <class CompletionToken>
+auto async_append(EventStore& store, AppendRequest request, CompletionToken&& token) {
+  return async_on_caller<Result<AppendResult>>(
+      [&store, r = std::move(request)](auto done) mutable { store.append(std::move(r), done); },
+      std::forward<CompletionToken>(token));
+}
+
+// Runs an append through the pipeline; completes with its outcome.
+template <class CompletionToken>
+auto async_append(AppendPipeline& pipeline, AppendCommand command, CompletionToken&& token) {
+  return async_on_caller<AppendOutcome>(
+      [&pipeline, c = std::move(command)](auto done) mutable {
+        pipeline.append(std::move(c), done);
+      },
+      std::forward<CompletionToken>(token));
 }
 
 }  // namespace perspectief::api

@@ -51,77 +51,88 @@ Result<Range> range_params(const Params& p, Micros now) {
 }
 
 Status only(const Params& p, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [key, value] : p) {
-    bool ok = false;
-    for (const auto a : allowed) ok = ok || key == a;
-    if (!ok) return bad(is_valid_id(key) ? key : "query", "is not a parameter of this route");
-  }
+  if (auto field = unknown_param(p, allowed)) return bad(field->field, field->message);
   return Ok{};
+}
+
+// Read models as of one time: occupancy, stay alerts, caseload.
+Result<boost::json::object> at_time(RouteId route, const Params& p, const History& h, Micros now) {
+  if (auto s = only(p, {"asOf"}); !s) return s.take_error();
+  auto t = as_of_param(p, now);
+  if (!t) return t.take_error();
+  return h.read([&](const History& hh) {
+    return route == RouteId::occupancy     ? occupancy_json(hh, *t)
+           : route == RouteId::stay_alerts ? stay_alerts_json(hh, *t)
+                                           : caseload_json(hh, *t);
+  });
+}
+
+Result<boost::json::object> escalations(const Params& p, const History& h, Micros now) {
+  if (auto s = only(p, {"asOf", "status"}); !s) return s.take_error();
+  auto t = as_of_param(p, now);
+  if (!t) return t.take_error();
+  EscalationStatus status = EscalationStatus::open;
+  if (const auto it = p.find("status"); it != p.end()) {
+    if (it->second == "resolved") {
+      status = EscalationStatus::resolved;
+    } else if (it->second == "all") {
+      status = EscalationStatus::all;
+    } else if (it->second != "open") {
+      return bad("status", "must be one of: open resolved all");
+    }
+  }
+  return h.read([&](const History& hh) { return escalations_json(hh, *t, status); });
+}
+
+Result<boost::json::object> perspective(const Params& p, const History& h, Micros now) {
+  if (auto s = only(p, {"asOf", "admittedFrom", "admittedTo"}); !s) return s.take_error();
+  auto t = as_of_param(p, now);
+  if (!t) return t.take_error();
+  Params range;  // admittedFrom/admittedTo, with the defaults of from/to up to asOf's date
+  if (const auto it = p.find("admittedFrom"); it != p.end()) range["from"] = it->second;
+  range["to"] = format_date(day_of(*t));
+  if (const auto it = p.find("admittedTo"); it != p.end()) range["to"] = it->second;
+  auto r = range_params(range, now);
+  if (!r) {
+    Error e = r.take_error();
+    for (auto& f : e.fields) f.field = f.field == "from" ? "admittedFrom" : "admittedTo";
+    e.message = "bad query parameter " + e.fields.front().field;
+    return e;
+  }
+  return h.read([&](const History& hh) { return perspective_json(hh, *t, r->from, r->to); });
+}
+
+// Read models over a range of dates: participation, utilisation, outcomes, intake funnel.
+Result<boost::json::object> over_range(RouteId route, const Params& p, const History& h,
+                                       Micros now) {
+  if (auto s = only(p, {"from", "to", "asOf"}); !s) return s.take_error();
+  auto t = as_of_param(p, now);
+  if (!t) return t.take_error();
+  auto r = range_params(p, *t);  // defaults: up to asOf's date, from 1 January of its year
+  if (!r) return r.take_error();
+  return h.read([&](const History& hh) {
+    return route == RouteId::utilisation     ? utilisation_json(hh, r->from, r->to, *t)
+           : route == RouteId::outcomes      ? outcomes_json(hh, r->from, r->to, *t)
+           : route == RouteId::participation ? participation_json(hh, r->from, r->to, *t)
+                                             : intake_funnel_json(hh, r->from, r->to, *t);
+  });
 }
 
 Result<boost::json::object> render(RouteId route, const Params& p, const History& h, Micros now) {
   switch (route) {
     case RouteId::occupancy:
     case RouteId::stay_alerts:
-    case RouteId::caseload: {
-      if (auto s = only(p, {"asOf"}); !s) return s.take_error();
-      auto t = as_of_param(p, now);
-      if (!t) return t.take_error();
-      return h.read([&](const History& hh) {
-        return route == RouteId::occupancy     ? occupancy_json(hh, *t)
-               : route == RouteId::stay_alerts ? stay_alerts_json(hh, *t)
-                                               : caseload_json(hh, *t);
-      });
-    }
-    case RouteId::escalations: {
-      if (auto s = only(p, {"asOf", "status"}); !s) return s.take_error();
-      auto t = as_of_param(p, now);
-      if (!t) return t.take_error();
-      EscalationStatus status = EscalationStatus::open;
-      if (const auto it = p.find("status"); it != p.end()) {
-        if (it->second == "resolved") {
-          status = EscalationStatus::resolved;
-        } else if (it->second == "all") {
-          status = EscalationStatus::all;
-        } else if (it->second != "open") {
-          return bad("status", "must be one of: open resolved all");
-        }
-      }
-      return h.read([&](const History& hh) { return escalations_json(hh, *t, status); });
-    }
-    case RouteId::perspective: {
-      if (auto s = only(p, {"asOf", "admittedFrom", "admittedTo"}); !s) return s.take_error();
-      auto t = as_of_param(p, now);
-      if (!t) return t.take_error();
-      Params range;  // admittedFrom/admittedTo, with the defaults of from/to up to asOf's date
-      if (const auto it = p.find("admittedFrom"); it != p.end()) range["from"] = it->second;
-      range["to"] = format_date(day_of(*t));
-      if (const auto it = p.find("admittedTo"); it != p.end()) range["to"] = it->second;
-      auto r = range_params(range, now);
-      if (!r) {
-        Error e = r.take_error();
-        for (auto& f : e.fields) f.field = f.field == "from" ? "admittedFrom" : "admittedTo";
-        e.message = "bad query parameter " + e.fields.front().field;
-        return e;
-      }
-      return h.read([&](const History& hh) { return perspective_json(hh, *t, r->from, r->to); });
-    }
+    case RouteId::caseload:
+      return at_time(route, p, h, now);
+    case RouteId::escalations:
+      return escalations(p, h, now);
+    case RouteId::perspective:
+      return perspective(p, h, now);
     case RouteId::participation:
     case RouteId::utilisation:
     case RouteId::outcomes:
-    case RouteId::intake_funnel: {
-      if (auto s = only(p, {"from", "to", "asOf"}); !s) return s.take_error();
-      auto t = as_of_param(p, now);
-      if (!t) return t.take_error();
-      auto r = range_params(p, *t);  // defaults: up to asOf's date, from 1 January of its year
-      if (!r) return r.take_error();
-      return h.read([&](const History& hh) {
-        return route == RouteId::utilisation     ? utilisation_json(hh, r->from, r->to, *t)
-               : route == RouteId::outcomes      ? outcomes_json(hh, r->from, r->to, *t)
-               : route == RouteId::participation ? participation_json(hh, r->from, r->to, *t)
-                                                 : intake_funnel_json(hh, r->from, r->to, *t);
-      });
-    }
+    case RouteId::intake_funnel:
+      return over_range(route, p, h, now);
     default:
       return make_error(ErrorCode::not_found, "no such read model");
   }
@@ -146,27 +157,6 @@ void keep_visible(boost::json::object& body, const CaseVisibility& visible) {
 }
 
 }  // namespace
-
-bool may_read_model(Role role, RouteId route) {
-  switch (role) {
-    case Role::intake:
-    case Role::legal:
-    case Role::return_support:
-    case Role::regie:
-      return true;
-    case Role::housing:
-      return route == RouteId::occupancy || route == RouteId::stay_alerts;
-    case Role::researcher:
-      return route == RouteId::occupancy || route == RouteId::utilisation ||
-             route == RouteId::outcomes || route == RouteId::intake_funnel ||
-             route == RouteId::perspective || route == RouteId::participation;
-    case Role::participation:
-      return route == RouteId::participation;
-    case Role::ops:
-      return false;
-  }
-  return false;
-}
 
 std::optional<std::string> NowCache::find(std::uint64_t position, Micros latest_occurred_at,
                                           Micros as_of) const {
@@ -216,8 +206,7 @@ Response read_model(RouteId route, std::string_view target, const History& histo
       return json_text(body);
     }));
   }
-  auto params =
-      parse_query(q == std::string_view::npos ? std::string_view{} : target.substr(q + 1));
+  auto params = target_query(target);
   if (!params) return problem(params.error());
   auto body = render(route, *params, history, now);
   if (!body) return problem(body.error());

@@ -7,15 +7,13 @@
 #include <optional>
 #include <string>
 
+#include "api/authorization.hpp"
 #include "api/http_types.hpp"
 #include "api/router.hpp"
 #include "domain/role.hpp"
 #include "projections/history.hpp"
 
 namespace perspectief::api {
-
-// Whether a role may read a read model (spec/api.md, "may read").
-bool may_read_model(Role role, RouteId route);
 
 // The last "now" answer of GET /v1/occupancy (no query): reused, with asOf set to the new now,
 // while the history is at the same position and holds no event after the cached asOf, in
@@ -36,9 +34,6 @@ class NowCache {
   std::string before_as_of_;
   std::string after_as_of_;
 };
-
-// Whether a case id may be shown to the reader (a housing organisation's scope).
-using CaseVisibility = std::function<bool(std::string_view case_id)>;
 
 // Answers GET on a read-model route: parses asOf / from / to / status, renders the model
 // from the history. `now` is the default asOf and the default end of a range. `cache`

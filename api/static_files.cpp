@@ -66,4 +66,19 @@ Response static_file_response(std::string_view name, const std::string& override
   return problem(404, "no such file");
 }
 
+Response static_route_response(RouteId route, const std::string& file,
+                               const std::string& dashboard_dir) {
+  switch (route) {
+    case RouteId::openapi:
+      return static_file_response("openapi.json");
+    case RouteId::dashboard_index:
+      return static_file_response("index.html", dashboard_dir);
+    default:
+      // The index and the contract have their own paths: not served a second time here.
+      return file == "index.html" || file == "openapi.json"
+                 ? problem(404, "no such file")
+                 : static_file_response(file, dashboard_dir);
+  }
+}
+
 }  // namespace perspectief::api

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "api/http_types.hpp"
+#include "api/router.hpp"
 
 namespace perspectief::api {
 
@@ -22,5 +23,10 @@ std::span<const StaticFile> embedded_files();
 // server's --dashboard-dir, for working on the dashboard without rebuilding), a file of that
 // name in that directory is served instead.
 Response static_file_response(std::string_view name, const std::string& override_dir = {});
+
+// The reply of a static route: the OpenAPI document, the dashboard's index, or (for
+// dashboard_file) the dashboard file named `file`.
+Response static_route_response(RouteId route, const std::string& file,
+                               const std::string& dashboard_dir);
 
 }  // namespace perspectief::api

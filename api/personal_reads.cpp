@@ -1,0 +1,25 @@
+#include "api/personal_reads.hpp"
+
+namespace perspectief::api {
+
+Result<boost::json::array> PersonalReads::opened_json(std::vector<Envelope>& events) const {
+  boost::json::array arr;
+  arr.reserve(events.size());
+  for (auto& e : events) {
+    auto opened = sealer_.open(e);
+    if (!opened) return opened.take_error();
+    arr.push_back(to_json(e));
+  }
+  return arr;
+}
+
+Status PersonalReads::record(const Actor& actor, const std::vector<std::string>& case_ids,
+                             std::string_view what) {
+  for (const auto& id : case_ids) {
+    auto recorded = access_log_.record({clock_.now(), id, actor, std::string{what}});
+    if (!recorded) return recorded;
+  }
+  return Ok{};
+}
+
+}  // namespace perspectief::api
