@@ -15,14 +15,18 @@ std::string_view FieldReader::text(std::string_view name) {
 }
 
 std::string_view FieldReader::optional_text(std::string_view name) {
+  return present_text(name).value_or(std::string_view{});
+}
+
+std::optional<std::string_view> FieldReader::present_text(std::string_view name) {
   const auto* v = find(name);
-  if (v == nullptr) return {};
+  if (v == nullptr) return std::nullopt;
   if (!v->is_string()) {
     ok_ = false;
-    return {};
+    return std::nullopt;
   }
   const auto& s = v->get_string();
-  return {s.data(), s.size()};
+  return std::string_view{s.data(), s.size()};
 }
 
 std::int64_t FieldReader::integer(std::string_view name) {

@@ -47,14 +47,16 @@ class FieldReader {
   }
   template <class E>
   std::optional<E> optional_enumeration(std::string_view name) {
-    const std::string_view t = optional_text(name);
-    if (t.empty()) return std::nullopt;
-    const auto value = parse_enum<E>(t);
+    const auto t = present_text(name);
+    if (!t) return std::nullopt;
+    const auto value = parse_enum<E>(*t);
     if (!value) ok_ = false;
     return value;
   }
 
  private:
+  // The text of a member that is there (even empty); none when absent or null.
+  std::optional<std::string_view> present_text(std::string_view name);
   // The member `name`; null when absent or JSON null.
   const boost::json::value* find(std::string_view name);
 

@@ -1,5 +1,6 @@
 #include "projections/history.hpp"
 
+#include <cassert>
 #include <mutex>
 #include <variant>
 
@@ -174,6 +175,7 @@ void History::apply_all(std::span<const Envelope> envelopes) {
 }
 
 void History::apply_locked(const Envelope& e, const ParsedStream& stream) {
+  assert(e.position > position_ || position_ == 0);  // folded once each, in log order
   position_ = e.position;
   latest_occurred_at_ = std::max(latest_occurred_at_, e.occurred_at);
   const auto& name = stream.name;

@@ -1,0 +1,184 @@
+#include "domain/events.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "domain/event_catalogue.hpp"
+
+// The typed events (domain/events.hpp) against the catalogue, the source of the field names,
+// kinds and enumerations: each catalogue type is one typed event of its stream kind, each
+// parser reads exactly the type's non-personal fields, and every enumeration value parses
+// while any other text is refused.
+
+namespace perspectief {
+namespace {
+
+boost::json::value example_of(const FieldSpec& f) {
+  switch (f.kind) {
+    case FieldKind::text:
+    case FieldKind::free_text:
+      return "some text";
+    case FieldKind::identifier:
+      return "id-1";
+    case FieldKind::integer:
+      return f.min;
+    case FieldKind::decimal:
+      return 1.25;
+    case FieldKind::boolean:
+      return true;
+    case FieldKind::enumeration:
+      return boost::json::string{f.values.front()};
+    case FieldKind::date:
+      return "2024-02-29";
+    case FieldKind::year_month:
+      return "2024-03";
+    case FieldKind::timestamp:
+      return "2024-03-01T10:00:00Z";
+    case FieldKind::text_list:
+      return boost::json::array{"a"};
+    case FieldKind::person:
+      return boost::json::object{{"name", "A"}};
+  }
+  return nullptr;
+}
+
+// Every field of the type with a valid value.
+boost::json::object example_of(const EventSpec& spec) {
+  boost::json::object data;
+  for (const auto& f : spec.fields) data[f.name] = example_of(f);
+  if (spec.type == "PlacementDecided") data["funding"] = "lvv";
+  return data;
+}
+
+// Whether `data` parses as an event of `type` in the variant of stream kind `kind`.
+bool parses_as(StreamKind kind, std::string_view type, const boost::json::object& data) {
+  switch (kind) {
+    case StreamKind::programme:
+      return parse_event<ProgrammeEvent>(type, data).has_value();
+    case StreamKind::location:
+      return parse_event<LocationEvent>(type, data).has_value();
+    case StreamKind::activity:
+      return parse_event<ActivityEvent>(type, data).has_value();
+    case StreamKind::case_file:
+      return parse_event<CaseEvent>(type, data).has_value();
+  }
+  return false;
+}
+
+constexpr StreamKind kKinds[] = {StreamKind::programme, StreamKind::location, StreamKind::activity,
+                                 StreamKind::case_file};
+
+TEST(TypedEvents, EachCatalogueTypeIsOneTypedEventOfItsStreamKind) {
+  std::set<std::string_view> typed;
+  for_each_event_type([&](auto tag) { typed.insert(decltype(tag)::type::kType); });
+  std::set<std::string_view> catalogued;
+  for (const auto& spec : event_catalogue()) catalogued.insert(spec.type);
+  EXPECT_EQ(typed, catalogued);
+  EXPECT_EQ(typed.size(), 25U);
+
+  for (const auto& spec : event_catalogue()) {
+    SCOPED_TRACE(std::string{spec.type});
+    const auto data = example_of(spec);
+    ASSERT_TRUE(validate_event_data(spec, data).empty()) << "the example itself is valid";
+    for (const auto kind : kKinds) EXPECT_EQ(parses_as(kind, spec.type, data), kind == spec.stream);
+  }
+}
+
+TEST(TypedEvents, EachParserReadsExactlyTheNonPersonalFieldsInCatalogueOrder) {
+  for (const auto& spec : event_catalogue()) {
+    SCOPED_TRACE(std::string{spec.type});
+    std::vector<std::string_view> expected;
+    for (const auto& f : spec.fields) {
+      if (!f.personal) expected.push_back(f.name);
+    }
+    EXPECT_EQ(fields_read(spec.type), expected);
+  }
+  EXPECT_TRUE(fields_read("NoSuchEvent").empty());
+}
+
+TEST(TypedEvents, EveryEnumerationValueParsesAndNoOtherText) {
+  int values = 0;
+  for (const auto& spec : event_catalogue()) {
+    for (const auto& f : spec.fields) {
+      if (f.kind != FieldKind::enumeration) continue;
+      SCOPED_TRACE(std::string{spec.type} + "." + std::string{f.name});
+      auto data = example_of(spec);
+      for (const auto value : f.values) {
+        data[f.name] = value;
+        EXPECT_TRUE(parses_as(spec.stream, spec.type, data)) << value;
+        ++values;
+      }
+      for (const char* other : {"unknown", "", "Warning", "other "}) {
+        data[f.name] = other;
+        EXPECT_FALSE(parses_as(spec.stream, spec.type, data)) << other;
+      }
+    }
+  }
+  EXPECT_EQ(values, 5 + 7 + 4 + 2 + 9 + 4 + 4 + 5 + 4 + 3 + 2 + 12);
+}
+
+TEST(TypedEvents, DataThatDoesNotHoldItsKindIsNotParsedInsteadOfDefaulted) {
+  const auto parse = [](std::string_view type, std::string_view json) {
+    return parse_event<CaseEvent>(type, boost::json::parse(json).as_object());
+  };
+  EXPECT_FALSE(parse("BedAssigned", R"({})"));
+  EXPECT_FALSE(parse("BedAssigned", R"({"locationId":7})"));
+  EXPECT_FALSE(parse("StayExtended", R"({"until":"2024-02-30","reason":"r"})"));
+  EXPECT_FALSE(parse("LivingAllowancePaid", R"({"amountCents":1,"period":"2024-13"})"));
+  EXPECT_FALSE(parse("IntakeCompleted", R"({"eligible":"yes"})"));
+  EXPECT_FALSE(parse("PlacementDecided", R"({"decision":"admitted","funding":"both"})"));
+  // Absent optional fields take their documented empty values.
+  EXPECT_TRUE(parse("PlacementDecided", R"({"decision":"rejected"})"));
+  EXPECT_TRUE(parse("PlacementDecided", R"({"decision":"rejected","funding":null})"));
+}
+
+TEST(TypedEvents, CarryTheValuesOfTheirData) {
+  const auto parse = [](std::string_view type, std::string_view json) {
+    return parse_event<CaseEvent>(type, boost::json::parse(json).as_object()).value();
+  };
+  const auto bed = std::get<BedAssigned>(parse("BedAssigned", R"({"locationId":"loc-1"})"));
+  EXPECT_EQ(bed.location_id, "loc-1");
+  const auto paid = std::get<LivingAllowancePaid>(
+      parse("LivingAllowancePaid", R"({"amountCents":5000,"period":"2024-03"})"));
+  EXPECT_EQ(paid.amount_cents, 5000);
+  EXPECT_EQ(paid.period, 2024 * 12 + 2);
+  const auto placed = std::get<PlacementDecided>(
+      parse("PlacementDecided", R"({"decision":"admitted","funding":"municipal"})"));
+  EXPECT_EQ(placed.decision, Decision::admitted);
+  EXPECT_EQ(placed.funding, Funding::municipal);
+  const auto extended =
+      std::get<StayExtended>(parse("StayExtended", R"({"until":"2024-02-29","reason":"r"})"));
+  EXPECT_EQ(extended.until, parse_date("2024-02-29").value());
+  const auto ended = std::get<StayEnded>(parse("StayEnded", R"({"outcome":"detention"})"));
+  EXPECT_EQ(ended.outcome, Outcome::detention);
+  EXPECT_EQ(ended.destination_country, "");
+  const auto raised = std::get<EscalationRaised>(parse(
+      "EscalationRaised", R"({"escalationId":"e1","reason":"behaviour","level":"final_warning"})"));
+  EXPECT_EQ(raised.escalation_id, "e1");
+  EXPECT_EQ(raised.reason, EscalationReason::behaviour);
+  EXPECT_EQ(raised.level, EscalationLevel::final_warning);
+  EXPECT_EQ(type_of(CaseEvent{raised}), "EscalationRaised");
+}
+
+TEST(Enumerations, NamesRoundTripAndOutcomesHaveTheirClass) {
+  for (const auto name : enum_names<Outcome>()) {
+    const auto o = parse_enum<Outcome>(name);
+    ASSERT_TRUE(o) << name;
+    EXPECT_EQ(to_string(*o), name);
+  }
+  EXPECT_EQ(parse_enum<Track>("return"), Track::return_track);
+  EXPECT_EQ(parse_enum<Track>("return_track"), std::nullopt);
+  EXPECT_EQ(outcome_class(Outcome::onward_migration), OutcomeClass::durable);
+  EXPECT_EQ(outcome_class(Outcome::medical_postponement), OutcomeClass::semi_durable);
+  EXPECT_EQ(outcome_class(Outcome::removed_non_cooperation), OutcomeClass::no_solution);
+  EXPECT_EQ(outcome_class(Outcome::transferred_other_shelter), OutcomeClass::other);
+  EXPECT_EQ(enum_from_code<Decision>(4), std::nullopt);
+  EXPECT_EQ(enum_from_code<Decision>(3), Decision::waitlisted);
+}
+
+}  // namespace
+}  // namespace perspectief
