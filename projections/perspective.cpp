@@ -9,6 +9,15 @@ namespace {
 // Counts per track, "none" (no PerspectiveChosen yet) at 0 and each track at 1 + its index.
 constexpr std::size_t kTrackSlots = enum_count<Track>() + 1;
 
+// Each track by name, then "none".
+boost::json::object active_by_track(const std::array<std::int64_t, kTrackSlots>& by_track) {
+  boost::json::object out;
+  for (std::size_t i = 0; i < enum_count<Track>(); ++i)
+    out[enum_names<Track>()[i]] = by_track[i + 1];
+  out["none"] = by_track[0];
+  return out;
+}
+
 }  // namespace
 
 std::map<std::string, std::int64_t> active_cases_by_track(const History& h, Micros now) {
@@ -45,12 +54,7 @@ boost::json::object perspective_json(const History& h, Micros as_of, Days admitt
   return {{"asOf", format_rfc3339(as_of)},
           {"admittedFrom", format_date(admitted_from)},
           {"admittedTo", format_date(admitted_to)},
-          {"activeByTrack",
-           {{"legal_stay_nl", by_track[code_of(std::optional{Track::legal_stay_nl})]},
-            {"return", by_track[code_of(std::optional{Track::return_track})]},
-            {"onward_migration", by_track[code_of(std::optional{Track::onward_migration})]},
-            {"undecided", by_track[code_of(std::optional{Track::undecided})]},
-            {"none", by_track[0]}}},
+          {"activeByTrack", active_by_track(by_track)},
           {"daysToTrack",
            {{"cases", cases},
             {"median", cases == 0 ? boost::json::value(nullptr)
