@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "domain/enumerations.hpp"
+#include "domain/events.hpp"
 #include "domain/time.hpp"
 
 namespace perspectief {
@@ -61,70 +62,74 @@ std::vector<EventSpec> build_catalogue() {
   using K = FieldKind;
   using S = StreamKind;
   return {
-      {"ProgrammeCapacitySet",
+      {ProgrammeCapacitySet::kType,
        S::programme,
        {count("places", 0, kMaxPlaces), count("lvvPlaces", 0, kMaxPlaces),
         count("maxStayMonths", 1, kMaxStayMonths)}},
-      {"LocationOpened",
+      {LocationOpened::kType,
        S::location,
        {req("name", K::text), req("operator", K::identifier), count("beds", 0, kMaxBeds)}},
-      {"LocationCapacityChanged", S::location, {count("beds", 0, kMaxBeds)}},
-      {"LocationClosed", S::location, {}},
-      {"NeighbourhoodContactRecorded",
+      {LocationCapacityChanged::kType, S::location, {count("beds", 0, kMaxBeds)}},
+      {LocationClosed::kType, S::location, {}},
+      {NeighbourhoodContactRecorded::kType,
        S::location,
        {one_of<ContactKind>("kind", true), note("notes")}},
-      {"ActivityScheduled",
+      {ActivityScheduled::kType,
        S::activity,
        {req("title", K::text), req("organisation", K::text),
         one_of<ActivityCategory>("category", true), req("startsAt", K::timestamp),
         opt("coDesigned", K::boolean)}},
-      {"ActivityHeld",
+      {ActivityHeld::kType,
        S::activity,
        {count("residents", 0, kMaxAttendance), count("volunteers", 0, kMaxAttendance),
         count("neighbours", 0, kMaxAttendance), hours("volunteerHours", kMaxVolunteerHours)}},
-      {"ActivityCancelled", S::activity, {note("reason")}},
-      {"CaseRegistered", S::case_file, {{"person", K::person, true, true}, note("referralSource")}},
-      {"IntakeCompleted",
+      {ActivityCancelled::kType, S::activity, {note("reason")}},
+      {CaseRegistered::kType,
+       S::case_file,
+       {{"person", K::person, true, true}, note("referralSource")}},
+      {IntakeCompleted::kType,
        S::case_file,
        {req("eligible", K::boolean),
         {"vulnerabilities", K::text_list, false, true},
         note("notes")}},
-      {"PlacementDecided",
+      {PlacementDecided::kType,
        S::case_file,
        {one_of<Decision>("decision", true), one_of<Funding>("funding", false), note("referredTo"),
         note("reason")}},
-      {"CaseManagerAssigned",
+      {CaseManagerAssigned::kType,
        S::case_file,
        {req("caseManager", K::text), req("organisation", K::text)}},
-      {"BedAssigned", S::case_file, {req("locationId", K::identifier), note("bedLabel")}},
-      {"Transferred", S::case_file, {req("toLocationId", K::identifier), note("reason")}},
-      {"LivingAllowancePaid",
+      {BedAssigned::kType, S::case_file, {req("locationId", K::identifier), note("bedLabel")}},
+      {Transferred::kType, S::case_file, {req("toLocationId", K::identifier), note("reason")}},
+      {LivingAllowancePaid::kType,
        S::case_file,
        {count("amountCents", 1, kMaxAllowanceCents), req("period", K::year_month)}},
-      {"LegalStepRecorded",
+      {LegalStepRecorded::kType,
        S::case_file,
        {one_of<LegalStepKind>("step", true), one_of<LegalResult>("result", false), note("notes")}},
-      {"PerspectiveChosen", S::case_file, {one_of<Track>("track", true)}},
-      {"ReturnStepRecorded",
+      {PerspectiveChosen::kType, S::case_file, {one_of<Track>("track", true)}},
+      {ReturnStepRecorded::kType,
        S::case_file,
        {one_of<ReturnStepKind>("step", true), opt("country", K::text), note("notes")}},
-      {"ParticipationRecorded",
+      {ParticipationRecorded::kType,
        S::case_file,
        {req("activity", K::text), req("organisation", K::text),
         hours("hours", kMaxParticipationHours), opt("activityId", K::identifier)}},
-      {"EscalationRaised",
+      {EscalationRaised::kType,
        S::case_file,
        {req("escalationId", K::identifier), one_of<EscalationReason>("reason", true),
         one_of<EscalationLevel>("level", true), note("notes")}},
-      {"EscalationResolved",
+      {EscalationResolved::kType,
        S::case_file,
        {req("escalationId", K::identifier), one_of<Resolution>("resolution", true)}},
-      {"StayExtended", S::case_file, {req("until", K::date), {"reason", K::free_text, true, true}}},
-      {"ExitInterviewHeld", S::case_file, {opt("declined", K::boolean), note("notes")}},
-      {"StayEnded",
+      {StayExtended::kType,
+       S::case_file,
+       {req("until", K::date), {"reason", K::free_text, true, true}}},
+      {ExitInterviewHeld::kType, S::case_file, {opt("declined", K::boolean), note("notes")}},
+      {StayEnded::kType,
        S::case_file,
        {one_of<Outcome>("outcome", true), opt("destinationCountry", K::text), note("notes")}},
-      {"PersonalDataErased", S::case_file, {}, true},
+      {PersonalDataErased::kType, S::case_file, {}, true},
   };
 }
 
@@ -344,11 +349,11 @@ std::vector<FieldError> validate_event_data(const EventSpec& spec,
     const std::string field = is_valid_id(kv.key()) ? path("data", kv.key()) : "data";
     errors.push_back({field, "is not a field of " + std::string{spec.type}});
   }
-  if (errors.empty() && spec.type == "ProgrammeCapacitySet" &&
+  if (errors.empty() && spec.type == ProgrammeCapacitySet::kType &&
       int_or(data, "lvvPlaces", 0) > int_or(data, "places", 0)) {
     errors.push_back({"data.lvvPlaces", "must not exceed places"});
   }
-  if (errors.empty() && spec.type == "PlacementDecided") {
+  if (errors.empty() && spec.type == PlacementDecided::kType) {
     const auto* decision = data.if_contains("decision");
     const auto* funding = data.if_contains("funding");
     if (decision != nullptr && decision->as_string() == "admitted" &&

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "domain/event_catalogue.hpp"
+#include "domain/events.hpp"
 
 namespace perspectief {
 namespace {
@@ -45,8 +46,8 @@ void stay_ended_0_to_1(boost::json::object& data) {
 }
 
 constexpr std::array<Entry, 2> kUpcasters{{
-    {"CaseRegistered", 0, &case_registered_0_to_1},
-    {"StayEnded", 0, &stay_ended_0_to_1},
+    {CaseRegistered::kType, 0, &case_registered_0_to_1},
+    {StayEnded::kType, 0, &stay_ended_0_to_1},
 }};
 
 }  // namespace
