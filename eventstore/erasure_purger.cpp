@@ -3,20 +3,22 @@
 namespace perspectief::privacy {
 
 ErasurePurger::ErasurePurger(std::function<void()> purge) : purge_(std::move(purge)) {
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    for (;;) {
-      cv_.wait(lock, [this] { return requested_ || stopping_; });
-      if (requested_) {
-        requested_ = false;
-        lock.unlock();
-        purge_();
-        lock.lock();
-        continue;
-      }
-      if (stopping_) return;
+  thread_ = std::thread([this] { run(); });
+}
+
+void ErasurePurger::run() {
+  MutexLock lock(mu_);
+  for (;;) {
+    while (!requested_ && !stopping_) cv_.wait(lock.native());
+    if (requested_) {
+      requested_ = false;
+      lock.unlock();  // requests that arrive meanwhile are served by one more run
+      purge_();
+      lock.lock();
+      continue;
     }
-  });
+    if (stopping_) return;
+  }
 }
 
 ErasurePurger::~ErasurePurger() {
@@ -25,7 +27,7 @@ ErasurePurger::~ErasurePurger() {
 
 void ErasurePurger::stop() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
   cv_.notify_all();
@@ -34,7 +36,7 @@ void ErasurePurger::stop() {
 
 void ErasurePurger::request() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopping_) return;
     requested_ = true;
   }

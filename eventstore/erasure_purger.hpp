@@ -2,8 +2,10 @@
 
 #include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <thread>
+
+#include "domain/mutex.hpp"
+#include "domain/thread_annotations.hpp"
 
 namespace perspectief::privacy {
 
@@ -16,16 +18,18 @@ class ErasurePurger {
   ErasurePurger(const ErasurePurger&) = delete;
   ErasurePurger& operator=(const ErasurePurger&) = delete;
 
-  void request();
+  void request() EXCLUDES(mu_);
   // Finishes a requested run and stops the thread (before the store closes). Idempotent.
-  void stop();
+  void stop() EXCLUDES(mu_);
 
  private:
+  void run() EXCLUDES(mu_);  // the thread
+
   std::function<void()> purge_;
-  std::mutex mu_;
+  Mutex mu_;
   std::condition_variable cv_;
-  bool requested_ = false;
-  bool stopping_ = false;
+  bool requested_ GUARDED_BY(mu_) = false;
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

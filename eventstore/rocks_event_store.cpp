@@ -6,6 +6,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <limits>
 #include <unordered_set>
@@ -40,6 +41,19 @@ Error corrupt_record(std::uint64_t position, const Error& cause) {
                            " is damaged: the operator should run `perspectief verify`");
   e.internal = "position " + std::to_string(position) + ": " + cause.message;
   return e;
+}
+
+// Each admitted append of a batch takes the positions right after the one before it,
+// starting at `first`; together they end just before `next`.
+[[maybe_unused]] bool gapless(const std::vector<std::optional<Result<AppendResult>>>& results,
+                              std::uint64_t first, std::uint64_t next) {
+  for (const auto& r : results) {
+    if (!r->ok() || (*r)->duplicate) continue;
+    for (const auto& e : (*r)->events) {
+      if (e.position != first++) return false;
+    }
+  }
+  return first == next;
 }
 
 Error injected_error(const std::string& text) {
@@ -148,14 +162,14 @@ Status RocksEventStore::compact() {
 
 void RocksEventStore::close() {
   {
-    std::lock_guard lock(queue_mu_);
+    MutexLock lock(queue_mu_);
     stopping_ = true;
   }
   closed_ = true;
   queue_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
   {
-    std::lock_guard lock(sync_mu_);
+    MutexLock lock(sync_mu_);
     writer_done_ = true;
   }
   sync_cv_.notify_all();
@@ -183,7 +197,7 @@ SideTable& RocksEventStore::access_log_table() {
 
 void RocksEventStore::append(AppendRequest request, AppendCallback done) {
   {
-    std::lock_guard lock(queue_mu_);
+    MutexLock lock(queue_mu_);
     if (!stopping_) {
       queue_.push_back({std::move(request), std::move(done)});
       queue_cv_.notify_one();
@@ -194,11 +208,12 @@ void RocksEventStore::append(AppendRequest request, AppendCallback done) {
 }
 
 void RocksEventStore::writer_loop() {
+  writer_id_ = std::this_thread::get_id();
   std::vector<Pending> work;
   for (;;) {
     {
-      std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      MutexLock lock(queue_mu_);
+      while (!stopping_ && queue_.empty()) queue_cv_.wait(lock.native());
       if (queue_.empty()) return;  // stopping, and everything queued was answered
       std::size_t events = 0;
       while (!queue_.empty() && (work.empty() || events + queue_.front().request.events.size() <=
@@ -213,24 +228,27 @@ void RocksEventStore::writer_loop() {
   }
 }
 
+std::size_t RocksEventStore::waiting_requests() const {
+  std::size_t n = 0;
+  for (const auto& w : to_sync_) n += w.work.size();
+  return n;
+}
+
 void RocksEventStore::syncer_loop() {
+  syncer_id_ = std::this_thread::get_id();
   std::deque<Written> batch;
   for (;;) {
     {
-      std::unique_lock lock(sync_mu_);
-      sync_cv_.wait(lock, [&] { return writer_done_ || !to_sync_.empty(); });
+      MutexLock lock(sync_mu_);
+      while (!writer_done_ && to_sync_.empty()) sync_cv_.wait(lock.native());
       if (to_sync_.empty()) return;  // the writer is done and everything was answered
       // Commit delay: if the last sync carried more requests than are waiting now, their
       // senders are probably about to send again; wait briefly so one fsync covers them.
-      const auto waiting = [&] {
-        std::size_t n = 0;
-        for (const auto& w : to_sync_) n += w.work.size();
-        return n;
-      };
-      if (waiting() < last_sync_requests_ && !writer_done_) {
-        sync_cv_.wait_for(lock, kCommitDelay,
-                          [&] { return writer_done_ || waiting() >= last_sync_requests_; });
+      const auto deadline = std::chrono::steady_clock::now() + kCommitDelay;
+      while (!writer_done_ && waiting_requests() < last_sync_requests_ &&
+             sync_cv_.wait_until(lock.native(), deadline) == std::cv_status::no_timeout) {
       }
+      assert(!syncing_);  // one batch at a time: the writer hands over, the syncer answers
       batch.swap(to_sync_);
       syncing_ = true;
     }
@@ -250,13 +268,36 @@ void RocksEventStore::syncer_loop() {
       finish(batch, false, nullptr);
     }
     batch.clear();
-    std::lock_guard lock(sync_mu_);
+    MutexLock lock(sync_mu_);
     syncing_ = false;
   }
 }
 
+bool RocksEventStore::on_writer_thread() const {
+  return std::this_thread::get_id() == writer_id_.load();
+}
+
+bool RocksEventStore::finishing_alone() {
+  MutexLock lock(sync_mu_);
+  if (std::this_thread::get_id() == syncer_id_.load()) return syncing_;
+  // The writer answers its own batch (synced inline) only while the syncer has none.
+  return on_writer_thread() && !syncing_ && to_sync_.empty();
+}
+
 void RocksEventStore::finish(std::deque<Written>& batch, bool synced_ok, const Error* failure) {
+  assert(!batch.empty() && finishing_alone());
   const std::uint64_t target = batch.back().last_position;
+  // A synced batch continues the durable log: each Written starts where the one before it
+  // ended, the first where the last commit did, so no position is skipped or made durable
+  // twice.
+  assert(!synced_ok || [&] {
+    std::uint64_t at = last_position_.load();
+    for (const auto& w : batch) {
+      if (w.last_position != at + w.events) return false;
+      at = w.last_position;
+    }
+    return true;
+  }());
   const bool advanced = synced_ok && target > last_position_.load();
   if (advanced) {
     last_position_.store(target);
@@ -277,7 +318,7 @@ void RocksEventStore::finish(std::deque<Written>& batch, bool synced_ok, const E
   // Subscribers (projections, long polls) hear of a commit before its appenders are
   // answered, so a read after a 201 can already reflect it.
   if (advanced) {
-    std::lock_guard lock(subscribers_mu_);
+    MutexLock lock(subscribers_mu_);
     for (auto& [id, fn] : subscribers_) fn(target);
   }
   for (auto& w : batch) {
@@ -299,6 +340,7 @@ Result<std::uint64_t> RocksEventStore::head_of(const std::string& stream, const 
 }
 
 void RocksEventStore::write_group(std::vector<Pending>& work) {
+  assert(on_writer_thread());  // heads_, last_hash_hex_ and written_position_ are the writer's
   GroupState group;
   group.next_position = written_position_ + 1;
   group.prev_hash_hex = last_hash_hex_;
@@ -306,6 +348,7 @@ void RocksEventStore::write_group(std::vector<Pending>& work) {
   bool inline_sync = false;
   written.results.reserve(work.size());
   for (auto& p : work) written.results.emplace_back(admit(p.request, group));
+  assert(gapless(written.results, written_position_ + 1, group.next_position));
 
   if (group.appended > 0) {
     group.batch.Put(cf_[kDefault], kChainHeadKey,
@@ -313,7 +356,8 @@ void RocksEventStore::write_group(std::vector<Pending>& work) {
     // Light load (nothing queued, nothing syncing): sync in this write and answer here.
     // Otherwise write unsynced and let the syncer sync once for every batch written meanwhile.
     {
-      std::scoped_lock lock(sync_mu_, queue_mu_);
+      MutexLock sync_lock(sync_mu_);
+      MutexLock queue_lock(queue_mu_);
       inline_sync = to_sync_.empty() && !syncing_ && queue_.empty();
     }
     rocksdb::WriteOptions wo;
@@ -350,7 +394,9 @@ void RocksEventStore::write_group(std::vector<Pending>& work) {
     return;
   }
   {
-    std::lock_guard lock(sync_mu_);
+    MutexLock lock(sync_mu_);
+    // Handed over in the order written: the syncer answers batches in position order.
+    assert(to_sync_.empty() || to_sync_.back().last_position <= written.last_position);
     to_sync_.push_back(std::move(written));
   }
   sync_cv_.notify_one();
@@ -610,14 +656,14 @@ std::optional<Error> RocksEventStore::injected(StoreLookup kind, std::string_vie
 }
 
 std::uint64_t RocksEventStore::subscribe(std::function<void(std::uint64_t)> on_commit) {
-  std::lock_guard lock(subscribers_mu_);
+  MutexLock lock(subscribers_mu_);
   const auto id = next_subscriber_++;
   subscribers_.emplace(id, std::move(on_commit));
   return id;
 }
 
 void RocksEventStore::unsubscribe(std::uint64_t id) {
-  std::lock_guard lock(subscribers_mu_);
+  MutexLock lock(subscribers_mu_);
   subscribers_.erase(id);
 }
 

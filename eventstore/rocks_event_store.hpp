@@ -6,13 +6,14 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "domain/mutex.hpp"
+#include "domain/thread_annotations.hpp"
 #include "eventstore/append_policy.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/event_store.hpp"
@@ -77,6 +78,11 @@ inline constexpr const char* kChainHeadKey = "chain-head";
 // writes with sync=true itself and answers at once (lower latency under light load).
 // Nobody is answered before the sync covering their events, and no read returns an event
 // beyond the durable position.
+// Locking: queue_mu_ guards the queue, sync_mu_ the hand-off to the syncer (taken before
+// queue_mu_ where both are held), subscribers_mu_ the subscribers; Clang checks these
+// (-Wthread-safety). The writer's own state (heads_, last_hash_hex_, written_position_) is
+// touched by the writer thread only, and finish() runs on one thread at a time (the syncer,
+// or the writer while the syncer is idle); asserts check both in Debug builds.
 class RocksEventStore final : public EventStore {
  public:
   // Opens (creating if missing) the store at options.path. unavailable if the directory
@@ -145,11 +151,17 @@ class RocksEventStore final : public EventStore {
   };
 
   RocksEventStore() = default;
-  void writer_loop();
-  void syncer_loop();
-  void write_group(std::vector<Pending>& work);
+  void writer_loop() EXCLUDES(queue_mu_, sync_mu_);
+  void syncer_loop() EXCLUDES(sync_mu_);
+  void write_group(std::vector<Pending>& work) EXCLUDES(queue_mu_, sync_mu_);
   // Answers a synced (or failed) batch: durable position, callbacks, subscribers.
-  void finish(std::deque<Written>& batch, bool synced_ok, const Error* failure);
+  void finish(std::deque<Written>& batch, bool synced_ok, const Error* failure)
+      EXCLUDES(sync_mu_, subscribers_mu_);
+  // Appends waiting in to_sync_.
+  std::size_t waiting_requests() const REQUIRES(sync_mu_);
+  // For asserts: the calling thread is the writer; finish() runs on one thread only.
+  bool on_writer_thread() const;
+  bool finishing_alone() EXCLUDES(sync_mu_);
   Result<AppendResult> admit(const AppendRequest& request, GroupState& group);
   Result<AppendResult> resend_result(const AppendRequest& request, GroupState& group,
                                      const std::vector<std::uint64_t>& positions);
@@ -164,18 +176,20 @@ class RocksEventStore final : public EventStore {
   std::unique_ptr<RocksSideTable> data_keys_;
   std::unique_ptr<RocksSideTable> access_log_;
 
-  std::mutex queue_mu_;
+  Mutex queue_mu_;
   std::condition_variable queue_cv_;
-  std::deque<Pending> queue_;
-  bool stopping_ = false;
+  std::deque<Pending> queue_ GUARDED_BY(queue_mu_);
+  bool stopping_ GUARDED_BY(queue_mu_) = false;
   std::thread writer_;
+  std::atomic<std::thread::id> writer_id_{};  // for asserts
 
-  std::mutex sync_mu_;
+  Mutex sync_mu_ ACQUIRED_BEFORE(queue_mu_);
   std::condition_variable sync_cv_;
-  std::deque<Written> to_sync_;
-  bool writer_done_ = false;
-  bool syncing_ = false;                // the syncer is syncing or answering a batch
-  std::size_t last_sync_requests_ = 0;  // syncer only
+  std::deque<Written> to_sync_ GUARDED_BY(sync_mu_);
+  bool writer_done_ GUARDED_BY(sync_mu_) = false;
+  bool syncing_ GUARDED_BY(sync_mu_) = false;  // the syncer is syncing or answering a batch
+  std::size_t last_sync_requests_ = 0;         // syncer only
+  std::atomic<std::thread::id> syncer_id_{};   // for asserts
   static constexpr std::chrono::microseconds kCommitDelay{150};
   std::thread syncer_;
 
@@ -191,9 +205,10 @@ class RocksEventStore final : public EventStore {
   std::atomic<std::uint64_t> committed_events_{0};
   std::atomic<std::uint64_t> sync_micros_{0};
 
-  mutable std::mutex subscribers_mu_;
-  std::map<std::uint64_t, std::function<void(std::uint64_t)>> subscribers_;
-  std::uint64_t next_subscriber_ = 1;
+  Mutex subscribers_mu_;
+  std::map<std::uint64_t, std::function<void(std::uint64_t)>> subscribers_
+      GUARDED_BY(subscribers_mu_);
+  std::uint64_t next_subscriber_ GUARDED_BY(subscribers_mu_) = 1;
 };
 
 }  // namespace perspectief

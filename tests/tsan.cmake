@@ -26,7 +26,7 @@ function(perspectief_tsan_tests target filter)
 endfunction()
 
 perspectief_tsan_tests(eventstore_tests
-  "RocksEventStoreTest.*:RocksEventStorePolicy.*:RingTest.*:*KeyRing*:*Concurrent*")
+  "RocksEventStoreTest.*:RocksEventStorePolicy.*:*RingTest.*:*KeyRing*:*Concurrent*")
 
 perspectief_tsan_tests(integration_tests
   "BedRace.*:Robustness.*:Restart.*:Backup.*:HttpAppend.FeedPagesAndLongPolls:HttpAppend.EventsSurviveARestart:HttpProtocol.OccupancyNowFollowsEveryCommit:Privacy.ErasureMakesThePersonUnreadableEverywhereAndKeepsTheFigures:*LongPoll*:*Shutdown*:*Erasure*:*Concurrent*-Roles.*")

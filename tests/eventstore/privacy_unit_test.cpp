@@ -19,7 +19,7 @@
 #include "eventstore/rocks_event_store.hpp"
 #include "eventstore/sealer.hpp"
 #include "eventstore/sha256.hpp"
-#include "tests/support/memory_side_table.hpp"
+#include "tests/eventstore/side_table_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace perspectief::privacy {
@@ -139,39 +139,26 @@ TEST(KeysDir, AKeyFileOpenToOtherUsersIsRefused) {
 }
 
 // The key ring over each SideTable it runs on: the store's data keys, and memory.
-enum class Table { rocks, memory };
-
-class RingTest : public ::testing::TestWithParam<Table> {
+class RingTest : public testing::SideTableTest {
  protected:
   void SetUp() override {
-    RocksStoreOptions o;
-    o.path = tmp_.sub("data");
-    o.clock = &clock_;
-    store_ = std::move(RocksEventStore::open(std::move(o))).value();
+    SideTableTest::SetUp();
     keys_ = std::move(open_keys_dir(tmp_.sub("keys"))).value();
     ring_ = std::make_unique<KeyRing>(table(), keys_);
   }
-  SideTable& table() {
-    if (GetParam() == Table::memory) return memory_;
-    return store_->data_key_table();
-  }
+  SideTable& table() { return pick(store_->data_key_table()); }
   // As the store writes a carried key (or an erasure marker) with the events.
   void store_key(const std::string& stream, const std::string& value) {
     const SideEntry entry{stream, value};
     ASSERT_TRUE(table().write({&entry, 1}, Durability::logged).ok());
   }
-  TempDir tmp_;
-  ManualClock clock_{1'600'000'000'000'000};
-  std::unique_ptr<RocksEventStore> store_;
-  testing::MemorySideTable memory_;
   KeysDir keys_;
   std::unique_ptr<KeyRing> ring_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Tables, RingTest, ::testing::Values(Table::rocks, Table::memory),
-                         [](const auto& info) {
-                           return info.param == Table::rocks ? "Rocks" : "Memory";
-                         });
+INSTANTIATE_TEST_SUITE_P(Tables, RingTest,
+                         ::testing::Values(testing::Table::rocks, testing::Table::memory),
+                         testing::table_name);
 
 TEST_P(RingTest, OneKeyPerStreamUntilErased) {
   EXPECT_EQ(ring_->find("case-a")->state, KeyRing::State::none);
@@ -310,8 +297,8 @@ TEST_P(RingTest, TheSealerMovesOnlyPersonalFieldsAndOpensThemAgain) {
 // The store writes a carried data key with the events, only where the stream has no key and
 // no erasure marker: a key is never replaced, an erasure never undone.
 class StoreRingTest : public RingTest {};
-INSTANTIATE_TEST_SUITE_P(Tables, StoreRingTest, ::testing::Values(Table::rocks),
-                         [](const auto&) { return "Rocks"; });
+INSTANTIATE_TEST_SUITE_P(Tables, StoreRingTest, ::testing::Values(testing::Table::rocks),
+                         testing::table_name);
 
 TEST_P(StoreRingTest, TheStoreWritesANewKeyOnlyWhereThereIsNone) {
   const auto append = [&](const std::string& key, bool shred) {

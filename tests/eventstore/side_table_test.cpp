@@ -8,13 +8,10 @@
 #include <string>
 
 #include "eventstore/access_log.hpp"
-#include "eventstore/clock.hpp"
 #include "eventstore/key_ring.hpp"
 #include "eventstore/keys.hpp"
 #include "eventstore/keys_dir.hpp"
-#include "eventstore/rocks_event_store.hpp"
-#include "tests/support/memory_side_table.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/eventstore/side_table_fixture.hpp"
 
 namespace perspectief::privacy {
 namespace {
@@ -22,35 +19,22 @@ namespace {
 using perspectief::testing::MemorySideTable;
 using perspectief::testing::TempDir;
 
-enum class Table { rocks, memory };
-
-class AccessLogTest : public ::testing::TestWithParam<Table> {
+class AccessLogTest : public testing::SideTableTest {
  protected:
   void SetUp() override {
-    RocksStoreOptions o;
-    o.path = tmp_.sub("data");
-    o.clock = &clock_;
-    store_ = std::move(RocksEventStore::open(std::move(o))).value();
+    SideTableTest::SetUp();
     log_ = std::make_unique<AccessLog>(table());
   }
-  SideTable& table() {
-    if (GetParam() == Table::memory) return memory_;
-    return store_->access_log_table();
-  }
+  SideTable& table() { return pick(store_->access_log_table()); }
   static AccessEntry read_by(std::string case_id, Micros at, std::string subject) {
     return {at, std::move(case_id), Actor{std::move(subject), "aco", Role::intake}, "case-file"};
   }
-  TempDir tmp_;
-  ManualClock clock_{0};
-  std::unique_ptr<RocksEventStore> store_;
-  MemorySideTable memory_;
   std::unique_ptr<AccessLog> log_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Tables, AccessLogTest, ::testing::Values(Table::rocks, Table::memory),
-                         [](const auto& info) {
-                           return info.param == Table::rocks ? "Rocks" : "Memory";
-                         });
+INSTANTIATE_TEST_SUITE_P(Tables, AccessLogTest,
+                         ::testing::Values(testing::Table::rocks, testing::Table::memory),
+                         testing::table_name);
 
 TEST_P(AccessLogTest, ACaseReadsBackInTimeOrderAPageAtATime) {
   ASSERT_TRUE(log_->record(read_by("c-1", 30, "c")).ok());
