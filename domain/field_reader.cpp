@@ -4,7 +4,21 @@ namespace perspectief {
 
 const boost::json::value* FieldReader::find(std::string_view name) {
   if (names_ != nullptr) names_->push_back(name);
-  const auto* v = data_.if_contains(name);
+  // An event's data has a few members: a scan that compares lengths first, inlined, costs
+  // less than Boost.JSON's out-of-line lookup (callgrind: the rebuild's field reads).
+  constexpr std::size_t kScanUpTo = 16;
+  const boost::json::value* v = nullptr;
+  if (data_.size() <= kScanUpTo) {
+    for (const auto& member : data_) {
+      const auto key = member.key();
+      if (key.size() == name.size() && std::string_view{key.data(), key.size()} == name) {
+        v = &member.value();
+        break;
+      }
+    }
+  } else {
+    v = data_.if_contains(name);
+  }
   return v == nullptr || v->is_null() ? nullptr : v;
 }
 
