@@ -23,6 +23,8 @@ Result<Flags> Flags::parse(const std::vector<std::string>& args,
     std::transform(env.begin(), env.end(), env.begin(), [](char c) {
       return c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     });
+    // Flags are read at start-up, before any other thread, and nothing calls setenv.
+    // NOLINTNEXTLINE(concurrency-mt-unsafe)
     if (const char* v = std::getenv(env.c_str()); v != nullptr && *v != '\0') f.values_[name] = v;
   }
   for (std::size_t i = 0; i < args.size(); ++i) {

@@ -8,8 +8,8 @@
 namespace perspectief {
 namespace {
 
-constexpr std::size_t kWakeAt = 64 * 1024;
-constexpr std::size_t kMaxPending = 4 * 1024 * 1024;
+constexpr std::size_t kWakeAt = std::size_t{64} * 1024;
+constexpr std::size_t kMaxPending = std::size_t{4} * 1024 * 1024;
 
 }  // namespace
 

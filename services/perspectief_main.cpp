@@ -6,10 +6,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -92,7 +94,6 @@ int verify(const Flags& flags) {
   return 0;
 }
 
-// Who runs the tool, for the access log: the user behind sudo, else the effective user.
 // The store for writing, without a write policy (the tool appends no events through it).
 Result<std::unique_ptr<RocksEventStore>> open_for_writing(const std::string& dir,
                                                           const Clock& clock) {
@@ -102,15 +103,45 @@ Result<std::unique_ptr<RocksEventStore>> open_for_writing(const std::string& dir
   return RocksEventStore::open(std::move(o));
 }
 
+// Who runs the tool, for the access log: the user behind sudo, else the effective user.
+// The tool runs on one thread, so getenv and getpwuid are safe here.
 std::string exporting_user() {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe)
   if (const char* sudo_user = std::getenv("SUDO_USER"); sudo_user != nullptr && *sudo_user != 0) {
     return sudo_user;
   }
+  // NOLINTNEXTLINE(concurrency-mt-unsafe)
   if (const passwd* pw = getpwuid(geteuid()); pw != nullptr && pw->pw_name != nullptr) {
     return pw->pw_name;
   }
   return "uid-" + std::to_string(geteuid());
 }
+
+// Writes envelopes out with their personal data opened, each case recorded in the access log
+// before its first event is written out.
+class PersonalExport {
+ public:
+  PersonalExport(privacy::AccessLog& access_log, const privacy::Sealer& sealer, const Clock& clock)
+      : access_log_(access_log), sealer_(sealer), clock_(clock) {}
+
+  Status write(Envelope& e) {
+    if (e.stream.starts_with("case-") && !recorded_.contains(e.stream)) {
+      const std::string case_id = e.stream.substr(5);
+      if (auto r = access_log_.record({clock_.now(), case_id, exporter_, "export"}); !r) return r;
+      recorded_.insert(e.stream);
+    }
+    if (auto opened = sealer_.open(e); !opened) return opened.error();
+    std::cout << json_text(to_json(e)) << '\n';
+    return Ok{};
+  }
+
+ private:
+  privacy::AccessLog& access_log_;
+  const privacy::Sealer& sealer_;
+  const Clock& clock_;
+  const Actor exporter_{exporting_user(), "operations", Role::ops};
+  std::set<std::string> recorded_;
+};
 
 int export_log(const Flags& flags) {
   const auto dir = flags.get("data-dir");
@@ -126,7 +157,6 @@ int export_log(const Flags& flags) {
   SystemClock clock;
   std::unique_ptr<RocksEventStore> writer;
   std::optional<privacy::AccessLog> access_log;
-  std::set<std::string> recorded;
   if (!*pseudonymise) {
     auto opened = open_for_writing(*dir, clock);
     if (!opened) {
@@ -145,27 +175,16 @@ int export_log(const Flags& flags) {
   privacy::KeyRing ring{(*store)->data_key_table(), *keys};
   const privacy::Sealer sealer{ring};
   const privacy::Pseudonymiser pseudonymiser{keys->research};
-  const Actor exporter{exporting_user(), "operations", Role::ops};
+  std::optional<PersonalExport> personal;
+  if (access_log) personal.emplace(*access_log, sealer, clock);
   std::optional<Error> failure;
   auto s = scan_store(**store, *after, upcast_envelope, [&](Envelope& e) {
     if (failure) return;
     if (*pseudonymise) {
       std::cout << json_text(pseudonymiser.envelope_json(e)) << '\n';
-      return;
+    } else if (auto written = personal->write(e); !written) {
+      failure = written.error();
     }
-    if (e.stream.starts_with("case-") && !recorded.contains(e.stream)) {
-      const std::string case_id = e.stream.substr(5);
-      if (auto r = access_log->record({clock.now(), case_id, exporter, "export"}); !r) {
-        failure = r.error();
-        return;
-      }
-      recorded.insert(e.stream);
-    }
-    if (auto opened = sealer.open(e); !opened) {
-      failure = opened.error();
-      return;
-    }
-    std::cout << json_text(to_json(e)) << '\n';
   });
   if (s && failure) s = *failure;
   if (writer) writer->close();  // syncs the access log's entries
@@ -249,49 +268,61 @@ Result<ProgrammeState> programme_defaults(const Flags& flags) {
                            static_cast<std::int64_t>(*months));
 }
 
-int replay(const Flags& flags) {
-  const auto model = flags.get("read-model");
-  if (!model) return usage_error("replay", "--read-model is required");
+// The route of a read model named on the command line.
+std::optional<api::RouteId> read_model_route(const std::string& name) {
   static const std::vector<std::pair<std::string, api::RouteId>> kModels{
       {"occupancy", api::RouteId::occupancy},         {"utilisation", api::RouteId::utilisation},
       {"alerts", api::RouteId::stay_alerts},          {"outcomes", api::RouteId::outcomes},
       {"caseload", api::RouteId::caseload},           {"escalations", api::RouteId::escalations},
       {"intake-funnel", api::RouteId::intake_funnel}, {"perspective", api::RouteId::perspective},
       {"participation", api::RouteId::participation}};
-  const auto found = std::find_if(kModels.begin(), kModels.end(),
-                                  [&](const auto& m) { return m.first == *model; });
-  if (found == kModels.end()) return usage_error("replay", "unknown read model " + *model);
-  auto defaults = programme_defaults(flags);
-  if (!defaults) return usage_error("replay", defaults.error().message);
-  History history{defaults->places, defaults->lvv_places, defaults->max_stay_months};
+  const auto found =
+      std::find_if(kModels.begin(), kModels.end(), [&](const auto& m) { return m.first == name; });
+  if (found == kModels.end()) return std::nullopt;
+  return found->second;
+}
+
+Status replay_failure(std::string message) {
+  return make_error(ErrorCode::invalid, std::move(message));
+}
+
+// Folds an export (JSON Lines, one envelope per line) into `history`.
+Status fold_events_file(const std::string& file, History& history) {
+  std::ifstream in(file);
+  if (!in) return replay_failure("cannot read " + file);
+  std::string line;
+  std::size_t n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty()) continue;
+    boost::system::error_code ec;
+    const auto v = boost::json::parse(line, ec);
+    if (ec || !v.is_object())
+      return replay_failure("line " + std::to_string(n) + " is not a JSON object");
+    auto e = envelope_from_json(v.as_object());
+    if (!e) return replay_failure("line " + std::to_string(n) + ": " + e.error().message);
+    upcast_envelope(*e);
+    history.apply(*e);
+  }
+  return Ok{};
+}
+
+// Folds the log of --data-dir, or the export of --events, into `history`.
+Status fold_log(const Flags& flags, History& history) {
   if (const auto dir = flags.get("data-dir")) {
     auto store = ReadOnlyStore::open(*dir);
-    if (!store)
-      return usage_error("replay", store.error().message + " (" + store.error().internal + ")");
+    if (!store) return replay_failure(store.error().message + " (" + store.error().internal + ")");
     const auto s = scan_store_pages(**store, 0, upcast_envelope,
                                     [&](std::span<Envelope> page) { history.apply_all(page); });
-    if (!s) return usage_error("replay", s.error().message + " (" + s.error().internal + ")");
-  } else if (const auto file = flags.get("events")) {
-    std::ifstream in(*file);
-    if (!in) return usage_error("replay", "cannot read " + *file);
-    std::string line;
-    std::size_t n = 0;
-    while (std::getline(in, line)) {
-      ++n;
-      if (line.empty()) continue;
-      boost::system::error_code ec;
-      const auto v = boost::json::parse(line, ec);
-      if (ec || !v.is_object())
-        return usage_error("replay", "line " + std::to_string(n) + " is not a JSON object");
-      auto e = envelope_from_json(v.as_object());
-      if (!e) return usage_error("replay", "line " + std::to_string(n) + ": " + e.error().message);
-      upcast_envelope(*e);
-      history.apply(*e);
-    }
-  } else {
-    return usage_error("replay", "--data-dir or --events is required");
+    if (!s) return replay_failure(s.error().message + " (" + s.error().internal + ")");
+    return Ok{};
   }
-  // The same query the API would get, answered by the same code.
+  if (const auto file = flags.get("events")) return fold_events_file(*file, history);
+  return replay_failure("--data-dir or --events is required");
+}
+
+// The same query the API would get: the request target of the query flags.
+std::string replay_target(const Flags& flags) {
   std::string target = "/?";
   for (const auto& [flag, param] :
        std::vector<std::pair<std::string, std::string>>{{"as-of", "asOf"},
@@ -312,8 +343,22 @@ int replay(const Flags& flags) {
       target += "&";
     }
   }
+  return target;
+}
+
+int replay(const Flags& flags) {
+  const auto model = flags.get("read-model");
+  if (!model) return usage_error("replay", "--read-model is required");
+  const auto route = read_model_route(*model);
+  if (!route) return usage_error("replay", "unknown read model " + *model);
+  auto defaults = programme_defaults(flags);
+  if (!defaults) return usage_error("replay", defaults.error().message);
+  History history{defaults->places, defaults->lvv_places, defaults->max_stay_months};
+  if (auto folded = fold_log(flags, history); !folded)
+    return usage_error("replay", folded.error().message);
+  // Answered by the same code as the API's.
   SystemClock clock;
-  const auto res = api::read_model(found->second, target, history, clock.now());
+  const auto res = api::read_model(*route, replay_target(flags), history, clock.now());
   if (res.result_int() != 200) {
     std::cerr << "perspectief replay: " << res.body() << "\n";
     return 2;
@@ -403,58 +448,68 @@ int demo(const Flags& flags) {
   return report->refused == 0 ? 0 : 1;
 }
 
+// A command: its flags (the programme's --places, --lvv-places, --max-stay-months too where
+// `programme`), the ones among them that take no value, and what runs it.
+struct Command {
+  const char* name;
+  std::vector<std::string> flags;
+  std::vector<std::string> switches;
+  bool programme;
+  int (*run)(const Flags&);
+};
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> kCommands{
+      {"verify", {"data-dir"}, {}, false, verify},
+      {"export",
+       {"data-dir", "after", "keys-dir", "pseudonymise"},
+       {"pseudonymise"},
+       false,
+       export_log},
+      {"rotate-master-key", {"data-dir", "keys-dir"}, {}, false, rotate_master_key},
+      {"replay",
+       {"data-dir", "events", "read-model", "as-of", "from", "to", "status", "admitted-from",
+        "admitted-to"},
+       {},
+       true,
+       replay},
+      {"backup", {"data-dir", "to"}, {}, false, backup},
+      {"restore", {"from", "data-dir"}, {}, false, restore},
+      {"new-research-key", {"data-dir", "keys-dir"}, {}, false, new_research_key},
+      {"demo", {"data-dir", "keys-dir", "cases", "years", "seed"}, {}, true, demo}};
+  return kCommands;
+}
+
+Result<Flags> command_flags(const Command& c, const std::vector<std::string>& args) {
+  std::vector<std::string> known = c.flags;
+  if (c.programme) known.insert(known.end(), {"places", "lvv-places", "max-stay-months"});
+  return Flags::parse(args, known, c.switches);
+}
+
 }  // namespace
 
-int main(int argc, char** argv) {
-  ::umask(0077);  // stores, keys and snapshots hold personal data: owner only
+// An exception out of main is a bug or a failed allocation: std::terminate is the wanted
+// outcome.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
+  ::umask(0077);                   // stores, keys and snapshots hold personal data: owner only
   if (argc < 2) {
     std::cerr << kUsage;
     return 2;
   }
   const std::string command = argv[1];
-  const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "help" || command == "--help") {
     std::cout << kUsage;
     return 0;
   }
-  const std::vector<std::string> common{"places", "lvv-places", "max-stay-months"};
-  auto with = [&](std::vector<std::string> names) {
-    names.insert(names.end(), common.begin(), common.end());
-    return names;
-  };
+  const auto& all = commands();
+  const auto found =
+      std::find_if(all.begin(), all.end(), [&](const Command& c) { return c.name == command; });
   Result<Flags> flags = make_error(ErrorCode::invalid, "unknown command " + command);
-  int (*run)(const Flags&) = nullptr;
-  if (command == "verify") {
-    flags = Flags::parse(args, {"data-dir"}, {});
-    run = verify;
-  } else if (command == "export") {
-    flags = Flags::parse(args, {"data-dir", "after", "keys-dir", "pseudonymise"}, {"pseudonymise"});
-    run = export_log;
-  } else if (command == "rotate-master-key") {
-    flags = Flags::parse(args, {"data-dir", "keys-dir"}, {});
-    run = rotate_master_key;
-  } else if (command == "replay") {
-    flags = Flags::parse(args,
-                         with({"data-dir", "events", "read-model", "as-of", "from", "to", "status",
-                               "admitted-from", "admitted-to"}),
-                         {});
-    run = replay;
-  } else if (command == "backup") {
-    flags = Flags::parse(args, {"data-dir", "to"}, {});
-    run = backup;
-  } else if (command == "restore") {
-    flags = Flags::parse(args, {"from", "data-dir"}, {});
-    run = restore;
-  } else if (command == "new-research-key") {
-    flags = Flags::parse(args, {"data-dir", "keys-dir"}, {});
-    run = new_research_key;
-  } else if (command == "demo") {
-    flags = Flags::parse(args, with({"data-dir", "keys-dir", "cases", "years", "seed"}), {});
-    run = demo;
-  }
+  if (found != all.end())
+    flags = command_flags(*found, std::vector<std::string>(argv + 2, argv + argc));
   if (!flags) {
     std::cerr << "perspectief: " << flags.error().message << "\n" << kUsage;
     return 2;
   }
-  return run(*flags);
+  return found->run(*flags);
 }

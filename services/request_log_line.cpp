@@ -1,5 +1,6 @@
 #include "services/request_log_line.hpp"
 
+#include <array>
 #include <cstdio>
 
 #include "domain/json_text.hpp"
@@ -20,10 +21,10 @@ std::string request_log_line(const api::RequestLog& r, Micros now) {
   append_json_string(line, r.route);
   line += R"(,"status":)";
   line += std::to_string(r.status);
-  char ms[32];
-  std::snprintf(ms, sizeof ms, "%.3f", r.seconds * 1000.0);
+  std::array<char, 32> ms{};
+  std::snprintf(ms.data(), ms.size(), "%.3f", r.seconds * 1000.0);
   line += R"(,"durationMs":)";
-  line += ms;
+  line += ms.data();
   line += R"(,"role":)";
   append_json_string(line, r.role);
   line += '}';

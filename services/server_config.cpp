@@ -18,26 +18,29 @@ const char* const kServerUsage =
 
 namespace {
 
-const std::vector<std::string> kFlags{"data-dir",
-                                      "listen",
-                                      "tokens",
-                                      "keys-dir",
-                                      "tls-cert",
-                                      "tls-key",
-                                      "threads",
-                                      "max-body",
-                                      "places",
-                                      "lvv-places",
-                                      "max-stay-months",
-                                      "demo",
-                                      "help",
-                                      "request-timeout",
-                                      "idle-timeout",
-                                      "snapshot-interval",
-                                      "dashboard-dir",
-                                      "max-connections",
-                                      "max-buffered-bytes",
-                                      "max-long-polls-per-token"};
+// The flags perspectief-server takes.
+std::vector<std::string> known_flags() {
+  return {"data-dir",
+          "listen",
+          "tokens",
+          "keys-dir",
+          "tls-cert",
+          "tls-key",
+          "threads",
+          "max-body",
+          "places",
+          "lvv-places",
+          "max-stay-months",
+          "demo",
+          "help",
+          "request-timeout",
+          "idle-timeout",
+          "snapshot-interval",
+          "dashboard-dir",
+          "max-connections",
+          "max-buffered-bytes",
+          "max-long-polls-per-token"};
+}
 
 Status invalid(std::string message) {
   return make_error(ErrorCode::invalid, std::move(message));
@@ -146,7 +149,7 @@ Status read_programme(const Flags& flags, ServerConfig& c) {
 }  // namespace
 
 Result<ServerConfig> read_server_config(const std::vector<std::string>& args) {
-  auto flags = Flags::parse(args, kFlags, {"demo", "help"});
+  auto flags = Flags::parse(args, known_flags(), {"demo", "help"});
   if (!flags) return invalid(flags.error().message + "\n" + kServerUsage).error();
   ServerConfig c;
   if (auto s = read_switches(*flags, c); !s) return s.error();

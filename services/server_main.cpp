@@ -18,8 +18,10 @@ int fail(const std::string& message) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  ::umask(0077);  // stores, keys and snapshots hold personal data: owner only
+// An exception out of main is a bug or a failed allocation: std::terminate (a core dump, and no
+// exit status the operator could take for a refusal) is the wanted outcome.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
+  ::umask(0077);                   // stores, keys and snapshots hold personal data: owner only
   auto config = perspectief::read_server_config(std::vector<std::string>(argv + 1, argv + argc));
   if (!config) return fail(config.error().message);
   if (config->help) {
