@@ -40,12 +40,12 @@ auto async_append(EventStore& store, AppendRequest request, CompletionToken&& to
       std::forward<CompletionToken>(token));
 }
 
-// Runs an append through the pipeline; completes with its outcome.
+// The admit step of the append pipeline; completes with the append's outcome.
 template <class CompletionToken>
-auto async_append(AppendPipeline& pipeline, AppendCommand command, CompletionToken&& token) {
+auto async_admit(AppendPipeline& pipeline, PreparedAppend prepared, CompletionToken&& token) {
   return async_on_caller<AppendOutcome>(
-      [&pipeline, c = std::move(command)](auto done) mutable {
-        pipeline.append(std::move(c), done);
+      [&pipeline, p = std::move(prepared)](auto done) mutable {
+        pipeline.admit(std::move(p), done);
       },
       std::forward<CompletionToken>(token));
 }

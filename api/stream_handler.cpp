@@ -31,14 +31,16 @@ bool is_json_content_type(std::string_view ct) {
   return true;
 }
 
-// The append command of a request (a plain function: GCC 12 and Result locals in coroutine
-// frames); a problem response when the body is refused before the pipeline.
-Result<AppendCommand> command_of(const Request& req, const RouteMatch& m, const Actor& actor) {
+// The append of a request through the pipeline's steps before the store (a plain
+// function: GCC 12 and Result locals in coroutine frames); a refused body is the outcome's
+// error.
+PreparedAppend prepare(AppendPipeline& pipeline, const Request& req, const RouteMatch& m,
+                       const Actor& actor) {
   auto target = stream_of(m);
   auto events = parse_append_events(req.body(), target->kind);
-  if (!events) return events.take_error();
-  return AppendCommand{std::move(*target), parse_if_match(req[http::field::if_match]),
-                       std::move(*events), actor};
+  if (!events) return PreparedAppend{std::nullopt, AppendOutcome{events.take_error(), {}, {}}};
+  return pipeline.prepare(AppendCommand{
+      std::move(*target), parse_if_match(req[http::field::if_match]), std::move(*events), actor});
 }
 
 // The stored envelopes of a new append with the personal fields the appender sent put back
@@ -103,11 +105,10 @@ boost::asio::awaitable<Response> StreamHandler::append(const Request& req, const
   if (!is_json_content_type(req[http::field::content_type])) {
     co_return problem(415, "send the events as application/json");
   }
-  auto command = command_of(req, m, actor);
-  if (!command) co_return problem(command.error());
+  PreparedAppend prepared = prepare(pipeline_, req, m, actor);
   const auto started = std::chrono::steady_clock::now();
   AppendOutcome outcome =
-      co_await async_append(pipeline_, std::move(*command), boost::asio::use_awaitable);
+      co_await async_admit(pipeline_, std::move(prepared), boost::asio::use_awaitable);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   co_return appended(outcome, actor, took.count());
 }

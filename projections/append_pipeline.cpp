@@ -48,27 +48,38 @@ void hash_events(std::vector<NewEvent>& events) {
   }
 }
 
-void AppendPipeline::append(AppendCommand command, std::function<void(AppendOutcome)> done) {
-  AppendOutcome out{make_error(ErrorCode::invalid, "not appended"),
-                    {},
-                    PendingKeys{sealer_.ring(), command.target.stream}};
+PreparedAppend AppendPipeline::prepare(AppendCommand command) {
+  PreparedAppend out{std::nullopt,
+                     AppendOutcome{make_error(ErrorCode::invalid, "not appended"),
+                                   {},
+                                   PendingKeys{sealer_.ring(), command.target.stream}}};
   Status status = authorizer_.authorize(command.actor, command.target, command.events);
   if (status && !command.expected) status = command.expected.take_error();
   std::string new_data_key;
-  if (status) status = seal(sealer_, command, out, new_data_key);
+  if (status) status = seal(sealer_, command, out.outcome, new_data_key);
   if (!status) {
-    out.result = status.take_error();
-    return done(std::move(out));
+    out.outcome.result = status.take_error();
+    return out;
   }
   hash_events(command.events);
-  AppendRequest request{command.target.stream, *command.expected, std::move(command.events),
-                        std::move(command.actor)};
-  request.new_data_key = std::move(new_data_key);
-  auto flight = std::make_shared<InFlight>(InFlight{std::move(out), std::move(done)});
+  out.request = AppendRequest{command.target.stream, *command.expected, std::move(command.events),
+                              std::move(command.actor)};
+  out.request->new_data_key = std::move(new_data_key);
+  return out;
+}
+
+void AppendPipeline::admit(PreparedAppend prepared, std::function<void(AppendOutcome)> done) {
+  if (!prepared.request) return done(std::move(prepared.outcome));
+  AppendRequest request = std::move(*prepared.request);
+  auto flight = std::make_shared<InFlight>(InFlight{std::move(prepared.outcome), std::move(done)});
   store_.append(std::move(request), [flight](Result<AppendResult> result) {
     flight->outcome.result = std::move(result);
     flight->done(std::move(flight->outcome));
   });
+}
+
+void AppendPipeline::append(AppendCommand command, std::function<void(AppendOutcome)> done) {
+  admit(prepare(std::move(command)), std::move(done));
 }
 
 }  // namespace perspectief

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,13 @@ struct AppendOutcome {
   void settle() { keys.settle(result.ok() && !result->duplicate); }
 };
 
+// An append authorized, sealed and hashed, ready for the store; or refused on the way
+// (request empty, the refusal in outcome.result).
+struct PreparedAppend {
+  std::optional<AppendRequest> request;
+  AppendOutcome outcome;
+};
+
 // An append flows one way through these steps, each once: authorize (AppendAuthorizer),
 // seal the personal fields (privacy::Sealer), hash (canonical data text and content hash of
 // the events with nothing sealed; the sealer hashes the ones it seals), admit (the store,
@@ -86,8 +94,12 @@ class AppendPipeline {
   AppendPipeline(const AppendAuthorizer& authorizer, privacy::Sealer& sealer, EventStore& store)
       : authorizer_(authorizer), sealer_(sealer), store_(store) {}
 
-  // `done` runs once: on the caller's thread for a refusal before the store, else on the
-  // store's thread.
+  // Authorize, seal, hash: on the caller's thread (a coroutine's exceptions stay its own).
+  PreparedAppend prepare(AppendCommand command);
+  // Admit: hands the request to the store. `done` runs once: at once for a refused
+  // preparation, else on the store's thread once the commit is durable (or refused).
+  void admit(PreparedAppend prepared, std::function<void(AppendOutcome)> done);
+  // prepare, then admit.
   void append(AppendCommand command, std::function<void(AppendOutcome)> done);
 
  private:
