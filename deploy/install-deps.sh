@@ -17,7 +17,7 @@ build_pkgs=(build-essential cmake ninja-build ccache git pkg-config
 # `postgresql` also enables and starts its service (ports 9090 and 5432); the tests and
 # compare.sh start their own instances and do not need them.
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev
-  clang clang-format libclang-rt-14-dev curl wrk openssl
+  clang clang-format clang-tidy-14 libclang-rt-14-dev curl wrk openssl
   prometheus chromium chromium-driver postgresql)
 
 case "${1:-}" in

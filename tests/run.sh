@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds and runs every test with ctest:
-#   release     unit, integration and crash tests (warnings are errors)
+#   release     unit, integration and crash tests (warnings are errors), then clang-tidy over
+#               the C++ files changed since the base commit (tests/clang_tidy.sh says which)
 #   asan-ubsan  the same under AddressSanitizer and UndefinedBehaviorSanitizer
 #   tsan        the concurrency tests only (label concurrency, tests/tsan.cmake: store and group
 #               commit, key ring, bed races, long polls, erasure, shutdown, crash) under
@@ -27,4 +28,8 @@ for preset in ${PERSPECTIEF_PRESETS:-release asan-ubsan tsan fuzz}; do
   only=()
   if [ "$preset" = tsan ]; then only=(-L concurrency); fi
   ctest --test-dir "build/$preset" --output-on-failure -j "$jobs" --timeout 600 "${only[@]}" "$@"
+  if [ "$preset" = release ]; then
+    echo "== release: clang-tidy over the changed files"
+    PERSPECTIEF_JOBS=$jobs tests/clang_tidy.sh
+  fi
 done
