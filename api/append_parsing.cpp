@@ -28,85 +28,109 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+// Reads the envelope members of one event object, collecting every fault in the order of
+// the members (unknown members, type, eventId, occurredAt, schemaVersion, data).
+struct EventReader {
+  const boost::json::object& o;
+  const std::string& at;  // the event's path in the body ("" for a single event)
+  std::vector<FieldError> errors;
+
+  std::string field(std::string_view name) const {
+    return at.empty() ? std::string{name} : at + "." + std::string{name};
+  }
+  void fault(std::string name, std::string message) {
+    errors.push_back({std::move(name), std::move(message)});
+  }
+
+  void only_known_members() {
+    for (const auto& kv : o) {
+      const auto k = std::string_view{kv.key()};
+      if (k != "type" && k != "eventId" && k != "occurredAt" && k != "data" &&
+          k != "schemaVersion") {
+        fault(at.empty() ? "$" : at,
+              "has an unknown field (allowed: type, eventId, occurredAt, data, schemaVersion)");
+        return;
+      }
+    }
+  }
+
+  const EventSpec* type(StreamKind kind) {
+    const auto* type = o.if_contains("type");
+    if (type == nullptr || !type->is_string()) {
+      fault(field("type"), "is required and must be a string");
+      return nullptr;
+    }
+    const EventSpec* spec = find_event_spec(type->as_string());
+    if (spec == nullptr) {
+      fault(field("type"), "is not a known event type");
+    } else if (spec->stream != kind) {
+      fault(field("type"), "does not belong to a " + std::string{to_string(kind)} + " stream");
+    } else if (spec->internal) {
+      fault(field("type"), "is appended by the service itself, not by clients");
+    } else {
+      return spec;
+    }
+    return nullptr;
+  }
+
+  std::string event_id() {
+    const auto* id = o.if_contains("eventId");
+    if (id == nullptr) return random_uuid();
+    if (id->is_string() && is_uuid(id->as_string())) return lower(id->as_string());
+    fault(field("eventId"), "must be a UUID");
+    return {};
+  }
+
+  std::optional<Micros> occurred_at() {
+    const auto* t = o.if_contains("occurredAt");
+    if (t == nullptr) return std::nullopt;
+    std::optional<Micros> occurred;
+    if (t->is_string()) occurred = parse_rfc3339(t->as_string());
+    if (!occurred) {
+      fault(field("occurredAt"), "must be an RFC 3339 time in the years 1900-9999 (UTC)");
+    }
+    return occurred;
+  }
+
+  void schema_version() {
+    const auto* sv = o.if_contains("schemaVersion");
+    if (sv != nullptr && (!sv->is_int64() || sv->as_int64() != kCurrentSchemaVersion)) {
+      fault(field("schemaVersion"), "must be " + std::to_string(kCurrentSchemaVersion));
+    }
+  }
+
+  boost::json::object data() {
+    const auto* d = o.if_contains("data");
+    if (d == nullptr) return {};
+    if (d->is_object()) return d->as_object();
+    fault(field("data"), "must be an object");
+    return {};
+  }
+};
+
 Result<NewEvent> parse_event(const boost::json::value& v, StreamKind kind, const std::string& at) {
-  if (!v.is_object())
+  if (!v.is_object()) {
     return invalid("an event must be a JSON object",
                    {{at.empty() ? "$" : at, "must be an object"}});
-  const auto& o = v.as_object();
-  const auto field = [&](std::string_view name) {
-    return at.empty() ? std::string{name} : at + "." + std::string{name};
-  };
-  std::vector<FieldError> errors;
-  for (const auto& kv : o) {
-    const auto k = std::string_view{kv.key()};
-    if (k != "type" && k != "eventId" && k != "occurredAt" && k != "data" && k != "schemaVersion") {
-      errors.push_back(
-          {at.empty() ? "$" : at,
-           "has an unknown field (allowed: type, eventId, occurredAt, data, schemaVersion)"});
-      break;
-    }
   }
-  const auto* type = o.if_contains("type");
-  const EventSpec* spec = nullptr;
-  if (type == nullptr || !type->is_string()) {
-    errors.push_back({field("type"), "is required and must be a string"});
-  } else if ((spec = find_event_spec(type->as_string())) == nullptr) {
-    errors.push_back({field("type"), "is not a known event type"});
-  } else if (spec->stream != kind) {
-    errors.push_back(
-        {field("type"), "does not belong to a " + std::string{to_string(kind)} + " stream"});
-    spec = nullptr;
-  } else if (spec->internal) {
-    errors.push_back({field("type"), "is appended by the service itself, not by clients"});
-    spec = nullptr;
+  EventReader r{v.as_object(), at, {}};
+  r.only_known_members();
+  const EventSpec* spec = r.type(kind);
+  NewEvent event;  // hashed later (hash_events), after sealing
+  event.event_id = r.event_id();
+  event.occurred_at = r.occurred_at();
+  r.schema_version();
+  event.data = r.data();
+  if (spec != nullptr && r.errors.empty()) {
+    for (auto& e : validate_event_data(*spec, event.data)) r.fault(r.field(e.field), e.message);
   }
-  std::string event_id;
-  if (const auto* id = o.if_contains("eventId"); id != nullptr) {
-    if (!id->is_string() || !is_uuid(id->as_string())) {
-      errors.push_back({field("eventId"), "must be a UUID"});
-    } else {
-      event_id = lower(id->as_string());
-    }
-  } else {
-    event_id = random_uuid();
-  }
-  std::optional<Micros> occurred;
-  if (const auto* t = o.if_contains("occurredAt"); t != nullptr) {
-    if (t->is_string()) occurred = parse_rfc3339(t->as_string());
-    if (!occurred)
-      errors.push_back(
-          {field("occurredAt"), "must be an RFC 3339 time in the years 1900-9999 (UTC)"});
-  }
-  if (const auto* sv = o.if_contains("schemaVersion"); sv != nullptr) {
-    if (!sv->is_int64() || sv->as_int64() != kCurrentSchemaVersion) {
-      errors.push_back(
-          {field("schemaVersion"), "must be " + std::to_string(kCurrentSchemaVersion)});
-    }
-  }
-  boost::json::object data;
-  if (const auto* d = o.if_contains("data"); d != nullptr) {
-    if (!d->is_object()) {
-      errors.push_back({field("data"), "must be an object"});
-    } else {
-      data = d->as_object();
-    }
-  }
-  if (spec != nullptr && errors.empty()) {
-    for (auto& e : validate_event_data(*spec, data)) {
-      errors.push_back({at.empty() ? e.field : at + "." + e.field, e.message});
-    }
-  }
-  if (!errors.empty()) return invalid("the event is not valid", std::move(errors));
+  if (!r.errors.empty()) return invalid("the event is not valid", std::move(r.errors));
   // An optional field sent as null is the same as one left out: store neither, so a resend
   // without the key has the same content.
-  for (auto it = data.begin(); it != data.end();) {
-    it = it->value().is_null() ? data.erase(it) : std::next(it);
+  for (auto it = event.data.begin(); it != event.data.end();) {
+    it = it->value().is_null() ? event.data.erase(it) : std::next(it);
   }
-  NewEvent event;  // hashed later (hash_events), after sealing
-  event.event_id = std::move(event_id);
   event.type = spec->type;
-  event.occurred_at = occurred;
-  event.data = std::move(data);
   return event;
 }
 
