@@ -108,6 +108,15 @@ Error bad_param(const std::string& name, std::string message) {
   return e;
 }
 
+// uint_param into `into`, whose value is the default.
+Status read_uint(const QueryParams& params, std::string_view name, std::uint64_t min,
+                 std::uint64_t max, std::uint64_t& into) {
+  auto value = uint_param(params, name, into, min, max);
+  if (!value) return value.take_error();
+  into = *value;
+  return Ok{};
+}
+
 // One parameter of GET /v1/cases into `f`; the loop's order decides which fault is named.
 Status case_filter_param(const std::string& key, const std::string& value, CaseFilter& f) {
   if (key == "status") {
@@ -143,15 +152,9 @@ Result<FeedQuery> parse_feed_query(std::string_view target) {
   if (!params) return params.take_error();
   if (auto field = unknown_param(*params, {"after", "limit", "wait"})) return unknown(*field);
   FeedQuery q;
-  auto after = uint_param(*params, "after", 0, 0, UINT64_MAX);
-  if (!after) return after.take_error();
-  q.after = *after;
-  auto limit = uint_param(*params, "limit", q.limit, 1, 10'000);
-  if (!limit) return limit.take_error();
-  q.limit = *limit;
-  auto wait = uint_param(*params, "wait", 0, 0, 60);
-  if (!wait) return wait.take_error();
-  q.wait_seconds = *wait;
+  if (auto s = read_uint(*params, "after", 0, UINT64_MAX, q.after); !s) return s.take_error();
+  if (auto s = read_uint(*params, "limit", 1, 10'000, q.limit); !s) return s.take_error();
+  if (auto s = read_uint(*params, "wait", 0, 60, q.wait_seconds); !s) return s.take_error();
   return q;
 }
 
@@ -162,9 +165,7 @@ Result<CaseFilter> parse_case_filter(std::string_view target) {
   for (const auto& [key, value] : *params) {
     if (auto s = case_filter_param(key, value, f); !s) return s.take_error();
   }
-  auto limit = uint_param(*params, "limit", 100, 1, 1000);
-  if (!limit) return limit.take_error();
-  f.limit = *limit;
+  if (auto s = read_uint(*params, "limit", 1, 1000, f.limit); !s) return s.take_error();
   return f;
 }
 
@@ -180,9 +181,7 @@ Result<AccessLogQuery> parse_access_log_query(std::string_view target) {
     e.fields.push_back({"caseId", "must be 1-64 characters of [A-Za-z0-9_-]"});
     return e;
   }
-  auto limit = uint_param(*params, "limit", q.limit, 1, 10'000);
-  if (!limit) return limit.take_error();
-  q.limit = *limit;
+  if (auto s = read_uint(*params, "limit", 1, 10'000, q.limit); !s) return s.take_error();
   return q;
 }
 
