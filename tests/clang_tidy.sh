@@ -112,7 +112,7 @@ main() {
 
   logs=$(mktemp -d)
   trap 'rm -rf "$logs"' EXIT
-  echo "clang-tidy: ${#to_run[@]} translation units for $(wc -w <<<"$files") changed files, $jobs at once" >&2
+  echo "clang-tidy: ${#to_run[@]} translation units for $(wc -w <<<"$files") files, $jobs at once" >&2
   printf '%s\n' "${to_run[@]}" | xargs -P "$jobs" -I{} sh -c \
     '"$0" -p "$1" --quiet --header-filter="$2" --extra-arg=-Wno-unknown-warning-option "$3" \
        >"$4/$(echo "$3" | tr / _).log" 2>&1 || true' \
@@ -129,6 +129,6 @@ main() {
     echo "clang-tidy: $(wc -l <<<"$findings") findings in the changed files (fix them, or justify each: NOLINT(check) with the reason, or a check turned off in .clang-tidy with a comment)"
     exit 1
   fi
-  echo "clang-tidy: no findings in $(wc -w <<<"$files") changed files"
+  echo "clang-tidy: no findings in $(wc -w <<<"$files") files"
 }
 main "$@"
