@@ -56,6 +56,38 @@ Error corrupt_record(std::uint64_t position, const Error& cause) {
   return first == next;
 }
 
+// precondition_failed unless `expected` holds for a stream at version `current`.
+Status check_expected(const ExpectedVersion& expected, std::uint64_t current) {
+  if (expected.holds(current)) return Ok{};
+  const std::string want =
+      expected.kind == ExpectedVersion::Kind::no_stream ? "0" : std::to_string(expected.version);
+  return make_error(ErrorCode::precondition_failed,
+                    "expected stream version " + want + ", but it is " + std::to_string(current));
+}
+
+// The envelopes of an admitted request: positions from `position` and versions after
+// `version`, one each, recorded `now`.
+std::vector<Envelope> make_envelopes(const AppendRequest& request, std::uint64_t position,
+                                     std::uint64_t version, Micros now) {
+  std::vector<Envelope> envelopes;
+  envelopes.reserve(request.events.size());
+  for (const auto& e : request.events) {
+    Envelope& env = envelopes.emplace_back();
+    env.position = position++;
+    env.stream = request.stream;
+    env.version = ++version;
+    env.event_id = e.event_id;
+    env.type = e.type;
+    env.schema_version = e.schema_version;
+    env.occurred_at = e.occurred_at.value_or(now);
+    env.recorded_at = now;
+    env.actor = request.actor;
+    env.data = e.data;
+    env.sealed = e.sealed;
+  }
+  return envelopes;
+}
+
 Error injected_error(const std::string& text) {
   return store_error(rocksdb::Status::IOError(text));
 }
@@ -406,92 +438,20 @@ Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupS
   if (failed_) return make_error(ErrorCode::unavailable, "the event store failed a commit");
   if (request.events.empty()) return make_error(ErrorCode::invalid, "no events to append");
 
-  // Idempotency: which eventIds are stored already (committed or earlier in this group)?
-  std::unordered_set<std::string_view> seen;
-  std::vector<std::uint64_t> stored_positions;
-  for (const auto& e : request.events) {
-    if (!seen.insert(e.event_id).second) {
-      return make_error(ErrorCode::conflict, "an eventId appears twice in the request");
-    }
-    keys::EventIdEntry entry;
-    bool found = false;
-    if (const auto it = group.ids.find(e.event_id); it != group.ids.end()) {
-      entry = it->second.entry;
-      found = true;
-    } else {
-      if (auto fault = injected(StoreLookup::event_id, e.event_id)) return *fault;
-      std::string value;
-      const auto s = db_->Get({}, cf_[kEventIds], slice(e.event_id), &value);
-      if (s.ok()) {
-        found = keys::decode_event_id_entry(value, entry);
-        if (!found) {
-          Error c = make_error(ErrorCode::corrupt,
-                               "an eventId index entry is damaged: the operator should run "
-                               "`perspectief verify`");
-          c.internal = "event_ids entry of " + std::to_string(value.size()) + " bytes";
-          return c;
-        }
-      } else if (!s.IsNotFound()) {
-        return store_error(s);
-      }
-    }
-    if (!found) continue;
-    const bool same = entry.content_hash == e.content_hash &&
-                      (!e.occurred_at || *e.occurred_at == entry.occurred_at);
-    if (!same) {
-      return make_error(ErrorCode::conflict, "eventId is already stored with other content");
-    }
-    stored_positions.push_back(entry.position);
-  }
-  if (!stored_positions.empty()) {
-    if (stored_positions.size() != request.events.size()) {
-      return make_error(ErrorCode::conflict,
-                        "part of the request is already stored: resend all of it or none");
-    }
-    return resend_result(request, group, stored_positions);
-  }
+  // Idempotency: a request whose events are all stored already is a resend.
+  auto stored = stored_positions(request, group);
+  if (!stored) return stored.take_error();
+  if (!stored->empty()) return resend_result(request, group, *stored);
 
   const auto head = head_of(request.stream, group);
   if (!head) return head.error();
-  const std::uint64_t current = *head;
-  if (!request.expected.holds(current)) {
-    const std::string expected = request.expected.kind == ExpectedVersion::Kind::no_stream
-                                     ? "0"
-                                     : std::to_string(request.expected.version);
-    return make_error(ErrorCode::precondition_failed, "expected stream version " + expected +
-                                                          ", but it is " + std::to_string(current));
-  }
+  if (auto held = check_expected(request.expected, *head); !held) return held.take_error();
 
-  const Micros now = options_.clock->now();
-  std::vector<Envelope> envelopes;
-  envelopes.reserve(request.events.size());
-  std::uint64_t position = group.next_position;
-  std::uint64_t version = current;
-  for (const auto& e : request.events) {
-    Envelope env;
-    env.position = position++;
-    env.stream = request.stream;
-    env.version = ++version;
-    env.event_id = e.event_id;
-    env.type = e.type;
-    env.schema_version = e.schema_version;
-    env.occurred_at = e.occurred_at.value_or(now);
-    env.recorded_at = now;
-    env.actor = request.actor;
-    env.data = e.data;
-    env.sealed = e.sealed;
-    envelopes.push_back(std::move(env));
-  }
-  // A new data key goes in with the events unless the stream has one (or an erasure marker)
-  // already, in the store or earlier in this batch. Checked before anything is added.
-  bool put_data_key = false;
-  if (!request.new_data_key.empty() && !group.data_keys.contains(request.stream)) {
-    if (auto fault = injected(StoreLookup::data_key, request.stream)) return *fault;
-    std::string existing;
-    const auto s = db_->Get({}, cf_[kDataKeysCf], slice(request.stream), &existing);
-    if (!s.ok() && !s.IsNotFound()) return store_error(s);
-    put_data_key = s.IsNotFound();
-  }
+  std::vector<Envelope> envelopes =
+      make_envelopes(request, group.next_position, *head, options_.clock->now());
+  // Checked before anything is added to the batch.
+  auto put_data_key = puts_data_key(request, group);
+  if (!put_data_key) return put_data_key.take_error();
 
   // The policy goes last: once it admits, it has applied the events to its model (the
   // write model's bed and place counts), so no step after it may refuse the request. What
@@ -500,7 +460,77 @@ Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupS
     auto admitted = options_.policy->admit(request, envelopes);
     if (!admitted) return admitted.take_error();
   }
+  add_to_batch(request, envelopes, *put_data_key, group);
 
+  AppendResult result;
+  result.stream = request.stream;
+  result.version = envelopes.back().version;
+  result.position = envelopes.back().position;
+  result.events = std::move(envelopes);
+  return result;
+}
+
+Result<std::optional<keys::EventIdEntry>> RocksEventStore::stored_event_id(
+    const std::string& event_id, const GroupState& group) const {
+  if (const auto it = group.ids.find(event_id); it != group.ids.end()) {
+    return std::optional{it->second.entry};
+  }
+  if (auto fault = injected(StoreLookup::event_id, event_id)) return *fault;
+  std::string value;
+  const auto s = db_->Get({}, cf_[kEventIds], slice(event_id), &value);
+  if (s.IsNotFound()) return std::optional<keys::EventIdEntry>{};
+  if (!s.ok()) return store_error(s);
+  keys::EventIdEntry entry;
+  if (!keys::decode_event_id_entry(value, entry)) {
+    Error c = make_error(ErrorCode::corrupt,
+                         "an eventId index entry is damaged: the operator should run "
+                         "`perspectief verify`");
+    c.internal = "event_ids entry of " + std::to_string(value.size()) + " bytes";
+    return c;
+  }
+  return std::optional{entry};
+}
+
+Result<std::vector<std::uint64_t>> RocksEventStore::stored_positions(
+    const AppendRequest& request, const GroupState& group) const {
+  std::unordered_set<std::string_view> seen;
+  std::vector<std::uint64_t> positions;
+  for (const auto& e : request.events) {
+    if (!seen.insert(e.event_id).second) {
+      return make_error(ErrorCode::conflict, "an eventId appears twice in the request");
+    }
+    auto entry = stored_event_id(e.event_id, group);
+    if (!entry) return entry.take_error();
+    if (!*entry) continue;
+    const bool same = (*entry)->content_hash == e.content_hash &&
+                      (!e.occurred_at || *e.occurred_at == (*entry)->occurred_at);
+    if (!same) {
+      return make_error(ErrorCode::conflict, "eventId is already stored with other content");
+    }
+    positions.push_back((*entry)->position);
+  }
+  if (!positions.empty() && positions.size() != request.events.size()) {
+    return make_error(ErrorCode::conflict,
+                      "part of the request is already stored: resend all of it or none");
+  }
+  return positions;
+}
+
+Result<bool> RocksEventStore::puts_data_key(const AppendRequest& request,
+                                            const GroupState& group) const {
+  // A new data key goes in with the events unless the stream has one (or an erasure marker)
+  // already, in the store or earlier in this batch.
+  if (request.new_data_key.empty() || group.data_keys.contains(request.stream)) return false;
+  if (auto fault = injected(StoreLookup::data_key, request.stream)) return *fault;
+  std::string existing;
+  const auto s = db_->Get({}, cf_[kDataKeysCf], slice(request.stream), &existing);
+  if (!s.ok() && !s.IsNotFound()) return store_error(s);
+  return s.IsNotFound();
+}
+
+void RocksEventStore::add_to_batch(const AppendRequest& request,
+                                   const std::vector<Envelope>& envelopes, bool put_data_key,
+                                   GroupState& group) const {
   for (std::size_t i = 0; i < envelopes.size(); ++i) {
     const Envelope& env = envelopes[i];
     const NewEvent& e = request.events[i];
@@ -515,6 +545,7 @@ Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupS
     group.batch.Put(cf_[kEventIds], e.event_id, keys::encode_event_id_entry(entry));
     group.ids[e.event_id] = {entry, env};
   }
+  const std::uint64_t version = envelopes.back().version;
   group.batch.Put(cf_[kHeads], request.stream, keys::encode_u64(version));
   if (put_data_key) {
     group.batch.Put(cf_[kDataKeysCf], request.stream, slice(request.new_data_key));
@@ -525,15 +556,8 @@ Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupS
     group.data_keys.insert(request.stream);
   }
   group.heads[request.stream] = version;
-  group.next_position = position;
+  group.next_position = envelopes.back().position + 1;
   group.appended += envelopes.size();
-
-  AppendResult result;
-  result.stream = request.stream;
-  result.version = version;
-  result.position = position - 1;
-  result.events = std::move(envelopes);
-  return result;
 }
 
 Result<AppendResult> RocksEventStore::resend_result(const AppendRequest& request, GroupState& group,

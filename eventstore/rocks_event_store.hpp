@@ -17,6 +17,7 @@
 #include "eventstore/append_policy.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/event_store.hpp"
+#include "eventstore/keys.hpp"
 #include "eventstore/side_table.hpp"
 
 namespace rocksdb {
@@ -163,6 +164,19 @@ class RocksEventStore final : public EventStore {
   bool on_writer_thread() const;
   bool finishing_alone() EXCLUDES(sync_mu_);
   Result<AppendResult> admit(const AppendRequest& request, GroupState& group);
+  // The index entry of `event_id` (stored, or earlier in this group), if there is one.
+  Result<std::optional<keys::EventIdEntry>> stored_event_id(const std::string& event_id,
+                                                            const GroupState& group) const;
+  // The positions of the request's events if every one is stored already with the same
+  // content (a resend); empty if none is; conflict otherwise.
+  Result<std::vector<std::uint64_t>> stored_positions(const AppendRequest& request,
+                                                      const GroupState& group) const;
+  // Whether the request's new data key goes into the batch (the stream has none yet).
+  Result<bool> puts_data_key(const AppendRequest& request, const GroupState& group) const;
+  // Adds the admitted events (records, indexes), the stream head and the data key or
+  // erasure marker to the group's batch.
+  void add_to_batch(const AppendRequest& request, const std::vector<Envelope>& envelopes,
+                    bool put_data_key, GroupState& group) const;
   Result<AppendResult> resend_result(const AppendRequest& request, GroupState& group,
                                      const std::vector<std::uint64_t>& positions);
   Result<std::uint64_t> head_of(const std::string& stream, const GroupState& group);
