@@ -373,97 +373,116 @@ asio::awaitable<void> HttpServer::refuse_connection(tcp::socket socket, Held ref
   if (!ec) co_await drain(stream, 64 * 1024, std::chrono::seconds(1));
 }
 
+// One request as read: its headers screened, its body read unless they refused it.
+struct HttpServer::Incoming {
+  bool idle_end = false;         // the connection ended (or idled out) before a request began
+  boost::system::error_code ec;  // reading the headers or the body failed
+  Screened screened;
+  bool body_unread = false;  // refused on its headers: the body is left unread
+};
+
+template <class Stream>
+asio::awaitable<HttpServer::Incoming> HttpServer::read_request(
+    Stream& stream, beast::flat_buffer& buffer, http::request_parser<http::string_body>& parser,
+    bool first) {
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  Incoming in;
+  // Slow clients: an idle keep-alive connection may wait idle_timeout for the first byte of
+  // its next request (a new connection only read_timeout); from that byte on, the whole
+  // request must arrive within read_timeout.
+  if (buffer.size() == 0) {
+    tcp_layer.expires_after(first ? options_.read_timeout : options_.idle_timeout);
+    auto [fec, fn] =
+        co_await stream.async_read_some(buffer.prepare(4096), asio::as_tuple(asio::use_awaitable));
+    in.idle_end = static_cast<bool>(fec);
+    if (in.idle_end) co_return in;
+    buffer.commit(fn);
+  }
+  tcp_layer.expires_after(options_.read_timeout);
+  // The headers first: a request refused on them is answered without reading its body.
+  std::tie(in.ec, std::ignore) =
+      co_await http::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+  if (in.ec) co_return in;
+  in.screened = screen(parser.get(), !parser.is_done());
+  in.body_unread = !parser.is_done() && (in.screened.refusal || in.screened.api_refuses);
+  if (parser.is_done() || in.body_unread) co_return in;
+  if (expects_continue(parser.get())) {
+    // The body is welcome: a client that waits for this sends it now.
+    http::response<http::empty_body> go_on{http::status::continue_, 11};
+    std::tie(in.ec, std::ignore) =
+        co_await http::async_write(stream, go_on, asio::as_tuple(asio::use_awaitable));
+  }
+  if (!in.ec) {
+    std::tie(in.ec, std::ignore) =
+        co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+  }
+  co_return in;
+}
+
+template <class Stream>
+asio::awaitable<void> HttpServer::refuse_unreadable(Stream& stream, boost::system::error_code ec) {
+  std::optional<Response> reply = unreadable_reply(ec, options_.max_body);
+  if (!reply) co_return;
+  const std::string rid = request_id_for({});
+  reply->set("X-Request-Id", rid);
+  decorate(*reply);
+  reply->keep_alive(false);
+  beast::get_lowest_layer(stream).expires_after(options_.write_timeout);
+  co_await http::async_write(stream, *reply, asio::as_tuple(asio::use_awaitable));
+  if (log_) log_({rid, "-", "unmatched", "-", reply->result_int(), 0.0});
+  co_await drain(stream);
+}
+
+template <class Stream>
+asio::awaitable<bool> HttpServer::respond(Stream& stream, Request& req, Incoming& in) {
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  const auto started = std::chrono::steady_clock::now();
+  ++in_flight_;
+  tcp_layer.expires_never();
+  std::string_view route = "unmatched";
+  std::string_view role = "-";
+  const std::string rid = request_id_for(req["X-Request-Id"]);
+  Response res;
+  if (in.screened.refusal) {
+    res = std::move(*in.screened.refusal);
+  } else {
+    // After api_refuses the body is unread (empty here): handle() answers on the headers.
+    res = co_await api_.handle(req, route, role);
+  }
+  // The body has served: its memory and its share of the budget go back before the reply.
+  std::string{}.swap(req.body());
+  in.screened.body.release();
+  res.set("X-Request-Id", rid);
+  decorate(res);
+  // A body left unread cannot be skipped to reach the next request: close after the reply.
+  const bool keep = req.keep_alive() && !stopping_ && !in.body_unread;
+  res.keep_alive(keep);
+  res.prepare_payload();
+  tcp_layer.expires_after(options_.write_timeout);
+  const auto wec = co_await write_reply(stream, res, req.method() == http::verb::head);
+  --in_flight_;
+  if (log_) {
+    log_({rid, http::to_string(req.method()), route, role, res.result_int(),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
+  }
+  if (!wec && in.body_unread) co_await drain(stream);
+  co_return !wec && keep;
+}
+
 template <class Stream>
 asio::awaitable<void> HttpServer::serve(Stream& stream) {
-  auto& tcp_layer = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
-  bool first = true;
-  for (;;) {
+  for (bool first = true;; first = false) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(options_.max_body);
     parser.header_limit(static_cast<std::uint32_t>(options_.max_header));
-    // Slow clients: an idle keep-alive connection may wait idle_timeout for the first byte of
-    // its next request (a new connection only read_timeout); from that byte on, the whole
-    // request must arrive within read_timeout.
-    if (buffer.size() == 0) {
-      tcp_layer.expires_after(first ? options_.read_timeout : options_.idle_timeout);
-      auto [fec, fn] = co_await stream.async_read_some(buffer.prepare(4096),
-                                                       asio::as_tuple(asio::use_awaitable));
-      if (fec) break;
-      buffer.commit(fn);
-    }
-    first = false;
-    tcp_layer.expires_after(options_.read_timeout);
-    // The headers first: a request refused on them is answered without reading its body.
-    boost::system::error_code ec;
-    std::size_t n = 0;
-    std::tie(ec, n) = co_await http::async_read_header(stream, buffer, parser,
-                                                       asio::as_tuple(asio::use_awaitable));
-    Screened screened;
-    bool body_unread = false;
-    if (!ec) {
-      screened = screen(parser.get(), !parser.is_done());
-      body_unread = !parser.is_done() && (screened.refusal || screened.api_refuses);
-      if (!parser.is_done() && !body_unread) {
-        if (expects_continue(parser.get())) {
-          // The body is welcome: a client that waits for this sends it now.
-          http::response<http::empty_body> go_on{http::status::continue_, 11};
-          std::tie(ec, n) =
-              co_await http::async_write(stream, go_on, asio::as_tuple(asio::use_awaitable));
-        }
-        if (!ec) {
-          std::tie(ec, n) = co_await http::async_read(stream, buffer, parser,
-                                                      asio::as_tuple(asio::use_awaitable));
-        }
-      }
-    }
-    (void)n;
-    if (ec) {
-      std::optional<Response> reply = unreadable_reply(ec, options_.max_body);
-      if (reply) {
-        const std::string rid = request_id_for({});
-        reply->set("X-Request-Id", rid);
-        decorate(*reply);
-        reply->keep_alive(false);
-        tcp_layer.expires_after(options_.write_timeout);
-        co_await http::async_write(stream, *reply, asio::as_tuple(asio::use_awaitable));
-        if (log_) log_({rid, "-", "unmatched", "-", reply->result_int(), 0.0});
-        co_await drain(stream);
-      }
+    Incoming in = co_await read_request(stream, buffer, parser, first);
+    if (in.idle_end) break;
+    if (in.ec) {
+      co_await refuse_unreadable(stream, in.ec);
       break;
     }
-    Request& req = parser.get();
-    const auto started = std::chrono::steady_clock::now();
-    ++in_flight_;
-    tcp_layer.expires_never();
-    std::string_view route = "unmatched";
-    std::string_view role = "-";
-    const std::string rid = request_id_for(req["X-Request-Id"]);
-    Response res;
-    if (screened.refusal) {
-      res = std::move(*screened.refusal);
-    } else {
-      // After api_refuses the body is unread (empty here): handle() answers on the headers.
-      res = co_await api_.handle(req, route, role);
-    }
-    // The body has served: its memory and its share of the budget go back before the reply.
-    std::string{}.swap(req.body());
-    screened.body.release();
-    res.set("X-Request-Id", rid);
-    decorate(res);
-    // A body left unread cannot be skipped to reach the next request: close after the reply.
-    const bool keep = req.keep_alive() && !stopping_ && !body_unread;
-    res.keep_alive(keep);
-    res.prepare_payload();
-    tcp_layer.expires_after(options_.write_timeout);
-    const auto wec = co_await write_reply(stream, res, req.method() == http::verb::head);
-    --in_flight_;
-    if (log_) {
-      log_({rid, http::to_string(req.method()), route, role, res.result_int(),
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
-    }
-    if (!wec && body_unread) co_await drain(stream);
-    if (wec || !keep) break;
+    if (!co_await respond(stream, parser.get(), in)) break;
   }
   co_await close_gracefully(stream, std::chrono::seconds(2));
 }

@@ -5,6 +5,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -104,8 +107,22 @@ class HttpServer {
   boost::asio::awaitable<void> tls_session(boost::asio::ip::tcp::socket socket, Held connection);
   boost::asio::awaitable<void> refuse_connection(boost::asio::ip::tcp::socket socket,
                                                  Held refusing);
+  struct Incoming;
+  // The connection's requests, one after another, until it closes or must close.
   template <class Stream>
   boost::asio::awaitable<void> serve(Stream& stream);
+  // Reads one request: waits for its first byte, reads and screens the headers, then the
+  // body unless the headers refused it.
+  template <class Stream>
+  boost::asio::awaitable<Incoming> read_request(
+      Stream& stream, boost::beast::flat_buffer& buffer,
+      boost::beast::http::request_parser<boost::beast::http::string_body>& parser, bool first);
+  // Answers a request that could not be read (too large, malformed, too slow) and closes.
+  template <class Stream>
+  boost::asio::awaitable<void> refuse_unreadable(Stream& stream, boost::system::error_code ec);
+  // Answers a request that was read; false when the connection must close after it.
+  template <class Stream>
+  boost::asio::awaitable<bool> respond(Stream& stream, Request& req, Incoming& in);
   // What the headers of a request decide (a plain function: GCC 12 and coroutine frames).
   Screened screen(const Request& head, bool body_announced);
   // Takes n bytes of the body budget; nullopt when they are not free.
