@@ -13,9 +13,10 @@ Status rule(const ActivityState& s, const ActivityScheduled& /*e*/) {
   return Ok{};
 }
 Status rule_after_scheduled(const ActivityState& s) {
-  if (!s.scheduled)
+  if (!s.scheduled) {
     return refuse("activity-scheduled-first",
                   "the first event of an activity is ActivityScheduled");
+  }
   if (s.cancelled) return refuse("activity-cancelled", "the activity was cancelled");
   if (s.held) return refuse("activity-held-once", "the activity was already held");
   return Ok{};

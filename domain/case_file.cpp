@@ -58,9 +58,10 @@ Status check_places(const CaseState& state, const CaseContext& ctx) {
 }
 
 Status only_when_active(const CaseState& s) {
-  if (!s.active())
+  if (!s.active()) {
     return refuse("only-when-active",
                   "rule 8: only while the case is admitted or housed" + in_state(s));
+  }
   return Ok{};
 }
 
@@ -92,27 +93,31 @@ Status rule(const CaseState& s, const CaseManagerAssigned& /*e*/, const CaseCont
   return Ok{};
 }
 Status rule(const CaseState& s, const BedAssigned& e, const CaseContext& ctx) {
-  if (s.status != CaseStatus::admitted)
+  if (s.status != CaseStatus::admitted) {
     return refuse("bed-when-admitted",
                   "rule 5: a bed is assigned to an admitted case waiting for one" + in_state(s));
+  }
   if (auto r = check_bed(std::string{e.location_id}, ctx); !r) return r;
   return check_places(s, ctx);
 }
 Status rule(const CaseState& s, const Transferred& e, const CaseContext& ctx) {
-  if (s.status != CaseStatus::housed)
+  if (s.status != CaseStatus::housed) {
     return refuse("transfer-when-housed",
                   "rule 6: only a housed case is transferred" + in_state(s));
+  }
   if (e.to_location_id == s.location_id)
     return refuse("transfer-same-location", "rule 6: the case is housed there already");
   return check_bed(std::string{e.to_location_id}, ctx);
 }
 Status rule(const CaseState& s, const LivingAllowancePaid& e, const CaseContext& /*c*/) {
-  if (s.status != CaseStatus::housed)
+  if (s.status != CaseStatus::housed) {
     return refuse("allowance-when-housed",
                   "rule 7: living allowance is paid to housed cases" + in_state(s));
-  if (s.allowance_paid(e.period))
+  }
+  if (s.allowance_paid(e.period)) {
     return refuse("allowance-once-per-period",
                   "rule 7: the allowance for that period is paid already");
+  }
   return Ok{};
 }
 Status rule(const CaseState& s, const LegalStepRecorded& /*e*/, const CaseContext& /*c*/) {
@@ -150,9 +155,10 @@ Status rule(const CaseState& s, const StayExtended& e, const CaseContext& ctx) {
   return Ok{};
 }
 Status rule(const CaseState& s, const ExitInterviewHeld& /*e*/, const CaseContext& /*c*/) {
-  if (!s.active() && s.status != CaseStatus::ended)
+  if (!s.active() && s.status != CaseStatus::ended) {
     return refuse("exit-interview-when-staying",
                   "an exit interview belongs to a stay" + in_state(s));
+  }
   if (s.exit_interview) return refuse("exit-interview-once", "the exit interview is held already");
   return Ok{};
 }
