@@ -8,65 +8,53 @@ namespace {
 const prometheus::Histogram::BucketBoundaries kLatency{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                        0.05,   0.1,   0.25,   0.5,   1,    2.5};
 
+// A metric family registered under `name` with its help text.
+template <class Builder>
+auto& family(Builder builder, prometheus::Registry& registry, const char* name, const char* help) {
+  return builder.Name(name).Help(help).Register(registry);
+}
+
 }  // namespace
 
 Metrics::Metrics()
     : registry_(std::make_shared<prometheus::Registry>()),
-      events_appended_(prometheus::BuildCounter()
-                           .Name("perspectief_events_appended_total")
-                           .Help("Events appended durably, by type")
-                           .Register(*registry_)),
-      batch_events_(prometheus::BuildHistogram()
-                        .Name("perspectief_append_batch_events")
-                        .Help("Events per durable commit (WAL sync)")
-                        .Register(*registry_)),
+      events_appended_(family(prometheus::BuildCounter(), *registry_,
+                              "perspectief_events_appended_total",
+                              "Events appended durably, by type")),
+      batch_events_(family(prometheus::BuildHistogram(), *registry_,
+                           "perspectief_append_batch_events",
+                           "Events per durable commit (WAL sync)")),
       batch_events_metric_(&batch_events_.Add(
           {}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64, 128, 256, 1024})),
-      append_duration_(prometheus::BuildHistogram()
-                           .Name("perspectief_append_duration_seconds")
-                           .Help("Append requests from receipt to durable")
-                           .Register(*registry_)),
+      append_duration_(family(prometheus::BuildHistogram(), *registry_,
+                              "perspectief_append_duration_seconds",
+                              "Append requests from receipt to durable")),
       append_duration_metric_(&append_duration_.Add({}, kLatency)),
-      http_requests_(prometheus::BuildCounter()
-                         .Name("perspectief_http_requests_total")
-                         .Help("HTTP requests by method, route template and status code")
-                         .Register(*registry_)),
-      http_duration_(prometheus::BuildHistogram()
-                         .Name("perspectief_http_request_duration_seconds")
-                         .Help("HTTP request duration by route template")
-                         .Register(*registry_)),
-      store_position_(prometheus::BuildGauge()
-                          .Name("perspectief_store_last_position")
-                          .Help("Position of the last durable event")
-                          .Register(*registry_)),
-      projection_position_(prometheus::BuildGauge()
-                               .Name("perspectief_projection_position")
-                               .Help("Position each projection has folded up to")
-                               .Register(*registry_)),
-      places_(prometheus::BuildGauge()
-                  .Name("perspectief_places")
-                  .Help("Programme places by funding stream, occupied and capacity")
-                  .Register(*registry_)),
-      location_beds_(prometheus::BuildGauge()
-                         .Name("perspectief_location_beds")
-                         .Help("Beds per location, occupied and capacity")
-                         .Register(*registry_)),
-      stay_alerts_(prometheus::BuildGauge()
-                       .Name("perspectief_stay_alerts")
-                       .Help("Housed cases per stay-duration alert level")
-                       .Register(*registry_)),
-      open_escalations_(prometheus::BuildGauge()
-                            .Name("perspectief_open_escalations")
-                            .Help("Escalations not yet resolved")
-                            .Register(*registry_)),
-      activities_held_(prometheus::BuildCounter()
-                           .Name("perspectief_activities_held_total")
-                           .Help("Participation activities held, by category")
-                           .Register(*registry_)),
-      cases_by_track_(prometheus::BuildGauge()
-                          .Name("perspectief_cases_by_track")
-                          .Help("Active cases by their current guidance track")
-                          .Register(*registry_)) {}
+      http_requests_(family(prometheus::BuildCounter(), *registry_,
+                            "perspectief_http_requests_total",
+                            "HTTP requests by method, route template and status code")),
+      http_duration_(family(prometheus::BuildHistogram(), *registry_,
+                            "perspectief_http_request_duration_seconds",
+                            "HTTP request duration by route template")),
+      store_position_(family(prometheus::BuildGauge(), *registry_,
+                             "perspectief_store_last_position",
+                             "Position of the last durable event")),
+      projection_position_(family(prometheus::BuildGauge(), *registry_,
+                                  "perspectief_projection_position",
+                                  "Position each projection has folded up to")),
+      places_(family(prometheus::BuildGauge(), *registry_, "perspectief_places",
+                     "Programme places by funding stream, occupied and capacity")),
+      location_beds_(family(prometheus::BuildGauge(), *registry_, "perspectief_location_beds",
+                            "Beds per location, occupied and capacity")),
+      stay_alerts_(family(prometheus::BuildGauge(), *registry_, "perspectief_stay_alerts",
+                          "Housed cases per stay-duration alert level")),
+      open_escalations_(family(prometheus::BuildGauge(), *registry_, "perspectief_open_escalations",
+                               "Escalations not yet resolved")),
+      activities_held_(family(prometheus::BuildCounter(), *registry_,
+                              "perspectief_activities_held_total",
+                              "Participation activities held, by category")),
+      cases_by_track_(family(prometheus::BuildGauge(), *registry_, "perspectief_cases_by_track",
+                             "Active cases by their current guidance track")) {}
 
 void Metrics::on_request(std::string_view method, std::string_view route, unsigned status,
                          double seconds) {
