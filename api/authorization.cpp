@@ -8,12 +8,15 @@
 namespace perspectief::api {
 namespace {
 
+// One letter per grant keeps the table below a readable grid.
+// NOLINTBEGIN(readability-identifier-naming)
 constexpr Grant O = Grant::open;
 constexpr Grant D = Grant::denied;
 constexpr Grant A = Grant::allowed;
 constexpr Grant S = Grant::scoped;
 constexpr Grant W = Grant::without_personal_data;
 constexpr Grant E = Grant::by_event_type;
+// NOLINTEND(readability-identifier-naming)
 
 constexpr std::size_t kRoleCount = 8;
 

@@ -24,7 +24,7 @@ namespace perspectief::api {
 
 struct ServerOptions {
   std::size_t max_body = 1 << 20;
-  std::size_t max_header = 16 * 1024;
+  std::size_t max_header = std::size_t{16} * 1024;
   std::chrono::seconds read_timeout{15};  // a whole request (headers and body) must arrive in it
   std::chrono::seconds idle_timeout{60};  // a keep-alive connection may wait this long
   std::chrono::seconds write_timeout{30};

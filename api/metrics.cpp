@@ -5,6 +5,8 @@
 namespace perspectief::api {
 namespace {
 
+// Built once at start-up, where a failed allocation ends the server anyway.
+// NOLINTNEXTLINE(cert-err58-cpp)
 const prometheus::Histogram::BucketBoundaries kLatency{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                        0.05,   0.1,   0.25,   0.5,   1,    2.5};
 

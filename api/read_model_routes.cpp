@@ -46,7 +46,7 @@ Result<Range> range_params(const Params& p, Micros now) {
     r.from = *d;
   }
   if (r.from > r.to) return bad("from", "must not lie after to");
-  if (r.to - r.from > 366 * 20) return bad("from", "the range may span at most 20 years");
+  if (r.to - r.from > Days{366} * 20) return bad("from", "the range may span at most 20 years");
   return r;
 }
 
@@ -177,7 +177,7 @@ void NowCache::keep(std::uint64_t position, Micros as_of, const boost::json::obj
   // A control character cannot occur unescaped in JSON text: serialised, the marker shows
   // exactly where the asOf value goes.
   constexpr std::string_view kKey = "\"asOf\":";
-  constexpr std::string_view kMarker = "\"asOf\":\"\\u0001\"";
+  constexpr std::string_view kMarker = R"("asOf":"\u0001")";
   boost::json::object marked = body;
   marked["asOf"] = "\x01";
   const std::string text = json_text(marked);

@@ -38,8 +38,8 @@ class CaseTable {
   }
   // Moving keeps the entries where they are (map nodes, deque blocks), so the index holds.
   // (Not noexcept for a deque: libstdc++'s deque allocates when moved.)
-  CaseTable(CaseTable&&) = default;
-  CaseTable& operator=(CaseTable&&) = default;
+  CaseTable(CaseTable&&) = default;             // NOLINT(performance-noexcept-move-constructor)
+  CaseTable& operator=(CaseTable&&) = default;  // NOLINT(performance-noexcept-move-constructor)
   void swap(CaseTable& other) noexcept {
     entries_.swap(other.entries_);
     slots_.swap(other.slots_);
@@ -90,7 +90,9 @@ class CaseTable {
     return c;
   }
   static Entry* entry_of(std::uint64_t slot) {
-    return reinterpret_cast<Entry*>(slot & ((std::uint64_t{1} << kTagShift) - 1));
+    // A tagged pointer: the address in the low bits (see pack).
+    return reinterpret_cast<Entry*>(  // NOLINT(performance-no-int-to-ptr)
+        slot & ((std::uint64_t{1} << kTagShift) - 1));
   }
   static std::uint64_t pack(const Entry* e, std::uint64_t h) {
     const auto p = reinterpret_cast<std::uint64_t>(e);

@@ -1,3 +1,5 @@
+#include <array>
+
 #include "projections/read_models.hpp"
 
 namespace perspectief {
@@ -5,7 +7,7 @@ namespace perspectief {
 boost::json::object intake_funnel_json(const History& h, Days from, Days to, Micros as_of) {
   std::int64_t registered = 0;
   std::int64_t intake = 0;
-  std::int64_t decisions[4] = {0, 0, 0, 0};
+  std::array<std::int64_t, enum_count<Decision>()> decisions{};
   for (const auto& [id, facts] : h.cases()) {
     for (const Fact& f : facts.facts) {
       if (f.at > as_of) break;
