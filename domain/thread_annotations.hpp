@@ -21,6 +21,8 @@
 #define REQUIRES(...) PERSPECTIEF_THREAD_ANNOTATION(requires_capability(__VA_ARGS__))
 #define ACQUIRE(...) PERSPECTIEF_THREAD_ANNOTATION(acquire_capability(__VA_ARGS__))
 #define RELEASE(...) PERSPECTIEF_THREAD_ANNOTATION(release_capability(__VA_ARGS__))
+#define ACQUIRE_SHARED(...) PERSPECTIEF_THREAD_ANNOTATION(acquire_shared_capability(__VA_ARGS__))
+#define RELEASE_SHARED(...) PERSPECTIEF_THREAD_ANNOTATION(release_shared_capability(__VA_ARGS__))
 #define EXCLUDES(...) PERSPECTIEF_THREAD_ANNOTATION(locks_excluded(__VA_ARGS__))
 #define ASSERT_CAPABILITY(x) PERSPECTIEF_THREAD_ANNOTATION(assert_capability(x))
 #define RETURN_CAPABILITY(x) PERSPECTIEF_THREAD_ANNOTATION(lock_returned(x))

@@ -47,7 +47,7 @@ Result<KeyRing::Lookup> KeyRing::find(std::string_view stream) const {
   for (;;) {
     std::uint64_t generation = 0;
     {
-      std::shared_lock lock(cache_mu_);
+      ReaderLock lock(cache_mu_);
       if (auto it = cache_.find(name); it != cache_.end()) {
         return Lookup{State::present, it->second};
       }
@@ -59,7 +59,7 @@ Result<KeyRing::Lookup> KeyRing::find(std::string_view stream) const {
     if (after_store_read_) after_store_read_(stream);
     Result<Lookup> found = *stored ? unwrap(stream, **stored) : Result<Lookup>{Lookup{}};
     if (!found) return found.take_error();
-    std::unique_lock lock(cache_mu_);
+    WriterLock lock(cache_mu_);
     // A forget() since the read: the read may predate an erasure. Read again (the
     // erasure is durable before forget() runs, so the next read sees its marker).
     if (generation != generation_) continue;
@@ -75,7 +75,7 @@ Result<KeyRing::DataKey> KeyRing::get_or_create(std::string_view stream) {
   auto found = find(stream);
   if (!found) return found.take_error();
   if (found->state == State::present) return DataKey{std::move(found->key), {}};
-  std::lock_guard create(create_mu_);
+  MutexLock create(create_mu_);
   if (auto it = pending_.find(std::string{stream}); it != pending_.end()) {
     ++it->second.users;  // another request's new key, not stored yet: use it too
     return DataKey{it->second.key, it->second.wrapped};
@@ -98,7 +98,7 @@ Result<KeyRing::DataKey> KeyRing::get_or_create(std::string_view stream) {
 }
 
 void KeyRing::release(std::string_view stream, bool appended) {
-  std::lock_guard create(create_mu_);
+  MutexLock create(create_mu_);
   const auto it = pending_.find(std::string{stream});
   if (it == pending_.end()) return;
   // Once appended, the key is read back from the store (where it may also have met an
@@ -108,10 +108,10 @@ void KeyRing::release(std::string_view stream, bool appended) {
 
 void KeyRing::forget(std::string_view stream) {
   {
-    std::lock_guard create(create_mu_);
+    MutexLock create(create_mu_);
     pending_.erase(std::string{stream});
   }
-  std::unique_lock lock(cache_mu_);
+  WriterLock lock(cache_mu_);
   cache_.erase(std::string{stream});
   ++generation_;
 }
@@ -150,7 +150,7 @@ Result<std::size_t> KeyRing::rewrap_all(const std::string& to) {
   if (!scanned) return store_error(scanned.error());
   if (!unwrapped) return unwrapped.take_error();
   if (auto s = table_.write(rewrapped, Durability::synced); !s) return store_error(s.take_error());
-  std::unique_lock lock(cache_mu_);
+  WriterLock lock(cache_mu_);
   cache_.clear();
   ++generation_;
   return rewrapped.size();

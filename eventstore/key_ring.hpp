@@ -2,13 +2,13 @@
 
 #include <cstdint>
 #include <functional>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
+#include "domain/mutex.hpp"
 #include "domain/result.hpp"
+#include "domain/thread_annotations.hpp"
 #include "eventstore/keys_dir.hpp"
 #include "eventstore/side_table.hpp"
 
@@ -92,13 +92,14 @@ class KeyRing {
     std::string wrapped;
     int users = 0;
   };
-  std::mutex create_mu_;  // one creator at a time, so a stream never gets two keys
-  std::unordered_map<std::string, Pending> pending_;  // under create_mu_; never evicted
-  mutable std::shared_mutex cache_mu_;
-  mutable std::unordered_map<std::string, SecretKey> cache_;  // bounded: cleared when full
+  Mutex create_mu_;  // one creator at a time, so a stream never gets two keys
+  std::unordered_map<std::string, Pending> pending_ GUARDED_BY(create_mu_);  // never evicted
+  mutable SharedMutex cache_mu_;
+  // Bounded: cleared when full.
+  mutable std::unordered_map<std::string, SecretKey> cache_ GUARDED_BY(cache_mu_);
   // Under cache_mu_: bumped by forget() and rewrap_all(). A find() caches (and returns) what
   // it read from the store only if no forget() ran since before that read.
-  mutable std::uint64_t generation_ = 0;
+  mutable std::uint64_t generation_ GUARDED_BY(cache_mu_) = 0;
   std::function<void(std::string_view)> after_store_read_;
 };
 
