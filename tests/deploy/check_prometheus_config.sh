@@ -80,7 +80,7 @@ problems = []
 
 # The metric families the server registers, and those the spec announces for later.
 metrics_cpp = open(f"{root}/api/metrics.cpp", encoding="utf-8").read()
-known = set(re.findall(r'\.Name\("(perspectief_\w+)"\)', metrics_cpp))
+known = set(re.findall(r'"(perspectief_[a-z0-9_]+)"', metrics_cpp))  # the names it registers
 if not known:
     problems.append("no metric names found in api/metrics.cpp")
 known |= {"perspectief_activities_held_total", "perspectief_cases_by_track"}
