@@ -5,6 +5,7 @@
 #include "api/async_append.hpp"
 #include "api/problem.hpp"
 #include "api/reply.hpp"
+#include "domain/events.hpp"
 #include "eventstore/sha256.hpp"
 
 namespace perspectief::api {
@@ -12,10 +13,11 @@ namespace {
 
 // A plain function, not coroutine locals (GCC 12 and Result locals in coroutine frames).
 AppendRequest erasure_request(const std::string& case_id, const Actor& actor) {
-  AppendRequest request{stream_name(StreamKind::case_file, case_id),
-                        ExpectedVersion::any(),
-                        {make_new_event(random_uuid(), "PersonalDataErased", std::nullopt, {})},
-                        actor};
+  AppendRequest request{
+      stream_name(StreamKind::case_file, case_id),
+      ExpectedVersion::any(),
+      {make_new_event(random_uuid(), std::string{PersonalDataErased::kType}, std::nullopt, {})},
+      actor};
   request.shred_data_key = true;
   return request;
 }
