@@ -28,7 +28,7 @@ class CAPABILITY("mutex") Mutex {
 class SCOPED_CAPABILITY MutexLock {
  public:
   explicit MutexLock(Mutex& mu) ACQUIRE(mu) : lock_(mu.native()) {}
-  ~MutexLock() RELEASE() {}
+  ~MutexLock() RELEASE() {}  // NOLINT(modernize-use-equals-default): carries the annotation
   MutexLock(const MutexLock&) = delete;
   MutexLock& operator=(const MutexLock&) = delete;
 

@@ -115,7 +115,7 @@ rocksdb::ColumnFamilyOptions cf_options(bool point_lookups, bool log) {
   // personal fields do not compress either way): rebuilds +10-15% (docs/performance.md).
   // Files written before keep Snappy; both are read.
   if (log) {
-    t.block_size = 16 * 1024;
+    t.block_size = std::size_t{16} * 1024;
     o.compression = rocksdb::kLZ4Compression;
   }
   if (point_lookups) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -60,7 +61,7 @@ struct RocksStoreOptions {
 // checkpoints (name -> bytes), data_keys (stream -> its data key wrapped with the master key,
 // or the erasure marker; eventstore/key_ring.hpp), access_log (reads of personal data;
 // eventstore/access_log.hpp).
-inline constexpr const char* kColumnFamilies[] = {
+inline constexpr std::array<const char*, 8> kColumnFamilies = {
     "default", "events", "streams", "event_ids", "heads", "checkpoints", "data_keys", "access_log"};
 inline constexpr std::size_t kDataKeysCf = 6;
 inline constexpr std::size_t kAccessLogCf = 7;
