@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
+#include <deque>
 #include <set>
 #include <string>
 #include <vector>
@@ -137,8 +138,11 @@ TEST(TypedEvents, DataThatDoesNotHoldItsKindIsNotParsedInsteadOfDefaulted) {
 }
 
 TEST(TypedEvents, CarryTheValuesOfTheirData) {
-  const auto parse = [](std::string_view type, std::string_view json) {
-    return parse_event<CaseEvent>(type, boost::json::parse(json).as_object()).value();
+  // A typed event's text fields are views into its data: the data outlives the events.
+  std::deque<boost::json::value> data;
+  const auto parse = [&data](std::string_view type, std::string_view json) {
+    return parse_event<CaseEvent>(type, data.emplace_back(boost::json::parse(json)).as_object())
+        .value();
   };
   const auto bed = std::get<BedAssigned>(parse("BedAssigned", R"({"locationId":"loc-1"})"));
   EXPECT_EQ(bed.location_id, "loc-1");
