@@ -8,8 +8,8 @@
 
 #include "domain/event_catalogue.hpp"
 #include "domain/time.hpp"
+#include "eventstore/append.hpp"
 #include "eventstore/sha256.hpp"
-#include "projections/append_pipeline.hpp"
 
 namespace perspectief::api {
 namespace {

@@ -9,23 +9,6 @@
 namespace perspectief {
 namespace {
 
-struct StatusName {
-  CaseStatus status;
-  std::string_view name;
-};
-
-constexpr std::array<StatusName, 9> kStatuses{{
-    {CaseStatus::none, "none"},
-    {CaseStatus::registered, "registered"},
-    {CaseStatus::intake_completed, "intake_completed"},
-    {CaseStatus::admitted, "admitted"},
-    {CaseStatus::rejected, "rejected"},
-    {CaseStatus::referred, "referred"},
-    {CaseStatus::waitlisted, "waitlisted"},
-    {CaseStatus::housed, "housed"},
-    {CaseStatus::ended, "ended"},
-}};
-
 std::string in_state(const CaseState& s) {
   return " (the case is " + std::string{to_string(s.status)} + ")";
 }
@@ -280,20 +263,6 @@ void apply(CaseState& s, const PersonalDataErased& /*e*/, Days /*day*/) {
 }
 
 }  // namespace
-
-std::string_view to_string(CaseStatus s) {
-  for (const auto& n : kStatuses) {
-    if (n.status == s) return n.name;
-  }
-  return "none";
-}
-
-std::optional<CaseStatus> parse_case_status(std::string_view s) {
-  for (const auto& n : kStatuses) {
-    if (n.name == s && n.status != CaseStatus::none) return n.status;
-  }
-  return std::nullopt;
-}
 
 std::int32_t month_number(std::string_view period) {
   if (period.size() != 7) return 0;

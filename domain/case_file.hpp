@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/case_status.hpp"
 #include "domain/domain_event.hpp"
 #include "domain/enumerations.hpp"
 #include "domain/events.hpp"
@@ -15,21 +16,6 @@
 #include "domain/programme.hpp"
 
 namespace perspectief {
-
-enum class CaseStatus {
-  none,
-  registered,
-  intake_completed,
-  admitted,
-  rejected,
-  referred,
-  waitlisted,
-  housed,
-  ended
-};
-
-std::string_view to_string(CaseStatus s);
-std::optional<CaseStatus> parse_case_status(std::string_view s);
 
 struct LegalStep {
   LegalStepKind step{};

@@ -33,4 +33,12 @@ std::string content_hash(std::string_view type, int schema_version, std::string_
   return {reinterpret_cast<const char*>(h.data()), h.size()};
 }
 
+void hash_events(std::vector<NewEvent>& events) {
+  for (auto& e : events) {
+    if (!e.content_hash.empty()) continue;
+    e.data_json = canonical_json(e.data);
+    e.content_hash = content_hash(e.type, e.schema_version, e.data_json);
+  }
+}
+
 }  // namespace perspectief

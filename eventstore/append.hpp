@@ -47,6 +47,10 @@ struct NewEvent {
 std::string content_hash(std::string_view type, int schema_version, std::string_view data_json,
                          std::string_view sealed_digest = {});
 
+// The hash step: the canonical data text and content hash of each event that has none yet
+// (the sealer hashes the events it seals, with a keyed digest of their personal fields).
+void hash_events(std::vector<NewEvent>& events);
+
 NewEvent make_new_event(std::string event_id, std::string type, std::optional<Micros> occurred_at,
                         boost::json::object data, int schema_version = 1);
 

@@ -40,14 +40,6 @@ struct InFlight {
 
 }  // namespace
 
-void hash_events(std::vector<NewEvent>& events) {
-  for (auto& e : events) {
-    if (!e.content_hash.empty()) continue;
-    e.data_json = canonical_json(e.data);
-    e.content_hash = content_hash(e.type, e.schema_version, e.data_json);
-  }
-}
-
 PreparedAppend AppendPipeline::prepare(AppendCommand command) {
   PreparedAppend out{std::nullopt,
                      AppendOutcome{make_error(ErrorCode::invalid, "not appended"),

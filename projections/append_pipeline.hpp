@@ -30,10 +30,6 @@ class AppendAuthorizer {
                                          const std::vector<NewEvent>& events) const = 0;
 };
 
-// The hash step: the canonical data text and content hash of each event that has none yet
-// (the sealer hashes the events it seals, with a keyed digest of their personal fields).
-void hash_events(std::vector<NewEvent>& events);
-
 // One append as parsed from a request: typed events without their content hash yet (the
 // hash step computes it, after sealing). `expected` is the parsed If-Match, refused only
 // after authorization so that a malformed one tells nothing about a stream out of scope.
