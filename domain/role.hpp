@@ -1,12 +1,22 @@
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "domain/enumerations.hpp"
+
 namespace perspectief {
 
 enum class Role { intake, housing, legal, return_support, participation, regie, researcher, ops };
+
+template <>
+struct EnumNames<Role> {
+  static constexpr std::array kNames = std::to_array<std::string_view>(
+      {"intake", "housing", "legal", "return", "participation", "regie", "researcher", "ops"});
+};
+static_assert(enum_count<Role>() == 8);
 
 std::optional<Role> parse_role(std::string_view text);
 std::string_view to_string(Role role);
