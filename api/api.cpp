@@ -41,7 +41,7 @@ Api::Api(ApiDependencies deps)
       pipeline_(append_authorization_, deps_.personal.sealer, deps_.store),
       reads_(deps_.personal.sealer, deps_.personal.access_log, deps_.clock),
       streams_(deps_.store, deps_.case_files, pipeline_, reads_, deps_.metrics),
-      feed_(deps_.store, deps_.signal, deps_.personal.pseudonymiser, reads_),
+      feed_(deps_.store, deps_.feed_index, deps_.signal, deps_.personal.pseudonymiser, reads_),
       case_file_handler_(deps_.store, deps_.case_files, reads_),
       erasure_(deps_.store, deps_.case_files, deps_.personal.sealer.ring(),
                deps_.personal.purge_soon),

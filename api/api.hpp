@@ -47,6 +47,7 @@ struct ApiDependencies {
   const Clock& clock;
   const CaseFiles& case_files;
   const History& history;
+  const FeedIndex& feed_index;
   Metrics& metrics;
   const Projector& projector;
   PersonalData personal;
@@ -59,10 +60,10 @@ class Api {
  public:
   explicit Api(ApiDependencies deps);
   Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, const Clock& clock,
-      const CaseFiles& case_files, const History& history, Metrics& metrics,
-      const Projector& projector, PersonalData personal)
-      : Api(ApiDependencies{store, tokens, signal, clock, case_files, history, metrics, projector,
-                            std::move(personal)}) {}
+      const CaseFiles& case_files, const History& history, const FeedIndex& feed_index,
+      Metrics& metrics, const Projector& projector, PersonalData personal)
+      : Api(ApiDependencies{store, tokens, signal, clock, case_files, history, feed_index, metrics,
+                            projector, std::move(personal)}) {}
 
   // Answers one request; never throws. `route_template` is set to the matched template (or
   // "unmatched") for logs and metrics.

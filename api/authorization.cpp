@@ -43,7 +43,7 @@ constexpr std::array kTable{
     Row{RouteId::read_location_events,  {A,     S,      D,    D,     D,     A,    D,       D}},
     Row{RouteId::read_activity_events,  {D,     D,      D,    D,     A,     A,    D,       D}},
     Row{RouteId::read_programme_events, {A,     A,      A,    A,     A,     A,    A,       D}},
-    Row{RouteId::read_feed,             {D,     D,      D,    D,     D,     A,    W,       D}},
+    Row{RouteId::read_feed,             {A,     S,      A,    A,     W,     A,    W,       D}},
     Row{RouteId::read_case,             {A,     S,      A,    A,     W,     A,    D,       D}},
     Row{RouteId::list_cases,            {A,     S,      A,    A,     W,     A,    D,       D}},
     Row{RouteId::occupancy,             {A,     S,      A,    A,     D,     A,    A,       D}},
@@ -103,8 +103,7 @@ bool needs_token(RouteId route) {
 Response refusal(RouteId route, Role role) {
   switch (route) {
     case RouteId::read_feed:
-      return problem(403,
-                     "the event feed is for regie (as stored) and researchers (pseudonymised)");
+      return problem(403, role_may_not(role, "read the event feed"));
     case RouteId::read_case:
     case RouteId::list_cases:
       return problem(403, role_may_not(role, "read case files"));

@@ -101,4 +101,9 @@ asio::awaitable<void> CommitSignal::wait_beyond(std::uint64_t after,
   }
 }
 
+bool CommitSignal::stopped() const {
+  std::lock_guard lock(mu_);
+  return shut_;
+}
+
 }  // namespace perspectief::api

@@ -61,6 +61,7 @@ class CommitSignal {
 
   // Wakes every waiter now and makes later waits return at once (graceful stop).
   void shutdown();
+  bool stopped() const;
 
   // For tests and metrics: the waiters a commit or shutdown has woken so far, and the
   // waiters waiting now.

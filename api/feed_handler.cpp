@@ -2,28 +2,14 @@
 
 #include <boost/beast/http/field.hpp>
 
-#include <algorithm>
 #include <chrono>
 
-#include "api/authorization.hpp"
+#include "api/feed_view.hpp"
 #include "api/problem.hpp"
 #include "api/query.hpp"
 
 namespace perspectief::api {
 namespace {
-
-constexpr std::string_view kCasePrefix = "case-";
-
-// The case ids of the case streams among `events`, each once.
-std::vector<std::string> cases_among(const std::vector<Envelope>& events) {
-  std::vector<std::string> ids;
-  for (const auto& e : events) {
-    if (!e.stream.starts_with(kCasePrefix)) continue;
-    std::string id = e.stream.substr(kCasePrefix.size());
-    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
-  }
-  return ids;
-}
 
 // Who holds a long poll: the token's subject, organisation and role.
 std::string long_poll_key(const Actor& actor) {
@@ -47,36 +33,31 @@ Response too_many_long_polls() {
 
 }  // namespace
 
-Response FeedHandler::page(const Actor& actor, std::vector<Envelope>& events, std::uint64_t next) {
-  boost::json::array page;
-  if (grant(RouteId::read_feed, actor.role) == Grant::without_personal_data) {
-    page.reserve(events.size());
-    for (const auto& e : events) page.push_back(pseudonymiser_.envelope_json(e));
-  } else {
-    auto opened = reads_.opened_json(events);
-    if (!opened) return problem(opened.error());
-    if (auto recorded = reads_.record(actor, cases_among(events), "feed"); !recorded) {
-      return problem(recorded.error());
-    }
-    page = std::move(*opened);
-  }
-  return json_response(200, {{"events", std::move(page)}, {"next", next}});
-}
-
 boost::asio::awaitable<Response> FeedHandler::read(const Request& req, const Actor& actor) {
   const auto query = parse_feed_query(req.target());
   if (!query) co_return problem(query.error());
   const FeedQuery q = *query;
-  if (q.wait_seconds > 0 && store_.last_position() <= q.after) {
-    // A token holds a bounded number of long polls open (CommitSignalOptions).
-    auto slot = signal_.try_reserve(long_poll_key(actor));
-    if (!slot) co_return too_many_long_polls();
-    co_await signal_.wait_beyond(q.after, std::chrono::seconds(q.wait_seconds));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(q.wait_seconds);
+  auto page = read_feed(store_, index_, FeedScope{index_, actor.role, actor.organisation, q.filter},
+                        q.after, q.limit);
+  const bool waits = page && page->events.empty() && q.wait_seconds > 0;
+  // A token holds a bounded number of long polls open (CommitSignalOptions).
+  const auto slot =
+      waits ? signal_.try_reserve(long_poll_key(actor)) : std::optional<CommitSignal::Slot>{};
+  if (waits && !slot) co_return too_many_long_polls();
+  // A long poll waits for an event this reader may see, not just any commit.
+  while (waits && page && page->events.empty() && !signal_.stopped()) {
+    const auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) break;
+    if (page->next >= index_.size()) co_await signal_.wait_beyond(page->next, left);
+    // The organisation of a housing reader may have opened its first location meanwhile.
+    page = read_feed(store_, index_, FeedScope{index_, actor.role, actor.organisation, q.filter},
+                     page->next, q.limit);
   }
-  auto events = store_.read_all(q.after, q.limit);
+  if (!page) co_return problem(page.error());
+  auto events = feed_json(page->events, actor, "feed", pseudonymiser_, reads_);
   if (!events) co_return problem(events.error());
-  const std::uint64_t next = events->empty() ? q.after : events->back().position;
-  co_return page(actor, *events, next);
+  co_return json_response(200, {{"events", std::move(*events)}, {"next", page->next}});
 }
 
 }  // namespace perspectief::api

@@ -7,23 +7,27 @@
 #include "api/personal_reads.hpp"
 #include "eventstore/event_store.hpp"
 #include "eventstore/pseudonymiser.hpp"
+#include "projections/feed_index.hpp"
 
 namespace perspectief::api {
 
-// GET /v1/events: the global feed, as stored (opened, each case's read recorded) or
-// pseudonymised (a grant without personal data), with an optional long poll.
+// GET /v1/events: the scoped feed (spec/integrations.md): the events the reader's role may see
+// (projections/feed_scope.hpp), shown as FeedView decides, with an optional long poll.
 class FeedHandler {
  public:
-  FeedHandler(const EventStore& store, CommitSignal& signal,
+  FeedHandler(const EventStore& store, const FeedIndex& index, CommitSignal& signal,
               const privacy::Pseudonymiser& pseudonymiser, PersonalReads& reads)
-      : store_(store), signal_(signal), pseudonymiser_(pseudonymiser), reads_(reads) {}
+      : store_(store),
+        index_(index),
+        signal_(signal),
+        pseudonymiser_(pseudonymiser),
+        reads_(reads) {}
 
   boost::asio::awaitable<Response> read(const Request& req, const Actor& actor);
 
  private:
-  Response page(const Actor& actor, std::vector<Envelope>& events, std::uint64_t next);
-
   const EventStore& store_;
+  const FeedIndex& index_;
   CommitSignal& signal_;
   const privacy::Pseudonymiser& pseudonymiser_;
   PersonalReads& reads_;

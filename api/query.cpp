@@ -96,6 +96,22 @@ FieldError not_a_parameter(const std::string& key) {
   return {is_valid_id(key) ? key : "query", "is not a parameter of this route"};
 }
 
+// The comma-separated items of a parameter (none when absent); an empty item stays, so that
+// the filter refuses it.
+std::vector<std::string_view> comma_list(const QueryParams& params, std::string_view name) {
+  std::vector<std::string_view> items;
+  const auto it = params.find(std::string{name});
+  if (it == params.end()) return items;
+  std::string_view rest = it->second;
+  for (;;) {
+    const auto comma = rest.find(',');
+    items.push_back(rest.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return items;
+}
+
 Error unknown(FieldError field) {
   Error e = make_error(ErrorCode::invalid, "unknown query parameter");
   e.fields.push_back(std::move(field));
@@ -150,8 +166,12 @@ std::optional<FieldError> unknown_param(const QueryParams& params,
 Result<FeedQuery> parse_feed_query(std::string_view target) {
   auto params = target_query(target);
   if (!params) return params.take_error();
-  if (auto field = unknown_param(*params, {"after", "limit", "wait"})) return unknown(*field);
+  if (auto field = unknown_param(*params, {"after", "limit", "wait", "categories", "types"}))
+    return unknown(*field);
   FeedQuery q;
+  auto filter = feed_filter(comma_list(*params, "categories"), comma_list(*params, "types"));
+  if (!filter) return filter.take_error();
+  q.filter = *filter;
   if (auto s = read_uint(*params, "after", 0, UINT64_MAX, q.after); !s) return s.take_error();
   if (auto s = read_uint(*params, "limit", 1, 10'000, q.limit); !s) return s.take_error();
   if (auto s = read_uint(*params, "wait", 0, 60, q.wait_seconds); !s) return s.take_error();

@@ -5,9 +5,11 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "domain/result.hpp"
 #include "projections/case_files.hpp"
+#include "projections/feed_scope.hpp"
 
 namespace perspectief::api {
 
@@ -30,11 +32,13 @@ Result<QueryParams> target_query(std::string_view target);
 std::optional<FieldError> unknown_param(const QueryParams& params,
                                         std::initializer_list<std::string_view> allowed);
 
-// GET /v1/events: after, limit (1-10000, default 1000), wait (0-60 seconds).
+// GET /v1/events: after, limit (1-10000, default 1000), wait (0-60 seconds), categories and
+// types (comma-separated names, spec/integrations.md).
 struct FeedQuery {
   std::uint64_t after = 0;
   std::uint64_t limit = 1000;
   std::uint64_t wait_seconds = 0;
+  FeedFilter filter;
 };
 Result<FeedQuery> parse_feed_query(std::string_view target);
 

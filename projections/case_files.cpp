@@ -45,12 +45,12 @@ void CaseFiles::restore(ProgrammeModel model) {
 
 void CaseFiles::apply(const Envelope& envelope) {
   std::unique_lock lock(mu_);
-  model_.apply(envelope);
+  model_.apply(envelope, observer_);
 }
 
 void CaseFiles::apply_all(std::span<const Envelope> envelopes) {
   std::unique_lock lock(mu_);
-  model_.apply_all(envelopes);
+  model_.apply_all(envelopes, observer_);
 }
 
 CaseFileView CaseFiles::view(const std::string& id, const CaseState& state) const {

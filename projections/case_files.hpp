@@ -67,6 +67,10 @@ class CaseFiles final : public Projection {
   void apply(const Envelope& envelope) override;
   void apply_all(std::span<const Envelope> envelopes) override;
 
+  // Tells `observer` where each folded event left its stream (the feed index); set before
+  // the projector starts.
+  void observe(FoldObserver* observer) { observer_ = observer; }
+
   // Starts from a snapshot's model; and runs `fn(const ProgrammeModel&)` under the lock.
   void restore(ProgrammeModel model);
   template <class Fn>
@@ -89,6 +93,7 @@ class CaseFiles final : public Projection {
 
   mutable std::shared_mutex mu_;
   ProgrammeModel model_;
+  FoldObserver* observer_ = nullptr;
 };
 
 // The JSON of spec/api.md: the full case file (with `person` as given: the person object or

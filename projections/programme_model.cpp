@@ -178,33 +178,53 @@ Status ProgrammeModel::admit_case(const Actor& actor, const std::string& id,
   return Ok{};
 }
 
-void ProgrammeModel::apply(const Envelope& envelope) {
-  apply(envelope, parse_for_fold<Cases>(envelope.stream));
+void ProgrammeModel::apply(const Envelope& envelope, FoldObserver* observer) {
+  apply(envelope, parse_for_fold<Cases>(envelope.stream), observer);
 }
 
-void ProgrammeModel::apply_all(std::span<const Envelope> envelopes) {
-  fold_page(cases_, envelopes, [this](const Envelope& e, const ParsedStream& s) { apply(e, s); });
+void ProgrammeModel::apply_all(std::span<const Envelope> envelopes, FoldObserver* observer) {
+  fold_page(cases_, envelopes,
+            [this, observer](const Envelope& e, const ParsedStream& s) { apply(e, s, observer); });
 }
 
-void ProgrammeModel::apply(const Envelope& envelope, const ParsedStream& stream) {
+std::string_view ProgrammeModel::housing_operator(const CaseState& state) const {
+  if (state.status != CaseStatus::housed) return {};
+  const LocationState* at = location(state.location_id);
+  return at == nullptr ? std::string_view{} : std::string_view{at->operator_id};
+}
+
+void ProgrammeModel::apply(const Envelope& envelope, const ParsedStream& stream,
+                           FoldObserver* observer) {
   assert(envelope.position > position_ || position_ == 0);  // folded in log order
   position_ = envelope.position;
   const auto& name = stream.name;
-  if (!name) return;
-  switch (name->kind) {
-    case StreamKind::programme:
-      fold<ProgrammeEvent>(programme_, envelope);
-      break;
-    case StreamKind::location:
-      fold<LocationEvent>(locations_[std::string{name->id}], envelope);
-      break;
-    case StreamKind::activity:
-      fold<ActivityEvent>(activities_[std::string{name->id}], envelope);
-      break;
-    case StreamKind::case_file:
-      apply_case(cases_.get(name->id, stream.case_hash), name->id, envelope);
-      break;
+  FoldedEvent where;
+  if (name) where.kind = name->kind;
+  if (name) {
+    switch (name->kind) {
+      case StreamKind::programme:
+        fold<ProgrammeEvent>(programme_, envelope);
+        break;
+      case StreamKind::location: {
+        LocationState& location = locations_[std::string{name->id}];
+        fold<LocationEvent>(location, envelope);
+        where.housing_after = location.operator_id;
+        break;
+      }
+      case StreamKind::activity:
+        fold<ActivityEvent>(activities_[std::string{name->id}], envelope);
+        break;
+      case StreamKind::case_file: {
+        CaseState& state = cases_.get(name->id, stream.case_hash);
+        where.housing_before = housing_operator(state);
+        apply_case(state, name->id, envelope);
+        where.housing_after = housing_operator(state);
+        where.waiting_after = state.status == CaseStatus::admitted;
+        break;
+      }
+    }
   }
+  if (observer != nullptr) observer->folded(envelope, where);
 }
 
 void ProgrammeModel::apply_case(CaseState& state, std::string_view id, const Envelope& envelope) {

@@ -2,9 +2,11 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -19,6 +21,20 @@
 namespace perspectief {
 
 struct ParsedStream;
+
+// Where a folded event left its stream, for the housing organisations' feeds (FeedIndex):
+// told of every event the read side folds, in position order.
+struct FoldedEvent {
+  std::optional<StreamKind> kind;   // nullopt: not a stream of the programme
+  std::string_view housing_before;  // case: operator of the location housed in before, or ""
+  std::string_view housing_after;   // case: the same after it; location: its operator after it
+  bool waiting_after = false;       // case: admitted and waiting for a bed after it
+};
+class FoldObserver {
+ public:
+  virtual ~FoldObserver() = default;
+  virtual void folded(const Envelope& envelope, const FoldedEvent& where) = 0;
+};
 
 // The state of every stream of the programme, folded from the log, with the figures that
 // span streams (beds taken per location, places taken per funding stream). One instance
@@ -36,8 +52,9 @@ class ProgrammeModel {
                const std::vector<DomainEvent>& events, Micros now);
 
   // Folds a stored event without checking it (replay, read side); several in position order.
-  void apply(const Envelope& envelope);
-  void apply_all(std::span<const Envelope> envelopes);
+  // `observer`, if given, is told where each event left its stream.
+  void apply(const Envelope& envelope, FoldObserver* observer = nullptr);
+  void apply_all(std::span<const Envelope> envelopes, FoldObserver* observer = nullptr);
 
   const ProgrammeState& programme() const { return programme_; }
   const std::map<std::string, LocationState>& locations() const { return locations_; }
@@ -63,8 +80,10 @@ class ProgrammeModel {
   Status admit_location(const Actor& actor, const std::string& id,
                         const std::vector<DomainEvent>& events, Micros now);
 
-  void apply(const Envelope& envelope, const ParsedStream& stream);
+  void apply(const Envelope& envelope, const ParsedStream& stream, FoldObserver* observer);
   void apply_case(CaseState& state, std::string_view id, const Envelope& envelope);
+  // The operator of the location `state` is housed in; empty if not housed.
+  std::string_view housing_operator(const CaseState& state) const;
 
   ProgrammeState programme_;
   std::map<std::string, LocationState> locations_;

@@ -6,12 +6,23 @@
 
 namespace perspectief {
 
+namespace {
+
+struct Encoded {
+  std::uint64_t position = 0;
+  std::string read_models;
+  std::string feed;
+};
+
+}  // namespace
+
 Result<std::uint64_t> save_snapshot(EventStore& store, Projector& projector,
-                                    const CaseFiles& case_files, const History& history,
-                                    const ProgrammeState& defaults) {
-  auto encoded = projector.paused([&]() -> Result<std::pair<std::uint64_t, std::string>> {
+                                    const SnapshotModels& models, const ProgrammeState& defaults) {
+  const CaseFiles& case_files = models.case_files;
+  const History& history = models.history;
+  auto encoded = projector.paused([&]() -> Result<Encoded> {
     const std::uint64_t position = projector.position();
-    if (position == 0) return std::pair<std::uint64_t, std::string>{0, {}};
+    if (position == 0) return Encoded{};
     auto at = store.read_all(position - 1, 1);
     if (!at) return at.take_error();
     if (at->empty() || at->front().position != position) {
@@ -23,17 +34,23 @@ Result<std::uint64_t> save_snapshot(EventStore& store, Projector& projector,
         return encode_snapshot(header, snapshot_fingerprint(defaults), model, h);
       });
     });
-    return std::pair<std::uint64_t, std::string>{position, std::move(bytes)};
+    return Encoded{position, std::move(bytes),
+                   models.feed != nullptr ? models.feed->encode() : std::string{}};
   });
   if (!encoded) return encoded.take_error();
-  if (encoded->first == 0) return std::uint64_t{0};
-  if (auto put = store.put_checkpoint(kSnapshotName, encoded->second); !put)
+  if (encoded->position == 0) return std::uint64_t{0};
+  if (models.feed != nullptr) {
+    if (auto put = store.put_checkpoint(kFeedIndexName, encoded->feed); !put)
+      return put.take_error();
+  }
+  if (auto put = store.put_checkpoint(kSnapshotName, encoded->read_models); !put)
     return put.take_error();
-  return encoded->first;
+  return encoded->position;
 }
 
-std::uint64_t load_snapshot(const EventStore& store, ProgrammeState defaults, CaseFiles& case_files,
-                            History& history, std::optional<ProgrammeModel>* write_model) {
+std::uint64_t load_snapshot(const EventStore& store, ProgrammeState defaults,
+                            const SnapshotModels& models,
+                            std::optional<ProgrammeModel>* write_model) {
   std::uint64_t from = 0;
   store.read_checkpoint(kSnapshotName, [&](std::string_view bytes) {
     const auto fingerprint = snapshot_fingerprint(defaults);
@@ -55,8 +72,16 @@ std::uint64_t load_snapshot(const EventStore& store, ProgrammeState defaults, Ca
         at->front().event_id != header->event_id) {
       return;
     }
-    history.restore(std::move(loaded));
-    case_files.restore(std::move(model));
+    if (models.feed != nullptr) {
+      // Saved with the snapshot; missing, damaged or of another moment: fold from the start.
+      bool feed_loaded = false;
+      store.read_checkpoint(kFeedIndexName, [&](std::string_view feed) {
+        feed_loaded = models.feed->decode(feed, header->position);
+      });
+      if (!feed_loaded) return;
+    }
+    models.history.restore(std::move(loaded));
+    models.case_files.restore(std::move(model));
     if (write_model != nullptr && second_header && second_header->position == header->position) {
       *write_model = std::move(second);
     }

@@ -10,12 +10,14 @@ void upcast_envelope(Envelope& e) {
 }
 
 Result<std::uint64_t> start_models(EventStore& store, const ProgrammeState& defaults,
-                                   WritePolicy& policy, CaseFiles& case_files, History& history,
+                                   WritePolicy& policy, const SnapshotModels& models,
                                    Projector& projector) {
   std::optional<ProgrammeModel> write_model;
-  const std::uint64_t from = load_snapshot(store, defaults, case_files, history, &write_model);
+  const std::uint64_t from = load_snapshot(store, defaults, models, &write_model);
+  CaseFiles& case_files = models.case_files;
+  if (models.feed != nullptr) case_files.observe(models.feed);
   projector.add(case_files);
-  projector.add(history);
+  projector.add(models.history);
   if (auto started = projector.start(from); !started) return started.take_error();
   if (write_model) {
     // Decoded from the snapshot beside the read side: fold the same tail into it.

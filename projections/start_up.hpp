@@ -8,6 +8,7 @@
 #include "projections/case_files.hpp"
 #include "projections/history.hpp"
 #include "projections/projector.hpp"
+#include "projections/snapshot_store.hpp"
 #include "projections/write_policy.hpp"
 
 namespace perspectief {
@@ -20,7 +21,7 @@ void upcast_envelope(Envelope& e);
 // from the read side, since both are the same fold at the durable position (one fold of
 // the log, not two). Returns the snapshot position used (0: folded from the start).
 Result<std::uint64_t> start_models(EventStore& store, const ProgrammeState& defaults,
-                                   WritePolicy& policy, CaseFiles& case_files, History& history,
+                                   WritePolicy& policy, const SnapshotModels& models,
                                    Projector& projector);
 
 }  // namespace perspectief

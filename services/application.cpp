@@ -85,8 +85,8 @@ struct Application::Serving {
         ioc(static_cast<int>(c.threads)),
         last_commit(app.storage_->store().last_position()),
         handlers(app.storage_->store(), c.tokens, signal, app.storage_->clock(),
-                 app.models_->case_files(), app.models_->history(), metrics,
-                 app.models_->projector(), app.privacy_->for_api()),
+                 app.models_->case_files(), app.models_->history(), app.models_->feed_index(),
+                 metrics, app.models_->projector(), app.privacy_->for_api()),
         server(ioc, handlers, server_options(c)),
         snapshot_timer(ioc),
         last_snapshot(app.snapshot_at_) {

@@ -13,11 +13,12 @@ Models::Models(EventStore& store, const ProgrammeState& defaults)
       projector_(store) {}
 
 Result<std::uint64_t> Models::start(WritePolicy& policy) {
-  return start_models(store_, defaults_, policy, case_files_, history_, projector_);
+  return start_models(store_, defaults_, policy, {case_files_, history_, &feed_index_}, projector_);
 }
 
 Result<std::uint64_t> Models::save_snapshot() {
-  return perspectief::save_snapshot(store_, projector_, case_files_, history_, defaults_);
+  return perspectief::save_snapshot(store_, projector_, {case_files_, history_, &feed_index_},
+                                    defaults_);
 }
 
 }  // namespace perspectief

@@ -6,14 +6,15 @@
 #include "domain/result.hpp"
 #include "eventstore/event_store.hpp"
 #include "projections/case_files.hpp"
+#include "projections/feed_index.hpp"
 #include "projections/history.hpp"
 #include "projections/projector.hpp"
 #include "projections/write_policy.hpp"
 
 namespace perspectief {
 
-// The write model (case files) and the read models (history) over a store, kept current by
-// the projector, with their snapshots. Built before the first request, folded once.
+// The write model (case files), the read models (history) and the feed index over a store, kept
+// current by the projector, with their snapshots. Built before the first request, folded once.
 class Models {
  public:
   Models(EventStore& store, const ProgrammeState& defaults);
@@ -27,6 +28,7 @@ class Models {
 
   CaseFiles& case_files() { return case_files_; }
   History& history() { return history_; }
+  FeedIndex& feed_index() { return feed_index_; }
   Projector& projector() { return projector_; }
 
  private:
@@ -34,6 +36,7 @@ class Models {
   ProgrammeState defaults_;
   CaseFiles case_files_;
   History history_;
+  FeedIndex feed_index_;
   Projector projector_;
 };
 

@@ -22,6 +22,7 @@ namespace perspectief::api {
 class ApiHarness {
  public:
   ApiHarness() {
+    case_files_.observe(&feed_index_);
     projector_.add(case_files_);
     projector_.add(history_);
     EXPECT_TRUE(projector_.start().ok());
@@ -125,6 +126,7 @@ class ApiHarness {
   CommitSignal signal_{store_};
   CaseFiles case_files_{initial_programme(500, 360, 18)};
   History history_{500, 360, 18};
+  FeedIndex feed_index_;
   Metrics metrics_;
   Projector projector_{store_};
   ::perspectief::testing::MemorySideTable access_entries_;
@@ -133,9 +135,9 @@ class ApiHarness {
   privacy::Pseudonymiser pseudonymiser_{std::string(32, 'r')};
   privacy::AccessLog access_log_{access_entries_};
   int purges_ = 0;
-  Api api_{
-      ApiDependencies{store_, tokens_, signal_, clock_, case_files_, history_, metrics_, projector_,
-                      PersonalData{sealer_, pseudonymiser_, access_log_, [this] { ++purges_; }}}};
+  Api api_{ApiDependencies{
+      store_, tokens_, signal_, clock_, case_files_, history_, feed_index_, metrics_, projector_,
+      PersonalData{sealer_, pseudonymiser_, access_log_, [this] { ++purges_; }}}};
 };
 
 }  // namespace perspectief::api

@@ -35,7 +35,7 @@ constexpr std::array<Expected, 28> kSpec{{
     {RouteId::read_location_events, "AS---A--"},
     {RouteId::read_activity_events, "----AA--"},
     {RouteId::read_programme_events, "AAAAAAA-"},
-    {RouteId::read_feed, "-----AW-"},
+    {RouteId::read_feed, "ASAAWAW-"},
     {RouteId::read_case, "ASAAWA--"},
     {RouteId::list_cases, "ASAAWA--"},
     {RouteId::occupancy, "ASAA-AA-"},
@@ -87,8 +87,7 @@ TEST(Authorization, RefusalsNameTheRouteOrTheRole) {
   };
   EXPECT_EQ(refusal(RouteId::metrics, Role::intake).result_int(), 403U);
   EXPECT_EQ(detail(RouteId::metrics, Role::intake), "the metrics are for ops and regie");
-  EXPECT_EQ(detail(RouteId::read_feed, Role::ops),
-            "the event feed is for regie (as stored) and researchers (pseudonymised)");
+  EXPECT_EQ(detail(RouteId::read_feed, Role::ops), "role ops may not read the event feed");
   EXPECT_EQ(detail(RouteId::read_case, Role::ops), "role ops may not read case files");
   EXPECT_EQ(detail(RouteId::erase_personal_data, Role::legal),
             "only intake and regie may erase personal data");

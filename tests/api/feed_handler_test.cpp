@@ -41,12 +41,20 @@ TEST(FeedHandler, AnEmptyPageKeepsTheCursor) {
   EXPECT_EQ(r.body, R"({"events":[],"next":5})");
 }
 
-TEST(FeedHandler, RefusesOtherRolesAndBadQueries) {
+TEST(FeedHandler, RefusesOpsAndBadQueries) {
   ApiHarness h;
-  const auto intake = h.get("/v1/events", "t-intake");
-  EXPECT_EQ(intake.status, 403U);
-  EXPECT_EQ(intake.json().at("detail"),
-            "the event feed is for regie (as stored) and researchers (pseudonymised)");
+  const auto ops = h.get("/v1/events", "t-ops");
+  EXPECT_EQ(ops.status, 403U);
+  EXPECT_EQ(ops.json().at("detail"), "role ops may not read the event feed");
+  EXPECT_EQ(h.get("/v1/events", "t-intake").status, 200U);
+  const auto category = h.get("/v1/events?categories=case,cases", "t-intake");
+  EXPECT_EQ(category.status, 400U);
+  EXPECT_EQ(category.json().at("errors"),
+            boost::json::parse(R"([{"field":"categories","message":"unknown category cases"}])"));
+  const auto type = h.get("/v1/events?types=BedAssigned,", "t-intake");
+  EXPECT_EQ(type.status, 400U);
+  EXPECT_EQ(type.json().at("errors"),
+            boost::json::parse(R"([{"field":"types","message":"unknown event type"}])"));
   const auto unknown = h.get("/v1/events?from=1", "t-regie");
   EXPECT_EQ(unknown.status, 400U);
   EXPECT_EQ(unknown.json().at("detail"), "unknown query parameter");

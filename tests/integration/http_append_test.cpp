@@ -154,7 +154,7 @@ TEST_F(HttpAppend, AuthenticationAndReadPermissions) {
   EXPECT_EQ(get("/v1/cases/p-1/events", "legal").status, 403);  // the case file, not the events
   EXPECT_EQ(get("/v1/cases/p-1/events", "return").status, 403);
   EXPECT_EQ(get("/v1/cases/p-1/events", "regie").status, 200);
-  EXPECT_EQ(get("/v1/events", "intake").status, 403);
+  EXPECT_EQ(get("/v1/events", "ops").status, 403);
   EXPECT_EQ(get("/v1/events", "researcher").status, 200);  // pseudonymised (Privacy tests)
   EXPECT_EQ(get("/v1/cases/nobody/events", "intake").status, 404);
   EXPECT_EQ(get("/v1/programme/events", "intake").status, 200);
