@@ -1,0 +1,274 @@
+// One webhook POST against loopback receivers on port 0: delivered on 2xx, and each failure
+// with the lastError a subscription shows.
+
+#include "api/webhook_client.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <optional>
+#include <string>
+
+#include "api/tls_context.hpp"
+#include "tests/support/run_command.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace perspectief::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+using testing::TempDir;
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::string_view kOk = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+
+std::string answer(int status, std::string_view reason, std::string_view extra_header = "") {
+  return "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) + "\r\n" +
+         std::string(extra_header) + "Content-Length: 4\r\nConnection: close\r\n\r\nbody";
+}
+
+// Reads one request from `stream` into `got`, then writes `response` as it is.
+template <class Stream>
+asio::awaitable<void> serve(Stream& stream, std::string response,
+                            http::request<http::string_body>& got) {
+  beast::flat_buffer buffer;
+  auto [read_ec, n] = co_await http::async_read(stream, buffer, got, kTuple);
+  if (read_ec) co_return;
+  // The receiver's side ends here whether or not the client took the answer.
+  (void)co_await asio::async_write(stream, asio::buffer(response), kTuple);
+}
+
+class WebhookClientTest : public ::testing::Test {
+ protected:
+  tcp::acceptor listen() { return {ioc_, {asio::ip::make_address("127.0.0.1"), 0}}; }
+
+  static std::string port_of(const tcp::acceptor& a) {
+    return std::to_string(a.local_endpoint().port());
+  }
+
+  // A receiver that answers one plain-http request with `response`.
+  void receive_once(tcp::acceptor& acceptor, const std::string& response) {
+    asio::co_spawn(
+        ioc_,
+        [this, &acceptor, response]() -> asio::awaitable<void> {
+          auto [ec, socket] = co_await acceptor.async_accept(kTuple);
+          if (!ec) {
+            co_await serve(socket, response, got_);
+          }
+        },
+        asio::detached);
+  }
+
+  // The same over TLS with the server context `server`.
+  void receive_once_tls(tcp::acceptor& acceptor, ssl::context& server,
+                        const std::string& response) {
+    asio::co_spawn(
+        ioc_,
+        [this, &acceptor, &server, response]() -> asio::awaitable<void> {
+          auto [ec, socket] = co_await acceptor.async_accept(kTuple);
+          if (ec) co_return;
+          beast::ssl_stream<tcp::socket> stream(std::move(socket), server);
+          auto [handshake_ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
+          if (!handshake_ec) {
+            co_await serve(stream, response, got_);
+          }
+        },
+        asio::detached);
+  }
+
+  // post_webhook to completion on the test's thread.
+  WebhookResponse post(const WebhookAllowList& allow, const WebhookTarget& target,
+                       std::chrono::milliseconds timeout = 10s, ssl::context* tls = nullptr) {
+    std::optional<WebhookResponse> out;
+    WebhookRequest request{&target, {{"webhook-id", "msg_1"}}, R"({"a":1})", timeout};
+    asio::co_spawn(ioc_, post_webhook(allow, tls != nullptr ? *tls : *tls_, std::move(request)),
+                   [&](const std::exception_ptr& e, WebhookResponse r) {
+                     if (e) std::rethrow_exception(e);
+                     out = std::move(r);
+                     ioc_.stop();
+                   });
+    ioc_.run();
+    EXPECT_TRUE(out.has_value());
+    return out.value_or(WebhookResponse{});
+  }
+
+  static WebhookTarget target(const WebhookAllowList& allow, const std::string& url) {
+    auto t = allow.check(url);
+    EXPECT_TRUE(t) << url << ": " << t.error().message;
+    return t ? *t : WebhookTarget{};
+  }
+
+  // True if a connection to `acceptor` arrived (it is not accepted by anything else).
+  bool was_contacted(tcp::acceptor& acceptor) {
+    acceptor.non_blocking(true);
+    tcp::socket socket(ioc_);
+    boost::system::error_code ec;
+    acceptor.accept(socket, ec);
+    return !ec;
+  }
+
+  // A self-signed certificate for the name localhost only (no IP address in it).
+  void make_certificate() {
+    const auto r = testing::run_command(
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2"
+        " -subj /CN=localhost -addext subjectAltName=DNS:localhost -keyout " +
+        dir_.sub("key.pem") + " -out " + dir_.sub("cert.pem"));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+
+  asio::io_context ioc_;
+  std::unique_ptr<ssl::context> tls_ = std::move(webhook_tls_context("").value());
+  const WebhookAllowList loopback_ = *WebhookAllowList::parse("127.0.0.1", true);
+  http::request<http::string_body> got_;
+  TempDir dir_;
+};
+
+TEST_F(WebhookClientTest, TwoHundredIsDeliveredWithTheRequestAsSpecified) {
+  auto acceptor = listen();
+  receive_once(acceptor, std::string(kOk));
+  const auto t = target(loopback_, "http://127.0.0.1:" + port_of(acceptor) + "/hook?x=1");
+  const auto r = post(loopback_, t);
+  EXPECT_TRUE(r.delivered);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(got_.method(), http::verb::post);
+  EXPECT_EQ(got_.target(), "/hook?x=1");
+  EXPECT_EQ(got_[http::field::host], "127.0.0.1:" + port_of(acceptor));
+  EXPECT_EQ(got_[http::field::user_agent], "perspectief-webhooks");
+  EXPECT_EQ(got_[http::field::content_type], "application/json");
+  EXPECT_EQ(got_["webhook-id"], "msg_1");
+  EXPECT_EQ(got_.body(), R"({"a":1})");
+}
+
+TEST_F(WebhookClientTest, ServerErrorIsNotDelivered) {
+  auto acceptor = listen();
+  receive_once(acceptor, answer(500, "Internal Server Error"));
+  const auto r = post(loopback_, target(loopback_, "http://127.0.0.1:" + port_of(acceptor)));
+  EXPECT_FALSE(r.delivered);
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.error, "HTTP 500");
+}
+
+TEST_F(WebhookClientTest, ReceiverThatNeverAnswersTimesOut) {
+  auto acceptor = listen();  // the kernel accepts the connection; nobody reads or answers
+  const auto r = post(loopback_, target(loopback_, "http://127.0.0.1:" + port_of(acceptor)), 200ms);
+  EXPECT_FALSE(r.delivered);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.error, "timed out after 200 ms");
+}
+
+TEST_F(WebhookClientTest, RedirectIsNotFollowed) {
+  auto acceptor = listen();
+  auto elsewhere = listen();
+  receive_once(acceptor,
+               answer(302, "Found", "Location: http://127.0.0.1:" + port_of(elsewhere) + "/x\r\n"));
+  const auto r = post(loopback_, target(loopback_, "http://127.0.0.1:" + port_of(acceptor)));
+  EXPECT_FALSE(r.delivered);
+  EXPECT_EQ(r.status, 302);
+  EXPECT_EQ(r.error, "redirect not followed (HTTP 302)");
+  EXPECT_FALSE(was_contacted(elsewhere));
+}
+
+TEST_F(WebhookClientTest, RefusedConnection) {
+  std::string port;
+  {
+    auto closed = listen();
+    port = port_of(closed);
+  }
+  const auto r = post(loopback_, target(loopback_, "http://127.0.0.1:" + port));
+  EXPECT_FALSE(r.delivered);
+  EXPECT_EQ(r.error, "connection refused");
+}
+
+TEST_F(WebhookClientTest, AddressOutsideTheListIsNotContacted) {
+  auto acceptor = listen();
+  // As if a name that is not in the list had resolved to 127.0.0.1.
+  const auto allow = *WebhookAllowList::parse("10.0.0.0/8", true);
+  const WebhookTarget t{false, "127.0.0.1", port_of(acceptor), "/", "http://x/", false};
+  const auto r = post(allow, t);
+  EXPECT_FALSE(r.delivered);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.error, "address 127.0.0.1 is not in the allow list");
+  EXPECT_FALSE(was_contacted(acceptor));
+}
+
+TEST_F(WebhookClientTest, NameInTheListIsResolvedAndTrusted) {
+  auto acceptor = listen();
+  receive_once(acceptor, answer(204, "No Content"));
+  const auto allow = *WebhookAllowList::parse("localhost", true);
+  const auto r = post(allow, target(allow, "http://localhost:" + port_of(acceptor) + "/in"));
+  EXPECT_TRUE(r.delivered);
+  EXPECT_EQ(r.status, 204);
+  EXPECT_EQ(got_[http::field::host], "localhost:" + port_of(acceptor));
+}
+
+TEST_F(WebhookClientTest, TlsWithTheReceiversCaIsDelivered) {
+  make_certificate();
+  auto server = make_tls_context(dir_.sub("cert.pem"), dir_.sub("key.pem"));
+  ASSERT_TRUE(server) << server.error().message;
+  auto client = webhook_tls_context(dir_.sub("cert.pem"));
+  ASSERT_TRUE(client) << client.error().message;
+  auto acceptor = listen();
+  receive_once_tls(acceptor, **server, std::string(kOk));
+  const auto allow = *WebhookAllowList::parse("localhost", false);
+  const auto r = post(allow, target(allow, "https://localhost:" + port_of(acceptor) + "/h"), 10s,
+                      client->get());
+  EXPECT_TRUE(r.delivered) << r.error;
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(got_.target(), "/h");
+}
+
+TEST_F(WebhookClientTest, TlsWithAnUntrustedCertificateFails) {
+  make_certificate();
+  auto server = make_tls_context(dir_.sub("cert.pem"), dir_.sub("key.pem"));
+  ASSERT_TRUE(server) << server.error().message;
+  auto acceptor = listen();
+  receive_once_tls(acceptor, **server, std::string(kOk));
+  const auto allow = *WebhookAllowList::parse("localhost", false);
+  const auto r = post(allow, target(allow, "https://localhost:" + port_of(acceptor)));
+  EXPECT_FALSE(r.delivered);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.error, "TLS: certificate verify failed");
+}
+
+TEST_F(WebhookClientTest, TlsCertificateForAnotherHostFails) {
+  make_certificate();  // for localhost, not for 127.0.0.1
+  auto server = make_tls_context(dir_.sub("cert.pem"), dir_.sub("key.pem"));
+  ASSERT_TRUE(server) << server.error().message;
+  auto client = webhook_tls_context(dir_.sub("cert.pem"));
+  ASSERT_TRUE(client) << client.error().message;
+  auto acceptor = listen();
+  receive_once_tls(acceptor, **server, std::string(kOk));
+  const auto allow = *WebhookAllowList::parse("127.0.0.1", false);
+  const auto r =
+      post(allow, target(allow, "https://127.0.0.1:" + port_of(acceptor)), 10s, client->get());
+  EXPECT_FALSE(r.delivered);
+  EXPECT_EQ(r.error, "TLS: certificate verify failed");
+}
+
+TEST(WebhookTlsContext, RefusesAnUnreadableCaFile) {
+  const auto ctx = webhook_tls_context("/nonexistent/ca.pem");
+  ASSERT_FALSE(ctx);
+  EXPECT_EQ(ctx.error().code, ErrorCode::invalid);
+  EXPECT_TRUE(
+      ctx.error().message.starts_with("cannot read the webhook CA file /nonexistent/ca.pem: "))
+      << ctx.error().message;
+}
+
+}  // namespace
+}  // namespace perspectief::api
