@@ -122,20 +122,10 @@ class WebhookClientTest : public ::testing::Test {
     return !ec;
   }
 
-  // A self-signed certificate for the name localhost only (no IP address in it).
-  void make_certificate() {
-    const auto r = testing::run_command(
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2"
-        " -subj /CN=localhost -addext subjectAltName=DNS:localhost -keyout " +
-        dir_.sub("key.pem") + " -out " + dir_.sub("cert.pem"));
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-  }
-
   asio::io_context ioc_;
   std::unique_ptr<ssl::context> tls_ = std::move(webhook_tls_context("").value());
   const WebhookAllowList loopback_ = *WebhookAllowList::parse("127.0.0.1", true);
   http::request<http::string_body> got_;
-  TempDir dir_;
 };
 
 TEST_F(WebhookClientTest, TwoHundredIsDeliveredWithTheRequestAsSpecified) {
@@ -217,47 +207,55 @@ TEST_F(WebhookClientTest, NameInTheListIsResolvedAndTrusted) {
   EXPECT_EQ(got_[http::field::host], "localhost:" + port_of(acceptor));
 }
 
-TEST_F(WebhookClientTest, TlsWithTheReceiversCaIsDelivered) {
-  make_certificate();
-  auto server = make_tls_context(dir_.sub("cert.pem"), dir_.sub("key.pem"));
-  ASSERT_TRUE(server) << server.error().message;
-  auto client = webhook_tls_context(dir_.sub("cert.pem"));
-  ASSERT_TRUE(client) << client.error().message;
-  auto acceptor = listen();
-  receive_once_tls(acceptor, **server, std::string(kOk));
-  const auto allow = *WebhookAllowList::parse("localhost", false);
-  const auto r = post(allow, target(allow, "https://localhost:" + port_of(acceptor) + "/h"), 10s,
-                      client->get());
+// Receivers with a self-signed certificate for the name localhost only (no IP address in it).
+class WebhookClientTlsTest : public WebhookClientTest {
+ protected:
+  void SetUp() override {
+    const auto made = testing::run_command(
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2"
+        " -subj /CN=localhost -addext subjectAltName=DNS:localhost -keyout " +
+        dir_.sub("key.pem") + " -out " + dir_.sub("cert.pem"));
+    ASSERT_EQ(made.exit_code, 0) << made.output;
+    auto server = make_tls_context(dir_.sub("cert.pem"), dir_.sub("key.pem"));
+    ASSERT_TRUE(server) << server.error().message;
+    server_ = *server;
+    auto trusting = webhook_tls_context(dir_.sub("cert.pem"));
+    ASSERT_TRUE(trusting) << trusting.error().message;
+    trusting_ = std::move(*trusting);
+  }
+
+  // One POST to https://<host>:<port>/h, the host allowed by name, the receiver answering 200.
+  WebhookResponse post_tls(const std::string& host, ssl::context& client) {
+    auto acceptor = listen();
+    receive_once_tls(acceptor, *server_, std::string(kOk));
+    const auto allow = *WebhookAllowList::parse(host, false);
+    return post(allow, target(allow, "https://" + host + ":" + port_of(acceptor) + "/h"), 10s,
+                &client);
+  }
+
+  TempDir dir_;
+  std::shared_ptr<ssl::context> server_;
+  std::unique_ptr<ssl::context> trusting_;
+};
+
+TEST_F(WebhookClientTlsTest, ReceiverWithTheTrustedCaIsDelivered) {
+  const auto r = post_tls("localhost", *trusting_);
   EXPECT_TRUE(r.delivered) << r.error;
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(got_.target(), "/h");
 }
 
-TEST_F(WebhookClientTest, TlsWithAnUntrustedCertificateFails) {
-  make_certificate();
-  auto server = make_tls_context(dir_.sub("cert.pem"), dir_.sub("key.pem"));
-  ASSERT_TRUE(server) << server.error().message;
-  auto acceptor = listen();
-  receive_once_tls(acceptor, **server, std::string(kOk));
-  const auto allow = *WebhookAllowList::parse("localhost", false);
-  const auto r = post(allow, target(allow, "https://localhost:" + port_of(acceptor)));
+TEST_F(WebhookClientTlsTest, UntrustedCertificateFails) {
+  const auto r = post_tls("localhost", *tls_);  // the system's roots only
   EXPECT_FALSE(r.delivered);
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.error, "TLS: certificate verify failed");
 }
 
-TEST_F(WebhookClientTest, TlsCertificateForAnotherHostFails) {
-  make_certificate();  // for localhost, not for 127.0.0.1
-  auto server = make_tls_context(dir_.sub("cert.pem"), dir_.sub("key.pem"));
-  ASSERT_TRUE(server) << server.error().message;
-  auto client = webhook_tls_context(dir_.sub("cert.pem"));
-  ASSERT_TRUE(client) << client.error().message;
-  auto acceptor = listen();
-  receive_once_tls(acceptor, **server, std::string(kOk));
-  const auto allow = *WebhookAllowList::parse("127.0.0.1", false);
-  const auto r =
-      post(allow, target(allow, "https://127.0.0.1:" + port_of(acceptor)), 10s, client->get());
+TEST_F(WebhookClientTlsTest, CertificateForAnotherHostFails) {
+  const auto r = post_tls("127.0.0.1", *trusting_);  // the certificate names localhost only
   EXPECT_FALSE(r.delivered);
+  EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.error, "TLS: certificate verify failed");
 }
 
