@@ -42,11 +42,13 @@ Api::Api(ApiDependencies deps)
       reads_(deps_.personal.sealer, deps_.personal.access_log, deps_.clock),
       streams_(deps_.store, deps_.case_files, pipeline_, reads_, deps_.metrics),
       feed_(deps_.store, deps_.feed_index, deps_.signal, deps_.personal.pseudonymiser, reads_),
+      subscriptions_(deps_.subscriptions, deps_.store, deps_.signal, deps_.personal.pseudonymiser,
+                     reads_),
       case_file_handler_(deps_.store, deps_.case_files, reads_),
       erasure_(deps_.store, deps_.case_files, deps_.personal.sealer.ring(),
                deps_.personal.purge_soon),
       metrics_handler_(deps_.metrics, deps_.store, deps_.projector, deps_.case_files, deps_.history,
-                       deps_.clock) {}
+                       deps_.clock, deps_.subscriptions) {}
 
 bool Api::refused_on_headers(http::verb method, std::string_view target,
                              std::string_view authorization) const {
@@ -116,6 +118,17 @@ asio::awaitable<Response> Api::route(const Request& req, const RouteMatch& m, co
       co_return read_access_log(req, deps_.personal.access_log);
     case RouteId::metrics:
       co_return metrics_handler_.render();
+    case RouteId::create_subscription:
+    case RouteId::list_subscriptions:
+    case RouteId::read_subscription:
+    case RouteId::delete_subscription:
+    case RouteId::pause_subscription:
+    case RouteId::resume_subscription:
+    case RouteId::pull_subscription:
+    case RouteId::ack_subscription:
+    case RouteId::list_parked:
+    case RouteId::replay_parked:
+      co_return co_await subscriptions_.handle(req, m, actor);
     default:  // the read models; the open routes were answered before the token
       co_return read_model_route(req, m.route->id, actor);
   }

@@ -18,6 +18,7 @@
 #include "api/read_model_routes.hpp"
 #include "api/router.hpp"
 #include "api/stream_handler.hpp"
+#include "api/subscription_handler.hpp"
 #include "eventstore/access_log.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/event_store.hpp"
@@ -51,6 +52,7 @@ struct ApiDependencies {
   Metrics& metrics;
   const Projector& projector;
   PersonalData personal;
+  SubscriptionDependencies subscriptions;
 };
 
 // The REST API: matches the route, authenticates the token, applies the role's grant
@@ -61,9 +63,10 @@ class Api {
   explicit Api(ApiDependencies deps);
   Api(EventStore& store, const TokenRegistry& tokens, CommitSignal& signal, const Clock& clock,
       const CaseFiles& case_files, const History& history, const FeedIndex& feed_index,
-      Metrics& metrics, const Projector& projector, PersonalData personal)
+      Metrics& metrics, const Projector& projector, PersonalData personal,
+      SubscriptionDependencies subscriptions)
       : Api(ApiDependencies{store, tokens, signal, clock, case_files, history, feed_index, metrics,
-                            projector, std::move(personal)}) {}
+                            projector, std::move(personal), subscriptions}) {}
 
   // Answers one request; never throws. `route_template` is set to the matched template (or
   // "unmatched") for logs and metrics.
@@ -96,6 +99,7 @@ class Api {
   PersonalReads reads_;
   StreamHandler streams_;
   FeedHandler feed_;
+  SubscriptionHandler subscriptions_;
   CaseFileHandler case_file_handler_;
   ErasureHandler erasure_;
   MetricsHandler metrics_handler_;

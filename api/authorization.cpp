@@ -58,6 +58,16 @@ constexpr std::array kTable{
     Row{RouteId::metrics,               {D,     D,      D,    D,     D,     A,    D,       A}},
     Row{RouteId::erase_personal_data,   {A,     D,      D,    D,     D,     A,    D,       D}},
     Row{RouteId::access_log,            {D,     D,      D,    D,     D,     A,    D,       D}},
+    Row{RouteId::create_subscription,       {A,     A,      A,    A,     A,     A,    A,       D}},
+    Row{RouteId::list_subscriptions,        {A,     A,      A,    A,     A,     A,    A,       D}},
+    Row{RouteId::read_subscription,         {A,     A,      A,    A,     A,     A,    A,       D}},
+    Row{RouteId::delete_subscription,       {A,     A,      A,    A,     A,     A,    A,       D}},
+    Row{RouteId::pause_subscription,        {A,     A,      A,    A,     A,     A,    A,       D}},
+    Row{RouteId::resume_subscription,       {A,     A,      A,    A,     A,     A,    A,       D}},
+    Row{RouteId::pull_subscription,         {A,     A,      A,    A,     A,     A,    A,       D}},
+    Row{RouteId::ack_subscription,          {A,     A,      A,    A,     A,     A,    A,       D}},
+    Row{RouteId::list_parked,               {A,     A,      A,    A,     A,     A,    A,       D}},
+    Row{RouteId::replay_parked,             {A,     A,      A,    A,     A,     A,    A,       D}},
 };
 // clang-format on
 
@@ -113,6 +123,17 @@ Response refusal(RouteId route, Role role) {
       return problem(403, "only intake and regie may erase personal data");
     case RouteId::access_log:
       return problem(403, "the access log is for regie");
+    case RouteId::create_subscription:
+    case RouteId::list_subscriptions:
+    case RouteId::read_subscription:
+    case RouteId::delete_subscription:
+    case RouteId::pause_subscription:
+    case RouteId::resume_subscription:
+    case RouteId::pull_subscription:
+    case RouteId::ack_subscription:
+    case RouteId::list_parked:
+    case RouteId::replay_parked:
+      return problem(403, role_may_not(role, "subscribe to the event feed"));
     case RouteId::read_case_events:
     case RouteId::read_location_events:
     case RouteId::read_activity_events:

@@ -56,7 +56,23 @@ Metrics::Metrics()
                               "perspectief_activities_held_total",
                               "Participation activities held, by category")),
       cases_by_track_(family(prometheus::BuildGauge(), *registry_, "perspectief_cases_by_track",
-                             "Active cases by their current guidance track")) {}
+                             "Active cases by their current guidance track")),
+      webhook_deliveries_(family(prometheus::BuildCounter(), *registry_,
+                                 "perspectief_webhook_deliveries_total",
+                                 "Webhook delivery attempts by result (ok, retry, parked)")),
+      subscription_lag_(family(prometheus::BuildGauge(), *registry_,
+                               "perspectief_subscription_lag_events",
+                               "Visible events after a subscription's checkpoint")),
+      subscription_parked_(family(prometheus::BuildGauge(), *registry_,
+                                  "perspectief_subscription_parked",
+                                  "Webhook batches a subscription has parked")) {
+  for (const char* result : {"ok", "retry", "parked"})
+    webhook_deliveries_.Add({{"result", result}});
+}
+
+void Metrics::on_webhook_delivery(std::string_view result) {
+  webhook_deliveries_.Add({{"result", std::string{result}}}).Increment();
+}
 
 void Metrics::on_request(std::string_view method, std::string_view route, unsigned status,
                          double seconds) {
@@ -101,8 +117,10 @@ void Metrics::on_commit(std::uint64_t events) {
 }
 
 std::string Metrics::render(std::uint64_t store_position, std::uint64_t projector_position,
-                            const CurrentFigures& f, const Participation& participation) {
+                            const CurrentFigures& f, const Participation& participation,
+                            const std::vector<SubscriptionFigures>& subscriptions) {
   std::lock_guard lock(render_mu_);
+  set_subscriptions(subscriptions);
   store_position_.Add({}).Set(static_cast<double>(store_position));
   projection_position_.Add({{"projection", "case-files"}})
       .Set(static_cast<double>(projector_position));
@@ -136,6 +154,20 @@ std::string Metrics::render(std::uint64_t store_position, std::uint64_t projecto
     cases_by_track_.Add({{"track", track}}).Set(static_cast<double>(cases));
   }
   return prometheus::TextSerializer{}.Serialize(registry_->Collect());
+}
+
+void Metrics::set_subscriptions(const std::vector<SubscriptionFigures>& subscriptions) {
+  // A deleted subscription's series go away with it.
+  for (const auto& label : subscription_labels_) {
+    subscription_lag_.Remove(&subscription_lag_.Add({{"subscription", label}}));
+    subscription_parked_.Remove(&subscription_parked_.Add({{"subscription", label}}));
+  }
+  subscription_labels_.clear();
+  for (const auto& s : subscriptions) {
+    subscription_lag_.Add({{"subscription", s.label}}).Set(static_cast<double>(s.lag));
+    subscription_parked_.Add({{"subscription", s.label}}).Set(static_cast<double>(s.parked));
+    subscription_labels_.push_back(s.label);
+  }
 }
 
 }  // namespace perspectief::api

@@ -40,9 +40,21 @@ class Metrics {
     std::map<std::string, std::int64_t> cases_by_track;
   };
 
+  // One webhook delivery attempt's result: "ok", "retry" or "parked".
+  void on_webhook_delivery(std::string_view result);
+
+  // A subscription's figures at a scrape: its label ("organisation/subscriptionId"), the
+  // visible events after its checkpoint and its parked batches.
+  struct SubscriptionFigures {
+    std::string label;
+    std::uint64_t lag = 0;
+    std::uint64_t parked = 0;
+  };
+
   // The text exposition, with the gauges set from the current figures first.
   std::string render(std::uint64_t store_position, std::uint64_t projector_position,
-                     const CurrentFigures& figures, const Participation& participation);
+                     const CurrentFigures& figures, const Participation& participation,
+                     const std::vector<SubscriptionFigures>& subscriptions = {});
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -61,6 +73,11 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>& open_escalations_;
   prometheus::Family<prometheus::Counter>& activities_held_;
   prometheus::Family<prometheus::Gauge>& cases_by_track_;
+  prometheus::Family<prometheus::Counter>& webhook_deliveries_;
+  prometheus::Family<prometheus::Gauge>& subscription_lag_;
+  prometheus::Family<prometheus::Gauge>& subscription_parked_;
+  std::vector<std::string> subscription_labels_;  // the series set at the last scrape
+  void set_subscriptions(const std::vector<SubscriptionFigures>& subscriptions);
   std::mutex render_mu_;
 
   // The labelled series each request and append updates, found once: a Family::Add builds a

@@ -16,7 +16,8 @@ Response MetricsHandler::render() const {
     return Metrics::Participation{activities_held_by_category(h), active_cases_by_track(h, now)};
   });
   res.body() = metrics_.render(store_.last_position(), projector_.position(),
-                               case_files_.figures(day_of(now)), participation);
+                               case_files_.figures(day_of(now)), participation,
+                               subscription_figures(subscriptions_));
   res.prepare_payload();
   return res;
 }

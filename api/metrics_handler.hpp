@@ -2,6 +2,7 @@
 
 #include "api/http_types.hpp"
 #include "api/metrics.hpp"
+#include "api/subscription_handler.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/event_store.hpp"
 #include "projections/case_files.hpp"
@@ -15,13 +16,15 @@ namespace perspectief::api {
 class MetricsHandler {
  public:
   MetricsHandler(Metrics& metrics, const EventStore& store, const Projector& projector,
-                 const CaseFiles& case_files, const History& history, const Clock& clock)
+                 const CaseFiles& case_files, const History& history, const Clock& clock,
+                 SubscriptionDependencies subscriptions)
       : metrics_(metrics),
         store_(store),
         projector_(projector),
         case_files_(case_files),
         history_(history),
-        clock_(clock) {}
+        clock_(clock),
+        subscriptions_(subscriptions) {}
 
   Response render() const;
 
@@ -32,6 +35,7 @@ class MetricsHandler {
   const CaseFiles& case_files_;
   const History& history_;
   const Clock& clock_;
+  SubscriptionDependencies subscriptions_;
 };
 
 }  // namespace perspectief::api

@@ -8,7 +8,7 @@ namespace {
 
 using boost::beast::http::verb;
 
-constexpr std::array<RouteSpec, 28> kRoutes{{
+constexpr std::array<RouteSpec, 38> kRoutes{{
     {RouteId::healthz, verb::get, "/healthz"},
     {RouteId::readyz, verb::get, "/readyz"},
     {RouteId::append_case, verb::post, "/v1/cases/{caseId}/events"},
@@ -37,6 +37,16 @@ constexpr std::array<RouteSpec, 28> kRoutes{{
     {RouteId::openapi, verb::get, "/v1/openapi.json"},
     {RouteId::dashboard_index, verb::get, "/"},
     {RouteId::dashboard_file, verb::get, "/dashboard/{file}"},
+    {RouteId::create_subscription, verb::post, "/v1/subscriptions"},
+    {RouteId::list_subscriptions, verb::get, "/v1/subscriptions"},
+    {RouteId::read_subscription, verb::get, "/v1/subscriptions/{subscriptionId}"},
+    {RouteId::delete_subscription, verb::delete_, "/v1/subscriptions/{subscriptionId}"},
+    {RouteId::pause_subscription, verb::post, "/v1/subscriptions/{subscriptionId}/pause"},
+    {RouteId::resume_subscription, verb::post, "/v1/subscriptions/{subscriptionId}/resume"},
+    {RouteId::pull_subscription, verb::get, "/v1/subscriptions/{subscriptionId}/events"},
+    {RouteId::ack_subscription, verb::post, "/v1/subscriptions/{subscriptionId}/ack"},
+    {RouteId::list_parked, verb::get, "/v1/subscriptions/{subscriptionId}/parked"},
+    {RouteId::replay_parked, verb::post, "/v1/subscriptions/{subscriptionId}/parked/replay"},
 }};
 
 std::vector<std::string_view> split(std::string_view path) {

@@ -40,6 +40,16 @@ enum class RouteId {
   openapi,
   dashboard_index,
   dashboard_file,
+  create_subscription,
+  list_subscriptions,
+  read_subscription,
+  delete_subscription,
+  pause_subscription,
+  resume_subscription,
+  pull_subscription,
+  ack_subscription,
+  list_parked,
+  replay_parked,
 };
 
 struct RouteSpec {

@@ -162,6 +162,8 @@ Result<std::unique_ptr<RocksEventStore>> RocksEventStore::open(RocksStoreOptions
   store->db_.reset(raw);
   store->data_keys_ = std::make_unique<RocksSideTable>(*raw, store->cf_[kDataKeysCf], store->cf_);
   store->access_log_ = std::make_unique<RocksSideTable>(*raw, store->cf_[kAccessLogCf], store->cf_);
+  store->subscriptions_ =
+      std::make_unique<RocksSideTable>(*raw, store->cf_[kSubscriptionsCf], store->cf_);
 
   std::unique_ptr<rocksdb::Iterator> it{store->db_->NewIterator({}, store->cf_[kEvents])};
   it->SeekToLast();
@@ -212,6 +214,7 @@ void RocksEventStore::close() {
     (void)db_->Flush(rocksdb::FlushOptions{}, cf_);
     data_keys_.reset();
     access_log_.reset();
+    subscriptions_.reset();
     for (auto* h : cf_) db_->DestroyColumnFamilyHandle(h);
     cf_.clear();
     (void)db_->Close();
@@ -225,6 +228,10 @@ SideTable& RocksEventStore::data_key_table() {
 
 SideTable& RocksEventStore::access_log_table() {
   return *access_log_;
+}
+
+SideTable& RocksEventStore::subscription_table() {
+  return *subscriptions_;
 }
 
 void RocksEventStore::append(AppendRequest request, AppendCallback done) {

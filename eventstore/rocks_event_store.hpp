@@ -60,11 +60,14 @@ struct RocksStoreOptions {
 // event_ids (eventId -> position, occurredAt, content hash), heads (stream -> version),
 // checkpoints (name -> bytes), data_keys (stream -> its data key wrapped with the master key,
 // or the erasure marker; eventstore/key_ring.hpp), access_log (reads of personal data;
-// eventstore/access_log.hpp).
-inline constexpr std::array<const char*, 8> kColumnFamilies = {
-    "default", "events", "streams", "event_ids", "heads", "checkpoints", "data_keys", "access_log"};
+// eventstore/access_log.hpp), subscriptions (the partners' server-side cursors and parked
+// webhook batches; projections/subscriptions.hpp).
+inline constexpr std::array<const char*, 9> kColumnFamilies = {
+    "default",     "events",    "streams",    "event_ids",    "heads",
+    "checkpoints", "data_keys", "access_log", "subscriptions"};
 inline constexpr std::size_t kDataKeysCf = 6;
 inline constexpr std::size_t kAccessLogCf = 7;
+inline constexpr std::size_t kSubscriptionsCf = 8;
 
 // Key in the default column family: the last position (8 bytes) and the hex SHA-256 of its
 // record, so that verify can tell whether the newest record was altered.
@@ -132,6 +135,7 @@ class RocksEventStore final : public EventStore {
   // until close().
   SideTable& data_key_table();
   SideTable& access_log_table();
+  SideTable& subscription_table();
 
   // Test seam: the raw database, for tests that damage stored bytes on purpose. Nothing
   // outside tests uses it; the privacy layer goes through the tables above.
@@ -190,6 +194,7 @@ class RocksEventStore final : public EventStore {
   std::vector<rocksdb::ColumnFamilyHandle*> cf_;  // in kColumnFamilies order
   std::unique_ptr<RocksSideTable> data_keys_;
   std::unique_ptr<RocksSideTable> access_log_;
+  std::unique_ptr<RocksSideTable> subscriptions_;
 
   Mutex queue_mu_;
   std::condition_variable queue_cv_;

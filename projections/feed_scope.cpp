@@ -122,12 +122,14 @@ std::uint64_t count_visible(const FeedIndex& index, const FeedScope& scope, std:
 }
 
 Result<FeedPage> read_feed(const EventStore& store, const FeedIndex& index, const FeedScope& scope,
-                           std::uint64_t after, std::size_t limit, std::size_t scan_limit) {
+                           std::uint64_t after, FeedBounds bounds) {
   FeedPage page;
-  const std::uint64_t end = std::min<std::uint64_t>(index.size(), after + scan_limit);
+  const std::uint64_t scan_end =
+      after > UINT64_MAX - bounds.scan_limit ? UINT64_MAX : after + bounds.scan_limit;
+  const std::uint64_t end = std::min({index.size(), scan_end, std::max(after, bounds.until)});
   std::vector<std::uint64_t> positions;
   std::uint64_t p = after;
-  while (p < end && positions.size() < limit) {
+  while (p < end && positions.size() < bounds.limit) {
     ++p;
     if (scope.visible(index.at(p))) positions.push_back(p);
   }

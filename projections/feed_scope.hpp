@@ -58,10 +58,21 @@ struct FeedPage {
 // The events visible to `scope` with position > `after`, at most `limit`, among the events
 // the index holds (the read models' position); at most `scan_limit` positions are examined,
 // so a page of a reader that sees little comes back after bounded work with `next` further
-// on. Errors: those of EventStore::read_all (unavailable, corrupt).
+// on; none after `until` (a webhook batch read again). Errors: those of EventStore::read_all
+// (unavailable, corrupt).
+struct FeedBounds {
+  std::size_t limit = 1000;
+  std::uint64_t scan_limit = 100'000;
+  std::uint64_t until = UINT64_MAX;
+};
 [[nodiscard]] Result<FeedPage> read_feed(const EventStore& store, const FeedIndex& index,
                                          const FeedScope& scope, std::uint64_t after,
-                                         std::size_t limit, std::size_t scan_limit = 100'000);
+                                         FeedBounds bounds);
+[[nodiscard]] inline Result<FeedPage> read_feed(const EventStore& store, const FeedIndex& index,
+                                                const FeedScope& scope, std::uint64_t after,
+                                                std::size_t limit) {
+  return read_feed(store, index, scope, after, FeedBounds{limit});
+}
 
 // How many events after `after` are visible to `scope` (a subscription's lag).
 std::uint64_t count_visible(const FeedIndex& index, const FeedScope& scope, std::uint64_t after);

@@ -20,6 +20,7 @@
 #include "api/http_server.hpp"
 #include "api/metrics.hpp"
 #include "api/problem.hpp"
+#include "api/webhook_dispatcher.hpp"
 #include "services/demo.hpp"
 #include "services/log_writer.hpp"
 #include "services/request_log_line.hpp"
@@ -84,10 +85,18 @@ struct Application::Serving {
       : signal(app.storage_->store(), api::CommitSignalOptions{c.max_long_polls_per_token}),
         ioc(static_cast<int>(c.threads)),
         last_commit(app.storage_->store().last_position()),
+        registry(app.storage_->store().subscription_table()),
         handlers(app.storage_->store(), c.tokens, signal, app.storage_->clock(),
                  app.models_->case_files(), app.models_->history(), app.models_->feed_index(),
-                 metrics, app.models_->projector(), app.privacy_->for_api()),
+                 metrics, app.models_->projector(), app.privacy_->for_api(), subscriptions(app, c)),
         server(ioc, handlers, server_options(c)),
+        webhook_reads(app.privacy_->sealer(), app.privacy_->access_log(), app.storage_->clock()),
+        dispatcher(
+            api::WebhookDispatcher::Dependencies{
+                subscriptions(app, c), app.storage_->store(), app.privacy_->pseudonymiser(),
+                webhook_reads, app.storage_->clock(), *c.webhook_tls,
+                [this](std::string_view result) { metrics.on_webhook_delivery(result); }},
+            webhook_options(c)),
         snapshot_timer(ioc),
         last_snapshot(app.snapshot_at_) {
     commit_subscription = app.storage_->store().subscribe([this](std::uint64_t last) {
@@ -105,11 +114,25 @@ struct Application::Serving {
 
   api::CommitSignal signal;
   boost::asio::io_context ioc;
+  api::SubscriptionDependencies subscriptions(Application& app, const ServerConfig& c) {
+    return {registry, app.models_->feed_index(), c.webhook_allow};
+  }
+  static api::WebhookOptions webhook_options(const ServerConfig& c) {
+    api::WebhookOptions o;
+    o.timeout = std::chrono::milliseconds(c.webhook_timeout_ms);
+    o.retry.base = std::chrono::milliseconds(c.webhook_retry_base_ms);
+    o.retry.cap = std::chrono::milliseconds(c.webhook_retry_max_ms);
+    return o;
+  }
+
   api::Metrics metrics;
   std::uint64_t last_commit;
   std::uint64_t commit_subscription = 0;
+  SubscriptionRegistry registry;
   api::Api handlers;
   api::HttpServer server;
+  api::PersonalReads webhook_reads;
+  api::WebhookDispatcher dispatcher;
   LogWriter request_log{STDERR_FILENO};
   boost::asio::steady_timer snapshot_timer;
   std::uint64_t last_snapshot;
@@ -204,9 +227,13 @@ Status Application::load_demo() {
 Status Application::serve() {
   serving_ = std::make_unique<Serving>(*this, config_);
   Serving& s = *serving_;
+  if (auto loaded = s.registry.load(); !loaded) {
+    return failure("cannot read the subscriptions: " + loaded.error().message);
+  }
   auto endpoint = s.server.listen(config_.listen.host, config_.listen.port);
   if (!endpoint) return failure(endpoint.error().message);
   s.server.start();
+  s.dispatcher.start();
   s.handlers.set_ready(true);
   schedule_snapshot();
   // An erasure's purge may not have run before the last stop (a crash): run one now.
@@ -257,6 +284,8 @@ int Application::run() {
   for (unsigned i = 1; i < config_.threads; ++i) pool.emplace_back([&s] { s.ioc.run(); });
   s.ioc.run();
   for (auto& t : pool) t.join();
+  // Requests are over: nothing changes a subscription now but its delivery loop.
+  s.dispatcher.stop();
   s.request_log.flush();
   // A snapshot at the end, so the next start folds (almost) nothing.
   if (auto saved = models_->save_snapshot(); !saved) {

@@ -23,6 +23,8 @@ class Privacy {
   // Whether the keys directory's master keys open this store's data keys.
   Status check_master_keys() const { return ring_.check_master_keys(); }
   privacy::Sealer& sealer() { return sealer_; }
+  privacy::AccessLog& access_log() { return access_log_; }
+  const privacy::Pseudonymiser& pseudonymiser() const { return pseudonymiser_; }
   // What the API needs of personal data; its purge hook requests a purge.
   api::PersonalData for_api();
   void request_purge() { purger_.request(); }

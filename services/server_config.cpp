@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "api/tls_context.hpp"
+#include "api/webhook_client.hpp"
 
 namespace perspectief {
 
@@ -13,6 +14,8 @@ const char* const kServerUsage =
     "       [--request-timeout SECONDS] [--idle-timeout SECONDS] [--snapshot-interval SECONDS]\n"
     "       [--max-connections N] [--max-buffered-bytes BYTES] [--max-long-polls-per-token N]\n"
     "       [--places N --lvv-places N --max-stay-months N] [--demo]\n"
+    "       [--webhook-allow HOSTS_AND_CIDRS] [--webhook-allow-http] [--webhook-ca-file FILE]\n"
+    "       [--webhook-timeout-ms MS] [--webhook-retry-base-ms MS] [--webhook-retry-max-ms MS]\n"
     "       [--dashboard-dir DIR]  (serve the dashboard's files from DIR: development)\n"
     "Each flag can also be set as PERSPECTIEF_<FLAG> in the environment.\n";
 
@@ -39,7 +42,13 @@ std::vector<std::string> known_flags() {
           "dashboard-dir",
           "max-connections",
           "max-buffered-bytes",
-          "max-long-polls-per-token"};
+          "max-long-polls-per-token",
+          "webhook-allow",
+          "webhook-allow-http",
+          "webhook-ca-file",
+          "webhook-timeout-ms",
+          "webhook-retry-base-ms",
+          "webhook-retry-max-ms"};
 }
 
 Status invalid(std::string message) {
@@ -52,6 +61,31 @@ Status read_switches(const Flags& flags, ServerConfig& c) {
   if (!help || !demo) return (!help ? help : demo).error();
   c.help = *help;
   c.demo = *demo;
+  return Ok{};
+}
+
+// Webhook targets (spec/integrations.md): none until the operator allows some.
+Status read_webhooks(const Flags& flags, ServerConfig& c) {
+  const auto allow_http = flags.enabled("webhook-allow-http");
+  if (!allow_http) return allow_http.error();
+  auto allow = api::WebhookAllowList::parse(flags.get_or("webhook-allow", ""), *allow_http);
+  if (!allow) return invalid("--webhook-allow: " + allow.error().message);
+  c.webhook_allow = std::move(*allow);
+  auto tls = api::webhook_tls_context(flags.get_or("webhook-ca-file", ""));
+  if (!tls) return invalid("--webhook-ca-file: " + tls.error().message);
+  c.webhook_tls = std::move(*tls);
+  auto timeout = flags.get_uint("webhook-timeout-ms", 10'000);
+  auto base = flags.get_uint("webhook-retry-base-ms", 1'000);
+  auto cap = flags.get_uint("webhook-retry-max-ms", 600'000);
+  if (!timeout || !base || !cap || *timeout == 0 || *timeout > 600'000 || *base == 0 ||
+      *cap < *base || *cap > 86'400'000) {
+    return invalid(
+        "--webhook-timeout-ms takes 1..600000, --webhook-retry-base-ms 1.. and "
+        "--webhook-retry-max-ms base..86400000");
+  }
+  c.webhook_timeout_ms = *timeout;
+  c.webhook_retry_base_ms = *base;
+  c.webhook_retry_max_ms = *cap;
   return Ok{};
 }
 
@@ -149,14 +183,14 @@ Status read_programme(const Flags& flags, ServerConfig& c) {
 }  // namespace
 
 Result<ServerConfig> read_server_config(const std::vector<std::string>& args) {
-  auto flags = Flags::parse(args, known_flags(), {"demo", "help"});
+  auto flags = Flags::parse(args, known_flags(), {"demo", "help", "webhook-allow-http"});
   if (!flags) return invalid(flags.error().message + "\n" + kServerUsage).error();
   ServerConfig c;
   if (auto s = read_switches(*flags, c); !s) return s.error();
   if (c.help) return c;
   // In the order the server has always checked them: the first refusal is the one printed.
   for (const auto read : {read_tls, read_tokens_and_listen, read_capacity, read_intervals,
-                          read_keys, read_programme}) {
+                          read_keys, read_programme, read_webhooks}) {
     if (auto s = read(*flags, c); !s) return s.error();
   }
   return c;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/auth.hpp"
+#include "api/webhook_allow_list.hpp"
 #include "domain/programme.hpp"
 #include "domain/result.hpp"
 #include "eventstore/keys_dir.hpp"
@@ -41,6 +42,13 @@ struct ServerConfig {
   privacy::KeysDir keys;
   ProgrammeState defaults;
   std::string dashboard_dir;
+  // Webhook delivery: the allowed targets, the TLS client context, the time a receiver has to
+  // answer, and the retry schedule's first wait and cap.
+  api::WebhookAllowList webhook_allow;
+  std::shared_ptr<boost::asio::ssl::context> webhook_tls;
+  std::uint64_t webhook_timeout_ms = 10'000;
+  std::uint64_t webhook_retry_base_ms = 1'000;
+  std::uint64_t webhook_retry_max_ms = 600'000;
 };
 
 // The configuration from the command line (and PERSPECTIEF_<FLAG> variables); the error's

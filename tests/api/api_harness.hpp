@@ -135,9 +135,13 @@ class ApiHarness {
   privacy::Pseudonymiser pseudonymiser_{std::string(32, 'r')};
   privacy::AccessLog access_log_{access_entries_};
   int purges_ = 0;
+  ::perspectief::testing::MemorySideTable subscription_entries_;
+  SubscriptionRegistry registry_{subscription_entries_};
+  WebhookAllowList allow_list_ = *WebhookAllowList::parse("127.0.0.1/32", true);
   Api api_{ApiDependencies{
       store_, tokens_, signal_, clock_, case_files_, history_, feed_index_, metrics_, projector_,
-      PersonalData{sealer_, pseudonymiser_, access_log_, [this] { ++purges_; }}}};
+      PersonalData{sealer_, pseudonymiser_, access_log_, [this] { ++purges_; }},
+      SubscriptionDependencies{registry_, feed_index_, allow_list_}}};
 };
 
 }  // namespace perspectief::api

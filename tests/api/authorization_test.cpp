@@ -21,7 +21,7 @@ struct Expected {
   std::string_view grants;
 };
 
-constexpr std::array<Expected, 28> kSpec{{
+constexpr std::array<Expected, 38> kSpec{{
     {RouteId::healthz, "oooooooo"},
     {RouteId::readyz, "oooooooo"},
     {RouteId::openapi, "oooooooo"},
@@ -50,6 +50,17 @@ constexpr std::array<Expected, 28> kSpec{{
     {RouteId::metrics, "-----A-A"},
     {RouteId::erase_personal_data, "A----A--"},
     {RouteId::access_log, "-----A--"},
+    // spec/integrations.md: every role but ops, each within its own organisation.
+    {RouteId::create_subscription, "AAAAAAA-"},
+    {RouteId::list_subscriptions, "AAAAAAA-"},
+    {RouteId::read_subscription, "AAAAAAA-"},
+    {RouteId::delete_subscription, "AAAAAAA-"},
+    {RouteId::pause_subscription, "AAAAAAA-"},
+    {RouteId::resume_subscription, "AAAAAAA-"},
+    {RouteId::pull_subscription, "AAAAAAA-"},
+    {RouteId::ack_subscription, "AAAAAAA-"},
+    {RouteId::list_parked, "AAAAAAA-"},
+    {RouteId::replay_parked, "AAAAAAA-"},
 }};
 
 char letter(Grant g) {

@@ -1,0 +1,314 @@
+#include "api/webhook_dispatcher.hpp"
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "api/feed_view.hpp"
+#include "api/webhook_signature.hpp"
+#include "eventstore/random.hpp"
+
+namespace perspectief::api {
+namespace {
+
+namespace asio = boost::asio;
+using std::chrono::milliseconds;
+
+// How long an idle loop sleeps when no commit or change wakes it (a safety net only).
+constexpr auto kIdle = std::chrono::seconds(30);
+// After a store or registry failure: try again soon, not in a tight loop.
+constexpr auto kAfterFailure = std::chrono::seconds(1);
+// Delivery yields the processor to the request threads (setpriority's nice value).
+constexpr int kDeliveryNice = 10;
+
+double jitter01() {
+  std::uint32_t draw = 0;
+  fill_random(&draw, sizeof draw);
+  return static_cast<double>(draw) / 4294967296.0;
+}
+
+FeedScope scope_of(const FeedIndex& index, const Subscription& s) {
+  return FeedScope{index, s.spec.role, s.spec.organisation, s.spec.filter};
+}
+
+milliseconds since(Micros earlier, Micros now) {
+  return std::chrono::duration_cast<milliseconds>(std::chrono::microseconds(now - earlier));
+}
+
+// A change that applies only while the subscription still has `batch` in flight (it may have
+// been deleted and created again meanwhile).
+bool in_flight(const Subscription& s, const InFlightBatch& batch) {
+  return s.batch && s.batch->webhook_id == batch.webhook_id;
+}
+
+Error gone() {
+  return make_error(ErrorCode::conflict, "the subscription moved on");
+}
+
+}  // namespace
+
+struct WebhookDispatcher::Loop {
+  Key key;
+  asio::steady_timer timer;
+  bool woken = false;
+  bool stopped = false;
+};
+
+WebhookDispatcher::WebhookDispatcher(Dependencies deps, WebhookOptions options)
+    : deps_(std::move(deps)), options_(options) {}
+
+WebhookDispatcher::~WebhookDispatcher() {
+  stop();
+}
+
+void WebhookDispatcher::start() {
+  if (started_.exchange(true)) return;
+  deps_.subscriptions.registry.on_change(
+      [this](const std::string& organisation, const std::string& id) {
+        wake(Key{organisation, id});
+      });
+  for (const auto& s : deps_.subscriptions.registry.all()) {
+    wake(Key{s.spec.organisation, s.spec.id});
+  }
+  commit_subscription_ = deps_.store.subscribe([this](std::uint64_t) { wake_all(); });
+  thread_ = std::thread([this] {
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kDeliveryNice);
+    auto guard = asio::make_work_guard(ioc_);
+    ioc_.run();
+  });
+}
+
+void WebhookDispatcher::stop() {
+  if (!started_.exchange(false)) return;
+  deps_.store.unsubscribe(commit_subscription_);
+  ioc_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void WebhookDispatcher::wake(const Key& key) {
+  asio::post(ioc_, [this, key] {
+    if (const auto it = loops_.find(key); it != loops_.end()) {
+      it->second->woken = true;
+      it->second->timer.cancel();
+      return;
+    }
+    const auto s = deps_.subscriptions.registry.find(key.first, key.second);
+    if (!s || s->spec.delivery != DeliveryKind::webhook) return;
+    auto loop = std::make_shared<Loop>(Loop{key, asio::steady_timer{ioc_}});
+    loops_.emplace(key, loop);
+    asio::co_spawn(ioc_, run(std::move(loop)), asio::detached);
+  });
+}
+
+void WebhookDispatcher::wake_all() {
+  asio::post(ioc_, [this] {
+    for (auto& [key, loop] : loops_) {
+      loop->woken = true;
+      loop->timer.cancel();
+    }
+  });
+}
+
+namespace {
+
+// Sleeps for `d` unless woken before or while it sleeps.
+template <class Loop, class Duration>
+asio::awaitable<void> nap(Loop& loop, Duration d) {
+  if (!loop.woken) {
+    loop.timer.expires_after(d);
+    boost::system::error_code ec;
+    co_await loop.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  loop.woken = false;
+}
+
+}  // namespace
+
+asio::awaitable<void> WebhookDispatcher::run(std::shared_ptr<Loop> loop) {
+  while (!loop->stopped) {
+    const auto s = deps_.subscriptions.registry.find(loop->key.first, loop->key.second);
+    if (!s || s->spec.delivery != DeliveryKind::webhook) break;
+    if (s->paused) {
+      co_await nap(*loop, kIdle);
+      continue;
+    }
+    co_await step(*loop, *s);
+  }
+  loops_.erase(loop->key);
+}
+
+asio::awaitable<void> WebhookDispatcher::step(Loop& loop, const Subscription& s) {
+  if (s.replay_after) {
+    co_await replay(s);
+    co_return;
+  }
+  if (s.batch) {
+    const Micros now = deps_.clock.now();
+    if (s.batch->next_attempt > now) {
+      co_await nap(loop, std::chrono::microseconds(s.batch->next_attempt - now));
+      co_return;
+    }
+    co_await deliver(loop, s, *s.batch);
+    co_return;
+  }
+  const auto& index = deps_.subscriptions.index;
+  auto page =
+      read_feed(deps_.store, index, scope_of(index, s), s.checkpoint, FeedBounds{s.spec.max_batch});
+  if (!page) {
+    co_await nap(loop, kAfterFailure);
+    co_return;
+  }
+  const std::uint64_t next = page->next;
+  if (page->events.empty()) {
+    if (next <= s.checkpoint) {
+      co_await nap(loop, kIdle);
+      co_return;
+    }
+    // Nothing visible among them: move past without a delivery.
+    record(s, [&s, next](Subscription& n) -> Status {
+      if (n.batch || n.checkpoint != s.checkpoint) return gone();
+      n.checkpoint = n.delivered = next;
+      return Ok{};
+    });
+    co_return;
+  }
+  const Micros now = deps_.clock.now();
+  const InFlightBatch batch{new_webhook_id(), s.checkpoint, next, 0, now, now};
+  // Stored before the first attempt: after a crash it goes again under the same id.
+  auto stored = deps_.subscriptions.registry.modify(
+      s.spec.organisation, s.spec.id,
+      [&s, &batch](Subscription& n) -> Status {
+        if (n.batch || n.checkpoint != s.checkpoint) return gone();
+        n.batch = batch;
+        return Ok{};
+      },
+      Durability::logged);
+  if (!stored) {
+    co_await nap(loop, kAfterFailure);
+    co_return;
+  }
+  co_await deliver(loop, *stored, batch);
+}
+
+asio::awaitable<void> WebhookDispatcher::deliver(Loop& loop, const Subscription& s,
+                                                 InFlightBatch batch) {
+  const WebhookResponse response = co_await attempt(s, batch);
+  if (loop.stopped) co_return;
+  const Micros now = deps_.clock.now();
+  if (response.delivered) {
+    record(s, [&batch](Subscription& n) -> Status {
+      if (!in_flight(n, batch)) return gone();
+      n.checkpoint = n.delivered = std::max(n.checkpoint, batch.to);
+      n.batch.reset();
+      n.last_error.clear();
+      return Ok{};
+    });
+    deps_.on_delivery("ok");
+    co_return;
+  }
+  batch.attempts += 1;
+  const auto& policy = options_.retry;
+  if (should_park(policy, batch.attempts, since(batch.first_attempt, now))) {
+    const ParkedBatch parked{batch.webhook_id, batch.from, batch.to,
+                             batch.attempts,   now,        response.error};
+    record(
+        s,
+        [&batch, &response](Subscription& n) -> Status {
+          if (!in_flight(n, batch)) return gone();
+          n.checkpoint = n.delivered = std::max(n.checkpoint, batch.to);
+          n.batch.reset();
+          n.parked += 1;
+          n.last_error = response.error;
+          return Ok{};
+        },
+        parked);
+    deps_.on_delivery("parked");
+    co_return;
+  }
+  batch.next_attempt = now + std::chrono::duration_cast<std::chrono::microseconds>(
+                                 retry_delay(policy, batch.attempts, jitter01()))
+                                 .count();
+  record(s, [&batch, &response](Subscription& n) -> Status {
+    if (!in_flight(n, batch)) return gone();
+    n.batch = batch;
+    n.last_error = response.error;
+    return Ok{};
+  });
+  deps_.on_delivery("retry");
+}
+
+asio::awaitable<void> WebhookDispatcher::replay(const Subscription& s) {
+  const std::uint64_t after = *s.replay_after;
+  auto parked = deps_.subscriptions.registry.parked(s.spec.organisation, s.spec.id);
+  const ParkedBatch* next = nullptr;
+  if (parked) {
+    for (const auto& b : *parked) {
+      if (b.to > after) {
+        next = &b;
+        break;
+      }
+    }
+  }
+  if (next == nullptr) {
+    record(s, [after](Subscription& n) -> Status {
+      if (n.replay_after != after) return gone();
+      n.replay_after.reset();
+      return Ok{};
+    });
+    co_return;
+  }
+  const ParkedBatch batch = *next;
+  const WebhookResponse response =
+      co_await attempt(s, InFlightBatch{batch.webhook_id, batch.from, batch.to});
+  if (response.delivered) {
+    (void)deps_.subscriptions.registry.unpark(s.spec.organisation, s.spec.id, batch);
+  }
+  // One attempt each: a batch that fails again stays parked for a later replay.
+  deps_.on_delivery(response.delivered ? "ok" : "parked");
+  record(s, [after, &batch, &response](Subscription& n) -> Status {
+    if (n.replay_after != after) return gone();
+    n.replay_after = batch.to;
+    if (!response.delivered) n.last_error = response.error;
+    return Ok{};
+  });
+}
+
+asio::awaitable<WebhookResponse> WebhookDispatcher::attempt(const Subscription& s,
+                                                            const InFlightBatch& batch) {
+  const auto& index = deps_.subscriptions.index;
+  auto page = read_feed(deps_.store, index, scope_of(index, s), batch.from,
+                        FeedBounds{s.spec.max_batch, UINT64_MAX, batch.to});
+  if (!page) co_return WebhookResponse{false, 0, "the events cannot be read now"};
+  const Actor reader{s.spec.subject, s.spec.organisation, s.spec.role};
+  auto events = feed_json(page->events, reader, "webhook", deps_.pseudonymiser, deps_.reads);
+  if (!events) co_return WebhookResponse{false, 0, "the events cannot be read now"};
+  auto target = deps_.subscriptions.allow_list.check(s.spec.url);
+  if (!target) co_return WebhookResponse{false, 0, target.error().message};
+  WebhookRequest request;
+  request.target = &*target;
+  request.body = boost::json::serialize(
+      boost::json::object{{"subscriptionId", s.spec.id}, {"events", std::move(*events)}});
+  const std::int64_t timestamp = deps_.clock.now() / 1'000'000;
+  request.headers = {{"webhook-id", batch.webhook_id},
+                     {"webhook-timestamp", std::to_string(timestamp)},
+                     {"webhook-signature",
+                      sign_webhook(s.spec.secret, batch.webhook_id, timestamp, request.body)}};
+  request.timeout = options_.timeout;
+  co_return co_await post_webhook(deps_.subscriptions.allow_list, deps_.tls, std::move(request));
+}
+
+void WebhookDispatcher::record(const Subscription& s, const Change& change,
+                               const std::optional<ParkedBatch>& parked) {
+  // A failed write leaves the subscription as stored: the loop reads it again and repeats
+  // the step (the batch goes again under its id).
+  (void)deps_.subscriptions.registry.modify(s.spec.organisation, s.spec.id, change,
+                                            Durability::logged, parked);
+}
+
+}  // namespace perspectief::api

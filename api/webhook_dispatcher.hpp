@@ -1,0 +1,90 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "api/personal_reads.hpp"
+#include "api/subscription_handler.hpp"
+#include "api/webhook_client.hpp"
+#include "domain/retry_schedule.hpp"
+#include "eventstore/clock.hpp"
+#include "eventstore/event_store.hpp"
+#include "eventstore/pseudonymiser.hpp"
+
+namespace perspectief::api {
+
+struct WebhookOptions {
+  RetryPolicy retry;
+  std::chrono::milliseconds timeout{10000};  // a 2xx within it acknowledges a batch
+};
+
+// Webhook delivery (spec/integrations.md), off the request path: one thread of its own runs a
+// delivery loop per webhook subscription. A loop sends the visible events after the
+// subscription's checkpoint in batches of at most maxBatch, one batch at a time, each under a
+// webhook id stored before its first attempt (so a batch in flight at a crash goes again with
+// the same id); a 2xx moves the checkpoint past it, anything else is retried after
+// retry_delay, and a batch that should_park is parked and the loop goes on. Replays of parked
+// batches go before new batches. Every attempt renders the events afresh, so an event of a
+// case erased meanwhile goes without personal data. The thread runs at a lower scheduling
+// priority than the request threads.
+class WebhookDispatcher {
+ public:
+  struct Dependencies {
+    SubscriptionDependencies subscriptions;
+    EventStore& store;  // read, and followed for commits
+    const privacy::Pseudonymiser& pseudonymiser;
+    PersonalReads& reads;
+    const Clock& clock;
+    boost::asio::ssl::context& tls;
+    // Told of each attempt's result: "ok", "retry" or "parked" (the metrics).
+    std::function<void(std::string_view)> on_delivery;
+  };
+  WebhookDispatcher(Dependencies deps, WebhookOptions options);
+  ~WebhookDispatcher();
+  WebhookDispatcher(const WebhookDispatcher&) = delete;
+  WebhookDispatcher& operator=(const WebhookDispatcher&) = delete;
+
+  // Starts the thread and a loop for every stored webhook subscription; from then on follows
+  // the registry's changes and the store's commits.
+  void start();
+  // Stops the loops (an attempt in flight is abandoned: its batch goes again after a
+  // restart) and joins the thread.
+  void stop();
+
+ private:
+  struct Loop;
+  using Key = std::pair<std::string, std::string>;
+
+  void wake(const Key& key);
+  void wake_all();
+  boost::asio::awaitable<void> run(std::shared_ptr<Loop> loop);
+  boost::asio::awaitable<void> step(Loop& loop, const Subscription& s);
+  boost::asio::awaitable<void> deliver(Loop& loop, const Subscription& s, InFlightBatch batch);
+  boost::asio::awaitable<void> replay(const Subscription& s);
+  boost::asio::awaitable<WebhookResponse> attempt(const Subscription& s,
+                                                  const InFlightBatch& batch);
+  using Change = SubscriptionRegistry::Change;
+  void record(const Subscription& s, const Change& change,
+              const std::optional<ParkedBatch>& parked = {});
+
+  Dependencies deps_;
+  WebhookOptions options_;
+  boost::asio::io_context ioc_{1};
+  std::thread thread_;
+  std::map<Key, std::shared_ptr<Loop>> loops_;  // on the dispatcher's thread only
+  std::uint64_t commit_subscription_ = 0;
+  std::atomic<bool> started_{false};
+};
+
+}  // namespace perspectief::api
