@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <future>
 #include <map>
 #include <set>
 #include <string>
@@ -410,6 +411,29 @@ TEST_F(ScopedFeed, FiltersNarrowEachRolesEvents) {
   ASSERT_EQ(housing.seen.size(), 1U);
   EXPECT_EQ(text(housing.seen[0], "stream"), "case-c-1");
   EXPECT_EQ(housing.seen[0].at("data").at("locationId").as_string(), "loc-a");
+}
+
+// A long poll of a housing organisation waits for an event it may see: another
+// organisation's location event after `after` does not end it, its own does.
+TEST_F(ScopedFeed, ALongPollWaitsForAnEventItsReaderMaySee) {
+  ASSERT_NO_FATAL_FAILURE(open_and_admit());
+  const std::uint64_t after = model_.last();
+  ASSERT_NO_FATAL_FAILURE(append("t-housing", "/v1/locations/loc-a/events",
+                                 ev("LocationCapacityChanged", R"({"beds":6})")));
+  const auto port = server_->port();
+  auto poll = std::async(std::launch::async, [port, after] {
+    HttpClient c(port);
+    return c.get("/v1/events?after=" + std::to_string(after) + "&wait=30", "t-housing2");
+  });
+  ASSERT_NO_FATAL_FAILURE(append("t-housing2", "/v1/locations/loc-b/events",
+                                 ev("NeighbourhoodContactRecorded", R"({"kind":"visit"})")));
+  const auto r = poll.get();
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto events = events_of(r);
+  ASSERT_EQ(events.size(), 1U) << r.body;
+  EXPECT_EQ(position_of(events[0]), model_.last());
+  EXPECT_EQ(text(events[0], "stream"), "location-loc-b");
+  EXPECT_EQ(r.json().at("next").to_number<std::uint64_t>(), model_.last());
 }
 
 // An unknown category or type is a 400 problem, for every role that may read the feed.
