@@ -374,6 +374,23 @@ TEST_F(ScopedFeed, EachHousingOrganisationSeesItsOwnCaseEvents) {
     EXPECT_EQ(types_of(token, "case-c-3"), Types{}) << token;
     EXPECT_EQ(types_of(token, "case-c-4"), Types{"PlacementDecided"}) << token;
   }
+  // The access log holds a feed read for each case an organisation saw, and none for c-3.
+  const auto readers_of = [&](const std::string& id) {
+    std::set<std::string> out;
+    const auto r = get("/v1/access-log?caseId=" + id, "regie");
+    EXPECT_EQ(r.status, 200) << r.body;
+    const auto body = r.json();
+    for (const auto& e : body.at("entries").as_array()) {
+      EXPECT_EQ(text(e, "what"), "feed") << id;
+      out.insert(text(e, "organisation"));
+    }
+    return out;
+  };
+  using Orgs = std::set<std::string>;
+  for (const char* id : {"c-1", "c-2", "c-4"}) {
+    EXPECT_EQ(readers_of(id), (Orgs{"org-housing", "org-other"})) << id;
+  }
+  EXPECT_EQ(readers_of("c-3"), Orgs{});
 }
 
 // `categories` and `types` narrow what each role may see (both given: both hold), for a
