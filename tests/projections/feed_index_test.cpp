@@ -1,7 +1,6 @@
 #include "projections/feed_index.hpp"
 
 #include <gtest/gtest.h>
-#include <boost/json/parse.hpp>
 
 #include <cstdint>
 #include <set>
@@ -14,6 +13,7 @@
 #include "eventstore/clock.hpp"
 #include "projections/case_files.hpp"
 #include "projections/feed_scope.hpp"
+#include "tests/projections/append_event.hpp"
 #include "tests/support/fake_event_store.hpp"
 
 // The feed index (spec/integrations.md, "Scoped feed"): what the read side's fold records of
@@ -41,22 +41,8 @@ class FeedIndexTest : public ::testing::Test {
   FeedIndexTest() { files_.observe(&index_); }
 
   void add(const std::string& stream, const std::string& type, const std::string& data) {
-    AppendRequest request;
-    request.stream = stream;
-    NewEvent e;
-    e.event_id = "00000000-0000-4000-8000-" + std::to_string(100000000000 + ++appended_);
-    e.type = type;
-    e.occurred_at = kT0 + appended_ * kMicrosPerSecond;
-    e.data = boost::json::parse(data).as_object();
-    request.events.push_back(std::move(e));
-    request.actor = Actor{"anna", "regiegroep", Role::regie};
-    bool stored = false;
-    store_.append(std::move(request), [&stored](Result<AppendResult> r) { stored = r.ok(); });
-    ASSERT_TRUE(stored) << type;
-    auto read = store_.read_all(store_.last_position() - 1, 1);
-    ASSERT_TRUE(read.ok());
-    ASSERT_EQ(read->size(), 1U);
-    files_.apply(read->front());
+    files_.apply(
+        testing::append_event(store_, stream, type, data, kT0 + ++appended_ * kMicrosPerSecond));
   }
 
   void open_location(const std::string& id, const std::string& op) {
