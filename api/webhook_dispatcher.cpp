@@ -25,7 +25,7 @@ constexpr auto kIdle = std::chrono::seconds(30);
 // After a store or registry failure: try again soon, not in a tight loop.
 constexpr auto kAfterFailure = std::chrono::seconds(1);
 // Delivery yields the processor to the request threads (setpriority's nice value).
-constexpr int kDeliveryNice = 10;
+constexpr int kDeliveryNice = 19;
 
 double jitter01() {
   std::uint32_t draw = 0;
@@ -58,10 +58,14 @@ struct WebhookDispatcher::Loop {
   asio::steady_timer timer;
   bool woken = false;
   bool stopped = false;
+  bool lingering = false;  // commits do not wake it: it waits to fill a batch
+  std::chrono::steady_clock::time_point last_batch{};
 };
 
 WebhookDispatcher::WebhookDispatcher(Dependencies deps, WebhookOptions options)
-    : deps_(std::move(deps)), options_(options) {}
+    : deps_(std::move(deps)),
+      options_(options),
+      rendered_(deps_.store, deps_.pseudonymiser, deps_.reads.sealer()) {}
 
 WebhookDispatcher::~WebhookDispatcher() {
   stop();
@@ -109,6 +113,7 @@ void WebhookDispatcher::wake(const Key& key) {
 void WebhookDispatcher::wake_all() {
   asio::post(ioc_, [this] {
     for (auto& [key, loop] : loops_) {
+      if (loop->lingering) continue;
       loop->woken = true;
       loop->timer.cancel();
     }
@@ -158,14 +163,18 @@ asio::awaitable<void> WebhookDispatcher::step(Loop& loop, const Subscription& s)
     co_return;
   }
   const auto& index = deps_.subscriptions.index;
-  auto page =
-      read_feed(deps_.store, index, scope_of(index, s), s.checkpoint, FeedBounds{s.spec.max_batch});
-  if (!page) {
-    co_await nap(loop, kAfterFailure);
+  const FeedPositions page =
+      visible_positions(index, scope_of(index, s), s.checkpoint, FeedBounds{s.spec.max_batch});
+  const std::uint64_t next = page.next;
+  const auto since_last = std::chrono::steady_clock::now() - loop.last_batch;
+  if (!page.positions.empty() && page.positions.size() < s.spec.max_batch &&
+      since_last < options_.linger) {
+    loop.lingering = true;
+    co_await nap(loop, options_.linger - since_last);
+    loop.lingering = false;
     co_return;
   }
-  const std::uint64_t next = page->next;
-  if (page->events.empty()) {
+  if (page.positions.empty()) {
     if (next <= s.checkpoint) {
       co_await nap(loop, kIdle);
       co_return;
@@ -180,6 +189,7 @@ asio::awaitable<void> WebhookDispatcher::step(Loop& loop, const Subscription& s)
   }
   const Micros now = deps_.clock.now();
   const InFlightBatch batch{new_webhook_id(), s.checkpoint, next, 0, now, now};
+  loop.last_batch = std::chrono::steady_clock::now();
   // Stored before the first attempt: after a crash it goes again under the same id.
   auto stored = deps_.subscriptions.registry.modify(
       s.spec.organisation, s.spec.id,
@@ -281,19 +291,13 @@ asio::awaitable<void> WebhookDispatcher::replay(const Subscription& s) {
 
 asio::awaitable<WebhookResponse> WebhookDispatcher::attempt(const Subscription& s,
                                                             const InFlightBatch& batch) {
-  const auto& index = deps_.subscriptions.index;
-  auto page = read_feed(deps_.store, index, scope_of(index, s), batch.from,
-                        FeedBounds{s.spec.max_batch, UINT64_MAX, batch.to});
-  if (!page) co_return WebhookResponse{false, 0, "the events cannot be read now"};
-  const Actor reader{s.spec.subject, s.spec.organisation, s.spec.role};
-  auto events = feed_json(page->events, reader, "webhook", deps_.pseudonymiser, deps_.reads);
-  if (!events) co_return WebhookResponse{false, 0, "the events cannot be read now"};
   auto target = deps_.subscriptions.allow_list.check(s.spec.url);
   if (!target) co_return WebhookResponse{false, 0, target.error().message};
   WebhookRequest request;
   request.target = &*target;
-  request.body = boost::json::serialize(
-      boost::json::object{{"subscriptionId", s.spec.id}, {"events", std::move(*events)}});
+  auto body = batch_body(s, batch);
+  if (!body) co_return WebhookResponse{false, 0, "the events cannot be read now"};
+  request.body = std::move(*body);
   const std::int64_t timestamp = deps_.clock.now() / 1'000'000;
   request.headers = {{"webhook-id", batch.webhook_id},
                      {"webhook-timestamp", std::to_string(timestamp)},
@@ -301,6 +305,32 @@ asio::awaitable<WebhookResponse> WebhookDispatcher::attempt(const Subscription& 
                       sign_webhook(s.spec.secret, batch.webhook_id, timestamp, request.body)}};
   request.timeout = options_.timeout;
   co_return co_await post_webhook(deps_.subscriptions.allow_list, deps_.tls, std::move(request));
+}
+
+Result<std::string> WebhookDispatcher::batch_body(const Subscription& s,
+                                                  const InFlightBatch& batch) {
+  const auto& index = deps_.subscriptions.index;
+  const FeedPositions found = visible_positions(index, scope_of(index, s), batch.from,
+                                                FeedBounds{s.spec.max_batch, UINT64_MAX, batch.to});
+  const FeedView view = feed_view(s.spec.role);
+  auto rendered = rendered_.render(view, found.positions);
+  if (!rendered) return rendered.take_error();
+  if (!rendered->cases_opened.empty()) {
+    // Delivered personal data is a read by the subscription's organisation: logged first.
+    const Actor reader{s.spec.subject, s.spec.organisation, s.spec.role};
+    if (auto r = deps_.reads.record(reader, rendered->cases_opened, "webhook"); !r) {
+      return r.take_error();
+    }
+  }
+  std::string body = R"({"subscriptionId":)";
+  body += boost::json::serialize(boost::json::value(s.spec.id));
+  body += R"(,"events":[)";
+  for (std::size_t i = 0; i < rendered->events.size(); ++i) {
+    if (i > 0) body += ',';
+    body += *rendered->events[i];
+  }
+  body += "]}";
+  return body;
 }
 
 void WebhookDispatcher::record(const Subscription& s, const Change& change,

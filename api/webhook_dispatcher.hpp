@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "api/personal_reads.hpp"
+#include "api/rendered_events.hpp"
 #include "api/subscription_handler.hpp"
 #include "api/webhook_client.hpp"
 #include "domain/retry_schedule.hpp"
@@ -27,6 +28,9 @@ namespace perspectief::api {
 struct WebhookOptions {
   RetryPolicy retry;
   std::chrono::milliseconds timeout{10000};  // a 2xx within it acknowledges a batch
+  // A batch short of maxBatch waits until this long after the subscription's previous batch,
+  // so that a busy log goes out in full batches rather than one request per commit.
+  std::chrono::milliseconds linger{100};
 };
 
 // Webhook delivery (spec/integrations.md), off the request path: one thread of its own runs a
@@ -35,9 +39,9 @@ struct WebhookOptions {
 // webhook id stored before its first attempt (so a batch in flight at a crash goes again with
 // the same id); a 2xx moves the checkpoint past it, anything else is retried after
 // retry_delay, and a batch that should_park is parked and the loop goes on. Replays of parked
-// batches go before new batches. Every attempt renders the events afresh, so an event of a
-// case erased meanwhile goes without personal data. The thread runs at a lower scheduling
-// priority than the request threads.
+// batches go before new batches. Every attempt takes the events as they show now
+// (RenderedEvents, shared by the loops), so an event of a case erased meanwhile goes without
+// personal data. The thread runs at a lower scheduling priority than the request threads.
 class WebhookDispatcher {
  public:
   struct Dependencies {
@@ -74,12 +78,15 @@ class WebhookDispatcher {
   boost::asio::awaitable<void> replay(const Subscription& s);
   boost::asio::awaitable<WebhookResponse> attempt(const Subscription& s,
                                                   const InFlightBatch& batch);
+  // {"subscriptionId", "events"} of a batch as it shows now; its personal reads logged.
+  Result<std::string> batch_body(const Subscription& s, const InFlightBatch& batch);
   using Change = SubscriptionRegistry::Change;
   void record(const Subscription& s, const Change& change,
               const std::optional<ParkedBatch>& parked = {});
 
   Dependencies deps_;
   WebhookOptions options_;
+  RenderedEvents rendered_;
   boost::asio::io_context ioc_{1};
   std::thread thread_;
   std::map<Key, std::shared_ptr<Loop>> loops_;  // on the dispatcher's thread only

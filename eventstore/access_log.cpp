@@ -48,16 +48,24 @@ AccessLog::AccessLog(SideTable& table)
     : table_(table), sequence_(keys::decode_u64(random_bytes(8)) >> 16) {}
 
 Status AccessLog::record(const AccessEntry& entry) {
-  SideEntry stored{case_prefix(entry.case_id), {}};
-  stored.key += keys::encode_u64(static_cast<std::uint64_t>(entry.at));
-  stored.key += keys::encode_u64(sequence_.fetch_add(1));
-  stored.value =
-      boost::json::serialize(boost::json::object{{"at", entry.at},
-                                                 {"subject", entry.actor.subject},
-                                                 {"organisation", entry.actor.organisation},
-                                                 {"role", to_string(entry.actor.role)},
-                                                 {"what", entry.what}});
-  if (auto s = table_.write({&stored, 1}, Durability::logged); !s) {
+  return record_all({&entry, 1});
+}
+
+Status AccessLog::record_all(std::span<const AccessEntry> entries) {
+  std::vector<SideEntry> stored;
+  stored.reserve(entries.size());
+  for (const auto& entry : entries) {
+    SideEntry& e = stored.emplace_back(SideEntry{case_prefix(entry.case_id), {}});
+    e.key += keys::encode_u64(static_cast<std::uint64_t>(entry.at));
+    e.key += keys::encode_u64(sequence_.fetch_add(1));
+    e.value = boost::json::serialize(boost::json::object{{"at", entry.at},
+                                                         {"subject", entry.actor.subject},
+                                                         {"organisation", entry.actor.organisation},
+                                                         {"role", to_string(entry.actor.role)},
+                                                         {"what", entry.what}});
+  }
+  if (stored.empty()) return Ok{};
+  if (auto s = table_.write(stored, Durability::logged); !s) {
     return store_error(s.take_error());
   }
   return Ok{};

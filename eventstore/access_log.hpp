@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,8 @@ class AccessLog {
   explicit AccessLog(SideTable& table);
 
   Status record(const AccessEntry& entry);
+  // Several entries in one write (all or none): a page of a feed or a webhook batch.
+  Status record_all(std::span<const AccessEntry> entries);
 
   struct Page {
     std::vector<AccessEntry> entries;

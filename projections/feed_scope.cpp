@@ -121,20 +121,25 @@ std::uint64_t count_visible(const FeedIndex& index, const FeedScope& scope, std:
   return n;
 }
 
-Result<FeedPage> read_feed(const EventStore& store, const FeedIndex& index, const FeedScope& scope,
-                           std::uint64_t after, FeedBounds bounds) {
-  FeedPage page;
+FeedPositions visible_positions(const FeedIndex& index, const FeedScope& scope, std::uint64_t after,
+                                FeedBounds bounds) {
+  FeedPositions out;
   const std::uint64_t scan_end =
       after > UINT64_MAX - bounds.scan_limit ? UINT64_MAX : after + bounds.scan_limit;
   const std::uint64_t end = std::min({index.size(), scan_end, std::max(after, bounds.until)});
-  std::vector<std::uint64_t> positions;
   std::uint64_t p = after;
-  while (p < end && positions.size() < bounds.limit) {
+  while (p < end && out.positions.size() < bounds.limit) {
     ++p;
-    if (scope.visible(index.at(p))) positions.push_back(p);
+    if (scope.visible(index.at(p))) out.positions.push_back(p);
   }
-  page.next = p;
-  page.events.reserve(positions.size());
+  out.next = p;
+  return out;
+}
+
+Result<std::vector<Envelope>> read_positions(const EventStore& store,
+                                             const std::vector<std::uint64_t>& positions) {
+  std::vector<Envelope> events;
+  events.reserve(positions.size());
   std::size_t i = 0;
   while (i < positions.size()) {
     // A run of positions close enough together is read as one span, the rest skipped.
@@ -145,13 +150,21 @@ Result<FeedPage> read_feed(const EventStore& store, const FeedIndex& index, cons
     if (!span) return span.take_error();
     for (auto& e : *span) {
       if (i < j && e.position == positions[i]) {
-        page.events.push_back(std::move(e));
+        events.push_back(std::move(e));
         ++i;
       }
     }
     if (i != j) return make_error(ErrorCode::unavailable, "the log is behind the feed index");
   }
-  return page;
+  return events;
+}
+
+Result<FeedPage> read_feed(const EventStore& store, const FeedIndex& index, const FeedScope& scope,
+                           std::uint64_t after, FeedBounds bounds) {
+  FeedPositions found = visible_positions(index, scope, after, bounds);
+  auto events = read_positions(store, found.positions);
+  if (!events) return events.take_error();
+  return FeedPage{std::move(*events), found.next};
 }
 
 }  // namespace perspectief

@@ -68,6 +68,17 @@ struct FeedBounds {
 [[nodiscard]] Result<FeedPage> read_feed(const EventStore& store, const FeedIndex& index,
                                          const FeedScope& scope, std::uint64_t after,
                                          FeedBounds bounds);
+// The two halves of read_feed: the visible positions (from the index alone) with the last
+// position examined, and the events at given positions (ascending) from the store.
+struct FeedPositions {
+  std::vector<std::uint64_t> positions;
+  std::uint64_t next = 0;
+};
+FeedPositions visible_positions(const FeedIndex& index, const FeedScope& scope, std::uint64_t after,
+                                FeedBounds bounds);
+[[nodiscard]] Result<std::vector<Envelope>> read_positions(
+    const EventStore& store, const std::vector<std::uint64_t>& positions);
+
 [[nodiscard]] inline Result<FeedPage> read_feed(const EventStore& store, const FeedIndex& index,
                                                 const FeedScope& scope, std::uint64_t after,
                                                 std::size_t limit) {

@@ -3,7 +3,9 @@
 // one session per connection on its own strand, keep-alive, a timeout on every read and
 // write) without auth, routing, logging or read models: every GET or HEAD is answered with the
 // same small JSON body, shaped and sized like the demo programme's occupancy answer (1,331
-// bytes captured from `perspectief demo --cases 4500 --years 5`). Not part of the test suite.
+// bytes captured from `perspectief demo --cases 4500 --years 5`). Every POST is answered 204:
+// then it is the webhook receiver of tests/bench/webhook_append.sh, taking deliveries at
+// less cost than the server spends sending them. Not part of the test suite.
 //
 // Usage: bare_beast_server [--listen HOST:PORT] [--threads N]
 //   --listen   default 127.0.0.1:0 (an ephemeral port); prints "listening on http://HOST:PORT"
@@ -67,7 +69,7 @@ constexpr std::string_view kBody =
 
 constexpr auto kReadTimeout = std::chrono::seconds(30);
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
-constexpr std::uint64_t kMaxBody = 64 * 1024;
+constexpr std::uint64_t kMaxBody = 16 * 1024 * 1024;  // a webhook batch of 1000 events
 
 asio::awaitable<void> session(tcp::socket socket) {
   beast::tcp_stream stream{std::move(socket)};
@@ -88,6 +90,8 @@ asio::awaitable<void> session(tcp::socket socket) {
       res.set(http::field::content_type, "application/json; charset=utf-8");
       res.set(http::field::cache_control, "no-store");
       if (req.method() == http::verb::get) res.body() = kBody;
+    } else if (req.method() == http::verb::post) {
+      res.result(http::status::no_content);
     } else {
       res.result(http::status::method_not_allowed);
       res.set(http::field::allow, "GET, HEAD");
