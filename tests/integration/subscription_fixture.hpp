@@ -7,6 +7,7 @@
 #include <chrono>
 #include <csignal>
 #include <functional>
+#include <iostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,6 +24,15 @@ class SubscriptionTest : public ServerTest {
         {R"({"token":"t-intake2","subject":"i2","organisation":"org-other","role":"intake"})",
          R"({"token":"t-housing2","subject":"h2","organisation":"org-other","role":"housing"})"});
     start(server_flags());
+  }
+
+  // A failed test shows the end of the server's log (what it did with the subscriptions).
+  void TearDown() override {
+    if (HasFailure() && server_) {
+      const std::string log = server_->stderr_text();
+      std::cerr << "server log (end):\n"
+                << log.substr(log.size() > 4000 ? log.size() - 4000 : 0) << "\n";
+    }
   }
 
   // The flags the server starts with (and restarts with).
