@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 // The bodies of POST /v1/subscriptions and .../ack, and the subscriptions and parked batches
@@ -72,6 +73,18 @@ struct Refusal {
   std::string message;
 };
 
+// Each row's body is refused as invalid with exactly its one field error.
+template <class Parse>
+void expect_refusals(const std::vector<Refusal>& rows, Parse parse) {
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.body);
+    auto r = parse(row.body);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::invalid);
+    EXPECT_EQ(r.error().fields, (std::vector<FieldError>{{row.field, row.message}}));
+  }
+}
+
 const std::string kId = R"("subscriptionId":"s1",)";
 const std::string kStart = R"("startAt":"beginning",)";
 const std::string kHook = R"("delivery":{"kind":"webhook","url":"https://h.example/x")";
@@ -79,9 +92,9 @@ const std::string kHook = R"("delivery":{"kind":"webhook","url":"https://h.examp
 TEST(SubscriptionRequest, RefusesEachFaultNamingItsField) {
   const std::string id_rule = "must be 1-64 characters of [A-Za-z0-9_-]";
   const std::string names = "must be an array of names";
-  const std::string start_rule = "must be \"beginning\", \"end\" or a position";
+  const std::string start_rule = R"(must be "beginning", "end" or a position)";
   const std::string batch_rule = "must be a whole number from 1 to 1000";
-  const std::string kind_rule = "must be \"pull\" or \"webhook\"";
+  const std::string kind_rule = R"(must be "pull" or "webhook")";
   const std::string not_member = "is not a member of a subscription";
   const std::vector<Refusal> rows{
       {"{" + kStart + kPull + "}", "subscriptionId", id_rule},
@@ -131,13 +144,7 @@ TEST(SubscriptionRequest, RefusesEachFaultNamingItsField) {
       {"{" + kId + kStart + kPull + R"(,"organisation":"other"})", "body.organisation", not_member},
       {"{" + kId + kStart + kPull + R"(,"not a name":1})", "body", not_member},
   };
-  for (const auto& row : rows) {
-    SCOPED_TRACE(row.body);
-    auto r = parse_subscription_request(row.body);
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().code, ErrorCode::invalid);
-    EXPECT_EQ(r.error().fields, (std::vector<FieldError>{{row.field, row.message}}));
-  }
+  expect_refusals(rows, [](std::string_view body) { return parse_subscription_request(body); });
 }
 
 TEST(SubscriptionRequest, RefusesABodyThatIsNoObject) {
@@ -178,15 +185,9 @@ TEST(Ack, ParsesAPosition) {
       {R"({"position":null})", "position", rule},
       {R"({"position":1,"after":0})", "body.after", "is not a member of a subscription"},
   };
-  for (const auto& row : rows) {
-    SCOPED_TRACE(row.body);
-    auto r = parse_ack(row.body);
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().code, ErrorCode::invalid);
-    EXPECT_EQ(r.error().fields, (std::vector<FieldError>{{row.field, row.message}}));
-  }
+  expect_refusals(rows, [](std::string_view body) { return parse_ack(body); });
   EXPECT_EQ(parse_ack("[1]").error().message, "the body must be a JSON object");
-  EXPECT_EQ(parse_ack("{\"position\":").error().message, "the body is not valid JSON");
+  EXPECT_EQ(parse_ack(R"({"position":)").error().message, "the body is not valid JSON");
 }
 
 Subscription webhook_subscription() {

@@ -40,12 +40,14 @@ ParkedBatch parked_batch(std::uint64_t from, std::uint64_t to) {
 
 std::vector<std::string> ids(const std::vector<Subscription>& subscriptions) {
   std::vector<std::string> out;
+  out.reserve(subscriptions.size());
   for (const auto& s : subscriptions) out.push_back(s.spec.organisation + "/" + s.spec.id);
   return out;
 }
 
 std::vector<std::uint64_t> ends(const std::vector<ParkedBatch>& batches) {
   std::vector<std::uint64_t> out;
+  out.reserve(batches.size());
   for (const auto& b : batches) out.push_back(b.to);
   return out;
 }
@@ -336,9 +338,9 @@ TEST(SubscriptionCodec, RefusesDamagedRecords) {
   std::string no_id = encode(pull("org-a", "feed"));
   no_id.replace(no_id.find("\"feed\""), 6, "\"\"");
   for (const std::string& bytes :
-       {std::string{""}, std::string{"[]"}, std::string{"{\"id\":\"x\"}"}, no_id,
-        std::string{"{\"id\":\"x\",\"role\":\"nobody\",\"paused\":false}"},
-        std::string{"{\"id\":\"x\",\"role\":\"housing\",\"paused\":\"no\"}"}}) {
+       {std::string{""}, std::string{"[]"}, std::string{R"({"id":"x"})"}, no_id,
+        std::string{R"({"id":"x","role":"nobody","paused":false})"},
+        std::string{R"({"id":"x","role":"housing","paused":"no"})"}}) {
     SCOPED_TRACE(bytes);
     EXPECT_FALSE(decode_subscription(bytes).has_value());
   }
