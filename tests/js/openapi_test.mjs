@@ -19,6 +19,7 @@
 // Exit code 0 when everything passed, 1 otherwise (each failure is printed).
 
 import { spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
@@ -355,7 +356,11 @@ async function startServer() {
   fs.writeFileSync(path.join(dashboard, "style.css"), "body { font-family: sans-serif; }\n");
   server = spawn(
     SERVER_BIN,
-    ["--listen", "127.0.0.1:0", "--data-dir", data, "--tokens", path.join(tmp, "tokens.json"), "--dashboard-dir", dashboard],
+    [
+      "--listen", "127.0.0.1:0", "--data-dir", data, "--tokens", path.join(tmp, "tokens.json"), "--dashboard-dir", dashboard,
+      // webhooks to the test's receiver on loopback, retried quickly
+      "--webhook-allow", "127.0.0.1", "--webhook-allow-http", "--webhook-retry-base-ms", "10", "--webhook-retry-max-ms", "20",
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   server.stderr.on("data", (c) => (serverOutput += c));
@@ -441,9 +446,11 @@ async function partA(doc) {
     // Path parameters: declared for every {name} of the template.
     const declared = [...(item.parameters ?? []), ...(op.parameters ?? [])].filter((x) => x.in === "path").map((x) => x.name);
     for (const m of p.matchAll(/\{(\w+)\}/g)) check(declared.includes(m[1]), `${key}: path parameter ${m[1]} not declared`);
-    // At least one example of a successful answer.
+    // At least one example of a successful answer (one without a body, such as 204, needs none).
     const ok = Object.entries(op.responses).filter(([s]) => s.startsWith("2"));
-    const hasExample = ok.some(([, r]) => Object.values(r.content ?? {}).some((m) => m.example !== undefined || m.examples));
+    const hasExample = ok.some(
+      ([, r]) => !r.content || Object.values(r.content).some((m) => m.example !== undefined || m.examples),
+    );
     check(hasExample, `${key}: no example of a successful answer`);
   }
 
@@ -496,6 +503,7 @@ function partB(doc) {
 async function partC(doc) {
   section("c. a real server");
   writeTokens();
+  await startReceiver();
   await startServer();
   console.log(`   server on ${HOST}:${PORT}`);
 
@@ -617,7 +625,19 @@ async function partC(doc) {
   for (const q of ["?limit=0", "?limit=10001", "?wait=61", "?after=-1", "?after=x", "?page=2"]) {
     await call("GET", `/v1/events${q}`, { token: T.regie, expect: 400, paramsValid: false });
   }
-  await call("GET", "/v1/events", { token: T.intake, expect: 403 });
+  await call("GET", "/v1/events", { token: T.ops, expect: 403 });
+  // the scoped feed: filters, and what each role sees
+  const beds = await call("GET", "/v1/events?limit=10000&categories=case&types=BedAssigned,StayEnded", { token: T.housing, expect: 200, paramsValid: true });
+  check(beds.body?.events?.length > 0 && beds.body.events.every((e) => ["BedAssigned", "StayEnded"].includes(e.type) && e.stream.startsWith("case-")), `housing, filtered: ${show(beds.body?.events?.[0])}`);
+  const locs = await call("GET", "/v1/events?limit=10000&categories=location,programme", { token: T.housing, expect: 200, paramsValid: true });
+  check((locs.body?.events ?? []).every((e) => e.stream === "programme" || e.data.operator === "hvo-querido" || e.stream.startsWith("location-hvo-")), "housing sees another operator's location");
+  const part = await call("GET", "/v1/events?limit=10000&categories=case&types=CaseRegistered", { token: T.participation, expect: 200, paramsValid: true });
+  check(part.body?.events?.length > 0 && part.body.events.every((e) => !("person" in e.data)), "participation's feed holds a person");
+  await call("GET", "/v1/events?limit=5", { token: T.legal, expect: 200, paramsValid: true });
+  for (const q of ["?categories=cases", "?categories=", "?categories=case,,location", "?types=NoSuchEvent"]) {
+    await call("GET", `/v1/events${q}`, { token: T.housing, expect: 400, paramsValid: false });
+  }
+  await call("GET", "/v1/events?types=BedAssigned&types=StayEnded", { token: T.housing, expect: 400 });
 
   // -- case files and lists
   section("c. case files");
@@ -904,6 +924,8 @@ async function partC(doc) {
   await call("GET", "/v1/escalations?status=all", { token: T.regie, expect: 200, paramsValid: true });
   await call("GET", "/metrics", { token: T.regie, expect: 200 });
 
+  await subscriptions();
+
   // -- every operation answered successfully at least once
   for (const { method, path: p } of operationsOf(api)) {
     const statuses = exercised.get(`${method} ${p}`) ?? new Set();
@@ -912,8 +934,179 @@ async function partC(doc) {
   }
 }
 
+// ---------------------------------------------------------------- subscriptions and webhooks
+
+// A webhook receiver on loopback: keeps every POST; answers 500 under /fail, 204 elsewhere.
+const received = [];
+let receiverPort = 0;
+function startReceiver() {
+  const srv = http.createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      received.push({ path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      res.writeHead(req.url.startsWith("/fail") ? 500 : 204);
+      res.end();
+    });
+  });
+  return new Promise((resolve) => srv.listen(0, "127.0.0.1", () => {
+    receiverPort = srv.address().port;
+    srv.unref();
+    resolve();
+  }));
+}
+
+// Polls `probe` until it returns a truthy value (or 30 s pass: then null).
+async function until(probe) {
+  const end = Date.now() + 30_000;
+  while (Date.now() < end) {
+    const v = await probe();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
+
+// One webhook POST against the document's `webhooks` entry and its signature.
+function checkWebhook(hook, secret) {
+  const op = api.webhooks.subscriptionBatch.post;
+  for (const p of op.parameters) {
+    const value = hook.headers[p.name];
+    if (!check(value !== undefined, `webhook: header ${p.name} missing`)) continue;
+    const errs = schemaErrors(p.schema, value);
+    check(!errs, `webhook: header ${p.name}: ${show(value)}: ${errs}`);
+  }
+  check(hook.headers["content-type"] === "application/json", `webhook: Content-Type ${hook.headers["content-type"]}`);
+  let body = null;
+  try {
+    body = JSON.parse(hook.body);
+  } catch {
+    fail(`webhook: the body is not JSON: ${show(hook.body)}`);
+    return null;
+  }
+  const errs = schemaErrors(op.requestBody.content["application/json"].schema, body);
+  check(!errs, `webhook: the body does not match WebhookBatch: ${errs}`);
+  const key = Buffer.from(secret.slice("whsec_".length), "base64");
+  const signed = `${hook.headers["webhook-id"]}.${hook.headers["webhook-timestamp"]}.${hook.body}`;
+  const expected = `v1,${crypto.createHmac("sha256", key).update(signed).digest("base64")}`;
+  check(hook.headers["webhook-signature"] === expected, `webhook: signature ${hook.headers["webhook-signature"]}, expected ${expected}`);
+  return body;
+}
+
+async function subscriptions() {
+  section("c. subscriptions (pull)");
+  const subs = "/v1/subscriptions";
+  const pull = { subscriptionId: "oa-pull", filter: { categories: ["case"], types: ["BedAssigned", "StayEnded"] }, startAt: "beginning", delivery: { kind: "pull" } };
+  const created = await call("POST", subs, { token: T.housing, body: pull, schemaValid: true, expect: 201 });
+  check(created.body?.organisation === "hvo-querido" && created.body?.role === "housing" && created.body?.checkpoint === 0 && created.body?.lag > 0 && !("secret" in created.body), `created: ${show(created.body)}`);
+  await call("POST", subs, { token: T.housing, body: pull, schemaValid: true, expect: 200 });
+  await call("POST", subs, { token: T.housing, body: { ...pull, startAt: "end" }, schemaValid: true, expect: 409 });
+  await call("POST", subs, { token: T.intake, body: pull, schemaValid: true, expect: 201 });
+  await call("POST", subs, { token: T.ops, body: pull, schemaValid: true, expect: 403 });
+  for (const body of [
+    { ...pull, subscriptionId: "a.b" },
+    { subscriptionId: "x", delivery: { kind: "pull" } },
+    { ...pull, delivery: { kind: "email" } },
+    { ...pull, delivery: { kind: "webhook", url: "http://127.0.0.1/x", maxBatch: 0 } },
+    { ...pull, delivery: { kind: "webhook" } },
+    { ...pull, filter: { categories: ["cases"] } },
+    { ...pull, filter: { types: ["NoSuchEvent"] } },
+    { ...pull, startAt: "now" },
+    { ...pull, extra: 1 },
+  ]) {
+    await call("POST", subs, { token: T.housing, body, schemaValid: false, expect: 400 });
+  }
+  await call("POST", subs, { token: T.housing, body: { ...pull, subscriptionId: "oa-far", startAt: 1e12 }, schemaValid: true, expect: 400 });
+  await call("POST", subs, { token: T.housing, body: { ...pull, subscriptionId: "oa-hook-x", delivery: { kind: "webhook", url: "http://10.1.2.3/hook" } }, schemaValid: true, expect: 400 });
+  const list = await call("GET", subs, { token: T.housing, expect: 200 });
+  check(list.body?.subscriptions?.length === 1, `list: ${show(list.body)}`);
+  const none = await call("GET", subs, { token: T.researcher, expect: 200 });
+  check(none.body?.subscriptions?.length === 0, `another organisation's list: ${show(none.body)}`);
+  await call("GET", subs, { token: T.ops, expect: 403 });
+  const one = `${subs}/oa-pull`;
+  await call("GET", one, { token: T.housing, expect: 200 });
+  await call("GET", one, { token: T.regie, expect: 404 });
+  await call("GET", `${subs}/no-such`, { token: T.housing, expect: 404 });
+  const page = await call("GET", `${one}/events?limit=5`, { token: T.housing, expect: 200, paramsValid: true });
+  check(page.body?.events?.length === 5 && page.body.events.every((e) => ["BedAssigned", "StayEnded"].includes(e.type)), `pulled: ${show(page.body?.events?.map((e) => e.type))}`);
+  const again = await call("GET", `${one}/events?limit=5&wait=0`, { token: T.housing, expect: 200, paramsValid: true });
+  check(again.body?.next === page.body?.next, "a pull without ack moved on");
+  for (const q of ["?limit=0", "?limit=10001", "?wait=61", "?after=3"]) {
+    await call("GET", `${one}/events${q}`, { token: T.housing, expect: 400, paramsValid: false });
+  }
+  const acked = await call("POST", `${one}/ack`, { token: T.housing, body: { position: page.body?.next }, schemaValid: true, expect: 200 });
+  check(acked.body?.checkpoint === page.body?.next && acked.body.lag === created.body.lag - 5, `acked: ${show(acked.body)}`);
+  const back = await call("POST", `${one}/ack`, { token: T.housing, body: { position: 1 }, schemaValid: true, expect: 200 });
+  check(back.body?.checkpoint === page.body?.next, "ack went backwards");
+  await call("POST", `${one}/ack`, { token: T.housing, body: { position: page.body.next + 1_000_000 }, schemaValid: true, expect: 409 });
+  await call("POST", `${one}/ack`, { token: T.housing, body: { position: -1 }, schemaValid: false, expect: 400 });
+  await call("POST", `${one}/ack`, { token: T.housing, body: { at: 3 }, schemaValid: false, expect: 400 });
+  const paused = await call("POST", `${one}/pause`, { token: T.housing, expect: 200 });
+  check(paused.body?.state === "paused", `paused: ${paused.body?.state}`);
+  const resumed = await call("POST", `${one}/resume`, { token: T.housing, expect: 200 });
+  check(resumed.body?.state === "active", `resumed: ${resumed.body?.state}`);
+  await call("GET", `${one}/parked`, { token: T.housing, expect: 409 });
+  await call("POST", `${one}/parked/replay`, { token: T.housing, expect: 409 });
+  await call("POST", `${subs}/no-such/pause`, { token: T.housing, expect: 404 });
+
+  section("c. subscriptions (webhooks)");
+  const end = (await call("GET", "/readyz", { expect: 200 })).body.position;
+  const hookBody = { subscriptionId: "oa-hook", startAt: end - 3, delivery: { kind: "webhook", url: `http://127.0.0.1:${receiverPort}/hook`, maxBatch: 2 } };
+  const hook = await call("POST", subs, { token: T.regie, body: hookBody, schemaValid: true, expect: 201 });
+  const secret = hook.body?.secret;
+  check(/^whsec_/.test(secret ?? ""), `no secret: ${show(hook.body)}`);
+  const sameHook = await call("POST", subs, { token: T.regie, body: hookBody, schemaValid: true, expect: 200 });
+  check(!("secret" in (sameHook.body ?? {})), "the secret is shown twice");
+  const hooks = await until(() => {
+    const got = received.filter((r) => r.path === "/hook");
+    return got.length >= 2 ? got : null;
+  });
+  if (check(hooks, `the receiver got ${received.length} webhooks, expected 2 batches`)) {
+    const bodies = hooks.map((h) => checkWebhook(h, secret));
+    check(bodies[0]?.subscriptionId === "oa-hook" && bodies[0]?.events?.length === 2 && bodies[1]?.events?.length === 1, `batches: ${show(bodies)}`);
+    check(bodies[0]?.events?.[0]?.position === end - 2 && bodies[1]?.events?.[0]?.position === end, "batches out of order");
+    check(hooks[0].headers["webhook-id"] !== hooks[1].headers["webhook-id"], "two batches under one webhook-id");
+  }
+  const delivered = await until(async () => {
+    const r = await call("GET", `${subs}/oa-hook`, { token: T.regie, expect: 200 });
+    return r.body?.checkpoint === end ? r : null;
+  });
+  check(delivered?.body?.lag === 0 && delivered?.body?.state === "active", `after delivery: ${show(delivered?.body)}`);
+  await call("GET", `${subs}/oa-hook/events`, { token: T.regie, expect: 409 });
+  await call("POST", `${subs}/oa-hook/ack`, { token: T.regie, body: { position: end }, schemaValid: true, expect: 409 });
+  await call("GET", `${subs}/oa-hook/parked`, { token: T.regie, expect: 200 });
+
+  // A receiver that answers 500: retried (--webhook-retry-base-ms 10), then parked, then replayed.
+  const failBody = { subscriptionId: "oa-fail", startAt: end - 1, delivery: { kind: "webhook", url: `http://127.0.0.1:${receiverPort}/fail` } };
+  await call("POST", subs, { token: T.regie, body: failBody, schemaValid: true, expect: 201 });
+  const parked = await until(async () => {
+    const r = await call("GET", `${subs}/oa-fail/parked`, { token: T.regie, expect: 200 });
+    return r.body?.parked?.length === 1 ? r : null;
+  });
+  check(parked?.body?.parked?.[0]?.attempts === 8 && parked.body.parked[0].lastError === "HTTP 500", `parked: ${show(parked?.body)}`);
+  const failing = await call("GET", `${subs}/oa-fail`, { token: T.regie, expect: 200 });
+  check(failing.body?.state === "failing" && failing.body?.parked === 1 && failing.body?.lastError === "HTTP 500", `failing: ${show(failing.body)}`);
+  const attempts = received.filter((r) => r.path === "/fail");
+  check(attempts.length === 8 && attempts.every((a) => a.headers["webhook-id"] === attempts[0].headers["webhook-id"]), `attempts: ${attempts.length}, ids ${[...new Set(attempts.map((a) => a.headers["webhook-id"]))]}`);
+  const replay = await call("POST", `${subs}/oa-fail/parked/replay`, { token: T.regie, expect: 202 });
+  check(replay.body?.replaying === 1, `replay: ${show(replay.body)}`);
+  const replayed = await until(() => received.filter((r) => r.path === "/fail").length > 8);
+  check(replayed, "the parked batch was not sent again");
+  await call("GET", `${subs}/oa-fail/parked`, { token: T.regie, expect: 200 });
+
+  await call("DELETE", `${subs}/oa-fail`, { token: T.regie, expect: 204 });
+  await call("DELETE", `${subs}/oa-fail`, { token: T.regie, expect: 404 });
+  await call("DELETE", `${subs}/oa-pull`, { token: T.intake, expect: 204 });
+  await call("DELETE", `${subs}/oa-pull`, { token: T.researcher, expect: 404 });
+}
+
 async function partD() {
   section("d. SIGTERM");
+  if (server.exitCode !== null || server.signalCode !== null) {
+    fail(`the server ended before SIGTERM (exit code ${server.exitCode}, signal ${server.signalCode})`);
+    server = null;
+    return;
+  }
   const exit = new Promise((resolve) => server.once("exit", (code, signal) => resolve({ code, signal })));
   server.kill("SIGTERM");
   const timeout = new Promise((resolve) => setTimeout(() => resolve(null), 120_000));
