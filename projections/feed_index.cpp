@@ -10,6 +10,8 @@ namespace perspectief {
 namespace {
 
 constexpr std::uint64_t kFeedIndexFormat = 1;
+// FeedEntry::kind is 0 or 1 + a StreamKind (programme, location, case_file, activity).
+constexpr std::uint8_t kStreamKinds = 4;
 
 std::vector<std::string_view> all_event_types() {
   std::vector<std::string_view> types;
@@ -125,7 +127,8 @@ bool FeedIndex::decode(std::string_view bytes, std::uint64_t positions) {
   for (auto& e : entries) {
     e = r.pod<FeedEntry>();
     e.type = e.type < type_map.size() ? type_map[e.type] : 0;
-    if (e.housing_after >= organisations.size() || e.housing_before >= organisations.size())
+    if (e.kind > kStreamKinds || e.housing_after >= organisations.size() ||
+        e.housing_before >= organisations.size())
       return false;
   }
   if (!r.done() || size() != 0) return false;
