@@ -212,13 +212,16 @@ asio::awaitable<void> WebhookDispatcher::deliver(Loop& loop, const Subscription&
   if (loop.stopped) co_return;
   const Micros now = deps_.clock.now();
   if (response.delivered) {
-    record(s, [&batch](Subscription& n) -> Status {
+    // A full batch waiting behind this one is stored in the same write as the acknowledgement.
+    const auto next = full_batch_after(s, batch.to);
+    record(s, [&batch, &next](Subscription& n) -> Status {
       if (!in_flight(n, batch)) return gone();
       n.checkpoint = n.delivered = std::max(n.checkpoint, batch.to);
-      n.batch.reset();
+      n.batch = next;
       n.last_error.clear();
       return Ok{};
     });
+    if (next) loop.last_batch = std::chrono::steady_clock::now();
     deps_.on_delivery("ok");
     co_return;
   }
@@ -305,6 +308,16 @@ asio::awaitable<WebhookResponse> WebhookDispatcher::attempt(const Subscription& 
                       sign_webhook(s.spec.secret, batch.webhook_id, timestamp, request.body)}};
   request.timeout = options_.timeout;
   co_return co_await post_webhook(deps_.subscriptions.allow_list, deps_.tls, std::move(request));
+}
+
+std::optional<InFlightBatch> WebhookDispatcher::full_batch_after(const Subscription& s,
+                                                                 std::uint64_t after) const {
+  const auto& index = deps_.subscriptions.index;
+  const FeedPositions page =
+      visible_positions(index, scope_of(index, s), after, FeedBounds{s.spec.max_batch});
+  if (page.positions.size() < s.spec.max_batch) return std::nullopt;
+  const Micros now = deps_.clock.now();
+  return InFlightBatch{new_webhook_id(), after, page.next, 0, now, now};
 }
 
 Result<std::string> WebhookDispatcher::batch_body(const Subscription& s,

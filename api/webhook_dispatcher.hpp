@@ -78,6 +78,8 @@ class WebhookDispatcher {
   boost::asio::awaitable<void> replay(const Subscription& s);
   boost::asio::awaitable<WebhookResponse> attempt(const Subscription& s,
                                                   const InFlightBatch& batch);
+  // The next batch after `after` if a whole one (maxBatch events) is there to send.
+  std::optional<InFlightBatch> full_batch_after(const Subscription& s, std::uint64_t after) const;
   // {"subscriptionId", "events"} of a batch as it shows now; its personal reads logged.
   Result<std::string> batch_body(const Subscription& s, const InFlightBatch& batch);
   using Change = SubscriptionRegistry::Change;
