@@ -440,6 +440,21 @@ TEST_F(ReadFeedTest, UntilBoundsTheExaminedPositions) {
   EXPECT_EQ(behind->next, 12U);
 }
 
+// A page read with a scope made just before the housing organisation's first location was
+// folded (a request racing the projector): the scope knows no such organisation, yet the
+// index it reads already holds the location. Disabled until FeedScope bounds what it
+// examines by the index size it saw before resolving the organisation: today the event is
+// skipped and `next` passes it, so this reader never sees it.
+TEST_F(ReadFeedTest, DISABLED_AScopeMadeBeforeTheFirstLocationOfItsOrganisationSkipsNothing) {
+  open_location("loc-b", "org-b");
+  const FeedScope early = scope(Role::housing, "org-a");
+  open_location("loc-a", "org-a");  // position 2, folded meanwhile
+  const auto page = read_feed(store_, index_, early, 0, 1000);
+  ASSERT_TRUE(page.ok());
+  EXPECT_TRUE(positions(*page) == Positions{2} || page->next < 2)
+      << "next " << page->next << ", " << page->events.size() << " events";
+}
+
 TEST_F(ReadFeedTest, ALogBehindTheIndexIsUnavailable) {
   fold_the_stay();
   testing::FakeEventStore shorter{clock_};
