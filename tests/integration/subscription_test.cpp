@@ -16,9 +16,6 @@ namespace {
 
 namespace json = boost::json;
 
-const std::string kPull =
-    R"({"subscriptionId":"s-1","startAt":"beginning","delivery":{"kind":"pull"}})";
-
 std::string pull_body(const std::string& id, const std::string& extra = "") {
   return R"({"subscriptionId":")" + id + R"(","startAt":"beginning",)" + extra +
          R"("delivery":{"kind":"pull"}})";
@@ -46,10 +43,10 @@ json::value expected_pull(const std::string& organisation, const std::string& ro
 }
 
 TEST_F(SubscriptionTest, CreateAnswers201ThenTheSameBody200AndAnotherBody409) {
-  const auto created = create("t-intake", kPull);
+  const auto created = create("t-intake", pull_body("s-1"));
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(created.json(), expected_pull("org-intake", "intake", 0, 0));
-  const auto again = create("t-intake", kPull);
+  const auto again = create("t-intake", pull_body("s-1"));
   EXPECT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(again.json(), expected_pull("org-intake", "intake", 0, 0));
   const auto other = create("t-intake", pull_body("s-1", R"("filter":{"types":["BedAssigned"]},)"));
@@ -59,7 +56,7 @@ TEST_F(SubscriptionTest, CreateAnswers201ThenTheSameBody200AndAnotherBody409) {
 }
 
 TEST_F(SubscriptionTest, AnotherOrganisationGets404AndMayUseTheSameId) {
-  ASSERT_EQ(create("t-intake", kPull).status, 201);
+  ASSERT_EQ(create("t-intake", pull_body("s-1")).status, 201);
   for (const auto& [method, path, body] :
        std::vector<std::array<std::string, 3>>{{"GET", "", ""},
                                                {"DELETE", "", ""},
@@ -76,7 +73,7 @@ TEST_F(SubscriptionTest, AnotherOrganisationGets404AndMayUseTheSameId) {
   EXPECT_EQ(client_->get("/v1/subscriptions", "t-intake2").json(),
             (json::object{{"subscriptions", json::array{}}}));
 
-  const auto own = create("t-intake2", kPull);
+  const auto own = create("t-intake2", pull_body("s-1"));
   EXPECT_EQ(own.status, 201) << own.body;
   EXPECT_EQ(own.json(), expected_pull("org-other", "intake", 0, 0));
   EXPECT_EQ(read("t-intake", "s-1").json(), expected_pull("org-intake", "intake", 0, 0));
@@ -86,7 +83,7 @@ TEST_F(SubscriptionTest, AnotherOrganisationGets404AndMayUseTheSameId) {
 }
 
 TEST_F(SubscriptionTest, OpsMayNotSubscribe) {
-  EXPECT_EQ(create("t-ops", kPull).status, 403);
+  EXPECT_EQ(create("t-ops", pull_body("s-1")).status, 403);
   EXPECT_EQ(client_->get("/v1/subscriptions", "t-ops").status, 403);
   EXPECT_EQ(read("t-ops", "s-1").status, 403);
 }
@@ -168,7 +165,7 @@ std::size_t after(const json::array& events, std::uint64_t position) {
 
 TEST_F(PullTest, PullShowsTheScopedFeedAfterTheCheckpointUntilAcknowledged) {
   house_two_cases();
-  ASSERT_EQ(create("t-housing", kPull).status, 201);
+  ASSERT_EQ(create("t-housing", pull_body("s-1")).status, 201);
   const auto visible = feed("t-housing");
   ASSERT_GE(visible.size(), 4U);
   for (const auto& e : visible) {
@@ -216,7 +213,7 @@ TEST_F(PullTest, FilterTypesNarrowsTheEvents) {
 }
 
 TEST_F(PullTest, PauseResumeAndDelete) {
-  ASSERT_EQ(create("t-housing", kPull).status, 201);
+  ASSERT_EQ(create("t-housing", pull_body("s-1")).status, 201);
   const auto paused = client_->post("/v1/subscriptions/s-1/pause", "t-housing", "");
   EXPECT_EQ(paused.status, 200) << paused.body;
   EXPECT_EQ(paused.json(), expected_pull("org-housing", "housing", 0, 0, "paused"));
@@ -232,7 +229,7 @@ TEST_F(PullTest, PauseResumeAndDelete) {
 
 TEST_F(PullTest, SubscriptionsSurviveARestart) {
   house_two_cases();
-  ASSERT_EQ(create("t-housing", kPull).status, 201);
+  ASSERT_EQ(create("t-housing", pull_body("s-1")).status, 201);
   ASSERT_EQ(create("t-housing", pull_body("s-2")).status, 201);
   ASSERT_EQ(client_->post("/v1/subscriptions/s-2/pause", "t-housing", "").status, 200);
   const auto visible = feed("t-housing");

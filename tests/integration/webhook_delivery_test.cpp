@@ -168,7 +168,7 @@ class WebhookHttpNotAllowed : public SubscriptionTest {
   }
 };
 
-void expect_refused(HttpResult r, const std::string& detail_text) {
+void expect_refused(const HttpResult& r, const std::string& detail_text) {
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(first_error_field(r), "delivery.url");
   EXPECT_EQ(detail(r), detail_text);
