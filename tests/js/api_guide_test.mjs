@@ -7,10 +7,11 @@
 // The guide's convention (stated at its top): a ```sh block whose text starts with
 // `curl -si` is a request; the very next fenced block, an ```http block, is its answer:
 // the status line, some headers, a blank line, the JSON body. The tokens file is the
-// heredoc `cat > "$GUIDE/tokens.json" <<'JSON' ... JSON` of the guide's setup block.
+// heredoc `cat > "$GUIDE/tokens.json" <<'JSON' ... JSON` of the guide's setup block. An
+// answer without a body (204) is the status line and headers alone.
 //
-// The test starts the server on 127.0.0.1:0 with a temporary data and keys directory and the
-// guide's tokens, runs each request with /bin/sh (BASE set to the server's address), in
+// The test starts the server on 127.0.0.1:0 with a temporary data and keys directory, the
+// guide's tokens and the `--webhook-*` flags of the guide's server command, runs each request with /bin/sh (BASE set to the server's address), in
 // order, and compares:
 //   - the status line, exactly;
 //   - each header the guide shows, exactly; and the guide must show ETag exactly when the
@@ -46,6 +47,8 @@ const VARYING = [
   // research feed pseudonyms (keyed by the research key made at the server's first start)
   {key: 'stream', re: /^case-[0-9a-f]{32}$/},
   {key: 'caseManager', re: /^cm-[0-9a-f]{16}$/},
+  // a webhook subscription's signing secret: random
+  {key: 'secret', re: /^whsec_[A-Za-z0-9+/]{43}=$/},
 ];
 // Headers --update writes into the guide (Content-Type only for errors).
 const SHOWN_HEADERS = ['ETag', 'Allow', 'WWW-Authenticate'];
@@ -101,7 +104,21 @@ function parseGuide(text) {
   const tokens = /cat > "\$GUIDE\/tokens\.json" <<'JSON'\n([\s\S]*?)\nJSON\n/.exec(text);
   if (!tokens) throw new Error('guide: no tokens heredoc (cat > "$GUIDE/tokens.json" <<\'JSON\')');
   JSON.parse(tokens[1]);
-  return {lines, steps, tokens: tokens[1]};
+  return {lines, steps, tokens: tokens[1], serverFlags: webhookFlags(text)};
+}
+
+// The `--webhook-*` flags (with their values) of the guide's server command.
+function webhookFlags(text) {
+  const command = /^build\/release\/services\/perspectief-server ([^&]*)&$/m.exec(text);
+  if (!command) throw new Error('guide: no server command (build/release/services/perspectief-server ... &)');
+  const words = command[1].replace(/\\\n/g, ' ').split(/\s+/).filter(Boolean);
+  const flags = [];
+  for (let i = 0; i < words.length; ++i) {
+    if (!words[i].startsWith('--webhook-')) continue;
+    flags.push(words[i]);
+    if (i + 1 < words.length && !words[i + 1].startsWith('--')) flags.push(words[++i]);
+  }
+  return flags;
 }
 
 function parseExpected(step) {
@@ -115,6 +132,7 @@ function parseExpected(step) {
     headers.push([m[1], m[2]]);
   }
   const bodyText = lines.slice(i + 1).join('\n');
+  if (bodyText.trim() === '') return {status, headers, body: undefined};
   let body;
   try {
     body = JSON.parse(bodyText);
@@ -126,12 +144,12 @@ function parseExpected(step) {
 
 // ---- the server ----
 
-function startServer(dir, tokensFile) {
+function startServer(dir, tokensFile, extraFlags) {
   const stderrPath = path.join(dir, 'server.stderr');
   const stderr = fs.openSync(stderrPath, 'w');
   const child = spawn(serverBin,
       ['--tokens', tokensFile, '--data-dir', path.join(dir, 'data'), '--keys-dir',
-       path.join(dir, 'keys'), '--listen', '127.0.0.1:0', '--threads', '2'],
+       path.join(dir, 'keys'), '--listen', '127.0.0.1:0', '--threads', '2', ...extraFlags],
       {stdio: ['ignore', 'pipe', stderr]});
   fs.closeSync(stderr);
   const exited = new Promise((resolve) => {
@@ -252,6 +270,10 @@ function checkStep(step, expected, got, clientText) {
   if (got.headers.has('etag') && !expected.headers.some(([n]) => n.toLowerCase() === 'etag')) {
     diffs.push(`header ETag: the server sends ${got.headers.get('etag')}, the guide does not show it`);
   }
+  if (expected.body === undefined) {
+    if (got.bodyText !== '') diffs.push(`body: expected none, got ${got.bodyText.slice(0, 300)}`);
+    return diffs;
+  }
   let body;
   try {
     body = JSON.parse(got.bodyText);
@@ -292,7 +314,7 @@ function render(got) {
   for (const name of SHOWN_HEADERS) {
     if (got.headers.has(name.toLowerCase())) out.push(`${name}: ${got.headers.get(name.toLowerCase())}`);
   }
-  out.push('', pretty(JSON.parse(got.bodyText)));
+  if (got.bodyText !== '') out.push('', pretty(JSON.parse(got.bodyText)));
   return out.join('\n');
 }
 
@@ -305,7 +327,7 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-guide-'));
   const tokensFile = path.join(dir, 'tokens.json');
   fs.writeFileSync(tokensFile, guide.tokens, {mode: 0o600});
-  const server = startServer(dir, tokensFile);  // its exit handler kills a server left running
+  const server = startServer(dir, tokensFile, guide.serverFlags);  // its exit handler kills a server left running
   process.on('exit', () => fs.rmSync(dir, {recursive: true, force: true}));
   const base = await server.listening;
   console.log(`server at ${base}; ${guide.steps.length} requests in ${guidePath}`);
