@@ -13,7 +13,11 @@
 //    answer checked against the document (status documented for the operation, content type,
 //    required headers, body against the schema); request bodies and query parameters of the
 //    requests that should succeed validate against the document, those of schema errors do
-//    not; x-roles matches who gets 403.
+//    not; x-roles matches who gets 403. The server may send webhooks to a receiver of the test
+//    on loopback (--webhook-allow 127.0.0.1 --webhook-allow-http, retries after 10-20 ms):
+//    every webhook it gets is checked against the document's `webhooks` entry (headers, body)
+//    and its signature; a receiver answering 500 shows retries under one webhook-id, the
+//    parked batch and its replay.
 // d. SIGTERM stops the server with exit code 0.
 //
 // Exit code 0 when everything passed, 1 otherwise (each failure is printed).
