@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <boost/algorithm/string/case_conv.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,7 +13,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -30,19 +30,14 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 Received to_received(const http::request<http::string_body>& req) {
   Received r;
   r.at = std::chrono::steady_clock::now();
   r.method = std::string{req.method_string()};
   r.target = std::string{req.target()};
   for (const auto& field : req) {
-    r.headers[lower(std::string{field.name_string()})] = std::string{field.value()};
+    r.headers[boost::algorithm::to_lower_copy(std::string{field.name_string()})] =
+        std::string{field.value()};
   }
   r.body = req.body();
   return r;
