@@ -3,6 +3,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "api/commit_signal.hpp"
+#include "api/feed_poll.hpp"
 #include "api/http_types.hpp"
 #include "api/personal_reads.hpp"
 #include "eventstore/event_store.hpp"
@@ -26,6 +27,8 @@ class FeedHandler {
   boost::asio::awaitable<Response> read(const Request& req, const Actor& actor);
 
  private:
+  Response answer(PolledPage& page, const Actor& actor);
+
   const EventStore& store_;
   const FeedIndex& index_;
   CommitSignal& signal_;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "api/feed_poll.hpp"
 #include "api/feed_view.hpp"
 #include "api/problem.hpp"
 #include "api/query.hpp"
@@ -88,7 +89,7 @@ boost::asio::awaitable<Response> SubscriptionHandler::handle(const Request& req,
     case RouteId::resume_subscription:
       co_return set_paused(*found, false);
     case RouteId::pull_subscription:
-      co_return co_await pull(req, std::move(*found));
+      co_return co_await pull(req, *found, actor);
     case RouteId::ack_subscription:
       co_return ack(req, *found);
     case RouteId::list_parked:
@@ -173,22 +174,38 @@ Response SubscriptionHandler::set_paused(const Subscription& s, bool paused) {
   return json_response(200, subscription_json(*changed, lag(*changed)));
 }
 
-boost::asio::awaitable<Response> SubscriptionHandler::pull(const Request& req, Subscription s) {
-  if (s.spec.delivery != DeliveryKind::pull) co_return webhook_only(s);
-  const auto query = parse_pull_query(req.target());
-  if (!query) co_return problem(query.error());
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(query->wait_seconds);
-  auto page = read_feed(store_, deps_.index, scope_of(deps_.index, s), s.checkpoint, query->limit);
-  while (page && page->events.empty() && query->wait_seconds > 0 && !signal_.stopped()) {
-    const auto left = deadline - std::chrono::steady_clock::now();
-    if (left <= std::chrono::steady_clock::duration::zero()) break;
-    if (page->next >= deps_.index.size()) co_await signal_.wait_beyond(page->next, left);
-    page = read_feed(store_, deps_.index, scope_of(deps_.index, s), page->next, query->limit);
+boost::asio::awaitable<Response> SubscriptionHandler::pull(const Request& req,
+                                                           const Subscription& s,
+                                                           const Actor& actor) {
+  Response refused;
+  const auto poll = pull_poll(req, s, refused);
+  if (!poll) co_return refused;
+  auto page = first_page(store_, deps_.index, *poll);
+  if (!co_await wait_for_visible(store_, deps_.index, signal_, actor, *poll, page)) {
+    co_return too_many_long_polls();
   }
-  if (!page) co_return problem(page.error());
+  co_return pulled(page, s);
+}
+
+std::optional<FeedPoll> SubscriptionHandler::pull_poll(const Request& req, const Subscription& s,
+                                                       Response& refused) const {
+  if (s.spec.delivery != DeliveryKind::pull) {
+    refused = webhook_only(s);
+    return std::nullopt;
+  }
+  const auto query = parse_pull_query(req.target());
+  if (!query) {
+    refused = problem(query.error());
+    return std::nullopt;
+  }
+  return FeedPoll{s.spec.role,  s.spec.organisation, s.spec.filter,
+                  s.checkpoint, query->limit,        query->wait_seconds};
+}
+
+Response SubscriptionHandler::pulled(PolledPage& page, const Subscription& s) {
+  if (page.error) return problem(*page.error);
   // Acks may go up to what was handed out.
-  const std::uint64_t next = page->next;
+  const std::uint64_t next = page.page->next;
   if (next > s.delivered) {
     auto moved = deps_.registry.modify(
         s.spec.organisation, s.spec.id,
@@ -197,11 +214,11 @@ boost::asio::awaitable<Response> SubscriptionHandler::pull(const Request& req, S
           return Ok{};
         },
         Durability::logged);
-    if (!moved) co_return problem(moved.error());
+    if (!moved) return problem(moved.error());
   }
-  auto events = feed_json(page->events, reader_of(s), "subscription", pseudonymiser_, reads_);
-  if (!events) co_return problem(events.error());
-  co_return json_response(200, {{"events", std::move(*events)}, {"next", next}});
+  auto events = feed_json(page.page->events, reader_of(s), "subscription", pseudonymiser_, reads_);
+  if (!events) return problem(events.error());
+  return json_response(200, {{"events", std::move(*events)}, {"next", next}});
 }
 
 Response SubscriptionHandler::ack(const Request& req, const Subscription& s) {

@@ -3,6 +3,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "api/commit_signal.hpp"
+#include "api/feed_poll.hpp"
 #include "api/http_types.hpp"
 #include "api/metrics.hpp"
 #include "api/personal_reads.hpp"
@@ -45,7 +46,11 @@ class SubscriptionHandler {
   Response read(const Subscription& s) const;
   Response remove(const Subscription& s);
   Response set_paused(const Subscription& s, bool paused);
-  boost::asio::awaitable<Response> pull(const Request& req, Subscription s);
+  boost::asio::awaitable<Response> pull(const Request& req, const Subscription& s,
+                                        const Actor& actor);
+  std::optional<FeedPoll> pull_poll(const Request& req, const Subscription& s,
+                                    Response& refused) const;
+  Response pulled(PolledPage& page, const Subscription& s);
   Response ack(const Request& req, const Subscription& s);
   Response parked(const Subscription& s) const;
   Response replay(const Subscription& s);

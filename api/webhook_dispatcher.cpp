@@ -91,6 +91,7 @@ void WebhookDispatcher::start() {
 void WebhookDispatcher::stop() {
   if (!started_.exchange(false)) return;
   deps_.store.unsubscribe(commit_subscription_);
+  deps_.subscriptions.registry.on_change({});
   ioc_.stop();
   if (thread_.joinable()) thread_.join();
 }
@@ -191,6 +192,16 @@ asio::awaitable<void> WebhookDispatcher::step(Loop& loop, const Subscription& s)
   const InFlightBatch batch{new_webhook_id(), s.checkpoint, next, 0, now, now};
   loop.last_batch = std::chrono::steady_clock::now();
   // Stored before the first attempt: after a crash it goes again under the same id.
+  const auto stored = begin_batch(s, batch);
+  if (!stored) {
+    co_await nap(loop, kAfterFailure);
+    co_return;
+  }
+  co_await deliver(loop, *stored, batch);
+}
+
+std::optional<Subscription> WebhookDispatcher::begin_batch(const Subscription& s,
+                                                           const InFlightBatch& batch) {
   auto stored = deps_.subscriptions.registry.modify(
       s.spec.organisation, s.spec.id,
       [&s, &batch](Subscription& n) -> Status {
@@ -199,11 +210,8 @@ asio::awaitable<void> WebhookDispatcher::step(Loop& loop, const Subscription& s)
         return Ok{};
       },
       Durability::logged);
-  if (!stored) {
-    co_await nap(loop, kAfterFailure);
-    co_return;
-  }
-  co_await deliver(loop, *stored, batch);
+  if (!stored) return std::nullopt;
+  return std::move(*stored);
 }
 
 asio::awaitable<void> WebhookDispatcher::deliver(Loop& loop, const Subscription& s,
@@ -258,17 +266,8 @@ asio::awaitable<void> WebhookDispatcher::deliver(Loop& loop, const Subscription&
 
 asio::awaitable<void> WebhookDispatcher::replay(const Subscription& s) {
   const std::uint64_t after = *s.replay_after;
-  auto parked = deps_.subscriptions.registry.parked(s.spec.organisation, s.spec.id);
-  const ParkedBatch* next = nullptr;
-  if (parked) {
-    for (const auto& b : *parked) {
-      if (b.to > after) {
-        next = &b;
-        break;
-      }
-    }
-  }
-  if (next == nullptr) {
+  const std::optional<ParkedBatch> next = parked_after(s, after);
+  if (!next) {
     record(s, [after](Subscription& n) -> Status {
       if (n.replay_after != after) return gone();
       n.replay_after.reset();
@@ -277,8 +276,9 @@ asio::awaitable<void> WebhookDispatcher::replay(const Subscription& s) {
     co_return;
   }
   const ParkedBatch batch = *next;
-  const WebhookResponse response =
-      co_await attempt(s, InFlightBatch{batch.webhook_id, batch.from, batch.to});
+  // A named batch: GCC 12 destroys a temporary made inside a co_await expression twice.
+  const InFlightBatch replayed{batch.webhook_id, batch.from, batch.to};
+  const WebhookResponse response = co_await attempt(s, replayed);
   if (response.delivered) {
     (void)deps_.subscriptions.registry.unpark(s.spec.organisation, s.spec.id, batch);
   }
@@ -287,19 +287,43 @@ asio::awaitable<void> WebhookDispatcher::replay(const Subscription& s) {
   record(s, [after, &batch, &response](Subscription& n) -> Status {
     if (n.replay_after != after) return gone();
     n.replay_after = batch.to;
-    if (!response.delivered) n.last_error = response.error;
+    if (!response.delivered) {
+      n.last_error = response.error;
+    } else if (!n.batch) {
+      n.last_error.clear();  // nothing else is failing now
+    }
     return Ok{};
   });
 }
 
+std::optional<ParkedBatch> WebhookDispatcher::parked_after(const Subscription& s,
+                                                           std::uint64_t after) const {
+  auto parked = deps_.subscriptions.registry.parked(s.spec.organisation, s.spec.id);
+  if (!parked) return std::nullopt;
+  for (auto& b : *parked) {
+    if (b.to > after) return std::move(b);
+  }
+  return std::nullopt;
+}
+
 asio::awaitable<WebhookResponse> WebhookDispatcher::attempt(const Subscription& s,
                                                             const InFlightBatch& batch) {
-  auto target = deps_.subscriptions.allow_list.check(s.spec.url);
-  if (!target) co_return WebhookResponse{false, 0, target.error().message};
+  WebhookTarget target;
   WebhookRequest request;
-  request.target = &*target;
+  if (auto refused = prepare(s, batch, target, request)) co_return *refused;
+  co_return co_await post_webhook(deps_.subscriptions.allow_list, deps_.tls, std::move(request));
+}
+
+std::optional<WebhookResponse> WebhookDispatcher::prepare(const Subscription& s,
+                                                          const InFlightBatch& batch,
+                                                          WebhookTarget& target,
+                                                          WebhookRequest& request) {
+  auto checked = deps_.subscriptions.allow_list.check(s.spec.url);
+  if (!checked) return WebhookResponse{false, 0, checked.error().message};
+  target = std::move(*checked);
   auto body = batch_body(s, batch);
-  if (!body) co_return WebhookResponse{false, 0, "the events cannot be read now"};
+  if (!body) return WebhookResponse{false, 0, "the events cannot be read now"};
+  request.target = &target;
   request.body = std::move(*body);
   const std::int64_t timestamp = deps_.clock.now() / 1'000'000;
   request.headers = {{"webhook-id", batch.webhook_id},
@@ -307,7 +331,7 @@ asio::awaitable<WebhookResponse> WebhookDispatcher::attempt(const Subscription& 
                      {"webhook-signature",
                       sign_webhook(s.spec.secret, batch.webhook_id, timestamp, request.body)}};
   request.timeout = options_.timeout;
-  co_return co_await post_webhook(deps_.subscriptions.allow_list, deps_.tls, std::move(request));
+  return std::nullopt;
 }
 
 std::optional<InFlightBatch> WebhookDispatcher::full_batch_after(const Subscription& s,

@@ -80,6 +80,13 @@ class WebhookDispatcher {
                                                   const InFlightBatch& batch);
   // The next batch after `after` if a whole one (maxBatch events) is there to send.
   std::optional<InFlightBatch> full_batch_after(const Subscription& s, std::uint64_t after) const;
+  // Plain functions for what a coroutine would otherwise keep as a Result across a co_await
+  // (GCC 12 miscompiles a std::variant held in a coroutine frame there).
+  std::optional<Subscription> begin_batch(const Subscription& s, const InFlightBatch& batch);
+  std::optional<ParkedBatch> parked_after(const Subscription& s, std::uint64_t after) const;
+  // The request of an attempt, or the response that ends it before sending.
+  std::optional<WebhookResponse> prepare(const Subscription& s, const InFlightBatch& batch,
+                                         WebhookTarget& target, WebhookRequest& request);
   // {"subscriptionId", "events"} of a batch as it shows now; its personal reads logged.
   Result<std::string> batch_body(const Subscription& s, const InFlightBatch& batch);
   using Change = SubscriptionRegistry::Change;

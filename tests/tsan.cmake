@@ -1,8 +1,9 @@
 # The concurrency tests, run under ThreadSanitizer by the tsan preset (tests/run.sh, stage tsan):
 # the store's group commit and concurrent appends, the key ring (erasure), and over HTTP against
 # the TSan-built server: simultaneous bed assignments, long polls and the commit signal, erasure,
-# graceful shutdown and restart, online backup, timeouts and idle connections, and writers
-# killed mid-commit. Each gtest test is one ctest test "tsan.<Suite>.<Test>" with label
+# graceful shutdown and restart, online backup, timeouts and idle connections, writers killed
+# mid-commit, and webhook delivery through failures and kills. Each gtest test is one ctest
+# test "tsan.<Suite>.<Test>" with label
 # concurrency (ctest --preset tsan, or -L concurrency). The filters also take future tests by
 # name (*LongPoll*, *Shutdown*, *Erasure*, *Concurrent*, *KeyRing*).
 #
@@ -31,4 +32,4 @@ perspectief_tsan_tests(eventstore_tests
 perspectief_tsan_tests(integration_tests
   "BedRace.*:Robustness.*:Restart.*:Backup.*:HttpAppend.FeedPagesAndLongPolls:HttpAppend.EventsSurviveARestart:HttpProtocol.OccupancyNowFollowsEveryCommit:Privacy.ErasureMakesThePersonUnreadableEverywhereAndKeepsTheFigures:*LongPoll*:*Shutdown*:*Erasure*:*Concurrent*-Roles.*")
 
-perspectief_tsan_tests(crash_tests "CrashTest.*")
+perspectief_tsan_tests(crash_tests "CrashTest.*:WebhookCrashTest.*")
