@@ -91,7 +91,10 @@ std::uint32_t feed_streams(Role role) {
 
 FeedScope::FeedScope(const FeedIndex& index, Role role, const std::string& organisation,
                      FeedFilter filter)
-    : streams_(feed_streams(role)), housing_(role == Role::housing), filter_(filter) {
+    : end_(index.size()),
+      streams_(feed_streams(role)),
+      housing_(role == Role::housing),
+      filter_(filter) {
   if (housing_) organisation_ = index.organisation(organisation).value_or(FeedIndex::kNoHousing);
 }
 
@@ -116,7 +119,7 @@ bool FeedScope::visible(const FeedEntry& entry) const {
 
 std::uint64_t count_visible(const FeedIndex& index, const FeedScope& scope, std::uint64_t after) {
   std::uint64_t n = 0;
-  const std::uint64_t end = index.size();
+  const std::uint64_t end = scope.end();
   for (std::uint64_t p = after + 1; p <= end; ++p) n += scope.visible(index.at(p)) ? 1 : 0;
   return n;
 }
@@ -126,7 +129,7 @@ FeedPositions visible_positions(const FeedIndex& index, const FeedScope& scope, 
   FeedPositions out;
   const std::uint64_t scan_end =
       after > UINT64_MAX - bounds.scan_limit ? UINT64_MAX : after + bounds.scan_limit;
-  const std::uint64_t end = std::min({index.size(), scan_end, std::max(after, bounds.until)});
+  const std::uint64_t end = std::min({scope.end(), scan_end, std::max(after, bounds.until)});
   std::uint64_t p = after;
   while (p < end && out.positions.size() < bounds.limit) {
     ++p;

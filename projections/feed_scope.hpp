@@ -40,8 +40,13 @@ class FeedScope {
  public:
   FeedScope(const FeedIndex& index, Role role, const std::string& organisation, FeedFilter filter);
   bool visible(const FeedEntry& entry) const;
+  // The index's size when the scope was made: the entries it decides on. An organisation is
+  // interned before the first entry naming it is published, so each of them is decided with
+  // the organisation's id known (a later entry may name an organisation first seen after).
+  std::uint64_t end() const { return end_; }
 
  private:
+  std::uint64_t end_;
   std::uint32_t streams_;
   bool housing_;
   std::uint16_t organisation_ = FeedIndex::kNoHousing;  // kNoHousing: owns no location seen
