@@ -55,7 +55,9 @@ boost::asio::awaitable<bool> wait_for_visible(const EventStore& store, const Fee
     const auto left = deadline - std::chrono::steady_clock::now();
     if (left <= std::chrono::steady_clock::duration::zero()) break;
     const std::uint64_t next = page.page->next;
-    if (next >= index.size()) co_await signal.wait_beyond(next, left);
+    if (next >= index.size()) {
+      co_await signal.wait_beyond(next, left);
+    }
     page = page_of(store, index, poll, next);
   }
   co_return true;

@@ -90,7 +90,7 @@ Status parse_start(const json::object& body, SubscriptionRequest& r) {
     r.spec.start_at = std::to_string(r.position);
     return Ok{};
   }
-  return invalid("startAt", "must be \"beginning\", \"end\" or a position");
+  return invalid("startAt", R"(must be "beginning", "end" or a position)");
 }
 
 Status parse_delivery(const json::object& body, SubscriptionSpec& spec) {
@@ -104,7 +104,7 @@ Status parse_delivery(const json::object& body, SubscriptionSpec& spec) {
     return Ok{};
   }
   if (kind == nullptr || !kind->is_string() || kind->as_string() != "webhook") {
-    return invalid("delivery.kind", "must be \"pull\" or \"webhook\"");
+    return invalid("delivery.kind", R"(must be "pull" or "webhook")");
   }
   if (auto s = only_members(o, "delivery", {"kind", "url", "maxBatch"}); !s) return s;
   spec.delivery = DeliveryKind::webhook;

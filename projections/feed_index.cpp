@@ -22,8 +22,8 @@ std::vector<std::string_view> all_event_types() {
 }  // namespace
 
 const std::vector<std::string_view>& feed_event_types() {
-  static const std::vector<std::string_view> types = all_event_types();
-  return types;
+  static const std::vector<std::string_view> kTypes = all_event_types();
+  return kTypes;
 }
 
 std::uint8_t feed_type_code(std::string_view type) {

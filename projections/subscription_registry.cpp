@@ -1,5 +1,6 @@
 #include "projections/subscription_registry.hpp"
 
+#include <array>
 #include <cstdio>
 
 namespace perspectief {
@@ -25,9 +26,9 @@ Error storage_failed(Error e) {
 }  // namespace
 
 std::string SubscriptionRegistry::parked_key(const Key& key, std::uint64_t to) const {
-  char digits[21];
-  std::snprintf(digits, sizeof digits, "%020llu", static_cast<unsigned long long>(to));
-  return parked_prefix(key.first, key.second) + digits;
+  std::array<char, 21> digits{};
+  std::snprintf(digits.data(), digits.size(), "%020llu", static_cast<unsigned long long>(to));
+  return parked_prefix(key.first, key.second) + digits.data();
 }
 
 Status SubscriptionRegistry::write(std::vector<SideEntry> entries, Durability durability) {
