@@ -12,7 +12,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -37,6 +36,8 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view kUserAgent = "perspectief-webhooks";
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
+// A larger answer body is not read to its end: the connection is closed instead.
+constexpr std::uint64_t kBodyLimit = 64 * 1024;
 
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
@@ -113,7 +114,7 @@ http::request<http::string_body> make_request(const WebhookRequest& request) {
   req.set(http::field::host, host_header(*request.target));
   req.set(http::field::user_agent, kUserAgent);
   req.set(http::field::content_type, "application/json");
-  req.set(http::field::connection, "close");
+  req.set(http::field::connection, "keep-alive");
   for (const auto& [name, value] : request.headers) req.set(name, value);
   req.body() = request.body;
   req.prepare_payload();
@@ -129,29 +130,69 @@ WebhookResponse from_status(unsigned status) {
   return failed("HTTP " + std::to_string(status), code);
 }
 
-// Connects (and for TLS shakes hands), sends the request and reads the answer's header, all
-// by `deadline`.
+// True if `ec` says the peer closed the connection (as a receiver does with an idle one).
+bool closed_by_peer(const boost::system::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == asio::error::eof ||
+         ec == asio::error::connection_reset || ec == asio::error::connection_aborted ||
+         ec == asio::error::broken_pipe || ec == ssl::error::stream_truncated;
+}
+
+// How one request on an open connection went.
+struct Exchanged {
+  WebhookResponse response;
+  bool keep = false;        // the connection may carry the next request
+  bool unanswered = false;  // it failed before any byte of an answer, the peer having closed
+};
+
+// Sends the request and reads the whole answer by `deadline`; the body, up to kBodyLimit,
+// is discarded. The status counts even when the body cannot be read; the connection is then
+// not kept.
 template <class Stream>
-asio::awaitable<WebhookResponse> exchange(Stream& stream, const std::vector<tcp::endpoint>& to,
-                                          const WebhookRequest& request,
-                                          Clock::time_point deadline) {
+asio::awaitable<Exchanged> exchange(Stream& stream, const WebhookRequest& request,
+                                    Clock::time_point deadline) {
+  beast::get_lowest_layer(stream).expires_at(deadline);
+  const auto req = make_request(request);
+  auto [write_ec, written] = co_await http::async_write(stream, req, kTuple);
+  if (write_ec) {
+    co_return Exchanged{failed(network_error(write_ec, request.timeout)), false,
+                        write_ec != beast::error::timeout};
+  }
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.header_limit(kHeaderLimit);
+  parser.body_limit(kBodyLimit);
+  auto [header_ec, header_read] = co_await http::async_read_header(stream, buffer, parser, kTuple);
+  if (header_ec == http::error::body_limit) {
+    // A Content-Length over the limit: the status line counts, the body is not read.
+    co_return Exchanged{from_status(parser.get().result_int()), false, false};
+  }
+  if (header_ec) {
+    co_return Exchanged{failed(network_error(header_ec, request.timeout)), false,
+                        !parser.got_some() && closed_by_peer(header_ec)};
+  }
+  WebhookResponse response = from_status(parser.get().result_int());
+  auto [body_ec, body_read] = co_await http::async_read(stream, buffer, parser, kTuple);
+  // Bytes beyond the answer were not asked for: such a connection is not trusted again.
+  const bool keep = !body_ec && parser.keep_alive() && buffer.size() == 0;
+  co_return Exchanged{std::move(response), keep, false};
+}
+
+// Connects to the first of `to` that accepts (and for TLS shakes hands) by `deadline`; the
+// lastError if it cannot.
+template <class Stream>
+asio::awaitable<std::string> connect_stream(Stream& stream, const std::vector<tcp::endpoint>& to,
+                                            std::chrono::milliseconds timeout,
+                                            Clock::time_point deadline, tcp::endpoint& connected) {
   auto& socket = beast::get_lowest_layer(stream);
   socket.expires_at(deadline);
   auto [connect_ec, endpoint] = co_await socket.async_connect(to, kTuple);
-  if (connect_ec) co_return failed(network_error(connect_ec, request.timeout));
+  if (connect_ec) co_return network_error(connect_ec, timeout);
+  connected = endpoint;
   if constexpr (std::is_same_v<Stream, TlsStream>) {
     auto [handshake_ec] = co_await stream.async_handshake(ssl::stream_base::client, kTuple);
-    if (handshake_ec) co_return failed(network_error(handshake_ec, request.timeout));
+    if (handshake_ec) co_return network_error(handshake_ec, timeout);
   }
-  const auto req = make_request(request);
-  auto [write_ec, written] = co_await http::async_write(stream, req, kTuple);
-  if (write_ec) co_return failed(network_error(write_ec, request.timeout));
-  beast::flat_buffer buffer;
-  http::response_parser<http::empty_body> parser;
-  parser.header_limit(kHeaderLimit);
-  auto [read_ec, read] = co_await http::async_read_header(stream, buffer, parser, kTuple);
-  if (read_ec) co_return failed(network_error(read_ec, request.timeout));
-  co_return from_status(parser.get().result_int());
+  co_return std::string();
 }
 
 // SNI for a host name (not for an IP literal, RFC 6066) and verification of the certificate
@@ -167,21 +208,102 @@ bool set_up_tls(TlsStream& stream, const std::string& host) {
 
 }  // namespace
 
-asio::awaitable<WebhookResponse> post_webhook(const WebhookAllowList& allow, ssl::context& tls,
-                                              WebhookRequest request) {
+struct WebhookConnection::Open {
+  bool tls = false;
+  std::string host;
+  std::string port;
+  tcp::endpoint endpoint;  // the resolved address connected to
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<TlsStream> secure;
+};
+
+WebhookConnection::WebhookConnection() = default;
+WebhookConnection::~WebhookConnection() = default;
+WebhookConnection::WebhookConnection(WebhookConnection&&) noexcept = default;
+WebhookConnection& WebhookConnection::operator=(WebhookConnection&&) noexcept = default;
+
+void WebhookConnection::close() {
+  open_.reset();
+}
+
+void WebhookConnection::reset(std::unique_ptr<Open> open) {
+  open_ = std::move(open);
+}
+
+namespace {
+
+// True if `open` goes where `target` points, to an address the allow list still admits.
+bool serves(const WebhookConnection::Open& open, const WebhookAllowList& allow,
+            const WebhookTarget& target) {
+  return open.tls == target.tls && open.host == target.host && open.port == target.port &&
+         (target.host_named_in_list || allow.allows_address(open.endpoint.address()));
+}
+
+// Resolves the target, connects and for TLS shakes hands, by `deadline`; on success the
+// connection holds the new stream. The lastError if it fails.
+asio::awaitable<std::string> connect(const WebhookAllowList& allow, ssl::context& tls,
+                                     const WebhookRequest& request, Clock::time_point deadline,
+                                     WebhookConnection& connection) {
   const WebhookTarget& target = *request.target;
-  const auto deadline = Clock::now() + request.timeout;
   std::vector<tcp::endpoint> endpoints;
   auto refused = co_await resolve(allow, target, deadline, request.timeout, endpoints);
-  if (!refused.empty()) co_return failed(std::move(refused));
+  if (!refused.empty()) co_return refused;
   const auto ex = co_await asio::this_coro::executor;
+  auto open = std::make_unique<WebhookConnection::Open>();
+  open->tls = target.tls;
+  open->host = target.host;
+  open->port = target.port;
+  std::string error;
   if (!target.tls) {
-    beast::tcp_stream stream(ex);
-    co_return co_await exchange(stream, endpoints, request, deadline);
+    open->plain = std::make_unique<beast::tcp_stream>(ex);
+    error =
+        co_await connect_stream(*open->plain, endpoints, request.timeout, deadline, open->endpoint);
+  } else {
+    open->secure = std::make_unique<TlsStream>(ex, tls);
+    if (!set_up_tls(*open->secure, target.host)) co_return "TLS: cannot set up the connection";
+    error = co_await connect_stream(*open->secure, endpoints, request.timeout, deadline,
+                                    open->endpoint);
   }
-  TlsStream stream(ex, tls);
-  if (!set_up_tls(stream, target.host)) co_return failed("TLS: cannot set up the connection");
-  co_return co_await exchange(stream, endpoints, request, deadline);
+  if (error.empty()) connection.reset(std::move(open));
+  co_return error;
+}
+
+asio::awaitable<Exchanged> exchange_on(WebhookConnection::Open& open, const WebhookRequest& request,
+                                       Clock::time_point deadline) {
+  if (open.secure) co_return co_await exchange(*open.secure, request, deadline);
+  co_return co_await exchange(*open.plain, request, deadline);
+}
+
+WebhookResponse finish(WebhookConnection& connection, Exchanged exchanged) {
+  if (!exchanged.keep) connection.close();
+  return std::move(exchanged.response);
+}
+
+}  // namespace
+
+asio::awaitable<WebhookResponse> post_webhook(const WebhookAllowList& allow, ssl::context& tls,
+                                              WebhookRequest request,
+                                              WebhookConnection& connection) {
+  const auto deadline = Clock::now() + request.timeout;
+  if (connection.is_open() && !serves(*connection.open(), allow, *request.target)) {
+    connection.close();
+  }
+  if (connection.is_open()) {
+    Exchanged reused = co_await exchange_on(*connection.open(), request, deadline);
+    if (!reused.unanswered) co_return finish(connection, std::move(reused));
+    // The receiver closed the idle connection: once more on a new one, same deadline.
+    connection.close();
+  }
+  const std::string refused = co_await connect(allow, tls, request, deadline, connection);
+  if (!refused.empty()) co_return failed(refused);
+  Exchanged fresh = co_await exchange_on(*connection.open(), request, deadline);
+  co_return finish(connection, std::move(fresh));
+}
+
+asio::awaitable<WebhookResponse> post_webhook(const WebhookAllowList& allow, ssl::context& tls,
+                                              WebhookRequest request) {
+  WebhookConnection connection;
+  co_return co_await post_webhook(allow, tls, std::move(request), connection);
 }
 
 Result<std::unique_ptr<ssl::context>> webhook_tls_context(const std::string& ca_file) {

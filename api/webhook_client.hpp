@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/webhook_allow_list.hpp"
+#include "api/webhook_connection.hpp"
 #include "domain/result.hpp"
 
 namespace perspectief::api {
@@ -33,13 +34,24 @@ struct WebhookResponse {
   std::string error;       // empty when delivered
 };
 
-// POSTs `request.body` to the target once and reads the answer's status line and headers
-// (the body is not read: the connection is closed after each request). The host is resolved
-// and, unless the operator named it in the allow list, only its addresses inside a listed
-// network are connected to; https verifies the certificate chain against `tls` and the host
-// name (SNI for names). Redirects are never followed (3xx fails). The whole exchange, DNS
-// included as far as the system resolver lets it be interrupted, ends by `request.timeout`.
-// Never throws for network or TLS failures: they come back as an undelivered response.
+// POSTs `request.body` to the target once over `connection` and reads the whole answer
+// (its body, up to 64 KiB, is discarded). An open connection to the same scheme, host and
+// port is reused; otherwise the host is resolved and, unless the operator named it in the
+// allow list, only its addresses inside a listed network are connected to; https verifies
+// the certificate chain against `tls` and the host name (SNI for names). A reused connection
+// that the receiver closed while idle (the write fails, or it ends before the first byte of
+// an answer) is replaced by a new one and the request sent again: that is not a failure.
+// Redirects are never followed (3xx fails). The whole exchange, DNS included as far as the
+// system resolver lets it be interrupted, ends by `request.timeout`. The connection stays
+// open after a complete answer that keeps it alive, and is closed after any failure, a
+// `Connection: close` or a body over the limit. Never throws for network or TLS failures:
+// they come back as an undelivered response.
+boost::asio::awaitable<WebhookResponse> post_webhook(const WebhookAllowList& allow,
+                                                     boost::asio::ssl::context& tls,
+                                                     WebhookRequest request,
+                                                     WebhookConnection& connection);
+
+// The same over a connection of its own, closed when the call ends.
 boost::asio::awaitable<WebhookResponse> post_webhook(const WebhookAllowList& allow,
                                                      boost::asio::ssl::context& tls,
                                                      WebhookRequest request);

@@ -60,6 +60,8 @@ struct WebhookDispatcher::Loop {
   bool stopped = false;
   bool lingering = false;  // commits do not wake it: it waits to fill a batch
   std::chrono::steady_clock::time_point last_batch{};
+  // Kept open between the subscription's batches to the same receiver; closed with the loop.
+  WebhookConnection connection{};
 };
 
 WebhookDispatcher::WebhookDispatcher(Dependencies deps, WebhookOptions options)
@@ -151,7 +153,7 @@ asio::awaitable<void> WebhookDispatcher::run(std::shared_ptr<Loop> loop) {
 
 asio::awaitable<void> WebhookDispatcher::step(Loop& loop, const Subscription& s) {
   if (s.replay_after) {
-    co_await replay(s);
+    co_await replay(loop, s);
     co_return;
   }
   if (s.batch) {
@@ -216,7 +218,7 @@ std::optional<Subscription> WebhookDispatcher::begin_batch(const Subscription& s
 
 asio::awaitable<void> WebhookDispatcher::deliver(Loop& loop, const Subscription& s,
                                                  InFlightBatch batch) {
-  const WebhookResponse response = co_await attempt(s, batch);
+  const WebhookResponse response = co_await attempt(loop, s, batch);
   if (loop.stopped) co_return;
   const Micros now = deps_.clock.now();
   if (response.delivered) {
@@ -264,7 +266,7 @@ asio::awaitable<void> WebhookDispatcher::deliver(Loop& loop, const Subscription&
   deps_.on_delivery("retry");
 }
 
-asio::awaitable<void> WebhookDispatcher::replay(const Subscription& s) {
+asio::awaitable<void> WebhookDispatcher::replay(Loop& loop, const Subscription& s) {
   const std::uint64_t after = *s.replay_after;
   const std::optional<ParkedBatch> next = parked_after(s, after);
   if (!next) {
@@ -278,7 +280,7 @@ asio::awaitable<void> WebhookDispatcher::replay(const Subscription& s) {
   const ParkedBatch batch = *next;
   // A named batch: GCC 12 destroys a temporary made inside a co_await expression twice.
   const InFlightBatch replayed{batch.webhook_id, batch.from, batch.to};
-  const WebhookResponse response = co_await attempt(s, replayed);
+  const WebhookResponse response = co_await attempt(loop, s, replayed);
   if (response.delivered) {
     (void)deps_.subscriptions.registry.unpark(s.spec.organisation, s.spec.id, batch);
   }
@@ -306,12 +308,13 @@ std::optional<ParkedBatch> WebhookDispatcher::parked_after(const Subscription& s
   return std::nullopt;
 }
 
-asio::awaitable<WebhookResponse> WebhookDispatcher::attempt(const Subscription& s,
+asio::awaitable<WebhookResponse> WebhookDispatcher::attempt(Loop& loop, const Subscription& s,
                                                             const InFlightBatch& batch) {
   WebhookTarget target;
   WebhookRequest request;
   if (auto refused = prepare(s, batch, target, request)) co_return *refused;
-  co_return co_await post_webhook(deps_.subscriptions.allow_list, deps_.tls, std::move(request));
+  co_return co_await post_webhook(deps_.subscriptions.allow_list, deps_.tls, std::move(request),
+                                  loop.connection);
 }
 
 std::optional<WebhookResponse> WebhookDispatcher::prepare(const Subscription& s,

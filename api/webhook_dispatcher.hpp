@@ -75,8 +75,9 @@ class WebhookDispatcher {
   boost::asio::awaitable<void> run(std::shared_ptr<Loop> loop);
   boost::asio::awaitable<void> step(Loop& loop, const Subscription& s);
   boost::asio::awaitable<void> deliver(Loop& loop, const Subscription& s, InFlightBatch batch);
-  boost::asio::awaitable<void> replay(const Subscription& s);
-  boost::asio::awaitable<WebhookResponse> attempt(const Subscription& s,
+  boost::asio::awaitable<void> replay(Loop& loop, const Subscription& s);
+  // One POST of `batch` over the loop's connection (kept open between batches).
+  boost::asio::awaitable<WebhookResponse> attempt(Loop& loop, const Subscription& s,
                                                   const InFlightBatch& batch);
   // The next batch after `after` if a whole one (maxBatch events) is there to send.
   std::optional<InFlightBatch> full_batch_after(const Subscription& s, std::uint64_t after) const;

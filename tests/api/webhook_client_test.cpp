@@ -1,5 +1,5 @@
 // One webhook POST against loopback receivers on port 0: delivered on 2xx, and each failure
-// with the lastError a subscription shows.
+// with the lastError a subscription shows; consecutive POSTs over one kept-alive connection.
 
 #include "api/webhook_client.hpp"
 
@@ -53,6 +53,34 @@ asio::awaitable<void> serve(Stream& stream, std::string response,
   (void)co_await asio::async_write(stream, asio::buffer(response), kTuple);
 }
 
+// Answers every request on `stream` with `response` until the client closes, counting them
+// in `requests`; with `close_after`, closes the connection after the first answer instead.
+template <class Stream>
+asio::awaitable<void> serve_all(Stream& stream, std::string response, bool close_after,
+                                int& requests) {
+  beast::flat_buffer buffer;
+  for (;;) {
+    http::request<http::string_body> got;
+    auto [read_ec, n] = co_await http::async_read(stream, buffer, got, kTuple);
+    if (read_ec) co_return;
+    ++requests;
+    auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(response), kTuple);
+    if (write_ec || close_after) co_return;
+  }
+}
+
+// One accepted connection of a keep-alive receiver, over TLS with `server` unless it is null.
+asio::awaitable<void> serve_connection(tcp::socket socket, ssl::context* server,
+                                       std::string response, bool close_after, int& requests) {
+  if (server == nullptr) {
+    co_await serve_all(socket, response, close_after, requests);
+    co_return;
+  }
+  beast::ssl_stream<tcp::socket> stream(std::move(socket), *server);
+  auto [handshake_ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
+  if (!handshake_ec) co_await serve_all(stream, response, close_after, requests);
+}
+
 class WebhookClientTest : public ::testing::Test {
  protected:
   tcp::acceptor listen() { return {ioc_, {asio::ip::make_address("127.0.0.1"), 0}}; }
@@ -91,20 +119,57 @@ class WebhookClientTest : public ::testing::Test {
         asio::detached);
   }
 
-  // post_webhook to completion on the test's thread.
+  // A keep-alive receiver: accepts any number of connections (counting them in accepted_)
+  // and answers each request with `response` (counted in requests_); over TLS with `server`
+  // unless it is null.
+  void receive_all(tcp::acceptor& acceptor, const std::string& response, bool close_after = false,
+                   ssl::context* server = nullptr) {
+    asio::co_spawn(
+        ioc_,
+        [this, &acceptor, response, close_after, server]() -> asio::awaitable<void> {
+          for (;;) {
+            auto [ec, socket] = co_await acceptor.async_accept(kTuple);
+            if (ec) co_return;
+            ++accepted_;
+            asio::co_spawn(
+                ioc_, serve_connection(std::move(socket), server, response, close_after, requests_),
+                asio::detached);
+          }
+        },
+        asio::detached);
+  }
+
+  // post_webhook to completion on the test's thread, over `connection` if it is not null.
   WebhookResponse post(const WebhookAllowList& allow, const WebhookTarget& target,
-                       std::chrono::milliseconds timeout = 10s, ssl::context* tls = nullptr) {
+                       std::chrono::milliseconds timeout = 10s, ssl::context* tls = nullptr,
+                       WebhookConnection* connection = nullptr) {
     std::optional<WebhookResponse> out;
     WebhookRequest request{&target, {{"webhook-id", "msg_1"}}, R"({"a":1})", timeout};
-    asio::co_spawn(ioc_, post_webhook(allow, tls != nullptr ? *tls : *tls_, std::move(request)),
-                   [&](const std::exception_ptr& e, WebhookResponse r) {
-                     if (e) std::rethrow_exception(e);
-                     out = std::move(r);
-                     ioc_.stop();
-                   });
+    auto& client = tls != nullptr ? *tls : *tls_;
+    auto done = [&](const std::exception_ptr& e, WebhookResponse r) {
+      if (e) std::rethrow_exception(e);
+      out = std::move(r);
+      ioc_.stop();
+    };
+    if (connection != nullptr) {
+      asio::co_spawn(ioc_, post_webhook(allow, client, std::move(request), *connection), done);
+    } else {
+      asio::co_spawn(ioc_, post_webhook(allow, client, std::move(request)), done);
+    }
+    ioc_.restart();
     ioc_.run();
     EXPECT_TRUE(out.has_value());
     return out.value_or(WebhookResponse{});
+  }
+
+  // Two POSTs over one connection to http://127.0.0.1:<acceptor's port>/k; both delivered.
+  void post_twice(tcp::acceptor& acceptor, WebhookConnection& connection) {
+    const auto t = target(loopback_, "http://127.0.0.1:" + port_of(acceptor) + "/k");
+    for (int i = 0; i < 2; ++i) {
+      const auto r = post(loopback_, t, 10s, nullptr, &connection);
+      EXPECT_TRUE(r.delivered) << r.error;
+      EXPECT_EQ(r.status, 200);
+    }
   }
 
   static WebhookTarget target(const WebhookAllowList& allow, const std::string& url) {
@@ -126,6 +191,8 @@ class WebhookClientTest : public ::testing::Test {
   std::unique_ptr<ssl::context> tls_ = std::move(webhook_tls_context("").value());
   const WebhookAllowList loopback_ = *WebhookAllowList::parse("127.0.0.1", true);
   http::request<http::string_body> got_;
+  int accepted_ = 0;  // connections accepted by receive_all
+  int requests_ = 0;  // requests answered by receive_all
 };
 
 TEST_F(WebhookClientTest, TwoHundredIsDeliveredWithTheRequestAsSpecified) {
@@ -207,6 +274,87 @@ TEST_F(WebhookClientTest, NameInTheListIsResolvedAndTrusted) {
   EXPECT_EQ(got_[http::field::host], "localhost:" + port_of(acceptor));
 }
 
+TEST_F(WebhookClientTest, ConsecutivePostsShareOneConnection) {
+  auto acceptor = listen();
+  receive_all(acceptor, std::string(kOk));
+  WebhookConnection connection;
+  post_twice(acceptor, connection);
+  EXPECT_EQ(requests_, 2);
+  EXPECT_EQ(accepted_, 1);
+  EXPECT_TRUE(connection.is_open());
+}
+
+TEST_F(WebhookClientTest, ReceiverThatClosedTheConnectionGetsANewOne) {
+  auto acceptor = listen();
+  receive_all(acceptor, std::string(kOk), /*close_after=*/true);
+  WebhookConnection connection;
+  post_twice(acceptor, connection);
+  EXPECT_EQ(requests_, 2);
+  EXPECT_EQ(accepted_, 2);
+}
+
+TEST_F(WebhookClientTest, ConnectionCloseIsHonoured) {
+  auto acceptor = listen();
+  receive_all(acceptor, answer(200, "OK"));  // with Connection: close
+  WebhookConnection connection;
+  const auto t = target(loopback_, "http://127.0.0.1:" + port_of(acceptor) + "/k");
+  EXPECT_TRUE(post(loopback_, t, 10s, nullptr, &connection).delivered);
+  EXPECT_FALSE(connection.is_open());
+  EXPECT_TRUE(post(loopback_, t, 10s, nullptr, &connection).delivered);
+  EXPECT_EQ(requests_, 2);
+  EXPECT_EQ(accepted_, 2);
+}
+
+TEST_F(WebhookClientTest, AnswerBodyOverTheLimitIsDeliveredAndTheConnectionClosed) {
+  auto acceptor = listen();
+  const std::size_t size = 64 * 1024 + 1;
+  receive_all(acceptor, "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n" +
+                            std::string(size, 'x'));
+  WebhookConnection connection;
+  const auto t = target(loopback_, "http://127.0.0.1:" + port_of(acceptor) + "/k");
+  const auto r = post(loopback_, t, 10s, nullptr, &connection);
+  EXPECT_TRUE(r.delivered) << r.error;
+  EXPECT_EQ(r.status, 200);
+  EXPECT_FALSE(connection.is_open());
+  EXPECT_EQ(accepted_, 1);
+}
+
+TEST_F(WebhookClientTest, AnswerBodyAtTheLimitKeepsTheConnection) {
+  auto acceptor = listen();
+  const std::size_t size = 64 * 1024;
+  receive_all(acceptor, "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n" +
+                            std::string(size, 'x'));
+  WebhookConnection connection;
+  post_twice(acceptor, connection);
+  EXPECT_EQ(accepted_, 1);
+}
+
+TEST_F(WebhookClientTest, AnotherTargetGetsAnotherConnection) {
+  auto first = listen();
+  auto second = listen();
+  receive_all(first, std::string(kOk));
+  receive_all(second, std::string(kOk));
+  WebhookConnection connection;
+  const auto a = target(loopback_, "http://127.0.0.1:" + port_of(first) + "/k");
+  const auto b = target(loopback_, "http://127.0.0.1:" + port_of(second) + "/k");
+  EXPECT_TRUE(post(loopback_, a, 10s, nullptr, &connection).delivered);
+  EXPECT_TRUE(post(loopback_, b, 10s, nullptr, &connection).delivered);
+  EXPECT_TRUE(post(loopback_, b, 10s, nullptr, &connection).delivered);
+  EXPECT_EQ(requests_, 3);
+  EXPECT_EQ(accepted_, 2);
+}
+
+TEST_F(WebhookClientTest, CompleteErrorAnswerKeepsTheConnection) {
+  auto acceptor = listen();
+  receive_all(acceptor, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
+  WebhookConnection connection;
+  const auto t = target(loopback_, "http://127.0.0.1:" + port_of(acceptor) + "/k");
+  const auto r = post(loopback_, t, 10s, nullptr, &connection);
+  EXPECT_FALSE(r.delivered);
+  EXPECT_EQ(r.error, "HTTP 500");
+  EXPECT_TRUE(connection.is_open());  // the answer was complete: the connection still serves
+}
+
 // Receivers with a self-signed certificate for the name localhost only (no IP address in it).
 class WebhookClientTlsTest : public WebhookClientTest {
  protected:
@@ -257,6 +405,34 @@ TEST_F(WebhookClientTlsTest, CertificateForAnotherHostFails) {
   EXPECT_FALSE(r.delivered);
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.error, "TLS: certificate verify failed");
+}
+
+TEST_F(WebhookClientTlsTest, ConsecutivePostsShareOneTlsConnection) {
+  auto acceptor = listen();
+  receive_all(acceptor, std::string(kOk), false, server_.get());
+  const auto allow = *WebhookAllowList::parse("localhost", false);
+  const auto t = target(allow, "https://localhost:" + port_of(acceptor) + "/h");
+  WebhookConnection connection;
+  for (int i = 0; i < 2; ++i) {
+    const auto r = post(allow, t, 10s, trusting_.get(), &connection);
+    EXPECT_TRUE(r.delivered) << r.error;
+  }
+  EXPECT_EQ(requests_, 2);
+  EXPECT_EQ(accepted_, 1);
+}
+
+TEST_F(WebhookClientTlsTest, TlsReceiverThatClosedTheConnectionGetsANewOne) {
+  auto acceptor = listen();
+  receive_all(acceptor, std::string(kOk), /*close_after=*/true, server_.get());
+  const auto allow = *WebhookAllowList::parse("localhost", false);
+  const auto t = target(allow, "https://localhost:" + port_of(acceptor) + "/h");
+  WebhookConnection connection;
+  for (int i = 0; i < 2; ++i) {
+    const auto r = post(allow, t, 10s, trusting_.get(), &connection);
+    EXPECT_TRUE(r.delivered) << r.error;
+  }
+  EXPECT_EQ(requests_, 2);
+  EXPECT_EQ(accepted_, 2);
 }
 
 TEST(WebhookTlsContext, RefusesAnUnreadableCaFile) {
