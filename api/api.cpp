@@ -95,6 +95,7 @@ Response Api::open_route(const RouteMatch& m) const {
 }
 
 asio::awaitable<Response> Api::route(const Request& req, const RouteMatch& m, const Actor& actor) {
+  if (is_subscription_route(m.route->id)) co_return co_await subscriptions_.handle(req, m, actor);
   switch (m.route->id) {
     case RouteId::append_case:
     case RouteId::append_location:
@@ -118,17 +119,6 @@ asio::awaitable<Response> Api::route(const Request& req, const RouteMatch& m, co
       co_return read_access_log(req, deps_.personal.access_log);
     case RouteId::metrics:
       co_return metrics_handler_.render();
-    case RouteId::create_subscription:
-    case RouteId::list_subscriptions:
-    case RouteId::read_subscription:
-    case RouteId::delete_subscription:
-    case RouteId::pause_subscription:
-    case RouteId::resume_subscription:
-    case RouteId::pull_subscription:
-    case RouteId::ack_subscription:
-    case RouteId::list_parked:
-    case RouteId::replay_parked:
-      co_return co_await subscriptions_.handle(req, m, actor);
     default:  // the read models; the open routes were answered before the token
       co_return read_model_route(req, m.route->id, actor);
   }

@@ -40,6 +40,8 @@ enum class RouteId {
   openapi,
   dashboard_index,
   dashboard_file,
+  // The subscription routes, together from create_subscription to replay_parked
+  // (is_subscription_route).
   create_subscription,
   list_subscriptions,
   read_subscription,
@@ -51,6 +53,11 @@ enum class RouteId {
   list_parked,
   replay_parked,
 };
+
+// The /v1/subscriptions routes (spec/integrations.md): one handler, one grant.
+constexpr bool is_subscription_route(RouteId id) {
+  return id >= RouteId::create_subscription && id <= RouteId::replay_parked;
+}
 
 struct RouteSpec {
   RouteId id;
