@@ -37,7 +37,7 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view kUserAgent = "perspectief-webhooks";
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 // A larger answer body is not read to its end: the connection is closed instead.
-constexpr std::uint64_t kBodyLimit = 64 * 1024;
+constexpr std::uint64_t kBodyLimit = std::uint64_t{64} * 1024;
 
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
@@ -270,7 +270,9 @@ asio::awaitable<std::string> connect(const WebhookAllowList& allow, ssl::context
 
 asio::awaitable<Exchanged> exchange_on(WebhookConnection::Open& open, const WebhookRequest& request,
                                        Clock::time_point deadline) {
-  if (open.secure) co_return co_await exchange(*open.secure, request, deadline);
+  if (open.secure) {
+    co_return co_await exchange(*open.secure, request, deadline);
+  }
   co_return co_await exchange(*open.plain, request, deadline);
 }
 

@@ -78,7 +78,9 @@ asio::awaitable<void> serve_connection(tcp::socket socket, ssl::context* server,
   }
   beast::ssl_stream<tcp::socket> stream(std::move(socket), *server);
   auto [handshake_ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
-  if (!handshake_ec) co_await serve_all(stream, response, close_after, requests);
+  if (!handshake_ec) {
+    co_await serve_all(stream, response, close_after, requests);
+  }
 }
 
 class WebhookClientTest : public ::testing::Test {
@@ -162,11 +164,12 @@ class WebhookClientTest : public ::testing::Test {
     return out.value_or(WebhookResponse{});
   }
 
-  // Two POSTs over one connection to http://127.0.0.1:<acceptor's port>/k; both delivered.
-  void post_twice(tcp::acceptor& acceptor, WebhookConnection& connection) {
-    const auto t = target(loopback_, "http://127.0.0.1:" + port_of(acceptor) + "/k");
+  // Two POSTs of `url` over `connection`, both delivered.
+  void post_twice(const WebhookAllowList& allow, const std::string& url,
+                  WebhookConnection& connection, ssl::context* tls = nullptr) {
+    const auto t = target(allow, url);
     for (int i = 0; i < 2; ++i) {
-      const auto r = post(loopback_, t, 10s, nullptr, &connection);
+      const auto r = post(allow, t, 10s, tls, &connection);
       EXPECT_TRUE(r.delivered) << r.error;
       EXPECT_EQ(r.status, 200);
     }
@@ -278,7 +281,7 @@ TEST_F(WebhookClientTest, ConsecutivePostsShareOneConnection) {
   auto acceptor = listen();
   receive_all(acceptor, std::string(kOk));
   WebhookConnection connection;
-  post_twice(acceptor, connection);
+  post_twice(loopback_, "http://127.0.0.1:" + port_of(acceptor) + "/k", connection);
   EXPECT_EQ(requests_, 2);
   EXPECT_EQ(accepted_, 1);
   EXPECT_TRUE(connection.is_open());
@@ -288,7 +291,7 @@ TEST_F(WebhookClientTest, ReceiverThatClosedTheConnectionGetsANewOne) {
   auto acceptor = listen();
   receive_all(acceptor, std::string(kOk), /*close_after=*/true);
   WebhookConnection connection;
-  post_twice(acceptor, connection);
+  post_twice(loopback_, "http://127.0.0.1:" + port_of(acceptor) + "/k", connection);
   EXPECT_EQ(requests_, 2);
   EXPECT_EQ(accepted_, 2);
 }
@@ -307,7 +310,7 @@ TEST_F(WebhookClientTest, ConnectionCloseIsHonoured) {
 
 TEST_F(WebhookClientTest, AnswerBodyOverTheLimitIsDeliveredAndTheConnectionClosed) {
   auto acceptor = listen();
-  const std::size_t size = 64 * 1024 + 1;
+  const std::size_t size = std::size_t{64} * 1024 + 1;
   receive_all(acceptor, "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n" +
                             std::string(size, 'x'));
   WebhookConnection connection;
@@ -321,11 +324,11 @@ TEST_F(WebhookClientTest, AnswerBodyOverTheLimitIsDeliveredAndTheConnectionClose
 
 TEST_F(WebhookClientTest, AnswerBodyAtTheLimitKeepsTheConnection) {
   auto acceptor = listen();
-  const std::size_t size = 64 * 1024;
+  const std::size_t size = std::size_t{64} * 1024;
   receive_all(acceptor, "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n" +
                             std::string(size, 'x'));
   WebhookConnection connection;
-  post_twice(acceptor, connection);
+  post_twice(loopback_, "http://127.0.0.1:" + port_of(acceptor) + "/k", connection);
   EXPECT_EQ(accepted_, 1);
 }
 
@@ -381,6 +384,16 @@ class WebhookClientTlsTest : public WebhookClientTest {
                 &client);
   }
 
+  // Two POSTs over one connection to a TLS keep-alive receiver (receive_all), both delivered.
+  void post_tls_twice(bool close_after) {
+    auto acceptor = listen();
+    receive_all(acceptor, std::string(kOk), close_after, server_.get());
+    const auto allow = *WebhookAllowList::parse("localhost", false);
+    WebhookConnection connection;
+    post_twice(allow, "https://localhost:" + port_of(acceptor) + "/h", connection, trusting_.get());
+    EXPECT_EQ(requests_, 2);
+  }
+
   TempDir dir_;
   std::shared_ptr<ssl::context> server_;
   std::unique_ptr<ssl::context> trusting_;
@@ -408,30 +421,12 @@ TEST_F(WebhookClientTlsTest, CertificateForAnotherHostFails) {
 }
 
 TEST_F(WebhookClientTlsTest, ConsecutivePostsShareOneTlsConnection) {
-  auto acceptor = listen();
-  receive_all(acceptor, std::string(kOk), false, server_.get());
-  const auto allow = *WebhookAllowList::parse("localhost", false);
-  const auto t = target(allow, "https://localhost:" + port_of(acceptor) + "/h");
-  WebhookConnection connection;
-  for (int i = 0; i < 2; ++i) {
-    const auto r = post(allow, t, 10s, trusting_.get(), &connection);
-    EXPECT_TRUE(r.delivered) << r.error;
-  }
-  EXPECT_EQ(requests_, 2);
+  post_tls_twice(/*close_after=*/false);
   EXPECT_EQ(accepted_, 1);
 }
 
 TEST_F(WebhookClientTlsTest, TlsReceiverThatClosedTheConnectionGetsANewOne) {
-  auto acceptor = listen();
-  receive_all(acceptor, std::string(kOk), /*close_after=*/true, server_.get());
-  const auto allow = *WebhookAllowList::parse("localhost", false);
-  const auto t = target(allow, "https://localhost:" + port_of(acceptor) + "/h");
-  WebhookConnection connection;
-  for (int i = 0; i < 2; ++i) {
-    const auto r = post(allow, t, 10s, trusting_.get(), &connection);
-    EXPECT_TRUE(r.delivered) << r.error;
-  }
-  EXPECT_EQ(requests_, 2);
+  post_tls_twice(/*close_after=*/true);
   EXPECT_EQ(accepted_, 2);
 }
 
