@@ -4,7 +4,7 @@
 # are created at the end of the log before a webhooks round and deleted after it), wrk with 64
 # keep-alive connections, one new case per request, SECONDS per round. The subscriptions are of
 # role intake (personal fields opened, each read access-logged), maxBatch 100, to
-# bare_beast_server answering 204. After each webhooks round it waits until every
+# bare_beast_server answering 204 (at nice 19, as if on another machine). After each webhooks round it waits until every
 # subscription's lag is 0 and prints how long that took. Prints one line per round and the
 # medians. Not part of the test suite.
 # ROLE (default intake) is the subscriptions' role: participation sees the events without
@@ -25,7 +25,9 @@ cat >"$work/tokens.json" <<'JSON'
  {"token": "bench-participation", "subject": "bench", "organisation": "bench", "role": "participation"}]
 JSON
 chmod 600 "$work/tokens.json"
-"$build/tests/bench/bare_beast_server" --threads 1 >"$work/sink" 2>/dev/null &
+# The receiver stands in for partners' systems on other machines: at nice 19 it takes only the
+# processor time the server and wrk leave.
+nice -n 19 "$build/tests/bench/bare_beast_server" --threads 1 >"$work/sink" 2>/dev/null &
 sink=$!
 for _ in $(seq 50); do grep -q "listening on" "$work/sink" 2>/dev/null && break; sleep 0.1; done
 sink_url=$(sed -n 's/^listening on //p' "$work/sink")
