@@ -1,5 +1,7 @@
 #include "api/webhook_dispatcher.hpp"
 
+#include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -24,7 +26,7 @@ using std::chrono::milliseconds;
 constexpr auto kIdle = std::chrono::seconds(30);
 // After a store or registry failure: try again soon, not in a tight loop.
 constexpr auto kAfterFailure = std::chrono::seconds(1);
-// Delivery yields the processor to the request threads (setpriority's nice value).
+// Where SCHED_IDLE is refused, delivery still yields the processor to the request threads.
 constexpr int kDeliveryNice = 19;
 
 double jitter01() {
@@ -84,7 +86,11 @@ void WebhookDispatcher::start() {
   }
   commit_subscription_ = deps_.store.subscribe([this](std::uint64_t) { wake_all(); });
   thread_ = std::thread([this] {
-    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kDeliveryNice);
+    // SCHED_IDLE: only processor time no other thread wants; nice 19 where it is refused.
+    const sched_param idle{};
+    if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle) != 0) {
+      setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kDeliveryNice);
+    }
     auto guard = asio::make_work_guard(ioc_);
     ioc_.run();
   });
@@ -277,7 +283,7 @@ asio::awaitable<void> WebhookDispatcher::replay(Loop& loop, const Subscription& 
     });
     co_return;
   }
-  const ParkedBatch batch = *next;
+  const ParkedBatch& batch = *next;
   // A named batch: GCC 12 destroys a temporary made inside a co_await expression twice.
   const InFlightBatch replayed{batch.webhook_id, batch.from, batch.to};
   const WebhookResponse response = co_await attempt(loop, s, replayed);

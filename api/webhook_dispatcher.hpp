@@ -41,7 +41,9 @@ struct WebhookOptions {
 // retry_delay, and a batch that should_park is parked and the loop goes on. Replays of parked
 // batches go before new batches. Every attempt takes the events as they show now
 // (RenderedEvents, shared by the loops), so an event of a case erased meanwhile goes without
-// personal data. The thread runs at a lower scheduling priority than the request threads.
+// personal data. The thread runs under SCHED_IDLE: it takes only processor time that the
+// request threads and the store leave, so under a sustained full load delivery falls behind
+// (the lag metric shows it) and catches up when the load drops.
 class WebhookDispatcher {
  public:
   struct Dependencies {
