@@ -18,19 +18,6 @@ namespace {
 
 namespace http = boost::beast::http;
 
-bool is_json_content_type(std::string_view ct) {
-  const auto semi = ct.find(';');
-  auto media = ct.substr(0, semi);
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  if (media.size() != 16) return false;
-  for (std::size_t i = 0; i < media.size(); ++i) {
-    const char c =
-        media[i] >= 'A' && media[i] <= 'Z' ? static_cast<char>(media[i] - 'A' + 'a') : media[i];
-    if (c != "application/json"[i]) return false;
-  }
-  return true;
-}
-
 // The append of a request through the pipeline's steps before the store (a plain
 // function: GCC 12 and Result locals in coroutine frames); a refused body is the outcome's
 // error.
@@ -103,7 +90,7 @@ std::optional<AppendTarget> stream_of(const RouteMatch& m) {
 boost::asio::awaitable<Response> StreamHandler::append(const Request& req, const RouteMatch& m,
                                                        const Actor& actor) {
   if (!is_json_content_type(req[http::field::content_type])) {
-    co_return problem(415, "send the events as application/json");
+    co_return not_json("events");
   }
   PreparedAppend prepared = prepare(pipeline_, req, m, actor);
   const auto started = std::chrono::steady_clock::now();

@@ -6,6 +6,7 @@
 #include "api/feed_view.hpp"
 #include "api/problem.hpp"
 #include "api/query.hpp"
+#include "api/reply.hpp"
 #include "api/subscription_json.hpp"
 #include "api/webhook_signature.hpp"
 
@@ -104,6 +105,9 @@ std::uint64_t SubscriptionHandler::lag(const Subscription& s) const {
 }
 
 Response SubscriptionHandler::create(const Request& req, const Actor& actor) {
+  if (!is_json_content_type(req[boost::beast::http::field::content_type])) {
+    return not_json("subscription");
+  }
   auto request = parse_subscription_request(req.body());
   if (!request) return problem(request.error());
   Subscription s;
@@ -223,6 +227,9 @@ Response SubscriptionHandler::pulled(PolledPage& page, const Subscription& s) {
 
 Response SubscriptionHandler::ack(const Request& req, const Subscription& s) {
   if (s.spec.delivery != DeliveryKind::pull) return webhook_only(s);
+  if (!is_json_content_type(req[boost::beast::http::field::content_type])) {
+    return not_json("acknowledgement");
+  }
   const auto position = parse_ack(req.body());
   if (!position) return problem(position.error());
   const std::uint64_t p = *position;

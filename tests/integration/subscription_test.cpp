@@ -88,6 +88,19 @@ TEST_F(SubscriptionTest, OpsMayNotSubscribe) {
   EXPECT_EQ(read("t-ops", "s-1").status, 403);
 }
 
+TEST_F(SubscriptionTest, BodiesNotSentAsJsonAre415) {
+  const auto created = client_->post("/v1/subscriptions", "t-intake", pull_body("s-1"),
+                                     {{"Content-Type", "text/plain"}});
+  EXPECT_EQ(created.status, 415);
+  EXPECT_EQ(created.json().at("detail"), "send the subscription as application/json");
+  EXPECT_EQ(client_->get("/v1/subscriptions/s-1", "t-intake").status, 404);
+  ASSERT_EQ(client_->post("/v1/subscriptions", "t-intake", pull_body("s-1")).status, 201);
+  const auto ack = client_->post("/v1/subscriptions/s-1/ack", "t-intake", R"({"position":0})",
+                                 {{"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(ack.status, 415);
+  EXPECT_EQ(ack.json().at("detail"), "send the acknowledgement as application/json");
+}
+
 struct BadBody {
   std::string body;
   std::string field;  // "" for a body that is not JSON
