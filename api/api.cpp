@@ -95,7 +95,9 @@ Response Api::open_route(const RouteMatch& m) const {
 }
 
 asio::awaitable<Response> Api::route(const Request& req, const RouteMatch& m, const Actor& actor) {
-  if (is_subscription_route(m.route->id)) co_return co_await subscriptions_.handle(req, m, actor);
+  if (is_subscription_route(m.route->id)) {
+    co_return co_await subscriptions_.handle(req, m, actor);
+  }
   switch (m.route->id) {
     case RouteId::append_case:
     case RouteId::append_location:
