@@ -17,15 +17,6 @@ Response no_such_subscription() {
   return problem(404, "no such subscription");
 }
 
-FeedScope scope_of(const FeedIndex& index, const Subscription& s) {
-  return FeedScope{index, s.spec.role, s.spec.organisation, s.spec.filter};
-}
-
-// The reads of a subscription are its creator's: the access log names it.
-Actor reader_of(const Subscription& s) {
-  return Actor{s.spec.subject, s.spec.organisation, s.spec.role};
-}
-
 Response webhook_only(const Subscription& s) {
   return problem(409, s.spec.delivery == DeliveryKind::webhook
                           ? "this subscription is delivered by webhook, not pulled"

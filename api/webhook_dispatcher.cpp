@@ -35,10 +35,6 @@ double jitter01() {
   return static_cast<double>(draw) / 4294967296.0;
 }
 
-FeedScope scope_of(const FeedIndex& index, const Subscription& s) {
-  return FeedScope{index, s.spec.role, s.spec.organisation, s.spec.filter};
-}
-
 milliseconds since(Micros earlier, Micros now) {
   return std::chrono::duration_cast<milliseconds>(std::chrono::microseconds(now - earlier));
 }
@@ -363,8 +359,7 @@ Result<std::string> WebhookDispatcher::batch_body(const Subscription& s,
   if (!rendered) return rendered.take_error();
   if (!rendered->cases_opened.empty()) {
     // Delivered personal data is a read by the subscription's organisation: logged first.
-    const Actor reader{s.spec.subject, s.spec.organisation, s.spec.role};
-    if (auto r = deps_.reads.record(reader, rendered->cases_opened, "webhook"); !r) {
+    if (auto r = deps_.reads.record(reader_of(s), rendered->cases_opened, "webhook"); !r) {
       return r.take_error();
     }
   }

@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <mutex>
+#include <unordered_map>
 
 #include "domain/events.hpp"
 #include "projections/snapshot_codec.hpp"
@@ -27,11 +28,17 @@ const std::vector<std::string_view>& feed_event_types() {
 }
 
 std::uint8_t feed_type_code(std::string_view type) {
-  const auto& types = feed_event_types();
-  for (std::size_t i = 0; i < types.size(); ++i) {
-    if (types[i] == type) return static_cast<std::uint8_t>(i + 1);
-  }
-  return 0;
+  // Every folded event asks: one hash lookup instead of comparing against each type.
+  static const std::unordered_map<std::string_view, std::uint8_t> kCodes = [] {
+    std::unordered_map<std::string_view, std::uint8_t> codes;
+    const auto& types = feed_event_types();
+    for (std::size_t i = 0; i < types.size(); ++i) {
+      codes.emplace(types[i], static_cast<std::uint8_t>(i + 1));
+    }
+    return codes;
+  }();
+  const auto it = kCodes.find(type);
+  return it == kCodes.end() ? 0 : it->second;
 }
 
 FeedIndex::FeedIndex()
@@ -64,10 +71,8 @@ void FeedIndex::push(const FeedEntry& entry) {
 
 std::uint16_t FeedIndex::intern(std::string_view organisation) {
   if (organisation.empty()) return kNoHousing;
-  {
-    std::shared_lock lock(names_mu_);
-    if (const auto it = ids_.find(std::string{organisation}); it != ids_.end()) return it->second;
-  }
+  // The folding thread is the only one that changes ids_: it reads them without the lock.
+  if (const auto it = ids_.find(organisation); it != ids_.end()) return it->second;
   std::unique_lock lock(names_mu_);
   if (organisations_.size() > UINT16_MAX) return kNoHousing;  // beyond any real programme
   const auto id = static_cast<std::uint16_t>(organisations_.size());
@@ -78,7 +83,7 @@ std::uint16_t FeedIndex::intern(std::string_view organisation) {
 
 std::optional<std::uint16_t> FeedIndex::organisation(std::string_view id) const {
   std::shared_lock lock(names_mu_);
-  const auto it = ids_.find(std::string{id});
+  const auto it = ids_.find(id);
   return it == ids_.end() ? std::nullopt : std::optional{it->second};
 }
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -82,7 +83,11 @@ class FeedIndex final : public FoldObserver {
   std::atomic<std::uint64_t> size_{0};
   mutable std::shared_mutex names_mu_;  // organisations_ and ids_ (interned while folding)
   std::vector<std::string> organisations_;
-  std::unordered_map<std::string, std::uint16_t> ids_;
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::uint16_t, NameHash, std::equal_to<>> ids_;
 };
 
 }  // namespace perspectief

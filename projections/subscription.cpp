@@ -42,6 +42,14 @@ InFlightBatch batch_of(const json::object& o) {
 
 }  // namespace
 
+FeedScope scope_of(const FeedIndex& index, const Subscription& s) {
+  return FeedScope{index, s.spec.role, s.spec.organisation, s.spec.filter};
+}
+
+Actor reader_of(const Subscription& s) {
+  return Actor{s.spec.subject, s.spec.organisation, s.spec.role};
+}
+
 bool SubscriptionSpec::same_request(const SubscriptionSpec& o) const {
   return id == o.id && organisation == o.organisation && role == o.role && filter == o.filter &&
          start_at == o.start_at && delivery == o.delivery && url == o.url &&

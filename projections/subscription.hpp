@@ -57,6 +57,11 @@ struct Subscription {
   std::optional<std::uint64_t> replay_after;
 };
 
+// What a subscription sees: its role's feed, for housing its organisation's, with its filter.
+FeedScope scope_of(const FeedIndex& index, const Subscription& s);
+// Who reads through a subscription (the access log's actor): its creator.
+Actor reader_of(const Subscription& s);
+
 enum class SubscriptionState { active, paused, failing };
 SubscriptionState state_of(const Subscription& s);
 std::string_view to_string(SubscriptionState state);
