@@ -36,6 +36,7 @@ Result<CopyReport> copy_store(const std::string& from, const std::string& to) {
     return make_error(ErrorCode::conflict, "the target directory is not empty: " + to);
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.reserve(std::size(kColumnFamilies));
   for (const char* name : kColumnFamilies)
     descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions{});
 
@@ -52,9 +53,9 @@ Result<CopyReport> copy_store(const std::string& from, const std::string& to) {
   if (!s.ok()) return failed("cannot create the target store " + to, s);
 
   CopyReport report;
-  const rocksdb::Snapshot* snap = source_db->GetSnapshot();
+  // The source does not change while it is open (it never catches up again), so every
+  // column family is read at the same point without a snapshot (which it does not support).
   rocksdb::ReadOptions ro;
-  ro.snapshot = snap;
   ro.fill_cache = false;
   for (std::size_t cf = 0; cf < (*source_store)->cf_count(); ++cf) {
     if ((*source_store)->cf(cf) == nullptr) continue;  // an older store without it
@@ -72,12 +73,8 @@ Result<CopyReport> copy_store(const std::string& from, const std::string& to) {
     }
     if (s.ok() && !it->status().ok()) s = it->status();
     if (s.ok()) s = target.db->Write({}, &batch);
-    if (!s.ok()) {
-      source_db->ReleaseSnapshot(snap);
-      return failed("copy failed", s);
-    }
+    if (!s.ok()) return failed("copy failed", s);
   }
-  source_db->ReleaseSnapshot(snap);
   rocksdb::FlushOptions flush;
   s = target.db->Flush(flush, target.cfs);
   if (s.ok()) s = target.db->SyncWAL();

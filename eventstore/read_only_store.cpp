@@ -22,9 +22,25 @@ Result<std::unique_ptr<ReadOnlyStore>> ReadOnlyStore::open(const std::string& pa
   return store;
 }
 
+namespace {
+
+// A secondary instance's info log would go to a directory of its own; a tool has no use for
+// it (RocksDB's failures come back as statuses), so nothing is written anywhere.
+class DiscardingLogger final : public rocksdb::Logger {
+ public:
+  DiscardingLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::HEADER_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* /*format*/, va_list /*ap*/) override {}
+};
+
+}  // namespace
+
 Result<std::unique_ptr<ReadOnlyStore>> ReadOnlyStore::open_once(const std::string& path) {
+  std::unique_ptr<ReadOnlyStore> store{new ReadOnlyStore()};
   rocksdb::Options options;
+  // Required of a secondary instance, and every table file is opened at once.
   options.max_open_files = -1;
+  options.info_log = std::make_shared<DiscardingLogger>();
   // A store written before a column family was added lacks it: open the ones it has.
   std::vector<std::string> existing;
   auto s = rocksdb::DB::ListColumnFamilies(options, path, &existing);
@@ -35,12 +51,17 @@ Result<std::unique_ptr<ReadOnlyStore>> ReadOnlyStore::open_once(const std::strin
     descriptors.emplace_back(kColumnFamilies[i], rocksdb::ColumnFamilyOptions{});
     indexes.push_back(i);
   }
-  std::unique_ptr<ReadOnlyStore> store{new ReadOnlyStore()};
   std::vector<rocksdb::ColumnFamilyHandle*> opened;
-  if (s.ok()) s = rocksdb::DB::OpenForReadOnly(options, path, descriptors, &opened, &store->db_);
+  if (s.ok()) {
+    s = rocksdb::DB::OpenAsSecondary(options, path, path + "/.secondary-unused", descriptors,
+                                     &opened, &store->db_);
+  }
+  // The open replays the manifest; the catch-up replays what the primary's WAL files hold.
+  if (s.ok()) s = store->db_->TryCatchUpWithPrimary();
   if (!s.ok()) {
     Error e = make_error(ErrorCode::unavailable, "cannot open the store read-only");
     e.internal = s.ToString();
+    for (auto* h : opened) store->db_->DestroyColumnFamilyHandle(h);
     return e;
   }
   store->cfs_.assign(std::size(kColumnFamilies), nullptr);
@@ -56,11 +77,12 @@ SideTable& ReadOnlyStore::data_key_table() {
 
 ReadOnlyStore::~ReadOnlyStore() {
   data_keys_.reset();
-  if (db_ == nullptr) return;
-  for (auto* h : cfs_) {
-    if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
+  if (db_ != nullptr) {
+    for (auto* h : cfs_) {
+      if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
+    }
+    delete db_;
   }
-  delete db_;
 }
 
 }  // namespace perspectief

@@ -16,9 +16,12 @@ namespace perspectief {
 
 class RocksSideTable;
 
-// A store opened read-only for the tools (verify, export, replay, backup): no lock, so it
-// works beside a running server, and every table file is opened at once, so the server's
-// compactions cannot delete one from under a long read. It sees the store as of opening.
+// A store opened read-only for the tools (verify, export, replay, backup), as a RocksDB
+// secondary instance: no lock, so it works beside a running server (RocksDB's read-only
+// mode is not meant for a store another process writes, and beside a writing server it was
+// seen to miss acknowledged events), and every table file is opened at once, so the
+// server's compactions cannot delete one from under a long read. It sees the store as of
+// opening, and writes nothing anywhere (its info log is discarded).
 class ReadOnlyStore {
  public:
   // unavailable (with RocksDB's reason in Error::internal) if the store cannot be opened.
