@@ -56,7 +56,7 @@ struct WebhookDispatcher::Loop {
   asio::steady_timer timer;
   bool woken = false;
   bool stopped = false;
-  bool lingering = false;  // commits do not wake it: it waits to fill a batch
+  bool awaiting_commit = false;  // caught up: the next commit wakes it
   std::chrono::steady_clock::time_point last_batch{};
   // Kept open between the subscription's batches to the same receiver; closed with the loop.
   WebhookConnection connection{};
@@ -81,6 +81,7 @@ void WebhookDispatcher::start() {
     wake(Key{s.spec.organisation, s.spec.id});
   }
   commit_subscription_ = deps_.store.subscribe([this](std::uint64_t) { wake_all(); });
+  writes_.emplace();  // made here, at the caller's priority
   thread_ = std::thread([this] {
     // SCHED_IDLE: only processor time no other thread wants; nice 19 where it is refused.
     const sched_param idle{};
@@ -98,6 +99,7 @@ void WebhookDispatcher::stop() {
   deps_.subscriptions.registry.on_change({});
   ioc_.stop();
   if (thread_.joinable()) thread_.join();
+  writes_.reset();
 }
 
 void WebhookDispatcher::wake(const Key& key) {
@@ -116,9 +118,15 @@ void WebhookDispatcher::wake(const Key& key) {
 }
 
 void WebhookDispatcher::wake_all() {
+  // Pairs with the fence in step(): either that loop sees the new index size, or this
+  // thread sees its count.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (awaiting_commit_.load(std::memory_order_relaxed) == 0) return;
+  if (wake_posted_.exchange(true)) return;
   asio::post(ioc_, [this] {
+    wake_posted_.store(false);
     for (auto& [key, loop] : loops_) {
-      if (loop->lingering) continue;
+      if (!loop->awaiting_commit) continue;
       loop->woken = true;
       loop->timer.cancel();
     }
@@ -168,20 +176,28 @@ asio::awaitable<void> WebhookDispatcher::step(Loop& loop, const Subscription& s)
     co_return;
   }
   const auto& index = deps_.subscriptions.index;
+  const std::uint64_t folded = index.size();
   const FeedPositions page =
       visible_positions(index, scope_of(index, s), s.checkpoint, FeedBounds{s.spec.max_batch});
   const std::uint64_t next = page.next;
   const auto since_last = std::chrono::steady_clock::now() - loop.last_batch;
   if (!page.positions.empty() && page.positions.size() < s.spec.max_batch &&
       since_last < options_.linger) {
-    loop.lingering = true;
+    // Commits do not wake it: it waits to fill a batch.
     co_await nap(loop, options_.linger - since_last);
-    loop.lingering = false;
     co_return;
   }
   if (page.positions.empty()) {
     if (next <= s.checkpoint) {
-      co_await nap(loop, kIdle);
+      loop.awaiting_commit = true;
+      awaiting_commit_.fetch_add(1, std::memory_order_relaxed);
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+      // A commit folded after the page was read did not count this loop: look again.
+      if (index.size() == folded) {
+        co_await nap(loop, kIdle);
+      }
+      awaiting_commit_.fetch_sub(1, std::memory_order_relaxed);
+      loop.awaiting_commit = false;
       co_return;
     }
     // Nothing visible among them: move past without a delivery.
@@ -206,16 +222,19 @@ asio::awaitable<void> WebhookDispatcher::step(Loop& loop, const Subscription& s)
 
 std::optional<Subscription> WebhookDispatcher::begin_batch(const Subscription& s,
                                                            const InFlightBatch& batch) {
-  auto stored = deps_.subscriptions.registry.modify(
-      s.spec.organisation, s.spec.id,
-      [&s, &batch](Subscription& n) -> Status {
-        if (n.batch || n.checkpoint != s.checkpoint) return gone();
-        n.batch = batch;
-        return Ok{};
-      },
-      Durability::logged);
-  if (!stored) return std::nullopt;
-  return std::move(*stored);
+  std::optional<Subscription> out;
+  write([&] {
+    auto stored = deps_.subscriptions.registry.modify(
+        s.spec.organisation, s.spec.id,
+        [&s, &batch](Subscription& n) -> Status {
+          if (n.batch || n.checkpoint != s.checkpoint) return gone();
+          n.batch = batch;
+          return Ok{};
+        },
+        Durability::logged);
+    if (stored) out = std::move(*stored);
+  });
+  return out;
 }
 
 asio::awaitable<void> WebhookDispatcher::deliver(Loop& loop, const Subscription& s,
@@ -284,7 +303,8 @@ asio::awaitable<void> WebhookDispatcher::replay(Loop& loop, const Subscription& 
   const InFlightBatch replayed{batch.webhook_id, batch.from, batch.to};
   const WebhookResponse response = co_await attempt(loop, s, replayed);
   if (response.delivered) {
-    (void)deps_.subscriptions.registry.unpark(s.spec.organisation, s.spec.id, batch);
+    write(
+        [&] { (void)deps_.subscriptions.registry.unpark(s.spec.organisation, s.spec.id, batch); });
   }
   // One attempt each: a batch that fails again stays parked for a later replay.
   deps_.on_delivery(response.delivered ? "ok" : "parked");
@@ -359,9 +379,9 @@ Result<std::string> WebhookDispatcher::batch_body(const Subscription& s,
   if (!rendered) return rendered.take_error();
   if (!rendered->cases_opened.empty()) {
     // Delivered personal data is a read by the subscription's organisation: logged first.
-    if (auto r = deps_.reads.record(reader_of(s), rendered->cases_opened, "webhook"); !r) {
-      return r.take_error();
-    }
+    Status logged = Ok{};
+    write([&] { logged = deps_.reads.record(reader_of(s), rendered->cases_opened, "webhook"); });
+    if (!logged) return logged.take_error();
   }
   std::string body = R"({"subscriptionId":)";
   body += boost::json::serialize(boost::json::value(s.spec.id));
@@ -378,8 +398,10 @@ void WebhookDispatcher::record(const Subscription& s, const Change& change,
                                const std::optional<ParkedBatch>& parked) {
   // A failed write leaves the subscription as stored: the loop reads it again and repeats
   // the step (the batch goes again under its id).
-  (void)deps_.subscriptions.registry.modify(s.spec.organisation, s.spec.id, change,
-                                            Durability::logged, parked);
+  write([&] {
+    (void)deps_.subscriptions.registry.modify(s.spec.organisation, s.spec.id, change,
+                                              Durability::logged, parked);
+  });
 }
 
 }  // namespace perspectief::api

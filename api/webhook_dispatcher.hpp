@@ -10,10 +10,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
 
+#include "api/normal_priority_thread.hpp"
 #include "api/personal_reads.hpp"
 #include "api/rendered_events.hpp"
 #include "api/subscription_handler.hpp"
@@ -43,7 +45,9 @@ struct WebhookOptions {
 // (RenderedEvents, shared by the loops), so an event of a case erased meanwhile goes without
 // personal data. The thread runs under SCHED_IDLE: it takes only processor time that the
 // request threads and the store leave, so under a sustained full load delivery falls behind
-// (the lag metric shows it) and catches up when the load drops.
+// (the lag metric shows it) and catches up when the load drops. Its writes to the store (the
+// subscriptions' checkpoints and batches, the access log) run on a thread at normal priority
+// (NormalPriorityThread), so that it never holds up the store's writes.
 class WebhookDispatcher {
  public:
   struct Dependencies {
@@ -92,6 +96,8 @@ class WebhookDispatcher {
                                          WebhookTarget& target, WebhookRequest& request);
   // {"subscriptionId", "events"} of a batch as it shows now; its personal reads logged.
   Result<std::string> batch_body(const Subscription& s, const InFlightBatch& batch);
+  // Runs a write (the registry's, the access log's) on writes_, not at SCHED_IDLE.
+  void write(const std::function<void()>& work) { writes_->run(work); }
   using Change = SubscriptionRegistry::Change;
   void record(const Subscription& s, const Change& change,
               const std::optional<ParkedBatch>& parked = {});
@@ -101,9 +107,15 @@ class WebhookDispatcher {
   RenderedEvents rendered_;
   boost::asio::io_context ioc_{1};
   std::thread thread_;
+  std::optional<NormalPriorityThread> writes_;  // from start() to stop()
   std::map<Key, std::shared_ptr<Loop>> loops_;  // on the dispatcher's thread only
   std::uint64_t commit_subscription_ = 0;
   std::atomic<bool> started_{false};
+  // Loops napping until a commit (caught up). A commit wakes the thread only if there is one,
+  // and only once until the thread has run the wake: under load (every loop delivering or
+  // lingering) the committing thread posts nothing.
+  std::atomic<int> awaiting_commit_{0};
+  std::atomic<bool> wake_posted_{false};
 };
 
 }  // namespace perspectief::api

@@ -54,15 +54,26 @@ Status AccessLog::record(const AccessEntry& entry) {
 Status AccessLog::record_all(std::span<const AccessEntry> entries) {
   std::vector<SideEntry> stored;
   stored.reserve(entries.size());
+  const AccessEntry* previous = nullptr;
   for (const auto& entry : entries) {
     SideEntry& e = stored.emplace_back(SideEntry{case_prefix(entry.case_id), {}});
     e.key += keys::encode_u64(static_cast<std::uint64_t>(entry.at));
     e.key += keys::encode_u64(sequence_.fetch_add(1));
-    e.value = boost::json::serialize(boost::json::object{{"at", entry.at},
-                                                         {"subject", entry.actor.subject},
-                                                         {"organisation", entry.actor.organisation},
-                                                         {"role", to_string(entry.actor.role)},
-                                                         {"what", entry.what}});
+    // The entries of one read (a feed page, a webhook batch) differ only in the case.
+    if (previous != nullptr && previous->at == entry.at && previous->what == entry.what &&
+        previous->actor.subject == entry.actor.subject &&
+        previous->actor.organisation == entry.actor.organisation &&
+        previous->actor.role == entry.actor.role) {
+      e.value = stored[stored.size() - 2].value;
+    } else {
+      e.value =
+          boost::json::serialize(boost::json::object{{"at", entry.at},
+                                                     {"subject", entry.actor.subject},
+                                                     {"organisation", entry.actor.organisation},
+                                                     {"role", to_string(entry.actor.role)},
+                                                     {"what", entry.what}});
+    }
+    previous = &entry;
   }
   if (stored.empty()) return Ok{};
   if (auto s = table_.write(stored, Durability::logged); !s) {

@@ -114,6 +114,7 @@ void KeyRing::forget(std::string_view stream) {
   WriterLock lock(cache_mu_);
   cache_.erase(std::string{stream});
   ++generation_;
+  forgotten_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 Status KeyRing::purge_erased_keys() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -59,6 +60,10 @@ class KeyRing {
   // read the key before the erasure does not put it back.
   void forget(std::string_view stream);
 
+  // How many forget()s have run. Without a lock: a reader that keeps what it opened can ask
+  // find() again only when this has moved since it opened it.
+  std::uint64_t forgotten() const { return forgotten_.load(std::memory_order_acquire); }
+
   // Test seam: runs inside find() between its store read and its cache insert, so a test
   // can run forget() exactly there. Set before the ring is shared; never outside tests.
   void pause_after_store_read_for_testing(std::function<void(std::string_view)> hook) {
@@ -100,6 +105,7 @@ class KeyRing {
   // Under cache_mu_: bumped by forget() and rewrap_all(). A find() caches (and returns) what
   // it read from the store only if no forget() ran since before that read.
   mutable std::uint64_t generation_ GUARDED_BY(cache_mu_) = 0;
+  std::atomic<std::uint64_t> forgotten_{0};
   std::function<void(std::string_view)> after_store_read_;
 };
 

@@ -95,6 +95,8 @@ class ApiHarness {
   ManualClock& clock() { return clock_; }
   privacy::AccessLog& access_log() { return access_log_; }
   privacy::KeyRing& ring() { return ring_; }
+  privacy::Sealer& sealer() { return sealer_; }
+  const privacy::Pseudonymiser& pseudonymiser() const { return pseudonymiser_; }
   const CaseFiles& case_files() const { return case_files_; }
   int purges() const { return purges_; }
 

@@ -3,7 +3,7 @@
 # run: one server, one store; the rounds alternate "none" and "20 webhooks" (the subscriptions
 # are created at the end of the log before a webhooks round and deleted after it), wrk with 64
 # keep-alive connections, one new case per request, SECONDS per round. The subscriptions are of
-# role intake (personal fields opened, each read access-logged), maxBatch 100, to
+# role intake (personal fields opened, each read access-logged), maxBatch $MAX_BATCH (default 100), to
 # bare_beast_server answering 204 (at nice 19, as if on another machine). After each webhooks round it waits until every
 # subscription's lag is 0 and prints how long that took. Prints one line per round and the
 # medians. Not part of the test suite.
@@ -17,6 +17,7 @@ seconds=${2:-8}
 rounds=${3:-5}
 subs=${4:-20}
 role=${5:-intake}
+max_batch=${MAX_BATCH:-100}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'kill "$pid" "$sink" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -51,7 +52,7 @@ for round in $(seq "$rounds"); do
   r=$(appends); none+=("$r"); echo "round $round  none         appends/s $r"
   for i in $(seq "$subs"); do
     curl -sf -o /dev/null "${auth[@]}" -X POST "$url/v1/subscriptions" -d \
-      "{\"subscriptionId\":\"bench-$round-$i\",\"startAt\":\"end\",\"delivery\":{\"kind\":\"webhook\",\"url\":\"$sink_url/hook\"}}"
+      "{\"subscriptionId\":\"bench-$round-$i\",\"startAt\":\"end\",\"delivery\":{\"kind\":\"webhook\",\"url\":\"$sink_url/hook\",\"maxBatch\":$max_batch}}"
   done
   r=$(appends); hooks+=("$r")
   start=$(date +%s.%N)
