@@ -22,4 +22,10 @@ Status PersonalReads::record(const Actor& actor, const std::vector<std::string>&
   return access_log_.record_all(entries);
 }
 
+std::vector<SideEntry> PersonalReads::entries(const Actor& actor,
+                                              const std::vector<std::string>& case_ids,
+                                              std::string_view what) {
+  return access_log_.entries(actor, case_ids, clock_.now(), what);
+}
+
 }  // namespace perspectief::api

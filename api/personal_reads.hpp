@@ -2,6 +2,7 @@
 
 #include <boost/json/array.hpp>
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,11 @@ class PersonalReads {
   // Records a read of personal data of each case among `case_ids`.
   Status record(const Actor& actor, const std::vector<std::string>& case_ids,
                 std::string_view what);
+  // The same in two steps, for a thread that must not write itself: the access log's
+  // entries for it (now), and their write (AccessLog::write) on another thread.
+  std::vector<SideEntry> entries(const Actor& actor, const std::vector<std::string>& case_ids,
+                                 std::string_view what);
+  Status write(std::span<const SideEntry> entries) { return access_log_.write(entries); }
 
   privacy::Sealer& sealer() const { return sealer_; }
 

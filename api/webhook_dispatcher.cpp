@@ -379,8 +379,9 @@ Result<std::string> WebhookDispatcher::batch_body(const Subscription& s,
   if (!rendered) return rendered.take_error();
   if (!rendered->cases_opened.empty()) {
     // Delivered personal data is a read by the subscription's organisation: logged first.
+    const auto entries = deps_.reads.entries(reader_of(s), rendered->cases_opened, "webhook");
     Status logged = Ok{};
-    write([&] { logged = deps_.reads.record(reader_of(s), rendered->cases_opened, "webhook"); });
+    write([&] { logged = deps_.reads.write(entries); });
     if (!logged) return logged.take_error();
   }
   std::string body = R"({"subscriptionId":)";

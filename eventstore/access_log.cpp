@@ -14,6 +14,15 @@ Error store_error(Error e) {
   return restated(std::move(e), "the access log cannot serve this now");
 }
 
+// The key prefix of a record shared by the entries of one read of several cases, and of those
+// entries' values (case ids never contain a control character; a stored JSON value starts
+// with '{').
+constexpr std::string_view kSharedPrefix = "\x01";
+
+Error damaged_entry() {
+  return make_error(ErrorCode::corrupt, "an access-log entry is damaged");
+}
+
 std::string case_prefix(std::string_view case_id) {
   std::string key{case_id};
   key += '\0';
@@ -21,9 +30,7 @@ std::string case_prefix(std::string_view case_id) {
 }
 
 Result<AccessEntry> decode_entry(std::string_view case_id, std::string_view value) {
-  const auto damaged = [] {
-    return make_error(ErrorCode::corrupt, "an access-log entry is damaged");
-  };
+  const auto damaged = [] { return damaged_entry(); };
   boost::system::error_code ec;
   const auto v = boost::json::parse(value, ec);
   if (ec || !v.is_object()) return damaged();
@@ -51,32 +58,60 @@ Status AccessLog::record(const AccessEntry& entry) {
   return record_all({&entry, 1});
 }
 
+namespace {
+
+std::string entry_value(Micros at, const Actor& actor, std::string_view what) {
+  return boost::json::serialize(boost::json::object{{"at", at},
+                                                    {"subject", actor.subject},
+                                                    {"organisation", actor.organisation},
+                                                    {"role", to_string(actor.role)},
+                                                    {"what", what}});
+}
+
+}  // namespace
+
+std::string AccessLog::entry_key(std::string_view case_id, Micros at) {
+  std::string key = case_prefix(case_id);
+  key += keys::encode_u64(static_cast<std::uint64_t>(at));
+  key += keys::encode_u64(sequence_.fetch_add(1));
+  return key;
+}
+
 Status AccessLog::record_all(std::span<const AccessEntry> entries) {
   std::vector<SideEntry> stored;
   stored.reserve(entries.size());
-  const AccessEntry* previous = nullptr;
   for (const auto& entry : entries) {
-    SideEntry& e = stored.emplace_back(SideEntry{case_prefix(entry.case_id), {}});
-    e.key += keys::encode_u64(static_cast<std::uint64_t>(entry.at));
-    e.key += keys::encode_u64(sequence_.fetch_add(1));
-    // The entries of one read (a feed page, a webhook batch) differ only in the case.
-    if (previous != nullptr && previous->at == entry.at && previous->what == entry.what &&
-        previous->actor.subject == entry.actor.subject &&
-        previous->actor.organisation == entry.actor.organisation &&
-        previous->actor.role == entry.actor.role) {
-      e.value = stored[stored.size() - 2].value;
-    } else {
-      e.value =
-          boost::json::serialize(boost::json::object{{"at", entry.at},
-                                                     {"subject", entry.actor.subject},
-                                                     {"organisation", entry.actor.organisation},
-                                                     {"role", to_string(entry.actor.role)},
-                                                     {"what", entry.what}});
-    }
-    previous = &entry;
+    stored.push_back(
+        {entry_key(entry.case_id, entry.at), entry_value(entry.at, entry.actor, entry.what)});
   }
-  if (stored.empty()) return Ok{};
-  if (auto s = table_.write(stored, Durability::logged); !s) {
+  return write(stored);
+}
+
+std::vector<SideEntry> AccessLog::entries(const Actor& actor, std::span<const std::string> case_ids,
+                                          Micros at, std::string_view what) {
+  std::vector<SideEntry> stored;
+  if (case_ids.empty()) return stored;
+  stored.reserve(case_ids.size() + 1);
+  // One shared record of who read, when and what; each case's entry names it.
+  const std::uint64_t first = sequence_.fetch_add(case_ids.size());
+  std::string shared_key{kSharedPrefix};
+  shared_key += keys::encode_u64(static_cast<std::uint64_t>(at));
+  shared_key += keys::encode_u64(first);
+  stored.push_back({std::move(shared_key), entry_value(at, actor, what)});
+  std::string reference{kSharedPrefix};
+  reference += keys::encode_u64(first);
+  for (std::size_t i = 0; i < case_ids.size(); ++i) {
+    std::string key = case_prefix(case_ids[i]);
+    key += keys::encode_u64(static_cast<std::uint64_t>(at));
+    key += keys::encode_u64(first + i);
+    stored.push_back({std::move(key), reference});
+  }
+  return stored;
+}
+
+Status AccessLog::write(std::span<const SideEntry> entries) {
+  if (entries.empty()) return Ok{};
+  if (auto s = table_.write(entries, Durability::logged); !s) {
     return store_error(s.take_error());
   }
   return Ok{};
@@ -99,26 +134,44 @@ Result<AccessLog::Page> AccessLog::list(std::string_view case_id, std::string_vi
   }
   Page page;
   std::string last_cursor;
-  std::optional<Error> damaged;
+  std::vector<std::pair<std::string, std::string>> found;  // key suffix (time, sequence), value
   const auto scanned = table_.scan(start, [&](std::string_view key, std::string_view value) {
     if (!after.empty() && key == start) return true;  // exclusive
     if (!key.starts_with(prefix)) return false;
-    if (page.entries.size() == limit) {
+    if (found.size() == limit) {
       page.next = std::move(last_cursor);  // one more of the case follows
       return false;
     }
-    auto e = decode_entry(case_id, value);
-    if (!e) {
-      damaged = e.take_error();
-      return false;
-    }
-    page.entries.push_back(std::move(*e));
+    found.emplace_back(key.substr(prefix.size()), value);
     last_cursor = to_hex(reinterpret_cast<const std::uint8_t*>(key.data()) + prefix.size(),
                          key.size() - prefix.size());
     return true;
   });
-  if (damaged) return std::move(*damaged);
   if (!scanned) return store_error(scanned.error());
+  // Entries that name a shared record (one read of several cases) are read from it, after
+  // the scan: a table need not serve a get() inside its scan().
+  std::string shared_key;
+  std::string shared;
+  for (const auto& [suffix, value] : found) {
+    std::string_view stored = value;
+    if (value.starts_with(kSharedPrefix)) {
+      if (value.size() != kSharedPrefix.size() + 8 || suffix.size() != 16) return damaged_entry();
+      std::string key{kSharedPrefix};
+      key += suffix.substr(0, 8);  // its time
+      key += value.substr(kSharedPrefix.size());
+      if (key != shared_key) {
+        auto got = table_.get(key);
+        if (!got) return store_error(got.error());
+        if (!*got) return damaged_entry();
+        shared_key = std::move(key);
+        shared = std::move(**got);
+      }
+      stored = shared;
+    }
+    auto e = decode_entry(case_id, stored);
+    if (!e) return e.take_error();
+    page.entries.push_back(std::move(*e));
+  }
   return page;
 }
 

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "eventstore/access_log.hpp"
 #include "eventstore/key_ring.hpp"
@@ -62,6 +63,54 @@ TEST_P(AccessLogTest, ACaseReadsBackInTimeOrderAPageAtATime) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, ErrorCode::invalid);
   EXPECT_EQ(bad.error().fields[0].field, "after");
+}
+
+TEST_P(AccessLogTest, OneReadOfSeveralCasesSharesOneRecordAndReadsBackPerCase) {
+  ASSERT_TRUE(log_->record(read_by("c-1", 10, "before")).ok());
+  const Actor partner{"hook", "hvo", Role::housing};
+  const std::vector<std::string> cases{"c-1", "c-2", "c-3"};
+  const auto batch = log_->entries(partner, cases, 20, "webhook");
+  ASSERT_EQ(batch.size(), 4U);  // the shared record and one entry per case
+  EXPECT_EQ(batch[0].key.substr(0, 1), "\x01");
+  EXPECT_EQ(batch[1].value.size(), 9U);
+  ASSERT_TRUE(log_->write(batch).ok());
+  ASSERT_TRUE(log_->record(read_by("c-1", 30, "after")).ok());
+  const auto c1 = log_->list("c-1", "", 10);
+  ASSERT_TRUE(c1.ok());
+  ASSERT_EQ(c1->entries.size(), 3U);
+  EXPECT_EQ(c1->entries[0].actor.subject, "before");
+  EXPECT_EQ(c1->entries[1].actor.subject, "hook");
+  EXPECT_EQ(c1->entries[1].actor.organisation, "hvo");
+  EXPECT_EQ(c1->entries[1].actor.role, Role::housing);
+  EXPECT_EQ(c1->entries[1].at, 20);
+  EXPECT_EQ(c1->entries[1].what, "webhook");
+  EXPECT_EQ(c1->entries[1].case_id, "c-1");
+  EXPECT_EQ(c1->entries[2].actor.subject, "after");
+  for (const char* other : {"c-2", "c-3"}) {
+    const auto page = log_->list(other, "", 10);
+    ASSERT_TRUE(page.ok());
+    ASSERT_EQ(page->entries.size(), 1U) << other;
+    EXPECT_EQ(page->entries[0].actor.subject, "hook");
+    EXPECT_EQ(page->entries[0].case_id, other);
+  }
+  // A page boundary inside the batch's entries of a case and after them.
+  const auto first = log_->list("c-1", "", 2);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->entries.size(), 2U);
+  const auto rest = log_->list("c-1", first->next, 2);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->entries.size(), 1U);
+  EXPECT_EQ(rest->entries[0].actor.subject, "after");
+}
+
+TEST_P(AccessLogTest, AnEntryNamingAMissingSharedRecordIsCorrupt) {
+  const SideEntry orphan{std::string{"c-1"} + '\0' + keys::encode_u64(1) + keys::encode_u64(7),
+                         "\x01" + keys::encode_u64(7)};
+  ASSERT_TRUE(table().write({&orphan, 1}, Durability::logged).ok());
+  const auto listed = log_->list("c-1", "", 10);
+  ASSERT_FALSE(listed.ok());
+  EXPECT_EQ(listed.error().code, ErrorCode::corrupt);
+  EXPECT_EQ(listed.error().message, "an access-log entry is damaged");
 }
 
 TEST_P(AccessLogTest, ADamagedEntryIsCorrupt) {
