@@ -69,4 +69,6 @@ none = [float(x) for x in sys.argv[1].split()]
 hooks = [float(x) for x in sys.argv[2].split()]
 a, b = statistics.median(none), statistics.median(hooks)
 print(f"median appends/s: none {a:.0f}, webhooks {b:.0f}, ratio {b / a:.3f} ({(b / a - 1) * 100:+.1f}%)")
+pairs = statistics.median(h / n for n, h in zip(none, hooks))
+print(f"median of the rounds' ratios (each webhooks round against the none round before it): {pairs:.3f}")
 PY
