@@ -1,5 +1,7 @@
 #include "api/normal_priority_thread.hpp"
 
+#include <utility>
+
 namespace perspectief::api {
 
 NormalPriorityThread::NormalPriorityThread() : thread_([this] { loop(); }) {}
@@ -22,6 +24,7 @@ void NormalPriorityThread::run(const std::function<void()>& work) {
     mu_.assert_held();
     return done_;
   });
+  if (thrown_) std::rethrow_exception(std::exchange(thrown_, nullptr));
 }
 
 void NormalPriorityThread::loop() {
@@ -35,8 +38,14 @@ void NormalPriorityThread::loop() {
     const std::function<void()>* work = work_;
     work_ = nullptr;
     lock.unlock();
-    (*work)();
+    std::exception_ptr thrown;
+    try {
+      (*work)();
+    } catch (...) {
+      thrown = std::current_exception();
+    }
     lock.lock();
+    thrown_ = thrown;
     done_ = true;
     cv_.notify_all();
   }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <exception>
 #include <functional>
 #include <thread>
 
@@ -22,7 +23,8 @@ class NormalPriorityThread {
   NormalPriorityThread(const NormalPriorityThread&) = delete;
   NormalPriorityThread& operator=(const NormalPriorityThread&) = delete;
 
-  // Runs `work` on the thread and returns when it is done. One caller at a time.
+  // Runs `work` on the thread and returns when it is done; what it throws is thrown here.
+  // One caller at a time.
   void run(const std::function<void()>& work) EXCLUDES(mu_);
 
  private:
@@ -32,6 +34,7 @@ class NormalPriorityThread {
   std::condition_variable cv_;
   const std::function<void()>* work_ GUARDED_BY(mu_) = nullptr;
   bool done_ GUARDED_BY(mu_) = false;
+  std::exception_ptr thrown_ GUARDED_BY(mu_);
   bool stopping_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };

@@ -117,6 +117,10 @@ void WebhookDispatcher::wake(const Key& key) {
   });
 }
 
+// Called on the store's committing thread after the projector's fold of the commit: the
+// projector subscribes to the store before the dispatcher starts (services/application.cpp),
+// and subscribers are called in the order they subscribed, so the feed index already holds
+// the commit here.
 void WebhookDispatcher::wake_all() {
   // Pairs with the fence in step(): either that loop sees the new index size, or this
   // thread sees its count.

@@ -56,8 +56,15 @@ Result<std::unique_ptr<ReadOnlyStore>> ReadOnlyStore::open_once(const std::strin
     s = rocksdb::DB::OpenAsSecondary(options, path, path + "/.secondary-unused", descriptors,
                                      &opened, &store->db_);
   }
-  // The open replays the manifest; the catch-up replays what the primary's WAL files hold.
-  if (s.ok()) s = store->db_->TryCatchUpWithPrimary();
+  // The open replays the manifest and the WAL files. A server's flush between the two can
+  // delete a WAL file before it is read (RocksDB then goes on without it): catching up reads
+  // the manifest's newer entries, with the table file that now holds that WAL's data. At
+  // least once, and again while it still finds more (a few times at most).
+  for (int round = 0; s.ok() && round < 5; ++round) {
+    const auto before = store->db_->GetLatestSequenceNumber();
+    s = store->db_->TryCatchUpWithPrimary();
+    if (s.ok() && store->db_->GetLatestSequenceNumber() == before) break;
+  }
   if (!s.ok()) {
     Error e = make_error(ErrorCode::unavailable, "cannot open the store read-only");
     e.internal = s.ToString();

@@ -53,12 +53,21 @@ Status scan_store_pages(ReadOnlyStore& store, std::uint64_t after,
     RecordDecoder decoder;
     std::vector<Envelope> page(kPage);
     std::size_t n = 0;
+    std::uint64_t expected = after + 1;
     for (it->Seek(keys::encode_u64(after + 1)); it->Valid(); it->Next()) {
       Envelope& e = page[n];
       if (auto s = decoder.decode({it->value().data(), it->value().size()}, e); !s) {
         result = std::move(s);
         break;
       }
+      // The log is gapless: a missing position is a damaged store or a torn view of a store
+      // being written, never something to pass over in silence.
+      if (e.position != expected) {
+        result = make_error(ErrorCode::corrupt, "position missing: the next record is at " +
+                                                    std::to_string(e.position));
+        break;
+      }
+      ++expected;
       if (upcast) upcast(e);
       if (++n == kPage) {
         visit(std::span<Envelope>{page.data(), n});

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -18,6 +19,14 @@ TEST(NormalPriorityThread, RunsEachWorkOnItsOwnThreadAndReturnsWhenItIsDone) {
   EXPECT_NE(ran_on[0], std::this_thread::get_id());
   EXPECT_EQ(ran_on[1], ran_on[0]);
   EXPECT_EQ(ran_on[2], ran_on[0]);
+}
+
+TEST(NormalPriorityThread, WhatTheWorkThrowsIsThrownToTheCallerAndTheThreadGoesOn) {
+  NormalPriorityThread writes;
+  EXPECT_THROW(writes.run([] { throw std::runtime_error("full"); }), std::runtime_error);
+  int ran = 0;
+  writes.run([&ran] { ++ran; });
+  EXPECT_EQ(ran, 1);
 }
 
 }  // namespace

@@ -228,6 +228,25 @@ TEST_F(VerifyTest, ARecordWithDamagedDataIsServedMarkedAndReported) {
             "read model): position 2");
 }
 
+TEST_F(VerifyTest, AScanStopsAtAGapWithAnErrorAfterVisitingWhatCameBefore) {
+  fill(5);
+  tamper(
+      [](rocksdb::DB& db, auto& h) { ASSERT_TRUE(db.Delete({}, h[1], keys::encode_u64(3)).ok()); });
+  std::vector<std::uint64_t> visited;
+  const auto s =
+      scan_store(dir_.sub("db"), 0, {}, [&](const Envelope& e) { visited.push_back(e.position); });
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::corrupt);
+  EXPECT_EQ(s.error().message, "position missing: the next record is at 4");
+  EXPECT_EQ(visited, (std::vector<std::uint64_t>{1, 2}));
+  // From after the gap on, the scan has nothing missing.
+  visited.clear();
+  ASSERT_TRUE(scan_store(dir_.sub("db"), 3, {}, [&](const Envelope& e) {
+                visited.push_back(e.position);
+              }).ok());
+  EXPECT_EQ(visited, (std::vector<std::uint64_t>{4, 5}));
+}
+
 TEST_F(VerifyTest, AScanAfterTheLargestPositionVisitsNothing) {
   fill(3);
   store_->close();
