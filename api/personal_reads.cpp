@@ -15,11 +15,7 @@ Result<boost::json::array> PersonalReads::opened_json(std::vector<Envelope>& eve
 
 Status PersonalReads::record(const Actor& actor, const std::vector<std::string>& case_ids,
                              std::string_view what) {
-  std::vector<privacy::AccessEntry> entries;
-  entries.reserve(case_ids.size());
-  const Micros now = clock_.now();
-  for (const auto& id : case_ids) entries.push_back({now, id, actor, std::string{what}});
-  return access_log_.record_all(entries);
+  return write(entries(actor, case_ids, what));
 }
 
 std::vector<SideEntry> PersonalReads::entries(const Actor& actor,

@@ -54,10 +54,6 @@ Result<AccessEntry> decode_entry(std::string_view case_id, std::string_view valu
 AccessLog::AccessLog(SideTable& table)
     : table_(table), sequence_(keys::decode_u64(random_bytes(8)) >> 16) {}
 
-Status AccessLog::record(const AccessEntry& entry) {
-  return record_all({&entry, 1});
-}
-
 namespace {
 
 std::string entry_value(Micros at, const Actor& actor, std::string_view what) {
@@ -68,43 +64,37 @@ std::string entry_value(Micros at, const Actor& actor, std::string_view what) {
                                                     {"what", what}});
 }
 
-}  // namespace
-
-std::string AccessLog::entry_key(std::string_view case_id, Micros at) {
-  std::string key = case_prefix(case_id);
-  key += keys::encode_u64(static_cast<std::uint64_t>(at));
-  key += keys::encode_u64(sequence_.fetch_add(1));
-  return key;
+// `prefix` (a case id and \0, or kSharedPrefix), time, sequence number.
+std::string entry_key(std::string prefix, Micros at, std::uint64_t sequence) {
+  prefix += keys::encode_u64(static_cast<std::uint64_t>(at));
+  prefix += keys::encode_u64(sequence);
+  return prefix;
 }
 
-Status AccessLog::record_all(std::span<const AccessEntry> entries) {
-  std::vector<SideEntry> stored;
-  stored.reserve(entries.size());
-  for (const auto& entry : entries) {
-    stored.push_back(
-        {entry_key(entry.case_id, entry.at), entry_value(entry.at, entry.actor, entry.what)});
-  }
-  return write(stored);
+}  // namespace
+
+Status AccessLog::record(const AccessEntry& entry) {
+  return write(entries(entry.actor, {&entry.case_id, 1}, entry.at, entry.what));
 }
 
 std::vector<SideEntry> AccessLog::entries(const Actor& actor, std::span<const std::string> case_ids,
                                           Micros at, std::string_view what) {
   std::vector<SideEntry> stored;
+  if (case_ids.size() == 1) {
+    stored.push_back({entry_key(case_prefix(case_ids[0]), at, sequence_.fetch_add(1)),
+                      entry_value(at, actor, what)});
+    return stored;
+  }
   if (case_ids.empty()) return stored;
   stored.reserve(case_ids.size() + 1);
   // One shared record of who read, when and what; each case's entry names it.
   const std::uint64_t first = sequence_.fetch_add(case_ids.size());
-  std::string shared_key{kSharedPrefix};
-  shared_key += keys::encode_u64(static_cast<std::uint64_t>(at));
-  shared_key += keys::encode_u64(first);
-  stored.push_back({std::move(shared_key), entry_value(at, actor, what)});
+  stored.push_back(
+      {entry_key(std::string{kSharedPrefix}, at, first), entry_value(at, actor, what)});
   std::string reference{kSharedPrefix};
   reference += keys::encode_u64(first);
   for (std::size_t i = 0; i < case_ids.size(); ++i) {
-    std::string key = case_prefix(case_ids[i]);
-    key += keys::encode_u64(static_cast<std::uint64_t>(at));
-    key += keys::encode_u64(first + i);
-    stored.push_back({std::move(key), reference});
+    stored.push_back({entry_key(case_prefix(case_ids[i]), at, first + i), reference});
   }
   return stored;
 }

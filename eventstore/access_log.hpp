@@ -24,7 +24,7 @@ struct AccessEntry {
 // The access log, in a SideTable (the store's `access_log` column family, or memory in unit
 // tests), keyed by case id, time and a
 // sequence number (so a case's entries read back in time order). The entries of one read of
-// several cases (a webhook batch, through entries()) share one record of who read, when and
+// several cases (a feed page, a webhook batch) share one record of who read, when and
 // what, keyed \x01, time, first sequence number: each case's entry holds only \x01 and that
 // number (9 bytes instead of about 95). An entry is written to the
 // WAL before the reply that shows the data: a killed process loses none; the WAL sync of the
@@ -35,12 +35,11 @@ class AccessLog {
   explicit AccessLog(SideTable& table);
 
   Status record(const AccessEntry& entry);
-  // Several entries in one write (all or none): a page of a feed or a webhook batch.
-  Status record_all(std::span<const AccessEntry> entries);
 
-  // What record_all() writes for one read of `case_ids` by `actor` at `at`, made without
-  // writing: so a thread that must not write (the webhook dispatcher, at SCHED_IDLE) makes
-  // them, and another write()s them.
+  // The entries one read of `case_ids` by `actor` at `at` writes (a case file: one whole
+  // entry; a page of a feed or a webhook batch: the shared record and one entry per case),
+  // made without writing: so a thread that must not write (the webhook dispatcher, at
+  // SCHED_IDLE) makes them, and another write()s them.
   std::vector<SideEntry> entries(const Actor& actor, std::span<const std::string> case_ids,
                                  Micros at, std::string_view what);
   // Writes entries() made before, in one write (all or none).
@@ -58,9 +57,6 @@ class AccessLog {
   Result<Page> list(std::string_view case_id, std::string_view after, std::size_t limit) const;
 
  private:
-  // case id, \0, time, sequence number (8 bytes each, big-endian).
-  std::string entry_key(std::string_view case_id, Micros at);
-
   SideTable& table_;
   std::atomic<std::uint64_t> sequence_;
 };

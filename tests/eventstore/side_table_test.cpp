@@ -73,6 +73,10 @@ TEST_P(AccessLogTest, OneReadOfSeveralCasesSharesOneRecordAndReadsBackPerCase) {
   ASSERT_EQ(batch.size(), 4U);  // the shared record and one entry per case
   EXPECT_EQ(batch[0].key.substr(0, 1), "\x01");
   EXPECT_EQ(batch[1].value.size(), 9U);
+  const std::vector<std::string> one{"c-9"};
+  const auto single = log_->entries(partner, one, 20, "webhook");
+  ASSERT_EQ(single.size(), 1U);  // one case: one whole entry, no shared record
+  EXPECT_EQ(single[0].value.front(), '{');
   ASSERT_TRUE(log_->write(batch).ok());
   ASSERT_TRUE(log_->record(read_by("c-1", 30, "after")).ok());
   const auto c1 = log_->list("c-1", "", 10);
