@@ -1,7 +1,8 @@
 #include "api/feed_view.hpp"
 
-#include <algorithm>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 
 namespace perspectief::api {
 namespace {
@@ -11,10 +12,11 @@ constexpr std::string_view kCasePrefix = "case-";
 // The case ids of the case streams among `events`, each once.
 std::vector<std::string> cases_among(const std::vector<Envelope>& events) {
   std::vector<std::string> ids;
+  std::unordered_set<std::string_view> seen;  // a page holds up to 1,000 events
   for (const auto& e : events) {
-    if (!e.stream.starts_with(kCasePrefix)) continue;
-    std::string id = e.stream.substr(kCasePrefix.size());
-    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
+    if (e.stream.starts_with(kCasePrefix) && seen.insert(e.stream).second) {
+      ids.push_back(e.stream.substr(kCasePrefix.size()));
+    }
   }
   return ids;
 }
