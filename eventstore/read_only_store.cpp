@@ -84,12 +84,11 @@ SideTable& ReadOnlyStore::data_key_table() {
 
 ReadOnlyStore::~ReadOnlyStore() {
   data_keys_.reset();
-  if (db_ != nullptr) {
-    for (auto* h : cfs_) {
-      if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
-    }
-    delete db_;
+  if (db_ == nullptr) return;
+  for (auto* h : cfs_) {
+    if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
   }
+  delete db_;
 }
 
 }  // namespace perspectief
