@@ -3,13 +3,21 @@
 #include "api/problem.hpp"
 #include "api/query.hpp"
 #include "api/reply.hpp"
+#include "domain/stream_name.hpp"
 
 namespace perspectief::api {
 
-Response read_access_log(const Request& req, const privacy::AccessLog& access_log) {
+Response read_access_log(const Request& req, const privacy::AccessLog& access_log,
+                         const EventStore& store) {
   const auto query = parse_access_log_query(req.target());
   if (!query) return problem(query.error());
-  auto page = access_log.list(query->case_id, query->after, query->limit);
+  const auto events = store.read_stream(stream_name(StreamKind::case_file, query->case_id), 1,
+                                        SIZE_MAX, Direction::forwards);
+  if (!events) return problem(events.error());
+  std::vector<std::uint64_t> positions;
+  positions.reserve(events->size());
+  for (const auto& e : *events) positions.push_back(e.position);
+  auto page = access_log.list(query->case_id, positions, query->after, query->limit);
   if (!page) return problem(page.error());
   boost::json::array out;
   out.reserve(page->entries.size());

@@ -118,7 +118,7 @@ asio::awaitable<Response> Api::route(const Request& req, const RouteMatch& m, co
     case RouteId::erase_personal_data:
       co_return co_await erasure_.erase(m, actor);
     case RouteId::access_log:
-      co_return read_access_log(req, deps_.personal.access_log);
+      co_return read_access_log(req, deps_.personal.access_log, deps_.store);
     case RouteId::metrics:
       co_return metrics_handler_.render();
     default:  // the read models; the open routes were answered before the token

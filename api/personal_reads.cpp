@@ -24,4 +24,9 @@ std::vector<SideEntry> PersonalReads::entries(const Actor& actor,
   return access_log_.entries(actor, case_ids, clock_.now(), what);
 }
 
+SideEntry PersonalReads::delivery(const Actor& actor, std::uint64_t log_id, std::uint64_t to,
+                                  std::span<const std::uint64_t> opened, std::string_view what) {
+  return access_log_.delivery(actor, log_id, to, opened, clock_.now(), what);
+}
+
 }  // namespace perspectief::api

@@ -32,6 +32,9 @@ class PersonalReads {
   // entries for it (now), and their write (AccessLog::write) on another thread.
   std::vector<SideEntry> entries(const Actor& actor, const std::vector<std::string>& case_ids,
                                  std::string_view what);
+  // The access log's record of one webhook batch (AccessLog::delivery), now.
+  SideEntry delivery(const Actor& actor, std::uint64_t log_id, std::uint64_t to,
+                     std::span<const std::uint64_t> opened, std::string_view what);
   Status write(std::span<const SideEntry> entries) { return access_log_.write(entries); }
 
   privacy::Sealer& sealer() const { return sealer_; }

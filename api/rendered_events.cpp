@@ -4,17 +4,10 @@
 
 #include <algorithm>
 #include <bit>
-#include <unordered_set>
 
 #include "projections/feed_scope.hpp"
 
 namespace perspectief::api {
-namespace {
-
-constexpr std::string_view kCasePrefix = "case-";
-
-}  // namespace
-
 RenderedEvents::RenderedEvents(const EventStore& store, const privacy::Pseudonymiser& pseudonymiser,
                                privacy::Sealer& sealer, std::size_t capacity)
     : store_(store),
@@ -93,7 +86,6 @@ Result<RenderedEvents::Rendered> RenderedEvents::render(
   }
   Rendered out;
   out.events.reserve(positions.size());
-  std::unordered_set<std::string_view> opened;
   for (const auto p : positions) {
     Entry* e = &slot(view, p);
     if (e->position != p) {
@@ -105,9 +97,7 @@ Result<RenderedEvents::Rendered> RenderedEvents::render(
       e = &*aside;
     }
     out.events.push_back(&e->json);
-    if (e->personal && e->stream.starts_with(kCasePrefix) && opened.insert(e->stream).second) {
-      out.cases_opened.push_back(e->stream.substr(kCasePrefix.size()));
-    }
+    if (e->personal) out.positions_opened.push_back(p);
   }
   return out;
 }

@@ -29,8 +29,8 @@ class RenderedEvents {
                  privacy::Sealer& sealer, std::size_t capacity = std::size_t{1} << 14);
 
   struct Rendered {
-    std::vector<const std::string*> events;  // valid until the next render()
-    std::vector<std::string> cases_opened;   // case ids whose personal data they show
+    std::vector<const std::string*> events;       // valid until the next render()
+    std::vector<std::uint64_t> positions_opened;  // of those that show personal data
   };
   // The events at `positions` (ascending) in `view`. Errors: those of reading the store or
   // opening a sealed field.
@@ -39,8 +39,8 @@ class RenderedEvents {
  private:
   struct Entry {
     std::uint64_t position = 0;  // 0: empty
-    std::string json;
     std::string stream;
+    std::string json;
     bool personal = false;        // shows opened personal fields
     std::uint64_t forgotten = 0;  // the key ring's forgotten() before it was opened
   };

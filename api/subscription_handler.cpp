@@ -9,6 +9,8 @@
 #include "api/reply.hpp"
 #include "api/subscription_json.hpp"
 #include "api/webhook_signature.hpp"
+#include "eventstore/crypto.hpp"
+#include "eventstore/keys.hpp"
 
 namespace perspectief::api {
 namespace {
@@ -122,6 +124,7 @@ Response SubscriptionHandler::create(const Request& req, const Actor& actor) {
       break;
   }
   s.delivered = s.checkpoint;
+  s.spec.log_id = keys::decode_u64(privacy::random_bytes(8));
   if (s.spec.delivery == DeliveryKind::webhook) {
     if (auto target = deps_.allow_list.check(s.spec.url); !target) {
       return problem(400, target.error().message, {{"delivery.url", target.error().message}});

@@ -381,11 +381,13 @@ Result<std::string> WebhookDispatcher::batch_body(const Subscription& s,
   const FeedView view = feed_view(s.spec.role);
   auto rendered = rendered_.render(view, found.positions);
   if (!rendered) return rendered.take_error();
-  if (!rendered->cases_opened.empty()) {
-    // Delivered personal data is a read by the subscription's organisation: logged first.
-    const auto entries = deps_.reads.entries(reader_of(s), rendered->cases_opened, "webhook");
+  if (!rendered->positions_opened.empty()) {
+    // Delivered personal data is a read by the subscription's organisation: logged first, as
+    // one record of the batch (the access log finds it from a case's positions).
+    const SideEntry entry = deps_.reads.delivery(reader_of(s), s.spec.log_id, batch.to,
+                                                 rendered->positions_opened, "webhook");
     Status logged = Ok{};
-    write([&] { logged = deps_.reads.write(entries); });
+    write([&] { logged = deps_.reads.write({&entry, 1}); });
     if (!logged) return logged.take_error();
   }
   std::string body = R"({"subscriptionId":)";

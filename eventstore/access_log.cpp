@@ -3,6 +3,10 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+#include <map>
+#include <optional>
+
 #include "eventstore/crypto.hpp"
 #include "eventstore/keys.hpp"
 #include "eventstore/sha256.hpp"
@@ -18,6 +22,10 @@ Error store_error(Error e) {
 // entries' values (case ids never contain a control character; a stored JSON value starts
 // with '{').
 constexpr std::string_view kSharedPrefix = "\x01";
+// The key prefix of a webhook batch's record; its key is 33 bytes: the prefix, then log id,
+// last position, time and sequence number, 8 bytes each.
+constexpr std::string_view kDeliveryPrefix = "\x02";
+constexpr std::size_t kDeliveryKeySize = 33;
 
 Error damaged_entry() {
   return make_error(ErrorCode::corrupt, "an access-log entry is damaged");
@@ -99,6 +107,20 @@ std::vector<SideEntry> AccessLog::entries(const Actor& actor, std::span<const st
   return stored;
 }
 
+SideEntry AccessLog::delivery(const Actor& actor, std::uint64_t log_id, std::uint64_t to,
+                              std::span<const std::uint64_t> opened, Micros at,
+                              std::string_view what) {
+  std::string key{kDeliveryPrefix};
+  key += keys::encode_u64(log_id);
+  key += keys::encode_u64(to);
+  // The value: the number of positions, the positions, then who read, when and what (JSON).
+  std::string value = keys::encode_u64(opened.size());
+  value.reserve(8 * (opened.size() + 1) + 100);
+  for (const auto p : opened) value += keys::encode_u64(p);
+  value += entry_value(at, actor, what);
+  return {entry_key(std::move(key), at, sequence_.fetch_add(1)), std::move(value)};
+}
+
 Status AccessLog::write(std::span<const SideEntry> entries) {
   if (entries.empty()) return Ok{};
   if (auto s = table_.write(entries, Durability::logged); !s) {
@@ -107,37 +129,152 @@ Status AccessLog::write(std::span<const SideEntry> entries) {
   return Ok{};
 }
 
-Result<AccessLog::Page> AccessLog::list(std::string_view case_id, std::string_view after,
-                                        std::size_t limit) const {
+namespace {
+
+// The positions a webhook batch's record holds, ascending, and the JSON after them; nullopt if
+// the value is damaged.
+struct DeliveryValue {
+  std::string_view positions;  // 8 bytes each
+  std::string_view json;
+  bool holds(std::uint64_t position) const {
+    std::size_t lo = 0;
+    std::size_t hi = positions.size() / 8;
+    while (lo < hi) {
+      const std::size_t mid = (lo + hi) / 2;
+      const auto p = keys::decode_u64(positions.substr(mid * 8, 8));
+      if (p == position) return true;
+      if (p < position) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return false;
+  }
+};
+
+std::optional<DeliveryValue> decode_delivery(std::string_view value) {
+  if (value.size() < 8) return std::nullopt;
+  const auto count = keys::decode_u64(value.substr(0, 8));
+  if (count > (value.size() - 8) / 8) return std::nullopt;
+  return DeliveryValue{value.substr(8, count * 8), value.substr(8 + count * 8)};
+}
+
+// The cursor's 16 bytes (time, sequence number); nullopt if `after` is not a cursor.
+std::optional<std::string> cursor_bytes(std::string_view after) {
+  auto bytes = after.size() == 32 ? from_hex(after) : std::nullopt;
+  if (!bytes ||
+      to_hex(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()) != after) {
+    return std::nullopt;
+  }
+  return bytes;
+}
+
+}  // namespace
+
+Status AccessLog::deliveries(std::span<const std::uint64_t> positions, std::string_view after,
+                             std::vector<std::pair<std::string, std::string>>& found) const {
+  std::map<std::string, std::string> by_time;  // a record that showed several positions: once
+  bool damaged = false;
+  // Each subscription's log id in turn (a seek to the next one after the last), then, per
+  // position, its batch: the subscription's records with the least last position at or after
+  // it (a batch, its retries and replays). Positions up to that last one are in the same batch.
+  std::string next_log{kDeliveryPrefix};
+  while (!damaged) {
+    std::string log;
+    const auto seek = table_.scan(next_log, [&](std::string_view key, std::string_view) {
+      if (key.starts_with(kDeliveryPrefix)) {
+        if (key.size() != kDeliveryKeySize) damaged = true;
+        log = key.substr(1, 8);
+      }
+      return false;
+    });
+    if (!seek) return store_error(seek.error());
+    if (log.empty() || damaged) break;
+    const std::string prefix = std::string{kDeliveryPrefix} + log;
+    for (std::size_t i = 0; i < positions.size() && !damaged;) {
+      std::string last;  // the batch's last position (8 bytes)
+      std::vector<std::pair<std::string, std::string>> batch;
+      const auto scanned = table_.scan(prefix + keys::encode_u64(positions[i]),
+                                       [&](std::string_view key, std::string_view v) {
+                                         if (!key.starts_with(prefix)) return false;
+                                         if (key.size() != kDeliveryKeySize) {
+                                           damaged = true;
+                                           return false;
+                                         }
+                                         if (last.empty()) last = key.substr(9, 8);
+                                         if (key.substr(9, 8) != last) return false;
+                                         batch.emplace_back(key.substr(17), v);
+                                         return true;
+                                       });
+      if (!scanned) return store_error(scanned.error());
+      if (batch.empty()) break;  // no batch of this subscription reached positions[i]
+      const std::uint64_t to = keys::decode_u64(last);
+      std::size_t j = i;
+      while (j < positions.size() && positions[j] <= to) ++j;
+      for (auto& [time, value] : batch) {
+        const auto decoded = decode_delivery(value);
+        if (!decoded) {
+          damaged = true;
+          break;
+        }
+        if (time <= after || by_time.contains(time)) continue;
+        for (std::size_t k = i; k < j; ++k) {
+          if (decoded->holds(positions[k])) {
+            by_time.emplace(time, decoded->json);
+            break;
+          }
+        }
+      }
+      i = j;
+    }
+    // The next log id: this one plus one (none after the largest).
+    const auto id = keys::decode_u64(log);
+    if (id == UINT64_MAX) break;
+    next_log = std::string{kDeliveryPrefix} + keys::encode_u64(id + 1);
+  }
+  if (damaged) return damaged_entry();
+  for (auto& [time, value] : by_time) found.emplace_back(time, std::move(value));
+  return Ok{};
+}
+
+Result<AccessLog::Page> AccessLog::list(std::string_view case_id,
+                                        std::span<const std::uint64_t> positions,
+                                        std::string_view after, std::size_t limit) const {
   const std::string prefix = case_prefix(case_id);
   std::string start = prefix;
+  std::string after_bytes;
   if (!after.empty()) {
-    // The key's suffix after the case id: time and sequence number, 8 bytes each.
-    const auto suffix = after.size() == 32 ? from_hex(after) : std::nullopt;
-    if (!suffix ||
-        to_hex(reinterpret_cast<const std::uint8_t*>(suffix->data()), suffix->size()) != after) {
+    auto bytes = cursor_bytes(after);
+    if (!bytes) {
       Error e = make_error(ErrorCode::invalid, "bad query parameter after");
       e.fields.push_back({"after", "must be the next of an earlier page"});
       return e;
     }
-    start += *suffix;
+    after_bytes = std::move(*bytes);
+    start += after_bytes;
   }
-  Page page;
-  std::string last_cursor;
-  std::vector<std::pair<std::string, std::string>> found;  // key suffix (time, sequence), value
+  // The case's own entries (at most one more than a page: what follows them cannot be on it),
+  // then the webhook batches that showed its events; both by time and sequence number.
+  std::vector<std::pair<std::string, std::string>> found;  // (time, sequence), value
   const auto scanned = table_.scan(start, [&](std::string_view key, std::string_view value) {
     if (!after.empty() && key == start) return true;  // exclusive
     if (!key.starts_with(prefix)) return false;
-    if (found.size() == limit) {
-      page.next = std::move(last_cursor);  // one more of the case follows
-      return false;
-    }
     found.emplace_back(key.substr(prefix.size()), value);
-    last_cursor = to_hex(reinterpret_cast<const std::uint8_t*>(key.data()) + prefix.size(),
-                         key.size() - prefix.size());
-    return true;
+    return found.size() <= limit;
   });
   if (!scanned) return store_error(scanned.error());
+  if (auto s = deliveries(positions, after_bytes, found); !s) return s.take_error();
+  std::stable_sort(found.begin(), found.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  Page page;
+  if (found.size() > limit) {
+    found.resize(limit);
+    if (limit > 0) {
+      const auto& last = found.back().first;
+      page.next = to_hex(reinterpret_cast<const std::uint8_t*>(last.data()), last.size());
+    }
+  }
   // Entries that name a shared record (one read of several cases) are read from it, after
   // the scan: a table need not serve a get() inside its scan().
   std::string shared_key;

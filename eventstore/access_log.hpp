@@ -22,13 +22,19 @@ struct AccessEntry {
 };
 
 // The access log, in a SideTable (the store's `access_log` column family, or memory in unit
-// tests), keyed by case id, time and a
-// sequence number (so a case's entries read back in time order). The entries of one read of
-// several cases (a feed page, a webhook batch) share one record of who read, when and
-// what, keyed \x01, time, first sequence number: each case's entry holds only \x01 and that
-// number (9 bytes instead of about 95). An entry is written to the
-// WAL before the reply that shows the data: a killed process loses none; the WAL sync of the
-// next commit (or a clean stop) makes it survive a power loss too.
+// tests), keyed by case id, time and a sequence number (so a case's entries read back in time
+// order). Three kinds of record:
+// - one read of one case: its entry, keyed case id, \0, time, sequence number;
+// - one read of several cases (a feed page): one shared record of who read, when and what,
+//   keyed \x01, time, first sequence number, and per case an entry holding only \x01 and that
+//   number (9 bytes instead of about 95);
+// - one webhook batch: one record keyed \x02, the subscription's log id, the batch's last
+//   position, time, sequence number, holding who read and the positions whose personal data
+//   the batch showed. Nothing is written per case: list() finds these records from the case's
+//   positions (a subscription's batches cover disjoint ranges of positions, retries the same).
+// An entry is written to the WAL before the reply or the delivery that shows the data: a
+// killed process loses none; the WAL sync of the next commit (or a clean stop) makes it
+// survive a power loss too.
 class AccessLog {
  public:
   // `table` (RocksEventStore::access_log_table()) must outlive the log.
@@ -42,7 +48,12 @@ class AccessLog {
   // SCHED_IDLE) makes them, and another write()s them.
   std::vector<SideEntry> entries(const Actor& actor, std::span<const std::string> case_ids,
                                  Micros at, std::string_view what);
-  // Writes entries() made before, in one write (all or none).
+  // The record of one webhook batch to the subscription whose log id is `log_id`
+  // (Subscription::log_id): the batch ends at position `to` and showed the personal data of the
+  // events at `opened` (ascending, all at most `to`). Made without writing, as entries().
+  SideEntry delivery(const Actor& actor, std::uint64_t log_id, std::uint64_t to,
+                     std::span<const std::uint64_t> opened, Micros at, std::string_view what);
+  // Writes entries() or delivery() made before, in one write (all or none).
   Status write(std::span<const SideEntry> entries);
 
   struct Page {
@@ -51,12 +62,19 @@ class AccessLog {
     std::string next;
   };
   // A case's entries, oldest first, at most `limit`, after the entry whose cursor is `after`
-  // (empty: from the first). A cursor is 32 lower-case hex digits naming one entry (its time
-  // and sequence number); invalid if `after` is not one. unavailable on a RocksDB error or a
-  // damaged entry.
-  Result<Page> list(std::string_view case_id, std::string_view after, std::size_t limit) const;
+  // (empty: from the first). `positions` are the case's events' positions (ascending): the
+  // webhook batches that showed one of them are among its entries. A cursor is 32 lower-case
+  // hex digits naming one entry (its time and sequence number); invalid if `after` is not
+  // one. unavailable on a RocksDB error, corrupt for a damaged entry.
+  Result<Page> list(std::string_view case_id, std::span<const std::uint64_t> positions,
+                    std::string_view after, std::size_t limit) const;
 
  private:
+  // The webhook batches' records that showed one of `positions`, by time and sequence number
+  // (the 16 bytes of a cursor), those after `after` only.
+  Status deliveries(std::span<const std::uint64_t> positions, std::string_view after,
+                    std::vector<std::pair<std::string, std::string>>& found) const;
+
   SideTable& table_;
   std::atomic<std::uint64_t> sequence_;
 };

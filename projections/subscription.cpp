@@ -40,6 +40,20 @@ InFlightBatch batch_of(const json::object& o) {
           number<Micros>(o, "nextAttempt")};
 }
 
+// The log id of a subscription stored before log ids were: derived from its organisation and
+// id (FNV-1a), so it stays the same across restarts.
+std::uint64_t fallback_log_id(const SubscriptionSpec& p) {
+  std::uint64_t h = 14695981039346656037ULL;
+  for (const std::string_view part :
+       {std::string_view{p.organisation}, std::string_view{"\0", 1}, std::string_view{p.id}}) {
+    for (const char c : part) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ULL;
+    }
+  }
+  return h;
+}
+
 }  // namespace
 
 FeedScope scope_of(const FeedIndex& index, const Subscription& s) {
@@ -86,6 +100,7 @@ std::string encode(const Subscription& s) {
                  {"url", p.url},
                  {"maxBatch", p.max_batch},
                  {"secret", p.secret},
+                 {"logId", p.log_id},
                  {"checkpoint", s.checkpoint},
                  {"delivered", s.delivered},
                  {"paused", s.paused},
@@ -113,6 +128,7 @@ std::optional<Subscription> decode_subscription(std::string_view bytes) {
     p.url = text(o, "url");
     p.max_batch = number<std::uint32_t>(o, "maxBatch");
     p.secret = text(o, "secret");
+    p.log_id = o.contains("logId") ? number<std::uint64_t>(o, "logId") : fallback_log_id(p);
     s.checkpoint = number<std::uint64_t>(o, "checkpoint");
     s.delivered = number<std::uint64_t>(o, "delivered");
     s.paused = o.at("paused").as_bool();

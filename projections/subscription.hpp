@@ -28,7 +28,11 @@ struct SubscriptionSpec {
   std::string url;                // webhook
   std::uint32_t max_batch = 100;  // webhook
   std::string secret;             // webhook: "whsec_..."
-  // The same subscription asked for again (same id, same body): everything but the secret.
+  // Names its webhook batches in the access log (AccessLog::delivery): random, fixed at
+  // creation, so a subscription deleted and created again under the same id has another.
+  std::uint64_t log_id = 0;
+  // The same subscription asked for again (same id, same body): everything but the secret
+  // and the log id.
   bool same_request(const SubscriptionSpec& other) const;
 };
 

@@ -16,7 +16,7 @@ TEST(CaseFileHandler, AReaderWithPersonalDataSeesThePersonAndIsRecorded) {
   const auto body = r.json();
   EXPECT_EQ(body.at("caseId"), "c-a");
   EXPECT_EQ(body.at("person"), boost::json::parse(R"({"name":"P"})"));
-  const auto log = h.access_log().list("c-a", "", 10);
+  const auto log = h.access_log().list("c-a", {}, "", 10);
   ASSERT_EQ(log->entries.size(), 1U);
   EXPECT_EQ(log->entries[0].what, "case-file");
   EXPECT_EQ(log->entries[0].actor.subject, "s-legal");
@@ -28,7 +28,7 @@ TEST(CaseFileHandler, ParticipationSeesNoPersonAndIsNotRecorded) {
   const auto r = h.get("/v1/cases/c-a", "t-participation");
   ASSERT_EQ(r.status, 200U);
   EXPECT_TRUE(r.json().at("person").is_null());
-  EXPECT_TRUE(h.access_log().list("c-a", "", 10)->entries.empty());
+  EXPECT_TRUE(h.access_log().list("c-a", {}, "", 10)->entries.empty());
 }
 
 TEST(CaseFileHandler, HousingReadsItsScopeOnly) {

@@ -16,9 +16,9 @@ TEST(FeedHandler, RegieReadsTheEventsAsStoredAndEachCaseReadIsRecorded) {
   ASSERT_EQ(events.size(), 2U);
   EXPECT_EQ(events[0].at("stream"), "case-c-a");
   EXPECT_EQ(events[0].at("data"), boost::json::parse(R"({"person":{"name":"P"}})"));
-  EXPECT_EQ(h.access_log().list("c-a", "", 10)->entries.at(0).what, "feed");
-  EXPECT_EQ(h.access_log().list("c-b", "", 10)->entries.at(0).what, "feed");
-  EXPECT_TRUE(h.access_log().list("c-c", "", 10)->entries.empty());
+  EXPECT_EQ(h.access_log().list("c-a", {}, "", 10)->entries.at(0).what, "feed");
+  EXPECT_EQ(h.access_log().list("c-b", {}, "", 10)->entries.at(0).what, "feed");
+  EXPECT_TRUE(h.access_log().list("c-c", {}, "", 10)->entries.empty());
 }
 
 TEST(FeedHandler, TheResearcherReadsItPseudonymisedAndNothingIsRecorded) {
@@ -31,7 +31,7 @@ TEST(FeedHandler, TheResearcherReadsItPseudonymisedAndNothingIsRecorded) {
   EXPECT_NE(e.at("stream"), "case-c-a");
   EXPECT_EQ(e.at("data"), boost::json::object{});
   EXPECT_EQ(e.at("actor").as_object().if_contains("subject"), nullptr);
-  EXPECT_TRUE(h.access_log().list("c-a", "", 10)->entries.empty());
+  EXPECT_TRUE(h.access_log().list("c-a", {}, "", 10)->entries.empty());
 }
 
 TEST(FeedHandler, AnEmptyPageKeepsTheCursor) {

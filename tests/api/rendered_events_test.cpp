@@ -33,7 +33,7 @@ TEST(RenderedEvents, EveryEventOnceAndInOrderWhenPositionsOfOneRenderShareASlot)
       EXPECT_EQ(parsed(r->events[i]).at("position").to_number<std::uint64_t>(), all[i]) << i;
     }
     EXPECT_EQ(parsed(r->events[4]).at("data").at("person").at("name"), "P");
-    EXPECT_EQ(r->cases_opened, (std::vector<std::string>{"c-a", "c-b", "c-c"}));
+    EXPECT_EQ(r->positions_opened, (std::vector<std::uint64_t>{3, 4, 5}));
   }
   // Another view of the same positions: its own ring, no personal fields.
   auto plain = cache.render(FeedView::without_personal, {3, 4, 5});
@@ -42,7 +42,7 @@ TEST(RenderedEvents, EveryEventOnceAndInOrderWhenPositionsOfOneRenderShareASlot)
   for (const auto* e : plain->events) {
     EXPECT_FALSE(parsed(e).at("data").as_object().contains("person")) << *e;
   }
-  EXPECT_TRUE(plain->cases_opened.empty());
+  EXPECT_TRUE(plain->positions_opened.empty());
 }
 
 TEST(RenderedEvents, ACaseErasedAfterItsEventsWereRenderedShowsNoPersonAnyMore) {
@@ -52,14 +52,14 @@ TEST(RenderedEvents, ACaseErasedAfterItsEventsWereRenderedShowsNoPersonAnyMore) 
   auto before = cache.render(FeedView::personal, {4, 5});
   ASSERT_TRUE(before.ok());
   EXPECT_EQ(parsed(before->events[1]).at("data").at("person").at("name"), "P");
-  EXPECT_EQ(before->cases_opened, (std::vector<std::string>{"c-b", "c-c"}));
+  EXPECT_EQ(before->positions_opened, (std::vector<std::uint64_t>{4, 5}));
   ASSERT_EQ(h.call(http::verb::delete_, "/v1/cases/c-c/personal-data", "t-intake").status, 200U);
   auto after = cache.render(FeedView::personal, {4, 5});
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(parsed(after->events[0]).at("data").at("person").at("name"), "P");  // c-b kept
   EXPECT_FALSE(parsed(after->events[1]).at("data").as_object().contains("person"))
       << *after->events[1];
-  EXPECT_EQ(after->cases_opened, (std::vector<std::string>{"c-b"}));
+  EXPECT_EQ(after->positions_opened, (std::vector<std::uint64_t>{4}));
 }
 
 }  // namespace

@@ -121,7 +121,7 @@ TEST(StreamHandler, ReadsAreScopedOpenedAndRecorded) {
   EXPECT_EQ(mine.header(http::field::etag), "\"4\"");
   EXPECT_EQ(mine.json().at("events").at(0).at("data"),
             boost::json::parse(R"({"person":{"name":"P"}})"));
-  const auto log = h.access_log().list("c-a", "", 10);
+  const auto log = h.access_log().list("c-a", {}, "", 10);
   ASSERT_EQ(log->entries.size(), 1U);
   EXPECT_EQ(log->entries[0].what, "case-events");
   EXPECT_EQ(h.get("/v1/cases/c-none/events", "t-intake").status, 404U);

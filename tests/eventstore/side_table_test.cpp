@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "eventstore/access_log.hpp"
@@ -43,7 +44,7 @@ TEST_P(AccessLogTest, ACaseReadsBackInTimeOrderAPageAtATime) {
   ASSERT_TRUE(log_->record(read_by("c-1", 10, "a")).ok());
   ASSERT_TRUE(log_->record(read_by("c-1", 20, "b")).ok());
   ASSERT_TRUE(log_->record(read_by("c-10", 5, "prefix of c-1 is not c-1")).ok());
-  const auto first = log_->list("c-1", "", 2);
+  const auto first = log_->list("c-1", {}, "", 2);
   ASSERT_TRUE(first.ok());
   ASSERT_EQ(first->entries.size(), 2U);
   EXPECT_EQ(first->entries[0].actor.subject, "a");
@@ -53,13 +54,13 @@ TEST_P(AccessLogTest, ACaseReadsBackInTimeOrderAPageAtATime) {
   EXPECT_EQ(first->entries[0].what, "case-file");
   EXPECT_EQ(first->entries[1].actor.subject, "b");
   ASSERT_EQ(first->next.size(), 32U);
-  const auto rest = log_->list("c-1", first->next, 2);
+  const auto rest = log_->list("c-1", {}, first->next, 2);
   ASSERT_TRUE(rest.ok());
   ASSERT_EQ(rest->entries.size(), 1U);
   EXPECT_EQ(rest->entries[0].actor.subject, "c");
   EXPECT_EQ(rest->next, "");
-  EXPECT_EQ(log_->list("c-3", "", 2)->entries.size(), 0U);
-  const auto bad = log_->list("c-1", "not a cursor", 2);
+  EXPECT_EQ(log_->list("c-3", {}, "", 2)->entries.size(), 0U);
+  const auto bad = log_->list("c-1", {}, "not a cursor", 2);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, ErrorCode::invalid);
   EXPECT_EQ(bad.error().fields[0].field, "after");
@@ -79,7 +80,7 @@ TEST_P(AccessLogTest, OneReadOfSeveralCasesSharesOneRecordAndReadsBackPerCase) {
   EXPECT_EQ(single[0].value.front(), '{');
   ASSERT_TRUE(log_->write(batch).ok());
   ASSERT_TRUE(log_->record(read_by("c-1", 30, "after")).ok());
-  const auto c1 = log_->list("c-1", "", 10);
+  const auto c1 = log_->list("c-1", {}, "", 10);
   ASSERT_TRUE(c1.ok());
   ASSERT_EQ(c1->entries.size(), 3U);
   EXPECT_EQ(c1->entries[0].actor.subject, "before");
@@ -91,27 +92,100 @@ TEST_P(AccessLogTest, OneReadOfSeveralCasesSharesOneRecordAndReadsBackPerCase) {
   EXPECT_EQ(c1->entries[1].case_id, "c-1");
   EXPECT_EQ(c1->entries[2].actor.subject, "after");
   for (const char* other : {"c-2", "c-3"}) {
-    const auto page = log_->list(other, "", 10);
+    const auto page = log_->list(other, {}, "", 10);
     ASSERT_TRUE(page.ok());
     ASSERT_EQ(page->entries.size(), 1U) << other;
     EXPECT_EQ(page->entries[0].actor.subject, "hook");
     EXPECT_EQ(page->entries[0].case_id, other);
   }
   // A page boundary inside the batch's entries of a case and after them.
-  const auto first = log_->list("c-1", "", 2);
+  const auto first = log_->list("c-1", {}, "", 2);
   ASSERT_TRUE(first.ok());
   ASSERT_EQ(first->entries.size(), 2U);
-  const auto rest = log_->list("c-1", first->next, 2);
+  const auto rest = log_->list("c-1", {}, first->next, 2);
   ASSERT_TRUE(rest.ok());
   ASSERT_EQ(rest->entries.size(), 1U);
   EXPECT_EQ(rest->entries[0].actor.subject, "after");
+}
+
+TEST_P(AccessLogTest, AWebhookBatchIsOneRecordFoundFromTheCasesPositions) {
+  // c-1's events are at positions 2 and 9, c-2's at 4 and 6, c-3's at 1.
+  const Actor a{"hook-a", "hvo", Role::housing};
+  const Actor b{"hook-b", "aco", Role::intake};
+  const auto deliver = [this](const Actor& who, std::uint64_t log_id, std::uint64_t to,
+                              std::vector<std::uint64_t> opened, Micros at) {
+    const SideEntry e = log_->delivery(who, log_id, to, opened, at, "webhook");
+    EXPECT_EQ(e.key.size(), 33U);
+    EXPECT_EQ(e.key.front(), '\x02');
+    ASSERT_TRUE(log_->write({&e, 1}).ok());
+  };
+  ASSERT_TRUE(log_->record(read_by("c-1", 10, "before")).ok());
+  deliver(a, 7, 5, {2, 4}, 20);  // subscription 7: (0, 5], then its retry, then (5, 9]
+  deliver(a, 7, 5, {2, 4}, 25);
+  deliver(a, 7, 9, {6, 9}, 30);
+  deliver(b, 3, 9, {9}, 40);  // subscription 3: (0, 9], only c-1's 9 opened
+  deliver(b, 8, 3, {1}, 22);  // subscription 8: (0, 3] covers 2 but opened only c-3's 1
+  ASSERT_TRUE(log_->record(read_by("c-1", 50, "after")).ok());
+  const std::vector<std::uint64_t> c1{2, 9};
+  const auto all = log_->list("c-1", c1, "", 10);
+  ASSERT_TRUE(all.ok());
+  std::vector<std::pair<std::string, Micros>> seen;
+  for (const auto& e : all->entries) seen.emplace_back(e.actor.subject, e.at);
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, Micros>>{{"before", 10},
+                                                               {"hook-a", 20},
+                                                               {"hook-a", 25},
+                                                               {"hook-a", 30},
+                                                               {"hook-b", 40},
+                                                               {"after", 50}}));
+  EXPECT_EQ(all->next, "");
+  EXPECT_EQ(all->entries[1].actor.organisation, "hvo");
+  EXPECT_EQ(all->entries[1].actor.role, Role::housing);
+  EXPECT_EQ(all->entries[1].what, "webhook");
+  EXPECT_EQ(all->entries[1].case_id, "c-1");
+  // Pages of two across both kinds of entry.
+  const auto p1 = log_->list("c-1", c1, "", 2);
+  ASSERT_TRUE(p1.ok());
+  ASSERT_EQ(p1->entries.size(), 2U);
+  EXPECT_EQ(p1->entries[1].at, 20);
+  const auto p2 = log_->list("c-1", c1, p1->next, 2);
+  ASSERT_TRUE(p2.ok());
+  ASSERT_EQ(p2->entries.size(), 2U);
+  EXPECT_EQ(p2->entries[0].at, 25);
+  EXPECT_EQ(p2->entries[1].at, 30);
+  const auto p3 = log_->list("c-1", c1, p2->next, 2);
+  ASSERT_TRUE(p3.ok());
+  ASSERT_EQ(p3->entries.size(), 2U);
+  EXPECT_EQ(p3->entries[0].actor.subject, "hook-b");
+  EXPECT_EQ(p3->entries[1].actor.subject, "after");
+  EXPECT_EQ(p3->next, "");
+  const std::vector<std::uint64_t> c2{4, 6};
+  const auto other = log_->list("c-2", c2, "", 10);
+  ASSERT_TRUE(other.ok());
+  ASSERT_EQ(other->entries.size(), 3U);
+  EXPECT_EQ(other->entries[0].at, 20);
+  EXPECT_EQ(other->entries[2].at, 30);
+  const std::vector<std::uint64_t> c3{1};
+  ASSERT_EQ(log_->list("c-3", c3, "", 10)->entries.size(), 1U);
+  const std::vector<std::uint64_t> later{10, 11};  // after every batch
+  EXPECT_EQ(log_->list("c-4", later, "", 10)->entries.size(), 0U);
+}
+
+TEST_P(AccessLogTest, ADamagedWebhookBatchRecordIsCorrupt) {
+  const SideEntry damaged{"\x02" + keys::encode_u64(1) + keys::encode_u64(5),
+                          keys::encode_u64(1) + keys::encode_u64(2) + "{}"};
+  ASSERT_TRUE(table().write({&damaged, 1}, Durability::logged).ok());
+  const std::vector<std::uint64_t> positions{2};
+  const auto listed = log_->list("c-1", positions, "", 10);
+  ASSERT_FALSE(listed.ok());
+  EXPECT_EQ(listed.error().code, ErrorCode::corrupt);
+  EXPECT_EQ(listed.error().message, "an access-log entry is damaged");
 }
 
 TEST_P(AccessLogTest, AnEntryNamingAMissingSharedRecordIsCorrupt) {
   const SideEntry orphan{std::string{"c-1"} + '\0' + keys::encode_u64(1) + keys::encode_u64(7),
                          "\x01" + keys::encode_u64(7)};
   ASSERT_TRUE(table().write({&orphan, 1}, Durability::logged).ok());
-  const auto listed = log_->list("c-1", "", 10);
+  const auto listed = log_->list("c-1", {}, "", 10);
   ASSERT_FALSE(listed.ok());
   EXPECT_EQ(listed.error().code, ErrorCode::corrupt);
   EXPECT_EQ(listed.error().message, "an access-log entry is damaged");
@@ -121,7 +195,7 @@ TEST_P(AccessLogTest, ADamagedEntryIsCorrupt) {
   const SideEntry damaged{std::string{"c-1"} + '\0' + keys::encode_u64(1) + keys::encode_u64(1),
                           R"({"at":1})"};
   ASSERT_TRUE(table().write({&damaged, 1}, Durability::logged).ok());
-  const auto listed = log_->list("c-1", "", 10);
+  const auto listed = log_->list("c-1", {}, "", 10);
   ASSERT_FALSE(listed.ok());
   EXPECT_EQ(listed.error().code, ErrorCode::corrupt);
   EXPECT_EQ(listed.error().message, "an access-log entry is damaged");

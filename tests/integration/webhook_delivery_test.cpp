@@ -2,7 +2,8 @@
 // delivery"): batches of at most maxBatch in position order, each signed with the secret of
 // the 201 (checked by the test support's own HMAC); retries under the same webhook id while
 // the subscription shows "failing"; parking after 8 attempts, its metrics, and replay;
-// redirects not followed; the allow list and https rules at creation.
+// redirects not followed; the allow list and https rules at creation; each delivery of
+// personal data in the case's access log.
 
 #include <atomic>
 #include <set>
@@ -61,6 +62,17 @@ TEST_F(WebhookTest, BatchesOfAtMostMaxBatchInPositionOrderSignedWithTheSecret) {
   }
   EXPECT_EQ(ids.size(), 3U);
   EXPECT_EQ(delivered, visible);  // every visible event once, positions strictly increasing
+  // The access log has one webhook read per case (besides the test's own feed read).
+  for (const char* id : {"c-1", "c-2", "c-3"}) {
+    const auto log = client_->get(std::string{"/v1/access-log?caseId="} + id, "t-regie");
+    ASSERT_EQ(log.status, 200) << log.body;
+    int webhook_reads = 0;
+    const auto body = log.json();
+    for (const auto& e : body.at("entries").as_array()) {
+      webhook_reads += e.at("what") == "webhook" ? 1 : 0;
+    }
+    EXPECT_EQ(webhook_reads, 1) << id << ": " << log.body;
+  }
   const auto last = position_of(visible.back());
   EXPECT_TRUE(read_until("t-intake", "s-1", [&](const json::value& s) {
     return s.at("checkpoint") == last && s.at("lag") == 0 && s.at("state") == "active";
@@ -87,6 +99,18 @@ TEST_F(WebhookTest, RetriesUnderTheSameWebhookIdWhileFailing) {
     EXPECT_EQ(r.header("webhook-id"), got[0].header("webhook-id"));
     EXPECT_TRUE(verify_standard_webhook(r, secret));
     EXPECT_EQ(events_of(r), events_of(got[0]));
+  }
+  // Each attempt showed the person to the subscription's organisation: three reads logged.
+  const auto log = client_->get("/v1/access-log?caseId=c-1", "t-regie");
+  ASSERT_EQ(log.status, 200) << log.body;
+  const auto body = log.json();
+  const auto& entries = body.at("entries").as_array();
+  ASSERT_EQ(entries.size(), 3U) << log.body;
+  for (const auto& e : entries) {
+    EXPECT_EQ(e.at("subject"), "intake-1");
+    EXPECT_EQ(e.at("organisation"), "org-intake");
+    EXPECT_EQ(e.at("role"), "intake");
+    EXPECT_EQ(e.at("what"), "webhook");
   }
 }
 
