@@ -97,7 +97,7 @@ Result<RenderedEvents::Rendered> RenderedEvents::render(
       e = &*aside;
     }
     out.events.push_back(&e->json);
-    if (e->personal) out.positions_opened.push_back(p);
+    if (e->personal && e->stream.starts_with("case-")) out.positions_opened.push_back(p);
   }
   return out;
 }

@@ -30,7 +30,7 @@ class RenderedEvents {
 
   struct Rendered {
     std::vector<const std::string*> events;       // valid until the next render()
-    std::vector<std::uint64_t> positions_opened;  // of those that show personal data
+    std::vector<std::uint64_t> positions_opened;  // of case events showing personal data
   };
   // The events at `positions` (ascending) in `view`. Errors: those of reading the store or
   // opening a sealed field.

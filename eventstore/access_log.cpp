@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <optional>
 
@@ -173,8 +174,12 @@ std::optional<std::string> cursor_bytes(std::string_view after) {
 }  // namespace
 
 Status AccessLog::deliveries(std::span<const std::uint64_t> positions, std::string_view after,
+                             std::size_t limit,
                              std::vector<std::pair<std::string, std::string>>& found) const {
-  std::map<std::string, std::string> by_time;  // a record that showed several positions: once
+  if (positions.empty()) return Ok{};
+  // The earliest limit + 1 (a page and the sign that more follow); a record that showed
+  // several positions of the case, once.
+  std::map<std::string, std::string> by_time;
   bool damaged = false;
   // Each subscription's log id in turn (a seek to the next one after the last), then, per
   // position, its batch: the subscription's records with the least last position at or after
@@ -222,6 +227,7 @@ Status AccessLog::deliveries(std::span<const std::uint64_t> positions, std::stri
         for (std::size_t k = i; k < j; ++k) {
           if (decoded->holds(positions[k])) {
             by_time.emplace(time, decoded->json);
+            if (by_time.size() > limit + 1) by_time.erase(std::prev(by_time.end()));
             break;
           }
         }
@@ -264,7 +270,7 @@ Result<AccessLog::Page> AccessLog::list(std::string_view case_id,
     return found.size() <= limit;
   });
   if (!scanned) return store_error(scanned.error());
-  if (auto s = deliveries(positions, after_bytes, found); !s) return s.take_error();
+  if (auto s = deliveries(positions, after_bytes, limit, found); !s) return s.take_error();
   std::stable_sort(found.begin(), found.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   Page page;

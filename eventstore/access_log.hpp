@@ -31,7 +31,10 @@ struct AccessEntry {
 // - one webhook batch: one record keyed \x02, the subscription's log id, the batch's last
 //   position, time, sequence number, holding who read and the positions whose personal data
 //   the batch showed. Nothing is written per case: list() finds these records from the case's
-//   positions (a subscription's batches cover disjoint ranges of positions, retries the same).
+//   positions (a subscription's batches cover disjoint ranges of positions, retries the same:
+//   the records with the least last position at or after a position are those of its batch,
+//   if that batch showed anything; the positions they hold decide). A damaged record of this
+//   kind makes every case's list() corrupt: it cannot tell whose reads it held.
 // An entry is written to the WAL before the reply or the delivery that shows the data: a
 // killed process loses none; the WAL sync of the next commit (or a clean stop) makes it
 // survive a power loss too.
@@ -71,8 +74,9 @@ class AccessLog {
 
  private:
   // The webhook batches' records that showed one of `positions`, by time and sequence number
-  // (the 16 bytes of a cursor), those after `after` only.
+  // (the 16 bytes of a cursor), those after `after` only, the earliest `limit` + 1 of them.
   Status deliveries(std::span<const std::uint64_t> positions, std::string_view after,
+                    std::size_t limit,
                     std::vector<std::pair<std::string, std::string>>& found) const;
 
   SideTable& table_;

@@ -70,12 +70,12 @@ TEST_P(AccessLogTest, OneReadOfSeveralCasesSharesOneRecordAndReadsBackPerCase) {
   ASSERT_TRUE(log_->record(read_by("c-1", 10, "before")).ok());
   const Actor partner{"hook", "hvo", Role::housing};
   const std::vector<std::string> cases{"c-1", "c-2", "c-3"};
-  const auto batch = log_->entries(partner, cases, 20, "webhook");
+  const auto batch = log_->entries(partner, cases, 20, "feed");
   ASSERT_EQ(batch.size(), 4U);  // the shared record and one entry per case
   EXPECT_EQ(batch[0].key.substr(0, 1), "\x01");
   EXPECT_EQ(batch[1].value.size(), 9U);
   const std::vector<std::string> one{"c-9"};
-  const auto single = log_->entries(partner, one, 20, "webhook");
+  const auto single = log_->entries(partner, one, 20, "feed");
   ASSERT_EQ(single.size(), 1U);  // one case: one whole entry, no shared record
   EXPECT_EQ(single[0].value.front(), '{');
   ASSERT_TRUE(log_->write(batch).ok());
@@ -88,7 +88,7 @@ TEST_P(AccessLogTest, OneReadOfSeveralCasesSharesOneRecordAndReadsBackPerCase) {
   EXPECT_EQ(c1->entries[1].actor.organisation, "hvo");
   EXPECT_EQ(c1->entries[1].actor.role, Role::housing);
   EXPECT_EQ(c1->entries[1].at, 20);
-  EXPECT_EQ(c1->entries[1].what, "webhook");
+  EXPECT_EQ(c1->entries[1].what, "feed");
   EXPECT_EQ(c1->entries[1].case_id, "c-1");
   EXPECT_EQ(c1->entries[2].actor.subject, "after");
   for (const char* other : {"c-2", "c-3"}) {
@@ -170,15 +170,46 @@ TEST_P(AccessLogTest, AWebhookBatchIsOneRecordFoundFromTheCasesPositions) {
   EXPECT_EQ(log_->list("c-4", later, "", 10)->entries.size(), 0U);
 }
 
-TEST_P(AccessLogTest, ADamagedWebhookBatchRecordIsCorrupt) {
-  const SideEntry damaged{"\x02" + keys::encode_u64(1) + keys::encode_u64(5),
-                          keys::encode_u64(1) + keys::encode_u64(2) + "{}"};
-  ASSERT_TRUE(table().write({&damaged, 1}, Durability::logged).ok());
+TEST_P(AccessLogTest, TwoSubscriptionsWithOverlappingBatchesAreBothFound) {
+  // A subscription deleted and created again under the same id has another log id: its
+  // batches may cover the positions the old one's did.
+  const Actor reader{"hook", "hvo", Role::housing};
+  const std::vector<std::uint64_t> old_batch{2, 40, 100};
+  const std::vector<std::uint64_t> new_batch{2};
+  const auto a = log_->delivery(reader, 9, 100, old_batch, 10, "webhook");
+  const auto b = log_->delivery(reader, 4, 50, new_batch, 20, "webhook");
+  ASSERT_TRUE(log_->write({&a, 1}).ok());
+  ASSERT_TRUE(log_->write({&b, 1}).ok());
   const std::vector<std::uint64_t> positions{2};
   const auto listed = log_->list("c-1", positions, "", 10);
-  ASSERT_FALSE(listed.ok());
-  EXPECT_EQ(listed.error().code, ErrorCode::corrupt);
-  EXPECT_EQ(listed.error().message, "an access-log entry is damaged");
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->entries.size(), 2U);
+  EXPECT_EQ(listed->entries[0].at, 10);
+  EXPECT_EQ(listed->entries[1].at, 20);
+  const std::vector<std::uint64_t> only_old{40};
+  EXPECT_EQ(log_->list("c-2", only_old, "", 10)->entries.size(), 1U);
+}
+
+TEST(MemorySideTables, ADamagedWebhookBatchRecordIsCorrupt) {
+  const std::string log_and_end = keys::encode_u64(1) + keys::encode_u64(5);
+  const std::string time_and_sequence = keys::encode_u64(3) + keys::encode_u64(4);
+  const std::vector<SideEntry> damaged{
+      // a key cut short
+      {"\x02" + log_and_end, keys::encode_u64(1) + keys::encode_u64(2) + "{}"},
+      // more positions than the value holds
+      {"\x02" + log_and_end + time_and_sequence, keys::encode_u64(9) + keys::encode_u64(2)},
+      // the position, then no JSON
+      {"\x02" + log_and_end + time_and_sequence, keys::encode_u64(1) + keys::encode_u64(2)}};
+  for (std::size_t i = 0; i < damaged.size(); ++i) {
+    MemorySideTable table;
+    AccessLog log{table};
+    ASSERT_TRUE(table.write({&damaged[i], 1}, Durability::logged).ok());
+    const std::vector<std::uint64_t> positions{2};
+    const auto listed = log.list("c-1", positions, "", 10);
+    ASSERT_FALSE(listed.ok()) << i;
+    EXPECT_EQ(listed.error().code, ErrorCode::corrupt) << i;
+    EXPECT_EQ(listed.error().message, "an access-log entry is damaged") << i;
+  }
 }
 
 TEST_P(AccessLogTest, AnEntryNamingAMissingSharedRecordIsCorrupt) {

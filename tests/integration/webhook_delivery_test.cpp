@@ -166,6 +166,20 @@ TEST_F(WebhookTest, ParksAfterEightAttemptsAndReplaysUnderTheSameId) {
   EXPECT_EQ(client_->get("/v1/subscriptions/s-1/parked", "t-intake").json(),
             (json::object{{"parked", json::array{}}}));
   EXPECT_EQ(read("t-intake", "s-1").json().at("state"), "active");
+  // Eight attempts and the replay showed the person: nine reads logged, two pages of five.
+  const auto first = client_->get("/v1/access-log?caseId=c-1&limit=5", "t-regie");
+  ASSERT_EQ(first.status, 200) << first.body;
+  const auto first_body = first.json();
+  EXPECT_EQ(first_body.at("entries").as_array().size(), 5U) << first.body;
+  const std::string cursor{first_body.at("next").as_string()};
+  const auto rest = client_->get("/v1/access-log?caseId=c-1&limit=5&after=" + cursor, "t-regie");
+  ASSERT_EQ(rest.status, 200) << rest.body;
+  const auto rest_body = rest.json();
+  EXPECT_EQ(rest_body.at("entries").as_array().size(), 4U) << rest.body;
+  EXPECT_TRUE(rest_body.at("next").is_null());
+  for (const auto* page : {&first_body, &rest_body}) {
+    for (const auto& e : page->at("entries").as_array()) EXPECT_EQ(e.at("what"), "webhook");
+  }
 }
 
 TEST_F(WebhookTest, RedirectsAreNotFollowed) {

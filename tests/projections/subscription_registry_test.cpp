@@ -64,6 +64,7 @@ void expect_same(const Subscription& a, const Subscription& b) {
   EXPECT_EQ(a.spec.url, b.spec.url);
   EXPECT_EQ(a.spec.max_batch, b.spec.max_batch);
   EXPECT_EQ(a.spec.secret, b.spec.secret);
+  EXPECT_EQ(a.spec.log_id, b.spec.log_id);
   EXPECT_EQ(a.checkpoint, b.checkpoint);
   EXPECT_EQ(a.delivered, b.delivered);
   EXPECT_EQ(a.paused, b.paused);
@@ -332,6 +333,22 @@ TEST(SubscriptionCodec, RoundTripsEveryField) {
   const auto decoded = decode_parked(encode(b));
   ASSERT_TRUE(decoded.has_value());
   expect_same(*decoded, b);
+}
+
+TEST(SubscriptionCodec, ARecordWithoutALogIdGetsOneFromItsOrganisationAndId) {
+  Subscription s = pull("org-a", "feed");
+  s.spec.log_id = 18'446'744'073'709'551'615ULL;  // above INT64_MAX: kept exactly
+  EXPECT_EQ(decode_subscription(encode(s))->spec.log_id, s.spec.log_id);
+  std::string old = encode(s);
+  old.erase(old.find(R"("logId":)"), std::string{R"("logId":18446744073709551615,)"}.size());
+  ASSERT_EQ(old.find("logId"), std::string::npos) << old;
+  const auto a = decode_subscription(old);
+  ASSERT_TRUE(a.has_value());
+  EXPECT_NE(a->spec.log_id, 0U);
+  EXPECT_EQ(decode_subscription(old)->spec.log_id, a->spec.log_id);  // the same every time
+  std::string other = old;
+  other.replace(other.find(R"("id":"feed")"), 11, R"("id":"fees")");
+  EXPECT_NE(decode_subscription(other)->spec.log_id, a->spec.log_id);
 }
 
 TEST(SubscriptionCodec, RefusesDamagedRecords) {
