@@ -127,7 +127,7 @@ asio::awaitable<Response> Api::route(const Request& req, const RouteMatch& m, co
 }
 
 Response Api::read_model_route(const Request& req, RouteId id, const Actor& actor) {
-  return read_model(id, req.target(), deps_.history, deps_.clock.now(), &now_cache_,
+  return read_model(id, req.target(), deps_.history, deps_.clock.now(), &deps_.store, &now_cache_,
                     case_visibility(id, actor, deps_.case_files));
 }
 

@@ -1,9 +1,12 @@
 #include "api/read_model_routes.hpp"
 
+#include <algorithm>
+
 #include "api/problem.hpp"
 #include "api/query.hpp"
 #include "domain/json_text.hpp"
 #include "domain/stream_name.hpp"
+#include "projections/known_at.hpp"
 #include "projections/read_models.hpp"
 
 namespace perspectief::api {
@@ -24,6 +27,21 @@ Result<Micros> as_of_param(const Params& p, Micros now) {
   if (const auto t = parse_rfc3339(it->second)) return *t;
   if (const auto d = parse_date(it->second)) return end_of_day(*d);
   return bad("asOf", "must be an RFC 3339 time or a date YYYY-MM-DD, in the years 1900-9999");
+}
+
+// knownAt: an RFC 3339 time, or a date meaning the end of that day; absent or later than
+// `now`: now (nothing recorded after now is known).
+Result<Micros> known_at_param(const Params& p, Micros now) {
+  const auto it = p.find("knownAt");
+  if (it == p.end()) return now;
+  std::optional<Micros> t = parse_rfc3339(it->second);
+  if (!t) {
+    if (const auto d = parse_date(it->second)) t = end_of_day(*d);
+  }
+  if (!t) {
+    return bad("knownAt", "must be an RFC 3339 time or a date YYYY-MM-DD, in the years 1900-9999");
+  }
+  return std::min(*t, now);
 }
 
 struct Range {
@@ -56,19 +74,18 @@ Status only(const Params& p, std::initializer_list<std::string_view> allowed) {
 }
 
 // Read models as of one time: occupancy, stay alerts, caseload.
-Result<boost::json::object> at_time(RouteId route, const Params& p, const History& h, Micros now) {
-  if (auto s = only(p, {"asOf"}); !s) return s.take_error();
+Result<boost::json::object> at_time(RouteId route, const Params& p, const HistoryView& h,
+                                    Micros now) {
+  if (auto s = only(p, {"asOf", "knownAt"}); !s) return s.take_error();
   auto t = as_of_param(p, now);
   if (!t) return t.take_error();
-  return h.read([&](const History& hh) {
-    return route == RouteId::occupancy     ? occupancy_json(hh, *t)
-           : route == RouteId::stay_alerts ? stay_alerts_json(hh, *t)
-                                           : caseload_json(hh, *t);
-  });
+  return route == RouteId::occupancy     ? occupancy_json(h, *t)
+         : route == RouteId::stay_alerts ? stay_alerts_json(h, *t)
+                                         : caseload_json(h, *t);
 }
 
-Result<boost::json::object> escalations(const Params& p, const History& h, Micros now) {
-  if (auto s = only(p, {"asOf", "status"}); !s) return s.take_error();
+Result<boost::json::object> escalations(const Params& p, const HistoryView& h, Micros now) {
+  if (auto s = only(p, {"asOf", "knownAt", "status"}); !s) return s.take_error();
   auto t = as_of_param(p, now);
   if (!t) return t.take_error();
   EscalationStatus status = EscalationStatus::open;
@@ -81,11 +98,13 @@ Result<boost::json::object> escalations(const Params& p, const History& h, Micro
       return bad("status", "must be one of: open resolved all");
     }
   }
-  return h.read([&](const History& hh) { return escalations_json(hh, *t, status); });
+  return escalations_json(h, *t, status);
 }
 
-Result<boost::json::object> perspective(const Params& p, const History& h, Micros now) {
-  if (auto s = only(p, {"asOf", "admittedFrom", "admittedTo"}); !s) return s.take_error();
+Result<boost::json::object> perspective(const Params& p, const HistoryView& h, Micros now) {
+  if (auto s = only(p, {"asOf", "knownAt", "admittedFrom", "admittedTo"}); !s) {
+    return s.take_error();
+  }
   auto t = as_of_param(p, now);
   if (!t) return t.take_error();
   Params range;  // admittedFrom/admittedTo, with the defaults of from/to up to asOf's date
@@ -99,26 +118,26 @@ Result<boost::json::object> perspective(const Params& p, const History& h, Micro
     e.message = "bad query parameter " + e.fields.front().field;
     return e;
   }
-  return h.read([&](const History& hh) { return perspective_json(hh, *t, r->from, r->to); });
+  return perspective_json(h, *t, r->from, r->to);
 }
 
 // Read models over a range of dates: participation, utilisation, outcomes, intake funnel.
-Result<boost::json::object> over_range(RouteId route, const Params& p, const History& h,
+Result<boost::json::object> over_range(RouteId route, const Params& p, const HistoryView& h,
                                        Micros now) {
-  if (auto s = only(p, {"from", "to", "asOf"}); !s) return s.take_error();
+  if (auto s = only(p, {"from", "to", "asOf", "knownAt"}); !s) return s.take_error();
   auto t = as_of_param(p, now);
   if (!t) return t.take_error();
   auto r = range_params(p, *t);  // defaults: up to asOf's date, from 1 January of its year
   if (!r) return r.take_error();
-  return h.read([&](const History& hh) {
-    return route == RouteId::utilisation     ? utilisation_json(hh, r->from, r->to, *t)
-           : route == RouteId::outcomes      ? outcomes_json(hh, r->from, r->to, *t)
-           : route == RouteId::participation ? participation_json(hh, r->from, r->to, *t)
-                                             : intake_funnel_json(hh, r->from, r->to, *t);
-  });
+  return route == RouteId::utilisation     ? utilisation_json(h, r->from, r->to, *t)
+         : route == RouteId::outcomes      ? outcomes_json(h, r->from, r->to, *t)
+         : route == RouteId::participation ? participation_json(h, r->from, r->to, *t)
+                                           : intake_funnel_json(h, r->from, r->to, *t);
 }
 
-Result<boost::json::object> render(RouteId route, const Params& p, const History& h, Micros now) {
+// `now`: the default asOf, which is the knownAt of the read.
+Result<boost::json::object> render(RouteId route, const Params& p, const HistoryView& h,
+                                   Micros now) {
   switch (route) {
     case RouteId::occupancy:
     case RouteId::stay_alerts:
@@ -136,6 +155,37 @@ Result<boost::json::object> render(RouteId route, const Params& p, const History
     default:
       return make_error(ErrorCode::not_found, "no such read model");
   }
+}
+
+// The read model as known at `known` (spec/evaluation.md, "Known-at"), with "knownAt" and
+// "position" added. `log` (null: the history holds only what was known then, as in replay)
+// gives the events recorded after `known`, which the view leaves out.
+Result<boost::json::object> answer(RouteId route, const Params& p, const History& history,
+                                   Micros known, const EventStore* log) {
+  std::uint64_t cut = 0;     // the last position recorded by `known`
+  std::uint64_t folded = 0;  // the events in (cut, folded] are in `late`
+  std::unique_ptr<History> late;
+  if (log != nullptr) {
+    // Read before the history's lock, which the projector waits for: the lock covers only
+    // the events folded in the meantime.
+    folded = history.read([](const History& h) { return h.position(); });
+    auto recorded = recorded_by(*log, known, folded);
+    if (!recorded) return recorded.take_error();
+    cut = *recorded;
+    late = std::make_unique<History>(0, 0, 0);
+    if (auto s = fold_after(*log, cut, folded, *late); !s) return s.take_error();
+  }
+  return history.read([&](const History& h) -> Result<boost::json::object> {
+    if (log != nullptr && h.position() > folded) {
+      if (auto s = fold_after(*log, folded, h.position(), *late); !s) return s.take_error();
+    }
+    const HistoryView view = late ? HistoryView(h, *late, cut) : HistoryView(h);
+    auto body = render(route, p, view, known);
+    if (!body) return body;
+    (*body)["knownAt"] = format_rfc3339(known);
+    (*body)["position"] = view.position();
+    return body;
+  });
 }
 
 // Leaves out the entries of the cases `visible` refuses: every object with a caseId in a
@@ -159,40 +209,50 @@ void keep_visible(boost::json::object& body, const CaseVisibility& visible) {
 }  // namespace
 
 std::optional<std::string> NowCache::find(std::uint64_t position, Micros latest_occurred_at,
-                                          Micros as_of) const {
-  const std::string time = format_rfc3339(as_of);
+                                          Micros now) const {
+  const std::string time = '"' + format_rfc3339(now) + '"';
   std::lock_guard lock(mu_);
-  if (!held_ || position != position_ || latest_occurred_at > as_of_) return std::nullopt;
-  std::string body;
-  body.reserve(before_as_of_.size() + time.size() + after_as_of_.size() + 2);
-  body += before_as_of_;
-  body += '"';
-  body += time;
-  body += '"';
-  body += after_as_of_;
+  if (!held_ || position != position_ || latest_occurred_at > now_) return std::nullopt;
+  std::string body = pieces_.front();
+  for (std::size_t i = 1; i < pieces_.size(); ++i) {
+    body += time;
+    body += pieces_[i];
+  }
   return body;
 }
 
-void NowCache::keep(std::uint64_t position, Micros as_of, const boost::json::object& body) {
-  // A control character cannot occur unescaped in JSON text: serialised, the marker shows
-  // exactly where the asOf value goes.
-  constexpr std::string_view kKey = "\"asOf\":";
-  constexpr std::string_view kMarker = R"("asOf":"\u0001")";
+void NowCache::keep(std::uint64_t position, Micros now, const boost::json::object& body) {
+  // A control character cannot occur unescaped in JSON text: serialised, each marker shows
+  // exactly where the asOf or knownAt value goes (the key's quotes are not escaped, so a
+  // string holding the same text is not taken for it).
+  constexpr std::string_view kValue = R"("\u0001")";
   boost::json::object marked = body;
   marked["asOf"] = "\x01";
+  marked["knownAt"] = "\x01";
   const std::string text = json_text(marked);
-  const auto at = text.find(kMarker);
+  std::vector<std::size_t> values;  // where each marked value starts
+  for (const std::string_view key : {R"("asOf":)", R"("knownAt":)"}) {
+    const auto at = text.find(std::string{key} + std::string{kValue});
+    if (at != std::string::npos) values.push_back(at + key.size());
+  }
+  std::sort(values.begin(), values.end());
+  std::vector<std::string> pieces;
+  std::size_t from = 0;
+  for (const auto at : values) {
+    pieces.push_back(text.substr(from, at - from));
+    from = at + kValue.size();
+  }
+  pieces.push_back(text.substr(from));
   std::lock_guard lock(mu_);
-  held_ = at != std::string::npos;
+  held_ = values.size() == 2;
   if (!held_) return;
   position_ = position;
-  as_of_ = as_of;
-  before_as_of_ = text.substr(0, at + kKey.size());
-  after_as_of_ = text.substr(at + kMarker.size());
+  now_ = now;
+  pieces_ = std::move(pieces);
 }
 
 Response read_model(RouteId route, std::string_view target, const History& history, Micros now,
-                    NowCache* cache, const CaseVisibility& visible) {
+                    const EventStore* log, NowCache* cache, const CaseVisibility& visible) {
   const auto q = target.find('?');
   // Occupancy lists no case ids (lists_cases): the cached answer serves every reader.
   if (cache != nullptr && route == RouteId::occupancy && q == std::string_view::npos) {
@@ -202,13 +262,17 @@ Response read_model(RouteId route, std::string_view target, const History& histo
         return std::move(*body);
       }
       boost::json::object body = occupancy_json(h, now);
+      body["knownAt"] = format_rfc3339(now);
+      body["position"] = h.position();
       cache->keep(h.position(), now, body);
       return json_text(body);
     }));
   }
   auto params = target_query(target);
   if (!params) return problem(params.error());
-  auto body = render(route, *params, history, now);
+  const auto known = known_at_param(*params, now);
+  if (!known) return problem(known.error());
+  auto body = answer(route, *params, history, *known, *known < now ? log : nullptr);
   if (!body) return problem(body.error());
   if (visible) keep_visible(*body, visible);  // after the history's lock is released
   return json_response(200, *body);

@@ -171,6 +171,10 @@ Result<std::unique_ptr<RocksEventStore>> RocksEventStore::open(RocksStoreOptions
     store->last_position_ = keys::decode_u64(std::string_view{it->key().data(), it->key().size()});
     store->last_hash_hex_ =
         to_hex(sha256(std::string_view{it->value().data(), it->value().size()}));
+    // A damaged last record leaves the floor at 0 (verify reports it).
+    if (auto last = decode_record(std::string_view{it->value().data(), it->value().size()})) {
+      store->last_recorded_at_ = last->envelope.recorded_at;
+    }
   } else {
     store->last_hash_hex_ = genesis_hash_hex();
   }
@@ -454,8 +458,9 @@ Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupS
   if (!head) return head.error();
   if (auto held = check_expected(request.expected, *head); !held) return held.take_error();
 
+  last_recorded_at_ = std::max(last_recorded_at_, options_.clock->now());
   std::vector<Envelope> envelopes =
-      make_envelopes(request, group.next_position, *head, options_.clock->now());
+      make_envelopes(request, group.next_position, *head, last_recorded_at_);
   // Checked before anything is added to the batch.
   auto put_data_key = puts_data_key(request, group);
   if (!put_data_key) return put_data_key.take_error();

@@ -217,6 +217,9 @@ class RocksEventStore final : public EventStore {
   std::unordered_map<std::string, std::uint64_t> heads_;
   std::string last_hash_hex_;
   std::uint64_t written_position_ = 0;
+  // The recordedAt of the last event admitted: a new one is never earlier (the clock may
+  // step back), so recordedAt never decreases along the log and "recorded by t" is a prefix.
+  Micros last_recorded_at_ = 0;
   std::atomic<bool> failed_{false};
   std::atomic<bool> closed_{false};
 

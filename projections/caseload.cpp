@@ -5,10 +5,10 @@
 
 namespace perspectief {
 
-boost::json::object caseload_json(const History& h, Micros as_of) {
+boost::json::object caseload_json(const HistoryView& h, Micros as_of) {
   std::map<std::pair<std::string, std::string>, std::int64_t> load;
   for (const auto& [id, facts] : h.cases()) {
-    const CaseAt c = History::case_at(facts, as_of);
+    const CaseAt c = History::case_at(facts.facts, as_of);
     if (!c.active() || c.manager == 0) continue;
     const std::string& pair = h.text(c.manager);
     const auto sep = pair.find('\x1f');

@@ -5,17 +5,15 @@
 
 namespace perspectief {
 
-boost::json::object escalations_json(const History& h, Micros as_of, EscalationStatus status) {
+boost::json::object escalations_json(const HistoryView& h, Micros as_of, EscalationStatus status) {
   const Days today = day_of(as_of);
   // By caseId, then in the order they were raised.
-  std::vector<const History::Cases::Entry*> cases;
+  std::vector<HistoryView::CaseEntry> cases;
   cases.reserve(h.cases().size());
-  for (const auto& entry : h.cases()) cases.push_back(&entry);
-  std::sort(cases.begin(), cases.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto& entry : h.cases()) cases.push_back(entry);
+  std::sort(cases.begin(), cases.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   boost::json::array out;
-  for (const auto* entry : cases) {
-    const auto& [id, facts] = *entry;
+  for (const auto& [id, facts] : cases) {
     struct Open {
       const Fact* raised;
       Micros resolved_at = kNever;

@@ -206,9 +206,9 @@ void History::apply_locked(const Envelope& e, const ParsedStream& stream) {
   }
 }
 
-CaseAt History::case_at(const CaseFacts& facts, Micros t) {
+CaseAt History::case_at(std::span<const Fact> facts, Micros t) {
   CaseAt c;
-  for (const Fact& f : facts.facts) {
+  for (const Fact& f : facts) {
     if (f.at > t) break;
     switch (f.kind) {
       case Fact::Kind::registered:

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -144,6 +145,9 @@ class History final : public Projection {
   const std::map<std::string, LocationFacts>& locations() const { return locations_; }
   const std::map<std::string, ActivityFacts>& activities() const { return activities_; }
   CapacityFacts capacity_at(Micros t) const;
+  // The programme's capacity settings in log order (the first: the configured defaults).
+  const std::vector<CapacityFacts>& capacity() const { return capacity_; }
+  const CaseFacts* find_case(std::string_view id) const { return cases_.find(id); }
   const std::string& text(std::uint32_t id) const { return names_[id]; }
   std::uint32_t location_ref(const std::string& location_id) const;
   std::uint64_t position() const { return position_; }
@@ -151,7 +155,8 @@ class History final : public Projection {
   // the next event (the read-model cache of the API relies on it).
   Micros latest_occurred_at() const { return latest_occurred_at_; }
 
-  static CaseAt case_at(const CaseFacts& facts, Micros t);
+  // `facts`: a case's facts in stream order (all of them, or those a HistoryView shows).
+  static CaseAt case_at(std::span<const Fact> facts, Micros t);
 
  private:
   friend struct SnapshotAccess;

@@ -4,7 +4,7 @@
 
 namespace perspectief {
 
-boost::json::object intake_funnel_json(const History& h, Days from, Days to, Micros as_of) {
+boost::json::object intake_funnel_json(const HistoryView& h, Days from, Days to, Micros as_of) {
   std::int64_t registered = 0;
   std::int64_t intake = 0;
   std::array<std::int64_t, enum_count<Decision>()> decisions{};

@@ -4,7 +4,7 @@
 
 namespace perspectief {
 
-boost::json::object occupancy_json(const History& h, Micros as_of) {
+boost::json::object occupancy_json(const HistoryView& h, Micros as_of) {
   const CapacityFacts cap = h.capacity_at(as_of);
   std::map<std::uint32_t, std::int64_t> per_location;
   std::int64_t lvv = 0;
@@ -12,7 +12,7 @@ boost::json::object occupancy_json(const History& h, Micros as_of) {
   std::int64_t waiting = 0;
   std::int64_t waitlisted = 0;
   for (const auto& [id, facts] : h.cases()) {
-    const CaseAt c = History::case_at(facts, as_of);
+    const CaseAt c = History::case_at(facts.facts, as_of);
     if (c.ended || !c.decision) continue;
     if (c.housed) {
       ++per_location[c.location];

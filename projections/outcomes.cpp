@@ -23,7 +23,7 @@ double median_of(std::vector<std::int64_t>& v) {
                     : static_cast<double>(v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
-boost::json::object outcomes_json(const History& h, Days from, Days to, Micros as_of) {
+boost::json::object outcomes_json(const HistoryView& h, Days from, Days to, Micros as_of) {
   std::map<std::string_view, std::vector<std::int64_t>> days_by_outcome;
   std::map<std::string_view, std::int64_t> by_class{
       {"durable", 0}, {"semi_durable", 0}, {"no_solution", 0}, {"other", 0}};
@@ -40,7 +40,7 @@ boost::json::object outcomes_json(const History& h, Days from, Days to, Micros a
     if (ended_at == kNever) continue;
     const Days end_day = day_of(ended_at);
     if (end_day < from || end_day > to) continue;
-    const CaseAt c = History::case_at(facts, ended_at);
+    const CaseAt c = History::case_at(facts.facts, ended_at);
     const std::string_view outcome = to_string(c.outcome);
     std::int64_t days = 0;
     if (c.first_bed == kNever) {

@@ -5,7 +5,7 @@
 
 namespace perspectief {
 
-std::map<std::string, std::int64_t> activities_held_by_category(const History& h) {
+std::map<std::string, std::int64_t> activities_held_by_category(const HistoryView& h) {
   std::map<std::string, std::int64_t> out;
   for (const auto c : enum_names<ActivityCategory>()) out[std::string{c}] = 0;
   for (const auto& [id, a] : h.activities()) {
@@ -14,7 +14,7 @@ std::map<std::string, std::int64_t> activities_held_by_category(const History& h
   return out;
 }
 
-boost::json::object participation_json(const History& h, Days from, Days to, Micros as_of) {
+boost::json::object participation_json(const HistoryView& h, Days from, Days to, Micros as_of) {
   const auto in_range = [&](Micros at) {
     const Days d = day_of(at);
     return at <= as_of && d >= from && d <= to;

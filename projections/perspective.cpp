@@ -20,23 +20,23 @@ boost::json::object active_by_track(const std::array<std::int64_t, kTrackSlots>&
 
 }  // namespace
 
-std::map<std::string, std::int64_t> active_cases_by_track(const History& h, Micros now) {
+std::map<std::string, std::int64_t> active_cases_by_track(const HistoryView& h, Micros now) {
   std::map<std::string, std::int64_t> out;
   out["none"] = 0;
   for (const auto k : enum_names<Track>()) out[std::string{k}] = 0;
   for (const auto& [id, facts] : h.cases()) {
-    const CaseAt c = History::case_at(facts, now);
+    const CaseAt c = History::case_at(facts.facts, now);
     if (c.active()) ++out[std::string{track_key(c.track)}];
   }
   return out;
 }
 
-boost::json::object perspective_json(const History& h, Micros as_of, Days admitted_from,
+boost::json::object perspective_json(const HistoryView& h, Micros as_of, Days admitted_from,
                                      Days admitted_to) {
   std::array<std::int64_t, kTrackSlots> by_track{};  // by code_of(track)
   std::vector<std::int64_t> days_to_track;
   for (const auto& [id, facts] : h.cases()) {
-    const CaseAt c = History::case_at(facts, as_of);
+    const CaseAt c = History::case_at(facts.facts, as_of);
     if (c.active()) ++by_track[code_of(c.track)];
     if (c.admission_decided == kNever) continue;
     const Days decided = day_of(c.admission_decided);

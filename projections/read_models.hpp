@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "domain/time.hpp"
-#include "projections/history.hpp"
+#include "projections/history_view.hpp"
 
 namespace perspectief {
 
@@ -22,42 +22,45 @@ namespace perspectief {
 // as the programme knew it at that moment (kNever: every event).
 
 // GET /v1/occupancy
-boost::json::object occupancy_json(const History& h, Micros as_of);
+boost::json::object occupancy_json(const HistoryView& h, Micros as_of);
 
 // GET /v1/utilisation: a bed night for each date D on which a case was housed at the end of D.
-boost::json::object utilisation_json(const History& h, Days from, Days to, Micros as_of = kNever);
+boost::json::object utilisation_json(const HistoryView& h, Days from, Days to,
+                                     Micros as_of = kNever);
 
 // GET /v1/alerts/stay-duration
-boost::json::object stay_alerts_json(const History& h, Micros as_of);
+boost::json::object stay_alerts_json(const HistoryView& h, Micros as_of);
 
 // GET /v1/outcomes: stays ended (StayEnded date) in [from, to].
-boost::json::object outcomes_json(const History& h, Days from, Days to, Micros as_of = kNever);
+boost::json::object outcomes_json(const HistoryView& h, Days from, Days to, Micros as_of = kNever);
 
 // GET /v1/caseload
-boost::json::object caseload_json(const History& h, Micros as_of);
+boost::json::object caseload_json(const HistoryView& h, Micros as_of);
 
 enum class EscalationStatus { open, resolved, all };
 // GET /v1/escalations
-boost::json::object escalations_json(const History& h, Micros as_of, EscalationStatus status);
+boost::json::object escalations_json(const HistoryView& h, Micros as_of, EscalationStatus status);
 
 // GET /v1/intake-funnel
-boost::json::object intake_funnel_json(const History& h, Days from, Days to, Micros as_of = kNever);
+boost::json::object intake_funnel_json(const HistoryView& h, Days from, Days to,
+                                       Micros as_of = kNever);
 
 // GET /v1/perspective: active cases by current track as of `as_of`; for cases whose first
 // admitted decision falls in [admitted_from, admitted_to], the days from that decision to the
 // first track other than undecided chosen by `as_of`.
-boost::json::object perspective_json(const History& h, Micros as_of, Days admitted_from,
+boost::json::object perspective_json(const HistoryView& h, Micros as_of, Days admitted_from,
                                      Days admitted_to);
 
 // GET /v1/participation: activities held (ActivityHeld date) in [from, to] with their counts,
 // distinct cases with a ParticipationRecorded in the range, and neighbourhood contacts per
 // location by kind in the range.
-boost::json::object participation_json(const History& h, Days from, Days to, Micros as_of = kNever);
+boost::json::object participation_json(const HistoryView& h, Days from, Days to,
+                                       Micros as_of = kNever);
 
 // For the metrics: every activity held so far by category, and active cases by current track
 // (keys as in the JSON above; "none" for no track chosen yet).
-std::map<std::string, std::int64_t> activities_held_by_category(const History& h);
-std::map<std::string, std::int64_t> active_cases_by_track(const History& h, Micros now);
+std::map<std::string, std::int64_t> activities_held_by_category(const HistoryView& h);
+std::map<std::string, std::int64_t> active_cases_by_track(const HistoryView& h, Micros now);
 
 // The median of whole numbers (sorts `values`); the mean of the middle two for an even count.
 // 0 when empty.

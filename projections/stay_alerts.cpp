@@ -13,11 +13,11 @@ std::optional<std::string> stay_alert_level(Days admitted_on, Days limit_on, Day
   return std::nullopt;
 }
 
-boost::json::object stay_alerts_json(const History& h, Micros as_of) {
+boost::json::object stay_alerts_json(const HistoryView& h, Micros as_of) {
   const CapacityFacts cap = h.capacity_at(as_of);
   const Days today = day_of(as_of);
   struct Alert {
-    const std::string* case_id;
+    std::string_view case_id;
     std::uint32_t location;
     Days admitted_on;
     Days limit_on;
@@ -26,7 +26,7 @@ boost::json::object stay_alerts_json(const History& h, Micros as_of) {
   };
   std::vector<Alert> alerts;
   for (const auto& [id, facts] : h.cases()) {
-    const CaseAt c = History::case_at(facts, as_of);
+    const CaseAt c = History::case_at(facts.facts, as_of);
     if (!c.housed) continue;
     const Days admitted = day_of(c.first_bed);
     const Days limit = c.extended_until
@@ -34,15 +34,15 @@ boost::json::object stay_alerts_json(const History& h, Micros as_of) {
                            : add_months(admitted, static_cast<int>(cap.max_stay_months));
     auto level = stay_alert_level(admitted, limit, today);
     if (!level) continue;
-    alerts.push_back({&id, c.location, admitted, limit, today - admitted, std::move(*level)});
+    alerts.push_back({id, c.location, admitted, limit, today - admitted, std::move(*level)});
   }
   std::sort(alerts.begin(), alerts.end(), [](const Alert& a, const Alert& b) {
-    return a.days != b.days ? a.days > b.days : *a.case_id < *b.case_id;
+    return a.days != b.days ? a.days > b.days : a.case_id < b.case_id;
   });
   boost::json::array out;
   out.reserve(alerts.size());
   for (const auto& a : alerts) {
-    out.push_back({{"caseId", *a.case_id},
+    out.push_back({{"caseId", a.case_id},
                    {"locationId", h.text(a.location)},
                    {"admittedOn", format_date(a.admitted_on)},
                    {"limitOn", format_date(a.limit_on)},

@@ -27,7 +27,7 @@ std::int64_t nights(Micros start, Micros end, Days from, Days to) {
 
 }  // namespace
 
-boost::json::object utilisation_json(const History& h, Days from, Days to, Micros as_of) {
+boost::json::object utilisation_json(const HistoryView& h, Days from, Days to, Micros as_of) {
   std::map<std::uint32_t, std::int64_t> used;
   for (const auto& [id, facts] : h.cases()) {
     std::uint32_t location = 0;

@@ -30,6 +30,7 @@
 #include "eventstore/sealer.hpp"
 #include "eventstore/verify.hpp"
 #include "projections/history.hpp"
+#include "projections/read_models.hpp"
 #include "projections/start_up.hpp"
 #include "projections/write_policy.hpp"
 #include "services/demo.hpp"
@@ -51,8 +52,10 @@ constexpr const char* kUsage =
     "                                            feed shows it\n"
     "  replay  (--data-dir D | --events FILE)    rebuild a read model from the log and print the "
     "API's JSON\n"
-    "          --read-model NAME [--as-of T] [--from D --to D] [--status S]\n"
+    "          --read-model NAME [--as-of T] [--known-at T] [--from D --to D] [--status S]\n"
     "          [--admitted-from D --admitted-to D]\n"
+    "          --known-at: only the events recorded by then (default: every event, as\n"
+    "          known when the last one was recorded)\n"
     "          NAME: occupancy utilisation alerts outcomes caseload escalations intake-funnel\n"
     "                perspective participation\n"
     "  backup  --data-dir D --to DIR             a consistent copy of a store (also while the "
@@ -286,8 +289,10 @@ Status replay_failure(std::string message) {
   return make_error(ErrorCode::invalid, std::move(message));
 }
 
-// Folds an export (JSON Lines, one envelope per line) into `history`.
-Status fold_events_file(const std::string& file, History& history) {
+// Folds an export (JSON Lines, one envelope per line) into `history`: the events recorded by
+// `known_at`.
+Status fold_events_file(const std::string& file, Micros known_at, History& history,
+                        Micros& last_recorded) {
   std::ifstream in(file);
   if (!in) return replay_failure("cannot read " + file);
   std::string line;
@@ -302,23 +307,46 @@ Status fold_events_file(const std::string& file, History& history) {
     auto e = envelope_from_json(v.as_object());
     if (!e) return replay_failure("line " + std::to_string(n) + ": " + e.error().message);
     upcast_envelope(*e);
-    history.apply(*e);
+    if (e->recorded_at <= known_at) {
+      history.apply(*e);
+      last_recorded = std::max(last_recorded, e->recorded_at);
+    }
   }
   return Ok{};
 }
 
-// Folds the log of --data-dir, or the export of --events, into `history`.
-Status fold_log(const Flags& flags, History& history) {
+// Folds the log of --data-dir, or the export of --events, into `history`: the events
+// recorded by `known_at` (spec/evaluation.md, "Known-at"). `last_recorded`: the latest
+// recordedAt among them.
+Status fold_log(const Flags& flags, Micros known_at, History& history, Micros& last_recorded) {
   if (const auto dir = flags.get("data-dir")) {
     auto store = ReadOnlyStore::open(*dir);
     if (!store) return replay_failure(store.error().message + " (" + store.error().internal + ")");
-    const auto s = scan_store_pages(**store, 0, upcast_envelope,
-                                    [&](std::span<Envelope> page) { history.apply_all(page); });
+    const auto s = scan_store_pages(**store, 0, upcast_envelope, [&](std::span<Envelope> page) {
+      // recordedAt never decreases along the log: the events known then are a prefix
+      const auto known = std::find_if(page.begin(), page.end(),
+                                      [&](const Envelope& e) { return e.recorded_at > known_at; });
+      const auto folded = page.first(static_cast<std::size_t>(known - page.begin()));
+      if (!folded.empty()) last_recorded = std::max(last_recorded, folded.back().recorded_at);
+      history.apply_all(folded);
+    });
     if (!s) return replay_failure(s.error().message + " (" + s.error().internal + ")");
     return Ok{};
   }
-  if (const auto file = flags.get("events")) return fold_events_file(*file, history);
+  if (const auto file = flags.get("events")) {
+    return fold_events_file(*file, known_at, history, last_recorded);
+  }
   return replay_failure("--data-dir or --events is required");
+}
+
+// --known-at as the API reads knownAt (an RFC 3339 time, or a date: the end of that day);
+// none: every event.
+std::optional<Micros> known_at_flag(const Flags& flags) {
+  const auto v = flags.get("known-at");
+  if (!v) return kNever;
+  if (const auto t = parse_rfc3339(*v)) return *t;
+  if (const auto d = parse_date(*v)) return end_of_day(*d);
+  return std::nullopt;
 }
 
 // The same query the API would get: the request target of the query flags.
@@ -326,6 +354,7 @@ std::string replay_target(const Flags& flags) {
   std::string target = "/?";
   for (const auto& [flag, param] :
        std::vector<std::pair<std::string, std::string>>{{"as-of", "asOf"},
+                                                        {"known-at", "knownAt"},
                                                         {"from", "from"},
                                                         {"to", "to"},
                                                         {"status", "status"},
@@ -353,12 +382,20 @@ int replay(const Flags& flags) {
   if (!route) return usage_error("replay", "unknown read model " + *model);
   auto defaults = programme_defaults(flags);
   if (!defaults) return usage_error("replay", defaults.error().message);
+  const auto known_at = known_at_flag(flags);
+  if (!known_at) {
+    return usage_error("replay", "--known-at must be an RFC 3339 time or a date YYYY-MM-DD");
+  }
   History history{defaults->places, defaults->lvv_places, defaults->max_stay_months};
-  if (auto folded = fold_log(flags, history); !folded)
+  Micros last_recorded = 0;
+  if (auto folded = fold_log(flags, *known_at, history, last_recorded); !folded)
     return usage_error("replay", folded.error().message);
-  // Answered by the same code as the API's.
+  // Answered by the same code as the API's. Without --known-at the answer is as known when
+  // the last event was recorded, so that replaying the same log prints the same bytes.
+  std::string target = replay_target(flags);
+  if (!flags.get("known-at")) target += "knownAt=" + format_rfc3339(last_recorded);
   SystemClock clock;
-  const auto res = api::read_model(*route, replay_target(flags), history, clock.now());
+  const auto res = api::read_model(*route, target, history, clock.now());
   if (res.result_int() != 200) {
     std::cerr << "perspectief replay: " << res.body() << "\n";
     return 2;
@@ -468,8 +505,8 @@ const std::vector<Command>& commands() {
        export_log},
       {"rotate-master-key", {"data-dir", "keys-dir"}, {}, false, rotate_master_key},
       {"replay",
-       {"data-dir", "events", "read-model", "as-of", "from", "to", "status", "admitted-from",
-        "admitted-to"},
+       {"data-dir", "events", "read-model", "as-of", "known-at", "from", "to", "status",
+        "admitted-from", "admitted-to"},
        {},
        true,
        replay},

@@ -21,10 +21,12 @@ Micros at(const char* rfc3339) {
   return t.value_or(0);
 }
 
-// The text the cache must give: `body` with its asOf set to `as_of`, serialised as the API does.
-std::string with_as_of(boost::json::object body, Micros as_of) {
-  const std::string time = format_rfc3339(as_of);
+// The text the cache must give: `body` with its asOf and knownAt set to `now`, serialised as
+// the API does.
+std::string with_as_of(boost::json::object body, Micros now) {
+  const std::string time = format_rfc3339(now);
   body["asOf"] = boost::json::string_view(time);
+  body["knownAt"] = boost::json::string_view(time);
   return json_text(body);
 }
 
@@ -34,7 +36,7 @@ boost::json::object occupancy_body() {
       .as_object();
 }
 
-TEST(NowCache, GivesTheKeptBodyWithTheNewAsOf) {
+TEST(NowCache, GivesTheKeptBodyWithTheNewAsOfAndKnownAt) {
   const Micros kept_at = at("2026-01-01T00:00:00Z");
   const Micros now = at("2026-03-04T05:06:07.123456Z");
   const auto body = occupancy_body();
@@ -44,7 +46,8 @@ TEST(NowCache, GivesTheKeptBodyWithTheNewAsOf) {
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(*found, with_as_of(body, now));
   EXPECT_EQ(*found, R"({"asOf":"2026-03-04T05:06:07.123456Z","places":{"total":500},)"
-                    R"("locations":[{"id":"loc-1","name":"A \"quoted\" name"}]})");
+                    R"("locations":[{"id":"loc-1","name":"A \"quoted\" name"}],)"
+                    R"("knownAt":"2026-03-04T05:06:07.123456Z"})");
   // an event at exactly the kept asOf is in the kept answer
   EXPECT_EQ(cache.find(7, kept_at, now), with_as_of(body, now));
   // the same now as kept: the body as it was
@@ -78,7 +81,7 @@ TEST(NowCache, KeepReplacesTheEarlierAnswer) {
   EXPECT_FALSE(cache.find(8, second + 1, now).has_value());
 }
 
-TEST(NowCache, SplicesTheAsOfWhenOtherStringsHoldControlCharacters) {
+TEST(NowCache, SplicesTheAsOfAndKnownAtWhenOtherStringsHoldControlCharacters) {
   const Micros kept_at = at("2026-01-01T00:00:00Z");
   const Micros now = at("2026-01-01T12:30:00.5Z");
   boost::json::object body;
@@ -100,7 +103,8 @@ TEST(NowCache, SplicesTheAsOfWhenOtherStringsHoldControlCharacters) {
   EXPECT_EQ(
       *found,
       R"({"note":"\u0001","trick":"\"asOf\":\"\u0001\"",)"
-      R"("asOf":"2026-01-01T12:30:00.500Z","label":"a\u0001b","locations":[{"id":"loc-\u0001"}]})");
+      R"("asOf":"2026-01-01T12:30:00.500Z","label":"a\u0001b","locations":[{"id":"loc-\u0001"}],)"
+      R"("knownAt":"2026-01-01T12:30:00.500Z"})");
 }
 
 }  // namespace

@@ -57,6 +57,25 @@ TEST_F(RocksEventStoreTest, SurvivesReopen) {
   EXPECT_EQ((*all)[2].stream, "case-1");
 }
 
+TEST_F(RocksEventStoreTest, RecordedAtNeverDecreasesAlongTheLogEvenWhenTheClockStepsBack) {
+  const Micros t = clock_.now();
+  ASSERT_TRUE(append("case-1", {event("CaseRegistered", R"({"person":{"name":"N"}})")}).ok());
+  clock_.set(t - 60'000'000);  // the clock steps back a minute
+  ASSERT_TRUE(append("case-2", {event("CaseRegistered", R"({"person":{"name":"M"}})")}).ok());
+  reopen();  // the floor is the last stored event's, also after a restart
+  ASSERT_TRUE(append("case-3", {event("CaseRegistered", R"({"person":{"name":"O"}})")}).ok());
+  clock_.set(t + 5);
+  ASSERT_TRUE(append("case-4", {event("CaseRegistered", R"({"person":{"name":"P"}})")}).ok());
+  auto all = store_->read_all(0, 10);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 4U);
+  EXPECT_EQ((*all)[0].recorded_at, t);
+  EXPECT_EQ((*all)[1].recorded_at, t);
+  EXPECT_EQ((*all)[2].recorded_at, t);
+  EXPECT_EQ((*all)[3].recorded_at, t + 5);
+  EXPECT_EQ((*all)[1].occurred_at, t);  // occurredAt defaults to the commit time
+}
+
 TEST_F(RocksEventStoreTest, ExpectedVersionConflicts) {
   ASSERT_TRUE(append("case-1", {event("CaseRegistered", R"({"person":{"name":"N"}})")},
                      ExpectedVersion::no_stream())

@@ -148,10 +148,15 @@ TEST_F(HousingScope, EachOrganisationSeesOnlyItsOwnCasesInTheReadModels) {
   EXPECT_EQ(get2("/v1/escalations?asOf=2021-05-01").status, 403);
 
   // Occupancy lists no case: the same programme-wide answer for both organisations.
-  const auto occupancy = get("/v1/occupancy?asOf=2022-06-01", "housing");
+  const std::string query = "/v1/occupancy?asOf=2022-06-01";
+  const auto occupancy = get(query, "housing");
   ASSERT_EQ(occupancy.status, 200);
   EXPECT_EQ(occupancy.body.find("caseId"), std::string::npos);
-  EXPECT_EQ(occupancy.body, get2("/v1/occupancy?asOf=2022-06-01").body);
+  auto mine = occupancy.json().as_object();
+  auto theirs = get2(query).json().as_object();
+  mine.erase("knownAt");  // the time of each request
+  theirs.erase("knownAt");
+  EXPECT_EQ(mine, theirs);
   EXPECT_EQ(occupancy.json().at("programme").at("occupied").as_int64(), 2);
   EXPECT_EQ(occupancy.json().at("waitingForBed").as_int64(), 1);
 }

@@ -1,8 +1,11 @@
 // Replaying the log offline gives exactly what the live service answers: for generated
 // histories (three seeds), every read model over HTTP equals `perspectief replay` on the
-// store and on its JSON Lines export.
+// store and on its JSON Lines export, as known after the whole log and as known when the
+// 3,000th event was recorded.
 #include <chrono>
 #include <fstream>
+
+#include <boost/json/parse.hpp>
 
 #include "domain/time.hpp"
 #include "tests/integration/server_fixture.hpp"
@@ -65,22 +68,49 @@ TEST_P(ReplayEqualsLive, EveryReadModel) {
   const auto exported =
       run_command(tool() + " export --data-dir " + data + " > " + dir_.sub("log.jsonl"));
   ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  // Two knownAt: the recordedAt of the 3,000th event (the log as known then, a prefix the
+  // server cuts by position and replay by recordedAt) and a time after the whole log.
+  std::string known_mid;
+  {
+    std::ifstream log(dir_.sub("log.jsonl"));
+    std::string line;
+    for (int i = 0; i < 3000 && std::getline(log, line); ++i) {
+    }
+    known_mid = std::string{boost::json::parse(line).at("recordedAt").as_string()};
+  }
+  const std::string known_end =
+      format_rfc3339(std::chrono::duration_cast<std::chrono::microseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count());
   const std::string tokens = write_tokens_file(dir_.str());
   ServerProcess server(tokens, data);
   HttpClient client(server.port());
 
-  for (const auto& q : queries) {
-    const auto live = client.get(q.route + "?" + q.params, "t-regie");
-    ASSERT_EQ(live.status, 200) << q.route << " " << live.body;
-    const auto from_store = run_command(
-        tool() + " replay --data-dir " + data + " --read-model " + q.model + " " + q.flags, false);
-    const auto from_file = run_command(tool() + " replay --events " + dir_.sub("log.jsonl") +
-                                           " --read-model " + q.model + " " + q.flags,
-                                       false);
-    EXPECT_EQ(from_store.exit_code, 0);
-    EXPECT_EQ(from_store.output, live.body + "\n") << q.model << " " << q.params;
-    EXPECT_EQ(from_file.output, live.body + "\n") << q.model << " " << q.params;
+  std::uint64_t mid_position = 0;
+  std::uint64_t end_position = 0;
+  for (const std::string& known : {known_mid, known_end}) {
+    for (const auto& q : queries) {
+      const std::string params = q.params + "&knownAt=" + known;
+      const std::string flags = q.flags + " --known-at " + known;
+      const auto live = client.get(q.route + "?" + params, "t-regie");
+      ASSERT_EQ(live.status, 200) << q.route << " " << live.body;
+      const auto from_store = run_command(
+          tool() + " replay --data-dir " + data + " --read-model " + q.model + " " + flags, false);
+      const auto from_file = run_command(tool() + " replay --events " + dir_.sub("log.jsonl") +
+                                             " --read-model " + q.model + " " + flags,
+                                         false);
+      EXPECT_EQ(from_store.exit_code, 0);
+      EXPECT_EQ(from_store.output, live.body + "\n") << q.model << " " << params;
+      EXPECT_EQ(from_file.output, live.body + "\n") << q.model << " " << params;
+      const auto body = live.json();
+      EXPECT_EQ(body.at("knownAt").as_string(), known) << live.body;
+      (known == known_mid ? mid_position : end_position) =
+          body.at("position").to_number<std::uint64_t>();
+    }
   }
+  // The 3,000th event and those committed with it (same recordedAt), not the whole log.
+  EXPECT_GE(mid_position, 3000U);
+  EXPECT_LT(mid_position, end_position);
   // The demo programme is busy: the figures are not trivially empty.
   const auto occupancy = client.get("/v1/occupancy?asOf=" + as_of, "t-regie").json();
   EXPECT_GT(occupancy.at("programme").at("occupied").as_int64(), 0);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -12,6 +13,16 @@
 #include "tests/support/temp_dir.hpp"
 
 namespace perspectief::testing {
+
+// A read model's answer without what differs between two reads of the same figures: the time
+// of the read (knownAt) and the last log position counted (an event that adds no figure, such
+// as an erasure, moves it).
+inline boost::json::object figures_of(const std::string& body) {
+  auto o = boost::json::parse(body).as_object();
+  o.erase("knownAt");
+  o.erase("position");
+  return o;
+}
 
 // A real perspectief-server on port 0 with a RocksDB store in a temp dir, and a client.
 class ServerTest : public ::testing::Test {

@@ -44,6 +44,8 @@ const VARYING = [
   {key: 'occurredAt', re: TIME, clientMayGive: true},
   // the access log: the server's clock at the read
   {key: 'at', re: TIME},
+  // a read model's knownAt when the request gives none: the server's clock at the read
+  {key: 'knownAt', re: TIME},
   // research feed pseudonyms (keyed by the research key made at the server's first start)
   {key: 'stream', re: /^case-[0-9a-f]{32}$/},
   {key: 'caseManager', re: /^cm-[0-9a-f]{16}$/},

@@ -1,0 +1,142 @@
+// Known-at reads over the real server (spec/evaluation.md, "Known-at"): October is recorded,
+// its figures are read as known then, late entries for October follow (a back-dated
+// StayEnded, a back-dated BedAssigned of a new case), and the same reads with the old knownAt
+// give the same bytes while the current ones changed by exactly those entries.
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "domain/time.hpp"
+#include "tests/integration/server_fixture.hpp"
+
+namespace perspectief::testing {
+namespace {
+
+namespace json = boost::json;
+
+std::string ev(const std::string& type, const std::string& at, const std::string& data) {
+  return R"({"type":")" + type + R"(","occurredAt":")" + at + R"(","data":)" + data + "}";
+}
+
+class KnownAt : public ServerTest {
+ protected:
+  void ok(const HttpResult& r) { ASSERT_EQ(r.status, 201) << r.body; }
+
+  // Registered, intake, admitted (lvv) on `day` of October 2026, housed in l1 two days later.
+  void housed(const std::string& id, int day) {
+    const std::string d = "2026-10-" + std::string(day < 10 ? "0" : "") + std::to_string(day);
+    const std::string bed_day =
+        "2026-10-" + std::string(day + 2 < 10 ? "0" : "") + std::to_string(day + 2);
+    ok(post(
+        "/v1/cases/" + id + "/events", "intake",
+        "[" + ev("CaseRegistered", d + "T09:00:00Z", R"({"person":{"name":"N"}})") + "," +
+            ev("IntakeCompleted", d + "T10:00:00Z", R"({"eligible":true})") + "," +
+            ev("PlacementDecided", d + "T11:00:00Z", R"({"decision":"admitted","funding":"lvv"})") +
+            "]"));
+    ok(post("/v1/cases/" + id + "/events", "housing",
+            ev("BedAssigned", bed_day + "T12:00:00Z", R"({"locationId":"l1"})")));
+  }
+
+  static std::string now_text() {
+    return format_rfc3339(std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count());
+  }
+};
+
+constexpr const char* kMonth = "from=2026-10-01&to=2026-10-31&asOf=2026-10-31T23:59:59Z";
+
+TEST_F(KnownAt, ReadsWithAnEarlierKnownAtIgnoreLateEntries) {
+  ok(post("/v1/locations/l1/events", "housing",
+          ev("LocationOpened", "2026-09-01T09:00:00Z",
+             R"({"name":"L","operator":"org-housing","beds":10})")));
+  housed("c-1", 1);
+  housed("c-2", 3);
+  housed("c-3", 5);
+  ok(post("/v1/cases/c-1/events", "intake",
+          ev("StayEnded", "2026-10-20T10:00:00Z", R"({"outcome":"independent_return"})")));
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const std::string known = now_text();  // October as reported
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+
+  const std::vector<std::string> reads{std::string{"/v1/outcomes?"} + kMonth,
+                                       std::string{"/v1/utilisation?"} + kMonth,
+                                       std::string{"/v1/intake-funnel?"} + kMonth,
+                                       "/v1/occupancy?asOf=2026-10-31T23:59:59Z",
+                                       "/v1/alerts/stay-duration?asOf=2026-10-31T23:59:59Z",
+                                       "/v1/escalations?asOf=2026-10-31T23:59:59Z&status=all",
+                                       "/v1/caseload?asOf=2026-10-31T23:59:59Z"};
+  std::vector<std::string> reported;
+  for (const auto& r : reads) {
+    const auto got = get(r + "&knownAt=" + known, "regie");
+    ASSERT_EQ(got.status, 200) << r << ": " << got.body;
+    EXPECT_EQ(got.json().at("knownAt").as_string(), known);
+    EXPECT_EQ(got.json().at("position"), 14) << r;  // 1 location, 3 x 4 case events, 1 end
+    reported.push_back(got.body);
+  }
+
+  // Late entries for October: c-2 left on the 25th, c-4 came in and got a bed on the 28th.
+  ok(post("/v1/cases/c-2/events", "intake",
+          ev("StayEnded", "2026-10-25T10:00:00Z", R"({"outcome":"left_unknown"})")));
+  housed("c-4", 26);
+
+  for (std::size_t i = 0; i < reads.size(); ++i) {
+    const auto again = get(reads[i] + "&knownAt=" + known, "regie");
+    EXPECT_EQ(again.body, reported[i]) << reads[i];  // byte for byte
+  }
+
+  // Now: changed by exactly the late entries.
+  const auto before = json::parse(reported[0]).as_object();  // outcomes
+  const auto after = get(reads[0], "regie").json().as_object();
+  EXPECT_EQ(after.at("position"), 19);
+  EXPECT_EQ(before.at("total"), 1) << reported[0];
+  EXPECT_EQ(after.at("total"), 2);
+  EXPECT_EQ(before.at("byClass").at("no_solution"), 0);
+  EXPECT_EQ(after.at("byClass").at("no_solution"), 1);
+  EXPECT_EQ(after.at("byClass").at("durable"), before.at("byClass").at("durable"));
+
+  const auto funnel_before = json::parse(reported[2]).as_object();
+  const auto funnel_after = get(reads[2], "regie").json().as_object();
+  EXPECT_EQ(funnel_before.at("registered"), 3);
+  EXPECT_EQ(funnel_after.at("registered"), 4);
+  EXPECT_EQ(funnel_after.at("admitted"), 4);
+
+  // Bed nights: c-2 is not housed at the end of 25-31 October (7 fewer), c-4 is at the end of
+  // 28-31 October (4 more).
+  const auto nights = [](const json::object& o) {
+    return o.at("programme").at("bedNights").to_number<std::int64_t>();
+  };
+  const auto use_before = json::parse(reported[1]).as_object();
+  const auto use_after = get(reads[1], "regie").json().as_object();
+  EXPECT_EQ(nights(use_after) - nights(use_before), -7 + 4) << reported[1];
+
+  const auto occupancy_before = json::parse(reported[3]).as_object();
+  const auto occupancy_after = get(reads[3], "regie").json().as_object();
+  EXPECT_EQ(occupancy_before.at("programme").at("occupied"), 2);  // c-2 and c-3
+  EXPECT_EQ(occupancy_after.at("programme").at("occupied"), 2);   // c-3 and c-4
+  EXPECT_NE(occupancy_after.at("knownAt").as_string(), known);    // now
+}
+
+TEST_F(KnownAt, BeforeTheFirstEventNothingIsKnownAndABadKnownAtIs400) {
+  const std::string before = now_text();
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ok(post("/v1/locations/l1/events", "housing",
+          ev("LocationOpened", "2026-09-01T09:00:00Z",
+             R"({"name":"L","operator":"org-housing","beds":10})")));
+  housed("c-1", 1);
+  const auto nothing = get("/v1/occupancy?asOf=2026-10-31&knownAt=" + before, "regie").json();
+  EXPECT_EQ(nothing.at("position"), 0);
+  EXPECT_EQ(nothing.at("locations").as_array().size(), 0U);
+  EXPECT_EQ(nothing.at("programme").at("occupied"), 0);
+  const auto all = get("/v1/occupancy?asOf=2026-10-31&knownAt=2100-01-01", "regie").json();
+  EXPECT_EQ(all.at("position"), 5);
+  EXPECT_EQ(all.at("programme").at("occupied"), 1);
+  EXPECT_NE(all.at("knownAt"), "2100-01-01T23:59:59Z");  // never later than now
+  const auto bad = get("/v1/occupancy?knownAt=yesterday", "regie");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json().at("detail"), "bad query parameter knownAt") << bad.body;
+  EXPECT_EQ(bad.json().at("errors").at(0).at("field"), "knownAt");
+}
+
+}  // namespace
+}  // namespace perspectief::testing
