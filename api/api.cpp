@@ -127,8 +127,8 @@ asio::awaitable<Response> Api::route(const Request& req, const RouteMatch& m, co
 }
 
 Response Api::read_model_route(const Request& req, RouteId id, const Actor& actor) {
-  return read_model(id, req.target(), deps_.history, deps_.clock.now(), &deps_.store, &now_cache_,
-                    case_visibility(id, actor, deps_.case_files));
+  return read_model(id, req.target(), deps_.history, deps_.clock.now(), &deps_.store,
+                    &read_model_caches_, case_visibility(id, actor, deps_.case_files));
 }
 
 }  // namespace perspectief::api

@@ -104,7 +104,7 @@ class Api {
   ErasureHandler erasure_;
   MetricsHandler metrics_handler_;
   std::atomic<bool> ready_{false};
-  NowCache now_cache_;
+  ReadModelCaches read_model_caches_;
   std::string dashboard_dir_;
 };
 

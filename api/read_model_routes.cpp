@@ -159,32 +159,27 @@ Result<boost::json::object> render(RouteId route, const Params& p, const History
 
 // The read model as known at `known` (spec/evaluation.md, "Known-at"), with "knownAt" and
 // "position" added. `log` (null: the history holds only what was known then, as in replay)
-// gives the events recorded after `known`, which the view leaves out.
+// gives the events recorded after `known`, which the view leaves out; `cache` (optional)
+// keeps them folded for the next read with the same `known`.
 Result<boost::json::object> answer(RouteId route, const Params& p, const History& history,
-                                   Micros known, const EventStore* log) {
-  std::uint64_t cut = 0;     // the last position recorded by `known`
-  std::uint64_t folded = 0;  // the events in (cut, folded] are in `late`
-  std::unique_ptr<History> late;
-  if (log != nullptr) {
-    // Read before the history's lock, which the projector waits for: the lock covers only
-    // the events folded in the meantime.
-    folded = history.read([](const History& h) { return h.position(); });
-    auto recorded = recorded_by(*log, known, folded);
-    if (!recorded) return recorded.take_error();
-    cut = *recorded;
-    late = std::make_unique<History>(0, 0, 0);
-    if (auto s = fold_after(*log, cut, folded, *late); !s) return s.take_error();
-  }
-  return history.read([&](const History& h) -> Result<boost::json::object> {
-    if (log != nullptr && h.position() > folded) {
-      if (auto s = fold_after(*log, folded, h.position(), *late); !s) return s.take_error();
-    }
-    const HistoryView view = late ? HistoryView(h, *late, cut) : HistoryView(h);
+                                   Micros known, const EventStore* log, KnownAtCache* cache) {
+  const auto render_view = [&](const HistoryView& view) -> Result<boost::json::object> {
     auto body = render(route, p, view, known);
     if (!body) return body;
     (*body)["knownAt"] = format_rfc3339(known);
     (*body)["position"] = view.position();
     return body;
+  };
+  if (log == nullptr) return history.read([&](const History& h) { return render_view(h); });
+  const auto late = cache != nullptr ? cache->entry(known) : std::make_shared<LateEvents>();
+  std::lock_guard lock(late->mu);
+  // Folded before the history's lock, which the projector waits for: the lock covers only
+  // the events folded in the meantime.
+  const auto folded = history.read([](const History& h) { return h.position(); });
+  if (auto s = catch_up(*late, *log, known, folded); !s) return s.take_error();
+  return history.read([&](const History& h) -> Result<boost::json::object> {
+    if (auto s = catch_up(*late, *log, known, h.position()); !s) return s.take_error();
+    return render_view(HistoryView(h, late->late, std::min(late->cut, h.position())));
   });
 }
 
@@ -252,7 +247,8 @@ void NowCache::keep(std::uint64_t position, Micros now, const boost::json::objec
 }
 
 Response read_model(RouteId route, std::string_view target, const History& history, Micros now,
-                    const EventStore* log, NowCache* cache, const CaseVisibility& visible) {
+                    const EventStore* log, ReadModelCaches* caches, const CaseVisibility& visible) {
+  NowCache* cache = caches != nullptr ? &caches->now : nullptr;
   const auto q = target.find('?');
   // Occupancy lists no case ids (lists_cases): the cached answer serves every reader.
   if (cache != nullptr && route == RouteId::occupancy && q == std::string_view::npos) {
@@ -272,7 +268,8 @@ Response read_model(RouteId route, std::string_view target, const History& histo
   if (!params) return problem(params.error());
   const auto known = known_at_param(*params, now);
   if (!known) return problem(known.error());
-  auto body = answer(route, *params, history, *known, *known < now ? log : nullptr);
+  auto body = answer(route, *params, history, *known, *known < now ? log : nullptr,
+                     caches != nullptr ? &caches->known : nullptr);
   if (!body) return problem(body.error());
   if (visible) keep_visible(*body, visible);  // after the history's lock is released
   return json_response(200, *body);

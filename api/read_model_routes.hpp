@@ -10,6 +10,7 @@
 
 #include "api/authorization.hpp"
 #include "api/http_types.hpp"
+#include "api/known_at_cache.hpp"
 #include "api/router.hpp"
 #include "domain/role.hpp"
 #include "eventstore/event_store.hpp"
@@ -38,17 +39,23 @@ class NowCache {
   std::vector<std::string> pieces_;
 };
 
+// What read_model() keeps between requests.
+struct ReadModelCaches {
+  NowCache now;
+  KnownAtCache known;
+};
+
 // Answers GET on a read-model route: parses knownAt / asOf / from / to / status, renders the
 // model from the history as known at knownAt, with "knownAt" and "position" (the last log
 // position counted) added. `now` is the default knownAt; knownAt is the default asOf and
 // the default end of a range. `log` gives the events recorded after a knownAt in the past
 // (null: the history holds only what was known then, as `perspectief replay --known-at`
-// folds it). `cache` (optional) serves repeated "now" occupancy requests (occupancy lists no
-// case ids). `visible` (optional) leaves out of every list the entries of the cases it
-// refuses (alerts and escalations are the read models that list case ids); totals are not
-// changed.
+// folds it). `caches` (optional) serve repeated "now" occupancy requests (occupancy lists no
+// case ids) and keep the events after the last few knownAt folded. `visible` (optional) leaves out
+// of every list the entries of the cases it refuses (alerts and escalations are the read models
+// that list case ids); totals are not changed.
 Response read_model(RouteId route, std::string_view target, const History& history, Micros now,
-                    const EventStore* log = nullptr, NowCache* cache = nullptr,
+                    const EventStore* log = nullptr, ReadModelCaches* caches = nullptr,
                     const CaseVisibility& visible = {});
 
 }  // namespace perspectief::api

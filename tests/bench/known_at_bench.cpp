@@ -1,0 +1,128 @@
+// A read model as known at a past time against the same read as of now, through the API's own
+// read_model() on a RocksDB store of the demo (perspectief demo: 4,500 cases over 5 years).
+// The knownAt is the recordedAt of the event `late` positions before the end, so the read
+// leaves out the last `late` events (the demo programme records about 1,600 events a month);
+// each read either folds them anew or finds them in the server's cache.
+// Run: build/release/tests/bench/known_at_bench --benchmark_repetitions=5
+//        --benchmark_report_aggregates_only=true
+#include <benchmark/benchmark.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "api/read_model_routes.hpp"
+#include "projections/history.hpp"
+#include "projections/known_at.hpp"
+#include "projections/start_up.hpp"
+#include "projections/write_policy.hpp"
+#include "services/demo.hpp"
+#include "services/storage.hpp"
+
+namespace perspectief {
+namespace {
+
+struct Demo {
+  std::filesystem::path dir;
+  std::unique_ptr<Storage> storage;
+  History history{500, 360, 18};
+
+  Demo() {
+    std::random_device rd;
+    dir = std::filesystem::temp_directory_path() / ("perspectief-knownat-" + std::to_string(rd()));
+    // Generated in a child process, as `perspectief demo` would (a fresh heap for the folds).
+    const pid_t child = fork();
+    if (child == 0) {
+      bool made = false;
+      {
+        auto s = Storage::open(dir.string(), initial_programme(500, 360, 18));
+        DemoOptions d;
+        if (s) d.end = (*s)->clock().now();
+        made = s && generate_demo((*s)->store(), d) && (*s)->store().compact();
+      }
+      _exit(made ? 0 : 1);
+    }
+    int status = 0;
+    if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0) {
+      std::fprintf(stderr, "known_at_bench: generating the demo store failed\n");
+      std::abort();
+    }
+    storage = std::move(Storage::open(dir.string(), initial_programme(500, 360, 18)).value());
+    if (!fold_after(storage->store(), 0, storage->store().last_position(), history)) std::abort();
+  }
+  ~Demo() {
+    storage.reset();
+    std::filesystem::remove_all(dir);
+  }
+
+  // The knownAt that leaves out the last `late` events.
+  std::string known_at(std::uint64_t late) const {
+    const auto e = storage->store().read_all(history.position() - late - 1, 1).value();
+    return format_rfc3339(e.front().recorded_at);
+  }
+};
+
+Demo& demo() {
+  static Demo d;
+  return d;
+}
+
+// The month before the last of the demo, as a monthly report reads it.
+void read(benchmark::State& state, api::RouteId route, const std::string& query) {
+  auto& d = demo();
+  const auto late = static_cast<std::uint64_t>(state.range(0));
+  std::string target = "/x?" + query;
+  if (late > 0) target += "&knownAt=" + d.known_at(late);
+  const Micros now = d.storage->clock().now();
+  // 1: through the server's caches, so every read after the first finds the late events
+  // folded (a report read again); 0: each read folds them anew (the first read).
+  api::ReadModelCaches caches;
+  api::ReadModelCaches* kept = state.range(1) == 1 ? &caches : nullptr;
+  for (auto _ : state) {
+    const auto res = api::read_model(route, target, d.history, now, &d.storage->store(), kept);
+    if (res.result_int() != 200) state.SkipWithError("not 200");
+    benchmark::DoNotOptimize(res.body().size());
+  }
+}
+
+std::string month_end() {
+  const Days today = day_of(demo().storage->clock().now());
+  const auto c = civil_from_days(today);
+  const Days first = days_from_civil({c.year, c.month, 1});
+  return format_date(first - 1);
+}
+
+void BM_Occupancy(benchmark::State& state) {
+  read(state, api::RouteId::occupancy, "asOf=" + month_end());
+}
+void BM_Outcomes(benchmark::State& state) {
+  const auto end = month_end();
+  read(state, api::RouteId::outcomes, "from=" + end.substr(0, 8) + "01&to=" + end + "&asOf=" + end);
+}
+void BM_Utilisation(benchmark::State& state) {
+  const auto end = month_end();
+  read(state, api::RouteId::utilisation,
+       "from=" + end.substr(0, 8) + "01&to=" + end + "&asOf=" + end);
+}
+
+// Late events: 0 (no knownAt: as of now), a month's and a year's; without and with the caches.
+void late_and_cached(benchmark::internal::Benchmark* b) {
+  for (const int late : {0, 1600, 19200}) {
+    for (const int cached : {0, 1}) b->Args({late, cached});
+  }
+  b->Unit(benchmark::kMicrosecond);
+}
+BENCHMARK(BM_Occupancy)->Apply(late_and_cached);
+BENCHMARK(BM_Outcomes)->Apply(late_and_cached);
+BENCHMARK(BM_Utilisation)->Apply(late_and_cached);
+
+}  // namespace
+}  // namespace perspectief
+
+BENCHMARK_MAIN();
