@@ -6,7 +6,9 @@
 #include "api/query.hpp"
 #include "domain/json_text.hpp"
 #include "domain/stream_name.hpp"
+#include "eventstore/sha256.hpp"
 #include "projections/known_at.hpp"
+#include "projections/monthly_report.hpp"
 #include "projections/read_models.hpp"
 
 namespace perspectief::api {
@@ -135,6 +137,27 @@ Result<boost::json::object> over_range(RouteId route, const Params& p, const His
                                            : intake_funnel_json(h, r->from, r->to, *t);
 }
 
+// GET /v1/reports/monthly: month=YYYY-MM (required) and knownAt.
+Result<boost::json::object> monthly(const Params& p, const HistoryView& h) {
+  if (auto s = only(p, {"month", "knownAt"}); !s) return s.take_error();
+  const auto it = p.find("month");
+  const std::string_view m = it == p.end() ? std::string_view{} : std::string_view{it->second};
+  const auto digits = [&](std::size_t from, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = from; i < from + n; ++i) {
+      if (m[i] < '0' || m[i] > '9') return -1;
+      v = v * 10 + (m[i] - '0');
+    }
+    return v;
+  };
+  const int year = m.size() == 7 && m[4] == '-' ? digits(0, 4) : -1;
+  const int month = year >= 0 ? digits(5, 2) : -1;
+  if (year < 1900 || month < 1 || month > 12) {
+    return bad("month", "must be a month YYYY-MM in the years 1900-9999");
+  }
+  return monthly_report_json(h, year, month);
+}
+
 // `now`: the default asOf, which is the knownAt of the read.
 Result<boost::json::object> render(RouteId route, const Params& p, const HistoryView& h,
                                    Micros now) {
@@ -152,6 +175,8 @@ Result<boost::json::object> render(RouteId route, const Params& p, const History
     case RouteId::outcomes:
     case RouteId::intake_funnel:
       return over_range(route, p, h, now);
+    case RouteId::monthly_report:
+      return monthly(p, h);
     default:
       return make_error(ErrorCode::not_found, "no such read model");
   }
@@ -160,27 +185,52 @@ Result<boost::json::object> render(RouteId route, const Params& p, const History
 // The read model as known at `known` (spec/evaluation.md, "Known-at"), with "knownAt" and
 // "position" added. `log` (null: the history holds only what was known then, as in replay)
 // gives the events recorded after `known`, which the view leaves out; `cache` (optional)
-// keeps them folded for the next read with the same `known`.
+// keeps them folded for the next read with the same `known`. `settled`: the answer is final
+// (an event recorded after `known` was counted out), so repeating `known` gives these bytes.
 Result<boost::json::object> answer(RouteId route, const Params& p, const History& history,
-                                   Micros known, const EventStore* log, KnownAtCache* cache) {
+                                   Micros known, const EventStore* log, KnownAtCache* cache,
+                                   bool& settled) {
   const auto render_view = [&](const HistoryView& view) -> Result<boost::json::object> {
     auto body = render(route, p, view, known);
     if (!body) return body;
     (*body)["knownAt"] = format_rfc3339(known);
     (*body)["position"] = view.position();
+    if (route == RouteId::monthly_report) {
+      // The same month and knownAt give the same bytes on any server holding the same log:
+      // the digest is of those bytes, which end with it as the last member.
+      (*body)["digest"] = to_hex(sha256(json_text(*body)));
+    }
     return body;
   };
+  settled = false;
   if (log == nullptr) return history.read([&](const History& h) { return render_view(h); });
   const auto late = cache != nullptr ? cache->entry(known) : std::make_shared<LateEvents>();
   std::lock_guard lock(late->mu);
   // Folded before the history's lock, which the projector waits for: the lock covers only
   // the events folded in the meantime.
-  const auto folded = history.read([](const History& h) { return h.position(); });
-  if (auto s = catch_up(*late, *log, known, folded); !s) return s.take_error();
-  return history.read([&](const History& h) -> Result<boost::json::object> {
-    if (auto s = catch_up(*late, *log, known, h.position()); !s) return s.take_error();
-    return render_view(HistoryView(h, late->late, std::min(late->cut, h.position())));
+  std::uint64_t folded = 0;
+  CapacityFacts defaults{};
+  history.read([&](const History& h) {
+    folded = h.position();
+    defaults = h.capacity().front();
+    return 0;
   });
+  if (auto s = catch_up(*late, *log, known, folded, defaults); !s) return s.take_error();
+  auto body = [&]() -> Result<boost::json::object> {
+    if (late->settled && late->forward) {
+      return late->events.read([&](const History& e) { return render_view(e); });
+    }
+    return history.read([&](const History& h) -> Result<boost::json::object> {
+      if (auto s = catch_up(*late, *log, known, h.position(), defaults); !s) {
+        return s.take_error();
+      }
+      if (!late->settled) return render_view(h);  // all folded was recorded by `known`
+      return render_view(HistoryView(h, late->events, late->cut));
+    });
+  }();
+  settled = late->settled;
+  if (cache != nullptr) cache->trim(known, *late);
+  return body;
 }
 
 // Leaves out the entries of the cases `visible` refuses: every object with a caseId in a
@@ -268,11 +318,21 @@ Response read_model(RouteId route, std::string_view target, const History& histo
   if (!params) return problem(params.error());
   const auto known = known_at_param(*params, now);
   if (!known) return problem(known.error());
+  bool settled = false;
   auto body = answer(route, *params, history, *known, *known < now ? log : nullptr,
-                     caches != nullptr ? &caches->known : nullptr);
+                     caches != nullptr ? &caches->known : nullptr, settled);
   if (!body) return problem(body.error());
   if (visible) keep_visible(*body, visible);  // after the history's lock is released
-  return json_response(200, *body);
+  Response res = json_response(200, *body);
+  if (route == RouteId::monthly_report) {
+    res.set(boost::beast::http::field::etag,
+            "\"" + std::string{body->at("digest").as_string()} + "\"");
+    // A report as known at a settled time never changes; one as known now may with the next
+    // event.
+    res.set(boost::beast::http::field::cache_control,
+            settled ? "private, max-age=31536000, immutable" : "no-store");
+  }
+  return res;
 }
 
 }  // namespace perspectief::api

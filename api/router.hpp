@@ -34,6 +34,7 @@ enum class RouteId {
   intake_funnel,
   perspective,
   participation,
+  monthly_report,
   metrics,
   erase_personal_data,
   access_log,

@@ -458,7 +458,9 @@ Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupS
   if (!head) return head.error();
   if (auto held = check_expected(request.expected, *head); !held) return held.take_error();
 
-  last_recorded_at_ = std::max(last_recorded_at_, options_.clock->now());
+  // Later than every event before (a clock that steps back, two requests in one microsecond):
+  // an event recorded after another always has a greater recordedAt.
+  last_recorded_at_ = std::max(last_recorded_at_ + 1, options_.clock->now());
   std::vector<Envelope> envelopes =
       make_envelopes(request, group.next_position, *head, last_recorded_at_);
   // Checked before anything is added to the batch.

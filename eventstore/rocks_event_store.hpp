@@ -217,8 +217,9 @@ class RocksEventStore final : public EventStore {
   std::unordered_map<std::string, std::uint64_t> heads_;
   std::string last_hash_hex_;
   std::uint64_t written_position_ = 0;
-  // The recordedAt of the last event admitted: a new one is never earlier (the clock may
-  // step back), so recordedAt never decreases along the log and "recorded by t" is a prefix.
+  // The recordedAt of the last request admitted: the next one's is later (also when the clock
+  // steps back), so recordedAt increases along the log (the events of one request share it),
+  // "recorded by t" is a prefix, and nothing recorded after a read counts for its knownAt.
   Micros last_recorded_at_ = 0;
   std::atomic<bool> failed_{false};
   std::atomic<bool> closed_{false};

@@ -29,6 +29,9 @@ class HistoryView {
   HistoryView(const History& h);  // NOLINT(google-explicit-constructor)
   // What `h` held before the events folded into `late` (those after the position `position`).
   HistoryView(const History& h, const History& late, std::uint64_t position);
+  // It points into itself (its own copies of the locations and activities): not copied.
+  HistoryView(const HistoryView&) = delete;
+  HistoryView& operator=(const HistoryView&) = delete;
 
   struct CaseEntry {
     std::string_view id;

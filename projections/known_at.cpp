@@ -27,7 +27,7 @@ Status fold_after(const EventStore& store, std::uint64_t after, std::uint64_t up
     auto page = store.read_all(
         after, static_cast<std::size_t>(std::min<std::uint64_t>(kPage, upto - after)));
     if (!page) return page.take_error();
-    if (page->empty()) break;
+    if (page->empty()) return make_error(ErrorCode::unavailable, "the log could not be read");
     late.apply_all(*page);
     after = page->back().position;
   }

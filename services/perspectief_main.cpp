@@ -56,8 +56,9 @@ constexpr const char* kUsage =
     "          [--admitted-from D --admitted-to D]\n"
     "          --known-at: only the events recorded by then (default: every event, as\n"
     "          known when the last one was recorded)\n"
+    "          [--month YYYY-MM]\n"
     "          NAME: occupancy utilisation alerts outcomes caseload escalations intake-funnel\n"
-    "                perspective participation\n"
+    "                perspective participation monthly-report (with --month)\n"
     "  backup  --data-dir D --to DIR             a consistent copy of a store (also while the "
     "server runs)\n"
     "  restore --from DIR --data-dir D           a store from a backup, into an empty directory\n"
@@ -274,11 +275,16 @@ Result<ProgrammeState> programme_defaults(const Flags& flags) {
 // The route of a read model named on the command line.
 std::optional<api::RouteId> read_model_route(const std::string& name) {
   static const std::vector<std::pair<std::string, api::RouteId>> kModels{
-      {"occupancy", api::RouteId::occupancy},         {"utilisation", api::RouteId::utilisation},
-      {"alerts", api::RouteId::stay_alerts},          {"outcomes", api::RouteId::outcomes},
-      {"caseload", api::RouteId::caseload},           {"escalations", api::RouteId::escalations},
-      {"intake-funnel", api::RouteId::intake_funnel}, {"perspective", api::RouteId::perspective},
-      {"participation", api::RouteId::participation}};
+      {"occupancy", api::RouteId::occupancy},
+      {"utilisation", api::RouteId::utilisation},
+      {"alerts", api::RouteId::stay_alerts},
+      {"outcomes", api::RouteId::outcomes},
+      {"caseload", api::RouteId::caseload},
+      {"escalations", api::RouteId::escalations},
+      {"intake-funnel", api::RouteId::intake_funnel},
+      {"perspective", api::RouteId::perspective},
+      {"participation", api::RouteId::participation},
+      {"monthly-report", api::RouteId::monthly_report}};
   const auto found =
       std::find_if(kModels.begin(), kModels.end(), [&](const auto& m) { return m.first == name; });
   if (found == kModels.end()) return std::nullopt;
@@ -355,6 +361,7 @@ std::string replay_target(const Flags& flags) {
   for (const auto& [flag, param] :
        std::vector<std::pair<std::string, std::string>>{{"as-of", "asOf"},
                                                         {"known-at", "knownAt"},
+                                                        {"month", "month"},
                                                         {"from", "from"},
                                                         {"to", "to"},
                                                         {"status", "status"},
@@ -505,7 +512,7 @@ const std::vector<Command>& commands() {
        export_log},
       {"rotate-master-key", {"data-dir", "keys-dir"}, {}, false, rotate_master_key},
       {"replay",
-       {"data-dir", "events", "read-model", "as-of", "known-at", "from", "to", "status",
+       {"data-dir", "events", "read-model", "as-of", "known-at", "month", "from", "to", "status",
         "admitted-from", "admitted-to"},
        {},
        true,

@@ -21,7 +21,7 @@ struct Expected {
   std::string_view grants;
 };
 
-constexpr std::array<Expected, 38> kSpec{{
+constexpr std::array<Expected, 39> kSpec{{
     {RouteId::healthz, "oooooooo"},
     {RouteId::readyz, "oooooooo"},
     {RouteId::openapi, "oooooooo"},
@@ -47,6 +47,7 @@ constexpr std::array<Expected, 38> kSpec{{
     {RouteId::intake_funnel, "A-AA-AA-"},
     {RouteId::perspective, "A-AA-AA-"},
     {RouteId::participation, "A-AAAAA-"},
+    {RouteId::monthly_report, "-----AA-"},
     {RouteId::metrics, "-----A-A"},
     {RouteId::erase_personal_data, "A----A--"},
     {RouteId::access_log, "-----A--"},

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "domain/time.hpp"
+#include "eventstore/sha256.hpp"
 #include "tests/integration/server_fixture.hpp"
 
 namespace perspectief::testing {
@@ -84,6 +85,11 @@ TEST_F(KnownAt, ReadsWithAnEarlierKnownAtIgnoreLateEntries) {
     const auto again = get(reads[i] + "&knownAt=" + known, "regie");
     EXPECT_EQ(again.body, reported[i]) << reads[i];  // byte for byte
   }
+  // Eight other knownAt push this one out of the server's cache: folded afresh, the same.
+  for (int day = 1; day <= 8; ++day) {
+    ASSERT_EQ(get("/v1/occupancy?knownAt=2026-01-0" + std::to_string(day), "regie").status, 200);
+  }
+  EXPECT_EQ(get(reads[0] + "&knownAt=" + known, "regie").body, reported[0]);
 
   // Now: changed by exactly the late entries.
   const auto before = json::parse(reported[0]).as_object();  // outcomes
@@ -115,6 +121,79 @@ TEST_F(KnownAt, ReadsWithAnEarlierKnownAtIgnoreLateEntries) {
   EXPECT_EQ(occupancy_before.at("programme").at("occupied"), 2);  // c-2 and c-3
   EXPECT_EQ(occupancy_after.at("programme").at("occupied"), 2);   // c-3 and c-4
   EXPECT_NE(occupancy_after.at("knownAt").as_string(), known);    // now
+}
+
+TEST_F(KnownAt, TheMonthlyReportOfASettledKnownAtIsImmutableAndSignedByItsDigest) {
+  ok(post("/v1/locations/l1/events", "housing",
+          ev("LocationOpened", "2026-09-01T09:00:00Z",
+             R"({"name":"L","operator":"org-housing","beds":10})")));
+  housed("c-1", 1);
+  housed("c-2", 3);
+  housed("c-3", 5);
+  ok(post("/v1/cases/c-1/events", "intake",
+          ev("StayEnded", "2026-10-20T10:00:00Z", R"({"outcome":"independent_return"})")));
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const std::string known = now_text();
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const std::string october = "/v1/reports/monthly?month=2026-10";
+
+  const auto reported = get(october + "&knownAt=" + known, "regie");
+  ASSERT_EQ(reported.status, 200) << reported.body;
+  auto report = reported.json().as_object();
+  const std::string digest{report.at("digest").as_string()};
+  EXPECT_EQ(reported.header("etag"), "\"" + digest + "\"");
+  // Nothing was recorded after knownAt yet: the report may still change (an event committed
+  // meanwhile with an earlier recordedAt), so it is not to be cached.
+  EXPECT_EQ(reported.header("cache-control"), "no-store");
+  // The SHA-256 of the body as served without its last member, the digest.
+  const std::string tail = R"(,"digest":")" + digest + "\"}";
+  ASSERT_TRUE(reported.body.ends_with(tail)) << reported.body;
+  EXPECT_EQ(digest,
+            to_hex(sha256(reported.body.substr(0, reported.body.size() - tail.size()) + "}")));
+  EXPECT_EQ(report.at("month"), "2026-10");
+  EXPECT_EQ(report.at("from"), "2026-10-01");
+  EXPECT_EQ(report.at("to"), "2026-10-31");
+  EXPECT_EQ(report.at("asOf"), "2026-10-31T23:59:59Z");
+  EXPECT_EQ(report.at("position"), 14);
+  EXPECT_EQ(report.at("activeAtStart"), 0);
+  EXPECT_EQ(report.at("activeAtEnd"), 2);  // c-2 and c-3
+  EXPECT_EQ(report.at("inflow"), 3);       // first beds on 3, 5 and 7 October
+  EXPECT_EQ(report.at("outflow"), 1);      // c-1
+  EXPECT_EQ(report.at("outcomes").at("byClass").at("durable"), 1);
+  EXPECT_EQ(report.at("occupancy").at("programme").at("occupied"), 2);
+  EXPECT_EQ(report.at("intakeFunnel").at("registered"), 3);
+  EXPECT_EQ(report.at("stayAlerts"),
+            (json::object{{"review", 0}, {"warning", 0}, {"final", 0}, {"exceeded", 0}}));
+  EXPECT_EQ(report.at("openEscalations"),
+            (json::object{{"warning", 0}, {"final_warning", 0}, {"termination_proposed", 0}}));
+  EXPECT_EQ(reported.body.find("c-1"), std::string::npos);  // no case ids
+  EXPECT_EQ(get(october + "&knownAt=" + known, "researcher").body, reported.body);
+
+  ok(post("/v1/cases/c-2/events", "intake",
+          ev("StayEnded", "2026-10-25T10:00:00Z", R"({"outcome":"left_unknown"})")));
+  housed("c-4", 26);
+  const auto again = get(october + "&knownAt=" + known, "regie");
+  EXPECT_EQ(again.body, reported.body);  // byte for byte
+  EXPECT_EQ(again.header("etag"), reported.header("etag"));
+  // Events recorded after knownAt are folded: the report is final.
+  EXPECT_EQ(again.header("cache-control"), "private, max-age=31536000, immutable");
+  const auto now = get(october, "regie");
+  ASSERT_EQ(now.status, 200);
+  EXPECT_EQ(now.header("cache-control"), "no-store");
+  const auto current = now.json();
+  EXPECT_NE(current.at("digest").as_string(), digest);
+  EXPECT_EQ(current.at("position"), 19);
+  EXPECT_EQ(current.at("inflow"), 4);       // and c-4 on 28 October
+  EXPECT_EQ(current.at("outflow"), 2);      // and c-2
+  EXPECT_EQ(current.at("activeAtEnd"), 2);  // c-3 and c-4
+
+  const auto missing = get("/v1/reports/monthly", "regie");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(missing.json().at("errors").at(0).at("field"), "month");
+  EXPECT_EQ(get("/v1/reports/monthly?month=2026-13", "regie").status, 400);
+  EXPECT_EQ(get("/v1/reports/monthly?month=2026-10&asOf=2026-10-01", "regie").status, 400);
+  EXPECT_EQ(get(october, "intake").status, 403);
+  EXPECT_EQ(get(october, "housing").status, 403);
 }
 
 TEST_F(KnownAt, BeforeTheFirstEventNothingIsKnownAndABadKnownAtIs400) {

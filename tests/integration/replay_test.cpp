@@ -62,6 +62,8 @@ TEST_P(ReplayEqualsLive, EveryReadModel) {
        "--as-of " + as_of + " --admitted-from " + from + " --admitted-to " + to},
       {"participation", "/v1/participation", "from=" + from + "&to=" + to,
        "--from " + from + " --to " + to},
+      {"monthly-report", "/v1/reports/monthly", "month=" + as_of.substr(0, 7),
+       "--month " + as_of.substr(0, 7)},
   };
 
   // Before the server starts: an export with personal data takes the store's lock.
@@ -93,7 +95,7 @@ TEST_P(ReplayEqualsLive, EveryReadModel) {
       const std::string params = q.params + "&knownAt=" + known;
       const std::string flags = q.flags + " --known-at " + known;
       const auto live = client.get(q.route + "?" + params, "t-regie");
-      ASSERT_EQ(live.status, 200) << q.route << " " << live.body;
+      ASSERT_EQ(live.status, 200) << q.route << " " << live.body << "\n" << server.stderr_text();
       const auto from_store = run_command(
           tool() + " replay --data-dir " + data + " --read-model " + q.model + " " + flags, false);
       const auto from_file = run_command(tool() + " replay --events " + dir_.sub("log.jsonl") +

@@ -552,6 +552,9 @@ async function partC(doc) {
     ["/v1/intake-funnel", ["", "?from=2026-01-01&to=2026-06-30", "?to=2025-06-30"]],
     ["/v1/perspective", ["", "?asOf=2026-06-30", "?admittedFrom=2025-01-01&admittedTo=2025-12-31", "?asOf=2025-01-01", "?asOf=2026-06-30T12:00:00Z&admittedFrom=2026-01-01"]],
     ["/v1/participation", ["", "?from=2026-01-01&to=2026-06-30", "?from=2030-01-01&to=2030-01-31", "?to=2025-12-31"]],
+    ["/v1/reports/monthly", ["?month=2026-06", "?month=2025-12&knownAt=2026-01-15", "?month=2024-02&knownAt=2026-06-30T12:00:00Z"]],
+    ["/v1/occupancy?knownAt=2026-01-15", [""]],
+    ["/v1/outcomes?from=2025-01-01&to=2025-12-31&knownAt=2026-01-15T09:00:00Z", [""]],
   ];
   for (const [route, queries] of readModels) {
     for (const q of queries) await call("GET", route + q, { token: T.regie, expect: 200, paramsValid: true });
@@ -571,6 +574,9 @@ async function partC(doc) {
     ["/v1/perspective?admittedFrom=2026-05-01&admittedTo=2026-01-01", "admittedFrom"],
     ["/v1/perspective?admittedTo=2026-1-1", "admittedTo"],
     ["/v1/participation?from=2026-01-01&to=2026-01-32", "to"],
+    ["/v1/occupancy?knownAt=yesterday", "knownAt"],
+    ["/v1/reports/monthly", "month"],
+    ["/v1/reports/monthly?month=2026-13", "month"],
   ]) {
     const r = await call("GET", target, { token: T.regie, expect: 400 });
     check(r.body?.errors?.some((e) => e.field === field), `${target}: errors do not name ${field}: ${show(r.body)}`);
@@ -597,6 +603,7 @@ async function partC(doc) {
     "/v1/intake-funnel",
     "/v1/perspective",
     "/v1/participation",
+    "/v1/reports/monthly?month=2026-06",
     `/v1/access-log?caseId=${hvoCase}`,
   ];
   for (const target of byRole) {
