@@ -88,6 +88,7 @@ TEST(NowCache, SplicesTheAsOfAndKnownAtWhenOtherStringsHoldControlCharacters) {
   body["note"] = "\x01";  // before asOf, serialised as the marker's value would be
   // the marker's text inside a string, before asOf: escaped, so not the marker
   body["trick"] = "\"asOf\":\"\x01\"";
+  body["trick2"] = "\"knownAt\":\"\x01\"";
   body["asOf"] = "2026-01-01T00:00:00Z";
   body["label"] =
       "a\x01"
@@ -102,7 +103,7 @@ TEST(NowCache, SplicesTheAsOfAndKnownAtWhenOtherStringsHoldControlCharacters) {
   EXPECT_EQ(*found, with_as_of(body, now));
   EXPECT_EQ(
       *found,
-      R"({"note":"\u0001","trick":"\"asOf\":\"\u0001\"",)"
+      R"({"note":"\u0001","trick":"\"asOf\":\"\u0001\"","trick2":"\"knownAt\":\"\u0001\"",)"
       R"("asOf":"2026-01-01T12:30:00.500Z","label":"a\u0001b","locations":[{"id":"loc-\u0001"}],)"
       R"("knownAt":"2026-01-01T12:30:00.500Z"})");
 }

@@ -1,7 +1,8 @@
 // A HistoryView of everything folded, with the events after a position folded apart as the
 // late ones, shows exactly what a History folded up to that position holds: for every
 // position of a log that touches every kind of fact (programme capacity, a location opened,
-// resized, contacted and closed, activities scheduled and held, cases through every fact),
+// resized, contacted and closed, activities scheduled, held and cancelled, cases through every
+// fact, events that add none, a case housed in a location opened late),
 // every read model renders the same JSON from both. Late events are back-dated, as late
 // entries are: their occurredAt lies before that of events recorded earlier.
 #include "projections/history_view.hpp"
@@ -78,6 +79,17 @@ std::vector<Envelope> the_log() {
       {"case-c", "PlacementDecided", "2021-02-22T09:00:00Z", R"({"decision":"rejected"})"},
       {"case-a", "StayEnded", "2021-03-10T09:00:00Z", R"({"outcome":"independent_return"})"},
       {"location-l2", "LocationClosed", "2021-03-20T09:00:00Z", "{}"},
+      // Late events that add no fact, and a case housed in a location opened late.
+      {"case-b", "LivingAllowancePaid", "2021-03-03T09:00:00Z",
+       R"({"amountCents":5000,"period":"2021-03"})"},
+      {"activity-z", "ActivityScheduled", "2021-02-10T09:00:00Z",
+       R"({"title":"V","organisation":"o","category":"culture","startsAt":"2021-02-12T14:00:00Z","coDesigned":false})"},
+      {"activity-z", "ActivityCancelled", "2021-02-11T09:00:00Z", "{}"},
+      {"case-d", "CaseRegistered", "2021-01-20T09:00:00Z", R"({"person":{"name":"D"}})"},
+      {"case-d", "IntakeCompleted", "2021-01-21T09:00:00Z", R"({"eligible":true})"},
+      {"case-d", "PlacementDecided", "2021-01-22T09:00:00Z",
+       R"({"decision":"admitted","funding":"lvv"})"},
+      {"case-d", "BedAssigned", "2021-01-23T09:00:00Z", R"({"locationId":"l3"})"},
   };
   std::vector<Envelope> log;
   std::map<std::string, std::uint64_t> versions;
