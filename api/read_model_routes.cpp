@@ -10,6 +10,7 @@
 #include "projections/known_at.hpp"
 #include "projections/monthly_report.hpp"
 #include "projections/read_models.hpp"
+#include "projections/series.hpp"
 
 namespace perspectief::api {
 namespace {
@@ -137,11 +138,8 @@ Result<boost::json::object> over_range(RouteId route, const Params& p, const His
                                            : intake_funnel_json(h, r->from, r->to, *t);
 }
 
-// GET /v1/reports/monthly: month=YYYY-MM (required) and knownAt.
-Result<boost::json::object> monthly(const Params& p, const HistoryView& h) {
-  if (auto s = only(p, {"month", "knownAt"}); !s) return s.take_error();
-  const auto it = p.find("month");
-  const std::string_view m = it == p.end() ? std::string_view{} : std::string_view{it->second};
+// A month YYYY-MM in the years 1900-9999: its first day; nullopt for anything else.
+std::optional<Days> parse_month(std::string_view m) {
   const auto digits = [&](std::size_t from, std::size_t n) {
     int v = 0;
     for (std::size_t i = from; i < from + n; ++i) {
@@ -152,10 +150,45 @@ Result<boost::json::object> monthly(const Params& p, const HistoryView& h) {
   };
   const int year = m.size() == 7 && m[4] == '-' ? digits(0, 4) : -1;
   const int month = year >= 0 ? digits(5, 2) : -1;
-  if (year < 1900 || month < 1 || month > 12) {
-    return bad("month", "must be a month YYYY-MM in the years 1900-9999");
-  }
-  return monthly_report_json(h, year, month);
+  if (year < 1900 || month < 1 || month > 12) return std::nullopt;
+  return days_from_civil({year, static_cast<unsigned>(month), 1});
+}
+
+constexpr const char* kMonthRule = "must be a month YYYY-MM in the years 1900-9999";
+
+// GET /v1/reports/monthly: month=YYYY-MM (required) and knownAt.
+Result<boost::json::object> monthly(const Params& p, const HistoryView& h) {
+  if (auto s = only(p, {"month", "knownAt"}); !s) return s.take_error();
+  const auto it = p.find("month");
+  const auto first = it == p.end() ? std::nullopt : parse_month(it->second);
+  if (!first) return bad("month", kMonthRule);
+  const auto c = civil_from_days(*first);
+  return monthly_report_json(h, c.year, static_cast<int>(c.month));
+}
+
+// GET /v1/series: from, to (months YYYY-MM, inclusive; defaults: the month of knownAt and the
+// 23 before it), at most 120 months, and knownAt.
+Result<boost::json::object> series(const Params& p, const HistoryView& h, Micros now) {
+  if (auto s = only(p, {"from", "to", "knownAt"}); !s) return s.take_error();
+  const auto month_param = [&](const char* name, Days fallback) -> Result<Days> {
+    const auto it = p.find(name);
+    if (it == p.end()) return fallback;
+    const auto first = parse_month(it->second);
+    if (!first) return bad(name, kMonthRule);
+    return *first;
+  };
+  const auto today = civil_from_days(day_of(now));
+  auto to = month_param("to", days_from_civil({today.year, today.month, 1}));
+  if (!to) return to.take_error();
+  auto from = month_param("from", add_months(*to, -23));
+  if (!from) return from.take_error();
+  if (*from > *to) return bad("from", "must not lie after to");
+  const auto a = civil_from_days(*from);
+  const auto b = civil_from_days(*to);
+  const int months =
+      (b.year - a.year) * 12 + static_cast<int>(b.month) - static_cast<int>(a.month) + 1;
+  if (months > 120) return bad("from", "the series may span at most 120 months");
+  return series_json(h, *from, months);
 }
 
 // `now`: the default asOf, which is the knownAt of the read.
@@ -177,6 +210,8 @@ Result<boost::json::object> render(RouteId route, const Params& p, const History
       return over_range(route, p, h, now);
     case RouteId::monthly_report:
       return monthly(p, h);
+    case RouteId::series:
+      return series(p, h, now);
     default:
       return make_error(ErrorCode::not_found, "no such read model");
   }

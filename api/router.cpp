@@ -8,7 +8,7 @@ namespace {
 
 using boost::beast::http::verb;
 
-constexpr std::array<RouteSpec, 39> kRoutes{{
+constexpr std::array<RouteSpec, 40> kRoutes{{
     {RouteId::healthz, verb::get, "/healthz"},
     {RouteId::readyz, verb::get, "/readyz"},
     {RouteId::append_case, verb::post, "/v1/cases/{caseId}/events"},
@@ -32,6 +32,7 @@ constexpr std::array<RouteSpec, 39> kRoutes{{
     {RouteId::perspective, verb::get, "/v1/perspective"},
     {RouteId::participation, verb::get, "/v1/participation"},
     {RouteId::monthly_report, verb::get, "/v1/reports/monthly"},
+    {RouteId::series, verb::get, "/v1/series"},
     {RouteId::metrics, verb::get, "/metrics"},
     {RouteId::erase_personal_data, verb::delete_, "/v1/cases/{caseId}/personal-data"},
     {RouteId::access_log, verb::get, "/v1/access-log"},

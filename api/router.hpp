@@ -35,6 +35,7 @@ enum class RouteId {
   perspective,
   participation,
   monthly_report,
+  series,
   metrics,
   erase_personal_data,
   access_log,

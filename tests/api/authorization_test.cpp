@@ -21,7 +21,7 @@ struct Expected {
   std::string_view grants;
 };
 
-constexpr std::array<Expected, 39> kSpec{{
+constexpr std::array<Expected, 40> kSpec{{
     {RouteId::healthz, "oooooooo"},
     {RouteId::readyz, "oooooooo"},
     {RouteId::openapi, "oooooooo"},
@@ -48,6 +48,7 @@ constexpr std::array<Expected, 39> kSpec{{
     {RouteId::perspective, "A-AA-AA-"},
     {RouteId::participation, "A-AAAAA-"},
     {RouteId::monthly_report, "-----AA-"},
+    {RouteId::series, "-----AA-"},
     {RouteId::metrics, "-----A-A"},
     {RouteId::erase_personal_data, "A----A--"},
     {RouteId::access_log, "-----A--"},

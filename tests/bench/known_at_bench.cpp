@@ -1,5 +1,6 @@
 // A read model as known at a past time against the same read as of now, through the API's own
-// read_model() on a RocksDB store of the demo (perspectief demo: 4,500 cases over 5 years).
+// read_model() on a RocksDB store of the demo (perspectief demo: 4,500 cases over 5 years);
+// also the monthly report and a 24-month series (spec/evaluation.md).
 // The knownAt is the recordedAt of the event `late` positions before the end, so the read
 // leaves out the last `late` events (the demo programme records about 1,600 events a month);
 // each read either folds them anew or finds them in the server's cache.
@@ -111,6 +112,16 @@ void BM_Utilisation(benchmark::State& state) {
        "from=" + end.substr(0, 8) + "01&to=" + end + "&asOf=" + end);
 }
 
+void BM_MonthlyReport(benchmark::State& state) {
+  read(state, api::RouteId::monthly_report, "month=" + month_end().substr(0, 7));
+}
+void BM_Series24Months(benchmark::State& state) {
+  const Days last = parse_date(month_end()).value();
+  const Days first = add_months(last - civil_from_days(last).day + 1, -23);
+  read(state, api::RouteId::series,
+       "from=" + format_date(first).substr(0, 7) + "&to=" + format_date(last).substr(0, 7));
+}
+
 // Late events: 0 (no knownAt: as of now), a month's and a year's; without and with the caches.
 void late_and_cached(benchmark::internal::Benchmark* b) {
   for (const int late : {0, 1600, 19200}) {
@@ -121,6 +132,8 @@ void late_and_cached(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_Occupancy)->Apply(late_and_cached);
 BENCHMARK(BM_Outcomes)->Apply(late_and_cached);
 BENCHMARK(BM_Utilisation)->Apply(late_and_cached);
+BENCHMARK(BM_MonthlyReport)->Apply(late_and_cached);
+BENCHMARK(BM_Series24Months)->Args({0, 0})->Args({1600, 1})->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace perspectief

@@ -196,6 +196,68 @@ TEST_F(KnownAt, TheMonthlyReportOfASettledKnownAtIsImmutableAndSignedByItsDigest
   EXPECT_EQ(get(october, "housing").status, 403);
 }
 
+json::object month(const std::string& m, int active, int occupied, int inflow, int outflow,
+                   json::object by_class, json::value median, int registered, int admitted) {
+  return {{"month", m},
+          {"activeAtEnd", active},
+          {"occupiedAtEnd", occupied},
+          {"inflow", inflow},
+          {"outflow", outflow},
+          {"outflowByClass", std::move(by_class)},
+          {"medianStayDaysOfOutflow", std::move(median)},
+          {"registered", registered},
+          {"admitted", admitted}};
+}
+
+json::object classes(int durable, int no_solution) {
+  return {{"durable", durable}, {"semi_durable", 0}, {"no_solution", no_solution}, {"other", 0}};
+}
+
+TEST_F(KnownAt, TheSeriesCountsEachMonthAndIgnoresLateEntriesAtAnEarlierKnownAt) {
+  ok(post("/v1/locations/l1/events", "housing",
+          ev("LocationOpened", "2026-09-01T09:00:00Z",
+             R"({"name":"L","operator":"org-housing","beds":10})")));
+  housed("c-1", 1);  // admitted 1 October, bed 3 October
+  housed("c-2", 3);  // bed 5 October
+  housed("c-3", 5);  // bed 7 October
+  ok(post("/v1/cases/c-1/events", "intake",
+          ev("StayEnded", "2026-10-20T10:00:00Z", R"({"outcome":"independent_return"})")));
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const std::string known = now_text();
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const std::string query = "/v1/series?from=2026-09&to=2026-11";
+  const auto before = get(query + "&knownAt=" + known, "regie");
+  ASSERT_EQ(before.status, 200) << before.body;
+  const json::array expected_before{month("2026-09", 0, 0, 0, 0, classes(0, 0), nullptr, 0, 0),
+                                    // c-1 stayed 20 - 3 = 17 days
+                                    month("2026-10", 2, 2, 3, 1, classes(1, 0), 17, 3, 3),
+                                    month("2026-11", 2, 2, 0, 0, classes(0, 0), nullptr, 0, 0)};
+  EXPECT_EQ(before.json().at("months"), expected_before) << before.body;
+  EXPECT_EQ(before.json().at("from"), "2026-09");
+  EXPECT_EQ(before.json().at("to"), "2026-11");
+
+  ok(post("/v1/cases/c-2/events", "intake",
+          ev("StayEnded", "2026-10-25T10:00:00Z", R"({"outcome":"left_unknown"})")));
+  housed("c-4", 26);  // bed 28 October
+  EXPECT_EQ(get(query + "&knownAt=" + known, "regie").body, before.body);
+  const auto after = get(query, "regie");
+  ASSERT_EQ(after.status, 200) << after.body;
+  const json::array expected_after{month("2026-09", 0, 0, 0, 0, classes(0, 0), nullptr, 0, 0),
+                                   // c-2 stayed 25 - 5 = 20 days: the median of 17 and 20
+                                   month("2026-10", 2, 2, 4, 2, classes(1, 1), 18.5, 4, 4),
+                                   month("2026-11", 2, 2, 0, 0, classes(0, 0), nullptr, 0, 0)};
+  EXPECT_EQ(after.json().at("months"), expected_after) << after.body;
+
+  EXPECT_EQ(get("/v1/series?from=2026-11&to=2026-09", "regie").status, 400);
+  EXPECT_EQ(get("/v1/series?from=2016-01&to=2026-12", "regie").status, 400);  // 132 months
+  EXPECT_EQ(get("/v1/series?from=2026-9", "regie").status, 400);
+  EXPECT_EQ(get("/v1/series?from=2017-01&to=2026-12", "regie").status, 200);  // 120 months
+  const auto defaults = get("/v1/series", "researcher");
+  ASSERT_EQ(defaults.status, 200);
+  EXPECT_EQ(defaults.json().at("months").as_array().size(), 24U);
+  EXPECT_EQ(get(query, "intake").status, 403);
+}
+
 TEST_F(KnownAt, BeforeTheFirstEventNothingIsKnownAndABadKnownAtIs400) {
   const std::string before = now_text();
   std::this_thread::sleep_for(std::chrono::milliseconds(5));

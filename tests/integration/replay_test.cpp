@@ -64,6 +64,8 @@ TEST_P(ReplayEqualsLive, EveryReadModel) {
        "--from " + from + " --to " + to},
       {"monthly-report", "/v1/reports/monthly", "month=" + as_of.substr(0, 7),
        "--month " + as_of.substr(0, 7)},
+      {"series", "/v1/series", "from=" + from.substr(0, 7) + "&to=" + to.substr(0, 7),
+       "--from " + from.substr(0, 7) + " --to " + to.substr(0, 7)},
   };
 
   // Before the server starts: an export with personal data takes the store's lock.

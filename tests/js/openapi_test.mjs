@@ -553,6 +553,7 @@ async function partC(doc) {
     ["/v1/perspective", ["", "?asOf=2026-06-30", "?admittedFrom=2025-01-01&admittedTo=2025-12-31", "?asOf=2025-01-01", "?asOf=2026-06-30T12:00:00Z&admittedFrom=2026-01-01"]],
     ["/v1/participation", ["", "?from=2026-01-01&to=2026-06-30", "?from=2030-01-01&to=2030-01-31", "?to=2025-12-31"]],
     ["/v1/reports/monthly", ["?month=2026-06", "?month=2025-12&knownAt=2026-01-15", "?month=2024-02&knownAt=2026-06-30T12:00:00Z"]],
+    ["/v1/series", ["", "?from=2025-01&to=2026-06", "?to=2025-12&knownAt=2026-01-15"]],
     ["/v1/occupancy?knownAt=2026-01-15", [""]],
     ["/v1/outcomes?from=2025-01-01&to=2025-12-31&knownAt=2026-01-15T09:00:00Z", [""]],
   ];
@@ -577,6 +578,8 @@ async function partC(doc) {
     ["/v1/occupancy?knownAt=yesterday", "knownAt"],
     ["/v1/reports/monthly", "month"],
     ["/v1/reports/monthly?month=2026-13", "month"],
+    ["/v1/series?from=2026-06&to=2026-01", "from"],
+    ["/v1/series?from=2010-01&to=2026-01", "from"],
   ]) {
     const r = await call("GET", target, { token: T.regie, expect: 400 });
     check(r.body?.errors?.some((e) => e.field === field), `${target}: errors do not name ${field}: ${show(r.body)}`);
@@ -604,6 +607,7 @@ async function partC(doc) {
     "/v1/perspective",
     "/v1/participation",
     "/v1/reports/monthly?month=2026-06",
+    "/v1/series",
     `/v1/access-log?caseId=${hvoCase}`,
   ];
   for (const target of byRole) {
