@@ -37,15 +37,17 @@ boost::json::object monthly_report_json(const HistoryView& h, int year, int mont
   }
   boost::json::object alerts;
   for (const char* level : {"review", "warning", "final", "exceeded"}) alerts[level] = 0;
-  for (const auto& a : stay_alerts_json(h, end).at("alerts").as_array()) {
+  // Named: a range-for over a member of a temporary would outlive it (before C++23).
+  const boost::json::object alerted = stay_alerts_json(h, end);
+  for (const auto& a : alerted.at("alerts").as_array()) {
     alerts[a.at("level").as_string()].as_int64() += 1;
   }
   boost::json::object escalations;
   for (std::size_t i = 0; i < enum_count<EscalationLevel>(); ++i) {
     escalations[to_string(static_cast<EscalationLevel>(i))] = 0;
   }
-  for (const auto& e :
-       escalations_json(h, end, EscalationStatus::open).at("escalations").as_array()) {
+  const boost::json::object open = escalations_json(h, end, EscalationStatus::open);
+  for (const auto& e : open.at("escalations").as_array()) {
     escalations[e.at("level").as_string()].as_int64() += 1;
   }
   const std::string month_text = format_date(first).substr(0, 7);  // YYYY-MM
