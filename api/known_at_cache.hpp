@@ -29,7 +29,10 @@ struct LateEvents {
   std::uint64_t folded = 0;  // not forward: `events` holds those in (cut, folded]
   History events{0, 0, 0};
   // The events `events` holds.
-  std::uint64_t size() const { return forward ? cut : folded - cut; }
+  std::uint64_t size() const {
+    if (!settled) return 0;
+    return forward ? cut : folded - cut;
+  }
 };
 
 // The LateEvents of the last few knownAt read. Thread-safe; an entry is used under its own

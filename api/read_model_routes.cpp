@@ -260,6 +260,9 @@ Result<boost::json::object> answer(RouteId route, const Params& p, const History
         return s.take_error();
       }
       if (!late->settled) return render_view(h);  // all folded was recorded by `known`
+      if (late->forward) {                        // settled just now, with the events up to the cut
+        return late->events.read([&](const History& e) { return render_view(e); });
+      }
       return render_view(HistoryView(h, late->events, late->cut));
     });
   }();

@@ -85,11 +85,13 @@ TEST(KnownAtCache, KeepsTheLastFewAndNoneOverItsBudget) {
   EXPECT_NE(cache.entry(3), a);  // a third one drops the least recently used, 2
   EXPECT_NE(cache.entry(2), b);
   const auto big = cache.entry(7);
+  big->settled = true;
   big->forward = true;
   big->cut = 4;  // 4 events: over the budget of 3
   cache.trim(7, *big);
   EXPECT_NE(cache.entry(7), big);
   const auto small = cache.entry(8);
+  small->settled = true;
   small->forward = true;
   small->cut = 3;
   cache.trim(8, *small);
