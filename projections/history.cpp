@@ -154,13 +154,17 @@ std::uint32_t History::location_ref(const std::string& location_id) const {
   return it == name_ids_.end() ? 0 : it->second;
 }
 
-CapacityFacts History::capacity_at(Micros t) const {
-  CapacityFacts c = capacity_.front();
-  for (const auto& f : capacity_) {
+CapacityFacts capacity_at(std::span<const CapacityFacts> settings, Micros t) {
+  CapacityFacts c = settings.front();
+  for (const auto& f : settings) {
     if (f.at > t) break;
     c = f;
   }
   return c;
+}
+
+CapacityFacts History::capacity_at(Micros t) const {
+  return perspectief::capacity_at(capacity_, t);
 }
 
 void History::apply(const Envelope& e) {

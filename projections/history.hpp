@@ -99,6 +99,10 @@ struct CapacityFacts {
   std::int64_t max_stay_months;
 };
 
+// The programme's capacity at `t`: the last of `settings` (in log order, the first the
+// configured defaults) whose time is at or before `t`, else the first.
+CapacityFacts capacity_at(std::span<const CapacityFacts> settings, Micros t);
+
 // A case as of a moment: the fold of its facts with occurredAt <= that moment.
 struct CaseAt {
   bool exists = false;

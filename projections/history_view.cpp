@@ -60,12 +60,7 @@ HistoryView::HistoryView(const History& h, const History& late, std::uint64_t po
 }
 
 CapacityFacts HistoryView::capacity_at(Micros t) const {
-  CapacityFacts c = capacity_.front();
-  for (const auto& f : capacity_) {
-    if (f.at > t) break;
-    c = f;
-  }
-  return c;
+  return perspectief::capacity_at(capacity_, t);
 }
 
 CaseFactsView HistoryView::facts_of(const CaseFacts& c) const {

@@ -38,6 +38,24 @@ class KnownAt : public ServerTest {
             ev("BedAssigned", bed_day + "T12:00:00Z", R"({"locationId":"l1"})")));
   }
 
+  // A location opened in September; c-1, c-2 and c-3 admitted on 1, 3 and 5 October and
+  // housed two days later; c-1's stay ended on 20 October (14 events). Returns a knownAt
+  // after all of it and before anything recorded next.
+  std::string record_october() {
+    ok(post("/v1/locations/l1/events", "housing",
+            ev("LocationOpened", "2026-09-01T09:00:00Z",
+               R"({"name":"L","operator":"org-housing","beds":10})")));
+    housed("c-1", 1);
+    housed("c-2", 3);
+    housed("c-3", 5);
+    ok(post("/v1/cases/c-1/events", "intake",
+            ev("StayEnded", "2026-10-20T10:00:00Z", R"({"outcome":"independent_return"})")));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const std::string known = now_text();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return known;
+  }
+
   static std::string now_text() {
     return format_rfc3339(std::chrono::duration_cast<std::chrono::microseconds>(
                               std::chrono::system_clock::now().time_since_epoch())
@@ -48,17 +66,7 @@ class KnownAt : public ServerTest {
 constexpr const char* kMonth = "from=2026-10-01&to=2026-10-31&asOf=2026-10-31T23:59:59Z";
 
 TEST_F(KnownAt, ReadsWithAnEarlierKnownAtIgnoreLateEntries) {
-  ok(post("/v1/locations/l1/events", "housing",
-          ev("LocationOpened", "2026-09-01T09:00:00Z",
-             R"({"name":"L","operator":"org-housing","beds":10})")));
-  housed("c-1", 1);
-  housed("c-2", 3);
-  housed("c-3", 5);
-  ok(post("/v1/cases/c-1/events", "intake",
-          ev("StayEnded", "2026-10-20T10:00:00Z", R"({"outcome":"independent_return"})")));
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  const std::string known = now_text();  // October as reported
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const std::string known = record_october();  // October as reported
 
   const std::vector<std::string> reads{std::string{"/v1/outcomes?"} + kMonth,
                                        std::string{"/v1/utilisation?"} + kMonth,
@@ -124,17 +132,7 @@ TEST_F(KnownAt, ReadsWithAnEarlierKnownAtIgnoreLateEntries) {
 }
 
 TEST_F(KnownAt, TheMonthlyReportOfASettledKnownAtIsImmutableAndSignedByItsDigest) {
-  ok(post("/v1/locations/l1/events", "housing",
-          ev("LocationOpened", "2026-09-01T09:00:00Z",
-             R"({"name":"L","operator":"org-housing","beds":10})")));
-  housed("c-1", 1);
-  housed("c-2", 3);
-  housed("c-3", 5);
-  ok(post("/v1/cases/c-1/events", "intake",
-          ev("StayEnded", "2026-10-20T10:00:00Z", R"({"outcome":"independent_return"})")));
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  const std::string known = now_text();
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const std::string known = record_october();  // October as reported
   const std::string october = "/v1/reports/monthly?month=2026-10";
 
   const auto reported = get(october + "&knownAt=" + known, "regie");
@@ -214,17 +212,7 @@ json::object classes(int durable, int no_solution) {
 }
 
 TEST_F(KnownAt, TheSeriesCountsEachMonthAndIgnoresLateEntriesAtAnEarlierKnownAt) {
-  ok(post("/v1/locations/l1/events", "housing",
-          ev("LocationOpened", "2026-09-01T09:00:00Z",
-             R"({"name":"L","operator":"org-housing","beds":10})")));
-  housed("c-1", 1);  // admitted 1 October, bed 3 October
-  housed("c-2", 3);  // bed 5 October
-  housed("c-3", 5);  // bed 7 October
-  ok(post("/v1/cases/c-1/events", "intake",
-          ev("StayEnded", "2026-10-20T10:00:00Z", R"({"outcome":"independent_return"})")));
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  const std::string known = now_text();
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const std::string known = record_october();  // October as reported
   const std::string query = "/v1/series?from=2026-09&to=2026-11";
   const auto before = get(query + "&knownAt=" + known, "regie");
   ASSERT_EQ(before.status, 200) << before.body;
