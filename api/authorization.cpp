@@ -57,6 +57,8 @@ constexpr std::array kTable{
     Row{RouteId::participation,         {A,     D,      A,    A,     A,     A,    A,       D}},
     Row{RouteId::monthly_report,        {D,     D,      D,    D,     D,     A,    A,       D}},
     Row{RouteId::series,                {D,     D,      D,    D,     D,     A,    A,       D}},
+    Row{RouteId::returns,               {A,     D,      A,    A,     D,     A,    A,       D}},
+    Row{RouteId::data_quality,          {A,     D,      D,    D,     D,     A,    D,       D}},
     Row{RouteId::metrics,               {D,     D,      D,    D,     D,     A,    D,       A}},
     Row{RouteId::erase_personal_data,   {A,     D,      D,    D,     D,     A,    D,       D}},
     Row{RouteId::access_log,            {D,     D,      D,    D,     D,     A,    D,       D}},

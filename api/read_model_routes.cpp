@@ -76,15 +76,16 @@ Status only(const Params& p, std::initializer_list<std::string_view> allowed) {
   return Ok{};
 }
 
-// Read models as of one time: occupancy, stay alerts, caseload.
+// Read models as of one time: occupancy, stay alerts, caseload, data quality.
 Result<boost::json::object> at_time(RouteId route, const Params& p, const HistoryView& h,
                                     Micros now) {
   if (auto s = only(p, {"asOf", "knownAt"}); !s) return s.take_error();
   auto t = as_of_param(p, now);
   if (!t) return t.take_error();
-  return route == RouteId::occupancy     ? occupancy_json(h, *t)
-         : route == RouteId::stay_alerts ? stay_alerts_json(h, *t)
-                                         : caseload_json(h, *t);
+  return route == RouteId::occupancy      ? occupancy_json(h, *t)
+         : route == RouteId::stay_alerts  ? stay_alerts_json(h, *t)
+         : route == RouteId::data_quality ? data_quality_json(h, *t)
+                                          : caseload_json(h, *t);
 }
 
 Result<boost::json::object> escalations(const Params& p, const HistoryView& h, Micros now) {
@@ -124,7 +125,8 @@ Result<boost::json::object> perspective(const Params& p, const HistoryView& h, M
   return perspective_json(h, *t, r->from, r->to);
 }
 
-// Read models over a range of dates: participation, utilisation, outcomes, intake funnel.
+// Read models over a range of dates: participation, utilisation, outcomes, returns, intake
+// funnel.
 Result<boost::json::object> over_range(RouteId route, const Params& p, const HistoryView& h,
                                        Micros now) {
   if (auto s = only(p, {"from", "to", "asOf", "knownAt"}); !s) return s.take_error();
@@ -134,6 +136,7 @@ Result<boost::json::object> over_range(RouteId route, const Params& p, const His
   if (!r) return r.take_error();
   return route == RouteId::utilisation     ? utilisation_json(h, r->from, r->to, *t)
          : route == RouteId::outcomes      ? outcomes_json(h, r->from, r->to, *t)
+         : route == RouteId::returns       ? returns_json(h, r->from, r->to, *t)
          : route == RouteId::participation ? participation_json(h, r->from, r->to, *t)
                                            : intake_funnel_json(h, r->from, r->to, *t);
 }
@@ -198,6 +201,7 @@ Result<boost::json::object> render(RouteId route, const Params& p, const History
     case RouteId::occupancy:
     case RouteId::stay_alerts:
     case RouteId::caseload:
+    case RouteId::data_quality:
       return at_time(route, p, h, now);
     case RouteId::escalations:
       return escalations(p, h, now);
@@ -207,6 +211,7 @@ Result<boost::json::object> render(RouteId route, const Params& p, const History
     case RouteId::utilisation:
     case RouteId::outcomes:
     case RouteId::intake_funnel:
+    case RouteId::returns:
       return over_range(route, p, h, now);
     case RouteId::monthly_report:
       return monthly(p, h);

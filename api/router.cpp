@@ -8,7 +8,7 @@ namespace {
 
 using boost::beast::http::verb;
 
-constexpr std::array<RouteSpec, 40> kRoutes{{
+constexpr std::array<RouteSpec, 42> kRoutes{{
     {RouteId::healthz, verb::get, "/healthz"},
     {RouteId::readyz, verb::get, "/readyz"},
     {RouteId::append_case, verb::post, "/v1/cases/{caseId}/events"},
@@ -33,6 +33,8 @@ constexpr std::array<RouteSpec, 40> kRoutes{{
     {RouteId::participation, verb::get, "/v1/participation"},
     {RouteId::monthly_report, verb::get, "/v1/reports/monthly"},
     {RouteId::series, verb::get, "/v1/series"},
+    {RouteId::returns, verb::get, "/v1/returns"},
+    {RouteId::data_quality, verb::get, "/v1/data-quality"},
     {RouteId::metrics, verb::get, "/metrics"},
     {RouteId::erase_personal_data, verb::delete_, "/v1/cases/{caseId}/personal-data"},
     {RouteId::access_log, verb::get, "/v1/access-log"},

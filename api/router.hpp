@@ -36,6 +36,8 @@ enum class RouteId {
   participation,
   monthly_report,
   series,
+  returns,
+  data_quality,
   metrics,
   erase_personal_data,
   access_log,

@@ -50,8 +50,19 @@ Status only_when_active(const CaseState& s) {
 
 // One rule per event type (rules 2-11 of spec/domain.md); rule 1, erasure and the end of a
 // stay are checked before them (decide_case).
-Status rule(const CaseState& /*s*/, const CaseRegistered& /*e*/, const CaseContext& /*c*/) {
-  return Ok{};  // rule 1, in decide_case
+// Rule 1 is checked in decide_case; a return names an earlier case of the person, which must
+// be closed (spec/evaluation.md, "Returns to the programme").
+Status rule(const CaseState& /*s*/, const CaseRegistered& e, const CaseContext& c) {
+  if (e.previous_case_id.empty()) return Ok{};
+  const CaseState* previous = c.find_case ? c.find_case(e.previous_case_id) : nullptr;
+  if (previous == nullptr || previous->status == CaseStatus::none) {
+    return refuse("previous_case", "previousCaseId names no case");
+  }
+  if (!previous->final()) {
+    return refuse("previous_case", "previousCaseId must name a rejected, referred or ended case" +
+                                       in_state(*previous));
+  }
+  return Ok{};
 }
 Status rule(const CaseState& /*s*/, const PersonalDataErased& /*e*/, const CaseContext& /*c*/) {
   return Ok{};  // in decide_case
@@ -153,10 +164,10 @@ Status rule(const CaseState& s, const StayEnded& /*e*/, const CaseContext& /*c*/
 
 Status decide_case(const CaseState& s, const CaseEvent& e, const CaseContext& ctx) {
   // Rule 1: the first event is CaseRegistered, and only the first.
-  if (std::holds_alternative<CaseRegistered>(e)) {
+  if (const auto* registered = std::get_if<CaseRegistered>(&e)) {
     if (s.status != CaseStatus::none)
       return refuse("case-registered-first", "rule 1: the case is already registered");
-    return Ok{};
+    return rule(s, *registered, ctx);
   }
   if (s.status == CaseStatus::none)
     return refuse("case-registered-first", "rule 1: the first event of a case is CaseRegistered");

@@ -87,6 +87,8 @@ struct CaseContext {
   std::function<const LocationState*(const std::string&)> location;
   std::int64_t housed_lvv = 0;
   std::int64_t housed_municipal = 0;
+  // Another case by id (rule previous_case); null when there is none.
+  std::function<const CaseState*(std::string_view)> find_case;
 };
 
 // The case rules 1-11 of spec/domain.md (rule 12 is theirs under concurrency), for an event

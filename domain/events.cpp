@@ -42,8 +42,8 @@ ActivityHeld read(FieldReader& r, std::type_identity<ActivityHeld> /*unused*/) {
 ActivityCancelled read(FieldReader& /*r*/, std::type_identity<ActivityCancelled> /*unused*/) {
   return {};
 }
-CaseRegistered read(FieldReader& /*r*/, std::type_identity<CaseRegistered> /*unused*/) {
-  return {};
+CaseRegistered read(FieldReader& r, std::type_identity<CaseRegistered> /*unused*/) {
+  return {.previous_case_id = r.optional_text("previousCaseId")};
 }
 IntakeCompleted read(FieldReader& r, std::type_identity<IntakeCompleted> /*unused*/) {
   return {.eligible = r.boolean("eligible")};

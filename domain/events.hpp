@@ -77,6 +77,7 @@ struct ActivityCancelled {
 // --- case ---
 struct CaseRegistered {
   static constexpr std::string_view kType = "CaseRegistered";
+  std::string_view previous_case_id;  // empty: a first case (spec/evaluation.md, "Returns")
 };
 struct IntakeCompleted {
   static constexpr std::string_view kType = "IntakeCompleted";

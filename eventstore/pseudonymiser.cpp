@@ -44,6 +44,8 @@ boost::json::object Pseudonymiser::envelope_json(const Envelope& e) const {
     if (is_personal_field(spec, name)) continue;
     if (name == "caseManager" && value.is_string()) {
       data[name] = "cm-" + hmac_hex("caseManager", value.as_string(), 16);
+    } else if (name == "previousCaseId" && value.is_string()) {
+      data[name] = case_pseudonym(value.as_string());  // links to the earlier case's pseudonym
     } else {
       data[name] = value;
     }

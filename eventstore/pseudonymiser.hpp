@@ -16,6 +16,8 @@ namespace perspectief::privacy {
 // - eventId becomes a UUID-shaped HMAC of it;
 // - data.person and every free-text field are removed (they are sealed anyway; fields the
 //   catalogue does not know are removed too), and actor.subject is removed;
+// - data.previousCaseId (CaseRegistered) becomes the earlier case's pseudonym p, so a return
+//   links to its earlier case (spec/evaluation.md);
 // - beyond the spec: the name of a case manager (a staff member) becomes `cm-{p}`.
 // Locations, activities and the programme keep their ids.
 class Pseudonymiser {

@@ -66,8 +66,8 @@ struct HistoryFold {
                            std::uint8_t code2 = 0) const {
     return Fact{at, ref, kind, code, code2};
   }
-  std::optional<Fact> operator()(const CaseRegistered& /*e*/) const {
-    return fact(Kind::registered);
+  std::optional<Fact> operator()(const CaseRegistered& e) const {
+    return fact(Kind::registered, e.previous_case_id.empty() ? 0 : h.intern(e.previous_case_id));
   }
   std::optional<Fact> operator()(const IntakeCompleted& e) const {
     return fact(Kind::intake, 0, e.eligible ? 1 : 0);
@@ -110,7 +110,9 @@ struct HistoryFold {
   std::optional<Fact> operator()(const LivingAllowancePaid& /*e*/) const { return std::nullopt; }
   std::optional<Fact> operator()(const LegalStepRecorded& /*e*/) const { return std::nullopt; }
   std::optional<Fact> operator()(const ReturnStepRecorded& /*e*/) const { return std::nullopt; }
-  std::optional<Fact> operator()(const ExitInterviewHeld& /*e*/) const { return std::nullopt; }
+  std::optional<Fact> operator()(const ExitInterviewHeld& /*e*/) const {
+    return fact(Kind::exit_interview);
+  }
   std::optional<Fact> operator()(const PersonalDataErased& /*e*/) const { return std::nullopt; }
 };
 
@@ -250,6 +252,9 @@ CaseAt History::case_at(std::span<const Fact> facts, Micros t) {
         c.housed = false;
         c.ended_at = f.at;
         c.outcome = enum_from_code<Outcome>(f.code).value_or(Outcome::other);
+        break;
+      case Fact::Kind::exit_interview:
+        c.exit_interview = true;
         break;
       case Fact::Kind::escalation_raised:
       case Fact::Kind::escalation_resolved:

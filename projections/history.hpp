@@ -54,9 +54,12 @@ struct Fact {
     escalation_resolved,
     ended,
     participation,
+    exit_interview,
   };
   Micros at = 0;
-  std::uint32_t ref = 0;  // interned: location, "manager\x1forganisation", escalation id; or a date
+  // interned: location, "manager\x1forganisation", escalation id, previousCaseId (registered;
+  // 0: none); or a date (extension)
+  std::uint32_t ref = 0;
   Kind kind = Kind::registered;
   // decision: Decision; track: code_of(Track); escalation_raised: EscalationLevel;
   // escalation_resolved: code_of(EscalationEnd); ended: Outcome; intake: eligible (1 or 0).
@@ -119,6 +122,7 @@ struct CaseAt {
   std::optional<Days> extended_until;
   std::uint32_t manager = 0;  // interned "manager\x1forganisation"
   std::optional<Track> track;
+  bool exit_interview = false;
   bool active() const { return !ended && decision == Decision::admitted; }
 };
 

@@ -166,7 +166,8 @@ Status ProgrammeModel::admit_case(const Actor& actor, const std::string& id,
     touch(std::string{location_named(*typed)});
     touch(next.location_id);
     if (auto a = authorize_case_event(actor, next, *typed, lookup); !a) return a;
-    const CaseContext ctx{programme_, lookup, lvv, municipal};
+    const CaseContext ctx{programme_, lookup, lvv, municipal,
+                          [this](std::string_view other) { return cases_.find(other); }};
     if (auto d = decide(next, *typed, e.occurred_at, ctx, now); !d) return d;
     Occupancy{touched, lvv, municipal}.apply(next, *typed);
     evolve_in_place(next, *typed, e.occurred_at);

@@ -57,6 +57,15 @@ boost::json::object perspective_json(const HistoryView& h, Micros as_of, Days ad
 boost::json::object participation_json(const HistoryView& h, Days from, Days to,
                                        Micros as_of = kNever);
 
+// GET /v1/returns: stays ended (StayEnded date) in [from, to] by outcome class, and how many of
+// them were followed by a case naming them as previousCaseId, registered (by `as_of`) on or
+// after the end date and within 6, 12 and 24 calendar months of it (add_months).
+boost::json::object returns_json(const HistoryView& h, Days from, Days to, Micros as_of = kNever);
+
+// GET /v1/data-quality: the checks of spec/evaluation.md as of `as_of`, each with its case
+// ids in ascending order.
+boost::json::object data_quality_json(const HistoryView& h, Micros as_of);
+
 // For the metrics: every activity held so far by category, and active cases by current track
 // (keys as in the JSON above; "none" for no track chosen yet).
 std::map<std::string, std::int64_t> activities_held_by_category(const HistoryView& h);

@@ -15,7 +15,8 @@ namespace perspectief {
 // the log still has that event at that position (a restored or foreign store is folded
 // from the start), and only if its format version is the current one.
 inline constexpr const char* kSnapshotName = "read-models";
-inline constexpr std::uint64_t kSnapshotFormat = 2;  // 2: activities, neighbourhood contacts
+// 2: activities, neighbourhood contacts; 3: previousCaseId and exit interviews in the facts
+inline constexpr std::uint64_t kSnapshotFormat = 3;
 
 struct SnapshotHeader {
   std::uint64_t position = 0;

@@ -66,21 +66,22 @@ struct OutcomeShare {
   int min_months;
   int max_months;
   const char* track;
+  double comes_back;  // the chance the person registers again within about two years
 };
 
 // About 18% durable, 41% semi-durable, 41% no solution (national LVV evaluation), a little other.
 constexpr std::array<OutcomeShare, 11> kOutcomes{{
-    {"residence_permit", 0.08, 8, 20, "legal_stay_nl"},
-    {"independent_return", 0.06, 4, 14, "return"},
-    {"onward_migration", 0.04, 3, 12, "onward_migration"},
-    {"new_asylum_application", 0.29, 3, 14, "legal_stay_nl"},
-    {"medical_postponement", 0.12, 4, 16, "legal_stay_nl"},
-    {"forced_departure", 0.04, 3, 12, "return"},
-    {"detention", 0.05, 2, 10, "undecided"},
-    {"left_unknown", 0.23, 1, 12, "undecided"},
-    {"removed_non_cooperation", 0.07, 2, 10, "undecided"},
-    {"transferred_other_shelter", 0.015, 1, 8, "undecided"},
-    {"deceased", 0.005, 2, 14, "undecided"},
+    {"residence_permit", 0.08, 8, 20, "legal_stay_nl", 0.0},
+    {"independent_return", 0.06, 4, 14, "return", 0.02},
+    {"onward_migration", 0.04, 3, 12, "onward_migration", 0.05},
+    {"new_asylum_application", 0.29, 3, 14, "legal_stay_nl", 0.08},
+    {"medical_postponement", 0.12, 4, 16, "legal_stay_nl", 0.10},
+    {"forced_departure", 0.04, 3, 12, "return", 0.10},
+    {"detention", 0.05, 2, 10, "undecided", 0.25},
+    {"left_unknown", 0.23, 1, 12, "undecided", 0.30},
+    {"removed_non_cooperation", 0.07, 2, 10, "undecided", 0.20},
+    {"transferred_other_shelter", 0.015, 1, 8, "undecided", 0.05},
+    {"deceased", 0.005, 2, 14, "undecided", 0.0},
 }};
 
 constexpr std::array<const char*, 12> kGiven{{"Amina", "Kwame", "Yusuf", "Fatima", "Samuel",
@@ -153,6 +154,11 @@ class Generator {
         carry -= 1.0;
         register_case();
       }
+      // People who come back: a new case naming the earlier one (spec/evaluation.md).
+      for (auto due = returns_.begin(); due != returns_.end() && due->first <= day_;
+           due = returns_.erase(due)) {
+        register_case(due->second);
+      }
       simulate_day(last);
       if (auto s = flush(); !s) return s.take_error();
     }
@@ -190,14 +196,21 @@ class Generator {
     pending_[static_cast<int>(p)].push_back({stream, actor, type, std::move(data), t});
   }
 
-  void register_case() {
+  // Some people whose case closed register again later.
+  void may_come_back(const SimCase& c, double chance_of_return) {
+    if (chance(chance_of_return)) returns_.emplace(day_ + between(20, 700), c.id);
+  }
+
+  void register_case(const std::string& previous = {}) {
     SimCase c;
     c.id = "demo-" + std::to_string(cases_.size() + 1);
     Json person{{"name", std::string{pick(kGiven)} + " " + pick(kFamily)},
                 {"dateOfBirth", format_date(day_ - Days{between(20, 60)} * 365 - between(0, 364))},
                 {"nationality", pick(kNationality)},
                 {"languages", boost::json::array{"en"}}};
-    add(Phase::day, case_stream(c), kIntake, "CaseRegistered", {{"person", std::move(person)}});
+    Json data{{"person", std::move(person)}};
+    if (!previous.empty()) data["previousCaseId"] = previous;
+    add(Phase::day, case_stream(c), kIntake, "CaseRegistered", std::move(data));
     c.intake_day = day_ + between(3, 14);
     cases_.push_back(std::move(c));
   }
@@ -247,6 +260,7 @@ class Generator {
         if (!eligible) {
           add(Phase::day, s, kIntake, "PlacementDecided", {{"decision", "rejected"}});
           c.stage = 4;
+          may_come_back(c, 0.10);
         } else if (chance(0.08)) {
           add(Phase::day, s, kIntake, "PlacementDecided",
               {{"decision", "referred"}, {"referredTo", "COA"}});
@@ -280,7 +294,9 @@ class Generator {
       if (std::string{c.outcome->outcome} == "independent_return")
         data["destinationCountry"] = pick(kNationality);
       add(Phase::end, s, kIntake, "StayEnded", std::move(data));
-      add(Phase::end, s, kIntake, "ExitInterviewHeld", {{"declined", chance(0.1)}});
+      if (chance(0.9))
+        add(Phase::end, s, kIntake, "ExitInterviewHeld", {{"declined", chance(0.1)}});
+      may_come_back(c, c.outcome->comes_back);
       ++free_beds_[c.location];
       (c.lvv ? lvv_taken_ : municipal_taken_) -= 1;
       (c.lvv ? lvv_housed_ : municipal_housed_) -= 1;
@@ -505,6 +521,7 @@ class Generator {
   Days day_ = 0;
   std::vector<SimCase> cases_;
   std::deque<std::size_t> waiting_list_;
+  std::multimap<Days, std::string> returns_;  // registrations to come: day, earlier case
   std::map<std::string, int> free_beds_;
   std::map<std::string, Micros> last_at_;
   std::array<std::vector<Step>, 3> pending_;

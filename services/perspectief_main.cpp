@@ -59,7 +59,7 @@ constexpr const char* kUsage =
     "          [--month YYYY-MM]\n"
     "          NAME: occupancy utilisation alerts outcomes caseload escalations intake-funnel\n"
     "                perspective participation monthly-report (with --month)\n"
-    "                series (--from and --to: months YYYY-MM)\n"
+    "                series (--from and --to: months YYYY-MM) returns data-quality\n"
     "  backup  --data-dir D --to DIR             a consistent copy of a store (also while the "
     "server runs)\n"
     "  restore --from DIR --data-dir D           a store from a backup, into an empty directory\n"
@@ -286,7 +286,9 @@ std::optional<api::RouteId> read_model_route(const std::string& name) {
       {"perspective", api::RouteId::perspective},
       {"participation", api::RouteId::participation},
       {"monthly-report", api::RouteId::monthly_report},
-      {"series", api::RouteId::series}};
+      {"series", api::RouteId::series},
+      {"returns", api::RouteId::returns},
+      {"data-quality", api::RouteId::data_quality}};
   const auto found =
       std::find_if(kModels.begin(), kModels.end(), [&](const auto& m) { return m.first == name; });
   if (found == kModels.end()) return std::nullopt;

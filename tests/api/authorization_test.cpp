@@ -21,7 +21,7 @@ struct Expected {
   std::string_view grants;
 };
 
-constexpr std::array<Expected, 40> kSpec{{
+constexpr std::array<Expected, 42> kSpec{{
     {RouteId::healthz, "oooooooo"},
     {RouteId::readyz, "oooooooo"},
     {RouteId::openapi, "oooooooo"},
@@ -49,6 +49,8 @@ constexpr std::array<Expected, 40> kSpec{{
     {RouteId::participation, "A-AAAAA-"},
     {RouteId::monthly_report, "-----AA-"},
     {RouteId::series, "-----AA-"},
+    {RouteId::returns, "A-AA-AA-"},
+    {RouteId::data_quality, "A----A--"},
     {RouteId::metrics, "-----A-A"},
     {RouteId::erase_personal_data, "A----A--"},
     {RouteId::access_log, "-----A--"},

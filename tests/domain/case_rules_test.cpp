@@ -138,8 +138,19 @@ struct Row {
   Capacity capacity = {};
 };
 
+// Earlier cases a CaseRegistered may name as its previousCaseId: one per status.
+std::map<std::string, CaseState, std::less<>> earlier_cases() {
+  return {{"c-ended", fold(ended())},
+          {"c-rejected", fold(decided("rejected", false))},
+          {"c-referred", fold(decided("referred"))},
+          {"c-waitlisted", fold(decided("waitlisted"))},
+          {"c-housed", fold(housed())},
+          {"c-registered", fold(registered())}};
+}
+
 void run(const std::vector<Row>& rows) {
   const auto locations = standard_locations();
+  const auto others = earlier_cases();
   for (const auto& row : rows) {
     SCOPED_TRACE(row.name);
     const CaseState state = fold(row.history);
@@ -150,7 +161,11 @@ void run(const std::vector<Row>& rows) {
                                 const auto it = locations.find(id);
                                 return it == locations.end() ? nullptr : &it->second;
                               },
-                              row.capacity.housed_lvv, row.capacity.housed_municipal};
+                              row.capacity.housed_lvv, row.capacity.housed_municipal,
+                              [&](std::string_view id) -> const CaseState* {
+                                const auto it = others.find(id);
+                                return it == others.end() ? nullptr : &it->second;
+                              }};
     const Micros at = (state.last_occurred == INT64_MIN ? kT0 : state.last_occurred) + kMinute;
     const DomainEvent event = make_event(row.type, row.data, at);
     const auto result = decide(state, event, context, at);
@@ -173,6 +188,24 @@ TEST(CaseRules, Rule01CaseRegisteredFirstAndOnlyFirst) {
   run({
       {"first event CaseRegistered", {}, "CaseRegistered", kPerson, ""},
       {"CaseRegistered twice", registered(), "CaseRegistered", kPerson, "case-registered-first"},
+  });
+}
+
+// spec/evaluation.md, "Returns to the programme": previousCaseId names a closed case.
+TEST(CaseRules, PreviousCaseMustBeAnExistingClosedCase) {
+  const auto with_previous = [](const std::string& id) {
+    return R"({"person":{"name":"Test Person"},"previousCaseId":")" + id + R"("})";
+  };
+  run({
+      {"after an ended stay", {}, "CaseRegistered", with_previous("c-ended"), ""},
+      {"after a rejection", {}, "CaseRegistered", with_previous("c-rejected"), ""},
+      {"after a referral", {}, "CaseRegistered", with_previous("c-referred"), ""},
+      {"no such case", {}, "CaseRegistered", with_previous("c-none"), "previous_case"},
+      {"a housed case", {}, "CaseRegistered", with_previous("c-housed"), "previous_case"},
+      {"a waitlisted case", {}, "CaseRegistered", with_previous("c-waitlisted"), "previous_case"},
+      {"a registered case", {}, "CaseRegistered", with_previous("c-registered"), "previous_case"},
+      {"checked after rule 1", registered(), "CaseRegistered", with_previous("c-ended"),
+       "case-registered-first"},
       {"CaseRegistered after intake", intake(), "CaseRegistered", kPerson, "case-registered-first"},
       {"CaseRegistered after StayEnded", ended(), "CaseRegistered", kPerson,
        "case-registered-first"},
@@ -505,7 +538,7 @@ TEST(OccurredAt, NonDecreasingAndAtMostFiveMinutesAhead) {
 TEST(OccurredAt, CaseDecideChecksTimeBeforeTheCaseRules) {
   const ProgrammeState programme = initial_programme(500, 360, 18);
   const CaseContext context{
-      programme, [](const std::string&) -> const LocationState* { return nullptr; }, 0, 0};
+      programme, [](const std::string&) -> const LocationState* { return nullptr; }, 0, 0, {}};
   const CaseState state = fold(intake());  // last event at kT0 + 1 minute
   ASSERT_EQ(state.last_occurred, kT0 + kMinute);
   const std::string manager = R"({"caseManager":"m","organisation":"o"})";

@@ -353,5 +353,23 @@ TEST(Pseudonymiser, CaseStreamsEventIdsSubjectsAndFreeText) {
   EXPECT_EQ(p.envelope_json(e).at("stream").as_string(), "location-loc-1");
 }
 
+TEST(Pseudonymiser, APreviousCaseIdBecomesThatCasesPseudonym) {
+  const Pseudonymiser p{"Jefe"};
+  Envelope e;
+  e.position = 9;
+  e.stream = "case-43";
+  e.version = 1;
+  e.event_id = "7d3f0000-0000-4000-8000-000000000002";
+  e.type = "CaseRegistered";
+  e.actor = {"jan", "aco", Role::intake};
+  e.data = {{"person", {{"name", "Amina Test"}}}, {"previousCaseId", "42"}};
+  const auto o = p.envelope_json(e);
+  const auto& data = o.at("data").as_object();
+  ASSERT_EQ(data.size(), 1U);  // the person is removed
+  EXPECT_EQ(data.at("previousCaseId").as_string(), p.case_pseudonym("42"));
+  e.stream = "case-42";  // the earlier case's own stream carries the same pseudonym
+  EXPECT_EQ(p.envelope_json(e).at("stream").as_string(), "case-" + p.case_pseudonym("42"));
+}
+
 }  // namespace
 }  // namespace perspectief::privacy

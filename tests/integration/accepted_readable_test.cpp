@@ -197,13 +197,14 @@ class Generator {
   }
 
   // Random data of `type`: every required field, each optional one half the time, and the
-  // members of `fixed` as given (the case rules need some: an admitted decision, ...).
+  // members of `fixed` as given (the case rules need some: an admitted decision, ...); a
+  // member of `fixed` that is null leaves the field out.
   json::object data(std::string_view type, const json::object& fixed) {
     const EventSpec* spec = find_event_spec(type);
     json::object out;
     for (const auto& f : spec->fields) {
       if (const auto* v = fixed.if_contains(f.name)) {
-        out[f.name] = *v;
+        if (!v->is_null()) out[f.name] = *v;
       } else if (f.required || coin()) {
         out[f.name] = field(f);
       }
@@ -286,8 +287,11 @@ class AcceptedReadableTest : public ServerTest {
       const std::string id = "c-" + suffix + "-" + std::to_string(c);
       const std::string path = "/v1/cases/" + id + "/events";
       const std::string stream = "case-" + id;
+      // Each case after the first returns after the one before it (which ended).
+      const json::value previous =
+          c == 0 ? json::value(nullptr) : json::value("c-" + suffix + "-" + std::to_string(c - 1));
       const std::vector<Step> steps{
-          {"CaseRegistered", {}},
+          {"CaseRegistered", {{"previousCaseId", previous}}},
           {"IntakeCompleted", {{"eligible", true}}},
           {"PlacementDecided", {{"decision", "admitted"}, {"funding", "lvv"}}},
           {"CaseManagerAssigned", {}},
@@ -326,6 +330,13 @@ class AcceptedReadableTest : public ServerTest {
       const EventSpec* spec = find_event_spec(s.type);
       for (auto it = expected.begin(); it != expected.end();) {
         it = is_personal_field(spec, it->key()) ? expected.erase(it) : std::next(it);
+      }
+      // A previousCaseId becomes the earlier case's pseudonym, as its stream does.
+      if (const auto* previous = expected.if_contains("previousCaseId")) {
+        EXPECT_EQ(got.at("previousCaseId").as_string().size(), 32U) << path_name;
+        EXPECT_NE(got.at("previousCaseId"), *previous) << path_name;
+        expected.erase("previousCaseId");
+        got.erase("previousCaseId");
       }
       // A case manager's name is replaced by its pseudonym.
       if (expected.contains("caseManager")) {

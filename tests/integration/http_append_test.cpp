@@ -93,6 +93,38 @@ TEST_F(HttpAppend, ResendIsIdempotentAndReuseWithOtherContentConflicts) {
   EXPECT_EQ(get("/v1/cases/c-2/events", "regie").json().at("events").as_array().size(), 1U);
 }
 
+// spec/evaluation.md, "Returns to the programme": previousCaseId names a closed case, else 409
+// previous_case, and nothing is stored; a return to a closed case counts in GET /v1/returns.
+TEST_F(HttpAppend, AReturnNamesAClosedEarlierCase) {
+  const auto with_previous = [](const std::string& id) {
+    return R"({"type":"CaseRegistered","data":{"person":{"name":"R"},"previousCaseId":")" + id +
+           R"("}})";
+  };
+  ASSERT_EQ(post("/v1/cases/first/events", "intake", registered()).status, 201);
+  for (const char* previous : {"first", "nobody"}) {  // open, and unknown
+    const auto refused = post("/v1/cases/again/events", "intake", with_previous(previous));
+    EXPECT_EQ(refused.status, 409) << previous;
+    EXPECT_EQ(refused.json().at("rule").as_string(), "previous_case") << refused.body;
+    EXPECT_EQ(refused.body.find("\"R\""), std::string::npos);
+  }
+  EXPECT_EQ(get("/v1/cases/again/events", "regie").status, 404);
+  ASSERT_EQ(post("/v1/cases/first/events", "intake",
+                 R"([{"type":"IntakeCompleted","data":{"eligible":false}},)"
+                 R"({"type":"PlacementDecided","data":{"decision":"rejected"}}])")
+                .status,
+            201);
+  const auto accepted = post("/v1/cases/again/events", "intake", with_previous("first"));
+  ASSERT_EQ(accepted.status, 201) << accepted.body;
+  EXPECT_EQ(get("/v1/cases/again/events", "regie")
+                .json()
+                .at("events")
+                .at(0)
+                .at("data")
+                .at("previousCaseId")
+                .as_string(),
+            "first");
+}
+
 struct RoleCase {
   const char* role;
   const char* target;

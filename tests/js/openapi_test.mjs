@@ -554,6 +554,8 @@ async function partC(doc) {
     ["/v1/participation", ["", "?from=2026-01-01&to=2026-06-30", "?from=2030-01-01&to=2030-01-31", "?to=2025-12-31"]],
     ["/v1/reports/monthly", ["?month=2026-06", "?month=2025-12&knownAt=2026-01-15", "?month=2024-02&knownAt=2026-06-30T12:00:00Z"]],
     ["/v1/series", ["", "?from=2025-01&to=2026-06", "?to=2025-12&knownAt=2026-01-15"]],
+    ["/v1/returns", ["", "?from=2024-01-01&to=2025-12-31", "?from=2025-01-01&to=2025-06-30&knownAt=2026-01-15"]],
+    ["/v1/data-quality", ["", "?asOf=2026-06-30", "?knownAt=2026-01-15"]],
     ["/v1/occupancy?knownAt=2026-01-15", [""]],
     ["/v1/outcomes?from=2025-01-01&to=2025-12-31&knownAt=2026-01-15T09:00:00Z", [""]],
   ];
@@ -580,6 +582,8 @@ async function partC(doc) {
     ["/v1/reports/monthly?month=2026-13", "month"],
     ["/v1/series?from=2026-06&to=2026-01", "from"],
     ["/v1/series?from=2010-01&to=2026-01", "from"],
+    ["/v1/returns?from=2026-02-01&to=2026-01-01", "from"],
+    ["/v1/data-quality?asOf=2026-02-30", "asOf"],
   ]) {
     const r = await call("GET", target, { token: T.regie, expect: 400 });
     check(r.body?.errors?.some((e) => e.field === field), `${target}: errors do not name ${field}: ${show(r.body)}`);
@@ -608,6 +612,8 @@ async function partC(doc) {
     "/v1/participation",
     "/v1/reports/monthly?month=2026-06",
     "/v1/series",
+    "/v1/returns",
+    "/v1/data-quality",
     `/v1/access-log?caseId=${hvoCase}`,
   ];
   for (const target of byRole) {
