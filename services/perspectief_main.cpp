@@ -34,6 +34,7 @@
 #include "projections/start_up.hpp"
 #include "projections/write_policy.hpp"
 #include "services/demo.hpp"
+#include "services/evaluation_csv.hpp"
 #include "services/flags.hpp"
 #include "services/storage.hpp"
 
@@ -60,6 +61,12 @@ constexpr const char* kUsage =
     "          NAME: occupancy utilisation alerts outcomes caseload escalations intake-funnel\n"
     "                perspective participation monthly-report (with --month)\n"
     "                series (--from and --to: months YYYY-MM) returns data-quality\n"
+    "  export-csv --data-dir D [--keys-dir K] --to DIR [--known-at T]\n"
+    "                                            the evaluation export: CSV files without "
+    "personal\n"
+    "                                            data, cases by research pseudonym, and "
+    "export.csv\n"
+    "                                            (the manifest), into a new or empty DIR\n"
     "  backup  --data-dir D --to DIR             a consistent copy of a store (also while the "
     "server runs)\n"
     "  restore --from DIR --data-dir D           a store from a backup, into an empty directory\n"
@@ -415,6 +422,30 @@ int replay(const Flags& flags) {
   return 0;
 }
 
+int export_csv(const Flags& flags) {
+  const auto dir = flags.get("data-dir");
+  const auto to = flags.get("to");
+  if (!dir || !to) return usage_error("export-csv", "--data-dir and --to are required");
+  const auto known_at = known_at_flag(flags);
+  if (!known_at) {
+    return usage_error("export-csv", "--known-at must be an RFC 3339 time or a date YYYY-MM-DD");
+  }
+  auto keys = privacy::open_keys_dir(flags.get_or("keys-dir", default_keys_dir(*dir)), false);
+  if (!keys) return usage_error("export-csv", keys.error().message);
+  const privacy::Pseudonymiser pseudonymiser{keys->research};
+  const auto written = write_evaluation_csv(*dir, pseudonymiser, *known_at, *to);
+  if (!written) {
+    std::cerr << "perspectief export-csv: " << written.error().message;
+    if (!written.error().internal.empty()) std::cerr << " (" << written.error().internal << ")";
+    std::cerr << "\n";
+    return 1;
+  }
+  std::cout << "export-csv: " << written->cases << " cases as known at "
+            << format_rfc3339(written->known_at) << " (position " << written->position
+            << "), export " << written->export_id << ", written to " << *to << "\n";
+  return 0;
+}
+
 // backup and restore are the same verified copy, in opposite directions. A copy of a store a
 // server is flushing can be torn (see verify_store): such a copy does not verify, and is made
 // again, up to three times.
@@ -521,6 +552,7 @@ const std::vector<Command>& commands() {
        {},
        true,
        replay},
+      {"export-csv", {"data-dir", "keys-dir", "to", "known-at"}, {}, false, export_csv},
       {"backup", {"data-dir", "to"}, {}, false, backup},
       {"restore", {"from", "data-dir"}, {}, false, restore},
       {"new-research-key", {"data-dir", "keys-dir"}, {}, false, new_research_key},

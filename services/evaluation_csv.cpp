@@ -1,0 +1,89 @@
+#include "services/evaluation_csv.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "eventstore/read_only_store.hpp"
+#include "eventstore/scan.hpp"
+#include "projections/evaluation_export.hpp"
+#include "projections/start_up.hpp"
+
+namespace perspectief {
+namespace {
+
+Error failure(std::string message, std::string internal = {}) {
+  Error e = make_error(ErrorCode::invalid, std::move(message));
+  e.internal = std::move(internal);
+  return e;
+}
+
+// Writes `text` to `dir/name` whole: a temporary file, fsync, rename.
+Status write_file(const std::filesystem::path& dir, const std::string& name,
+                  const std::string& text) {
+  const auto final_path = dir / name;
+  const auto temporary = dir / (name + ".tmp");
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return failure("cannot write " + final_path.string());
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const auto n = ::write(fd, text.data() + done, text.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      return failure("cannot write " + final_path.string());
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  std::error_code ec;
+  std::filesystem::rename(temporary, final_path, ec);
+  if (!synced || ec) return failure("cannot write " + final_path.string(), ec.message());
+  return Ok{};
+}
+
+}  // namespace
+
+Result<EvaluationCsvSummary> write_evaluation_csv(const std::string& data_dir,
+                                                  const privacy::Pseudonymiser& pseudonymiser,
+                                                  Micros known_at, const std::string& to) {
+  std::error_code ec;
+  const std::filesystem::path dir{to};
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
+    return failure(to + " is not empty: an export goes into a new or empty directory");
+  }
+  auto store = ReadOnlyStore::open(data_dir);
+  if (!store) return failure("cannot open the store", store.error().internal);
+  EvaluationExport fold([&](std::string_view id) { return pseudonymiser.case_pseudonym(id); });
+  EvaluationCsvSummary summary;
+  Micros last_recorded = 0;
+  std::string last_event_id;
+  const auto scanned = scan_store_pages(**store, 0, upcast_envelope, [&](std::span<Envelope> page) {
+    // recordedAt never decreases along the log: the events known then are a prefix
+    for (const Envelope& e : page) {
+      if (e.recorded_at > known_at) return;
+      fold.apply(e);
+      summary.position = e.position;
+      last_recorded = e.recorded_at;
+      last_event_id = e.event_id;
+    }
+  });
+  if (!scanned) return failure(scanned.error().message, scanned.error().internal);
+  summary.known_at = known_at == kNever ? last_recorded : known_at;
+  summary.export_id = export_id(summary.position, last_event_id, summary.known_at);
+  const std::vector<CsvFile> files = fold.files();
+  summary.cases = files.front().rows;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return failure("cannot create " + to, ec.message());
+  for (const CsvFile& f : files) {
+    if (auto s = write_file(dir, f.name, f.text); !s) return s.take_error();
+  }
+  const CsvFile manifest =
+      export_manifest(summary.export_id, summary.known_at, summary.position, files);
+  if (auto s = write_file(dir, manifest.name, manifest.text); !s) return s.take_error();
+  return summary;
+}
+
+}  // namespace perspectief
