@@ -8,13 +8,7 @@
 //        --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <random>
 #include <string>
 
 #include "api/read_model_routes.hpp"
@@ -22,44 +16,19 @@
 #include "projections/known_at.hpp"
 #include "projections/start_up.hpp"
 #include "projections/write_policy.hpp"
-#include "services/demo.hpp"
-#include "services/storage.hpp"
+#include "tests/bench/bench_store.hpp"
 
 namespace perspectief {
 namespace {
 
 struct Demo {
-  std::filesystem::path dir;
-  std::unique_ptr<Storage> storage;
+  bench::DemoStore made{"knownat", {}};
+  std::unique_ptr<Storage> storage =
+      std::move(Storage::open(made.dir().string(), initial_programme(500, 360, 18)).value());
   History history{500, 360, 18};
 
   Demo() {
-    std::random_device rd;
-    dir = std::filesystem::temp_directory_path() / ("perspectief-knownat-" + std::to_string(rd()));
-    // Generated in a child process, as `perspectief demo` would (a fresh heap for the folds).
-    const pid_t child = fork();
-    if (child == 0) {
-      bool made = false;
-      {
-        auto s = Storage::open(dir.string(), initial_programme(500, 360, 18));
-        DemoOptions d;
-        if (s) d.end = (*s)->clock().now();
-        made = s && generate_demo((*s)->store(), d) && (*s)->store().compact();
-      }
-      _exit(made ? 0 : 1);
-    }
-    int status = 0;
-    if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0) {
-      std::fprintf(stderr, "known_at_bench: generating the demo store failed\n");
-      std::abort();
-    }
-    storage = std::move(Storage::open(dir.string(), initial_programme(500, 360, 18)).value());
     if (!fold_after(storage->store(), 0, storage->store().last_position(), history)) std::abort();
-  }
-  ~Demo() {
-    storage.reset();
-    std::filesystem::remove_all(dir);
   }
 
   // The knownAt that leaves out the last `late` events.

@@ -4,13 +4,8 @@
 // Run: build/release/tests/bench/rebuild_bench --benchmark_repetitions=3
 #include <benchmark/benchmark.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <random>
 
 #include "eventstore/clock.hpp"
 #include "eventstore/read_only_store.hpp"
@@ -20,53 +15,29 @@
 #include "projections/history.hpp"
 #include "projections/start_up.hpp"
 #include "projections/write_policy.hpp"
-#include "services/demo.hpp"
-#include "services/storage.hpp"
+#include "tests/bench/bench_store.hpp"
 
 namespace perspectief {
 namespace {
 
+DemoOptions ten_years() {
+  DemoOptions o;
+  o.cases = 20000;
+  o.years = 10;
+  return o;
+}
+
 struct DemoStore {
-  std::filesystem::path dir;
+  // A store made by `perspectief demo --cases 20000 --years 10` can be given instead (for
+  // profiling the rebuild alone): REBUILD_BENCH_STORE=<data dir>.
+  bench::DemoStore store =
+      std::getenv("REBUILD_BENCH_STORE") != nullptr
+          ? bench::DemoStore(std::filesystem::path{std::getenv("REBUILD_BENCH_STORE")})
+          : bench::DemoStore("rebuild", ten_years());
+  std::filesystem::path dir = store.dir();
   std::uint64_t events = 0;
-  bool owned = true;
   DemoStore() {
-    // A store made by `perspectief demo --cases 20000 --years 10` can be given instead (for
-    // profiling the rebuild alone): REBUILD_BENCH_STORE=<data dir>.
-    if (const char* given = std::getenv("REBUILD_BENCH_STORE")) {
-      dir = given;
-      owned = false;
-      (void)scan_store(dir.string(), 0, {}, [&](const Envelope&) { ++events; });
-      return;
-    }
-    std::random_device rd;
-    dir = std::filesystem::temp_directory_path() / ("perspectief-rebuild-" + std::to_string(rd()));
-    // The store is generated in a child process, as `perspectief demo` would: a rebuild runs
-    // in a fresh process (replay, start-up), not in a heap the generator's own models have
-    // just been freed from (measured: that costs the folds about half their speed).
-    const pid_t child = fork();
-    if (child == 0) {
-      bool made = false;
-      {  // the store closes (and flushes) before the child exits
-        auto storage = Storage::open(dir.string(), initial_programme(500, 360, 18));
-        DemoOptions d;
-        d.cases = 20000;
-        d.years = 10;
-        if (storage) d.end = (*storage)->clock().now();
-        made = storage && generate_demo((*storage)->store(), d) && (*storage)->store().compact();
-      }
-      _exit(made ? 0 : 1);
-    }
-    int status = 0;
-    if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0) {
-      std::fprintf(stderr, "rebuild_bench: generating the demo store failed\n");
-      std::abort();
-    }
     (void)scan_store(dir.string(), 0, {}, [&](const Envelope&) { ++events; });
-  }
-  ~DemoStore() {
-    if (owned) std::filesystem::remove_all(dir);
   }
 };
 
