@@ -28,6 +28,16 @@ void KnownAtCache::trim(Micros known_at, const LateEvents& entry) {
   std::erase_if(entries_, [&](const auto& e) { return e.first == known_at; });
 }
 
+Status keep_forward(LateEvents& late, const EventStore& log, const CapacityFacts& defaults) {
+  if (!late.settled || late.forward) return Ok{};
+  History up_to_cut{defaults.places, defaults.lvv_places, defaults.max_stay_months};
+  if (auto folded = fold_after(log, 0, late.cut, up_to_cut); !folded) return folded;
+  late.events.restore(std::move(up_to_cut));
+  late.forward = true;
+  late.folded = late.cut;
+  return Ok{};
+}
+
 Status catch_up(LateEvents& late, const EventStore& log, Micros known_at, std::uint64_t upto,
                 const CapacityFacts& defaults) {
   if (!late.settled) {

@@ -14,11 +14,12 @@
 namespace perspectief::api {
 
 // What a read as known at one knownAt needs beside the History (projections/known_at.hpp):
-// the cut (the last position recorded by knownAt) and a History of one side of it, whichever
-// is shorter: the events after the cut, which a HistoryView of the History leaves out
-// (`forward` false), or the events up to it, which are the whole answer (`forward` true).
-// Kept for the next read with the same knownAt (a report read again), which then folds only
-// what was recorded since.
+// the cut (the last position recorded by knownAt) and a History of one side of it: the
+// events after the cut, which a HistoryView of the History leaves out (`forward` false), or
+// the events up to it, which are the whole answer (`forward` true). The first read folds the
+// shorter side; a read again turns the entry forward (keep_forward), so from then on it costs
+// what a read as of now costs, and nothing is folded for it any more. Kept for the next read
+// with the same knownAt (a report read again).
 struct LateEvents {
   std::mutex mu;
   // The cut is final: an event after it is folded, and every event recorded later has a later
@@ -27,6 +28,7 @@ struct LateEvents {
   bool forward = false;
   std::uint64_t cut = 0;
   std::uint64_t folded = 0;  // not forward: `events` holds those in (cut, folded]
+  std::uint64_t reads = 0;   // the reads answered from this entry
   History events{0, 0, 0};
   // The events `events` holds.
   std::uint64_t size() const {
@@ -49,6 +51,7 @@ class KnownAtCache {
   std::shared_ptr<LateEvents> entry(Micros known_at);
   // Drops the entry of `known_at` if it holds more than max_events events.
   void trim(Micros known_at, const LateEvents& entry);
+  std::uint64_t max_events() const { return max_events_; }
 
  private:
   std::mutex mu_;
@@ -64,5 +67,10 @@ class KnownAtCache {
 // cut. Errors: those of reading `log`. Call with late.mu held.
 Status catch_up(LateEvents& late, const EventStore& log, Micros known_at, std::uint64_t upto,
                 const CapacityFacts& defaults);
+
+// Turns a settled entry that holds the events after the cut into one that holds the events up
+// to it (folded anew from the log). Errors: those of reading `log` (the entry is unchanged).
+// Call with late.mu held.
+Status keep_forward(LateEvents& late, const EventStore& log, const CapacityFacts& defaults);
 
 }  // namespace perspectief::api

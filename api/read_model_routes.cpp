@@ -256,6 +256,10 @@ Result<boost::json::object> answer(RouteId route, const Params& p, const History
     return 0;
   });
   if (auto s = catch_up(*late, *log, known, folded, defaults); !s) return s.take_error();
+  // Read again: from now on from the events up to the cut alone, as a read as of now reads.
+  if (cache != nullptr && late->reads > 0 && late->cut <= cache->max_events()) {
+    if (auto s = keep_forward(*late, *log, defaults); !s) return s.take_error();
+  }
   auto body = [&]() -> Result<boost::json::object> {
     if (late->settled && late->forward) {
       return late->events.read([&](const History& e) { return render_view(e); });
@@ -272,6 +276,7 @@ Result<boost::json::object> answer(RouteId route, const Params& p, const History
     });
   }();
   settled = late->settled;
+  ++late->reads;
   if (cache != nullptr) cache->trim(known, *late);
   return body;
 }

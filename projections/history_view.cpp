@@ -12,27 +12,65 @@ std::size_t less_by(std::size_t n, std::size_t late) {
 
 }  // namespace
 
+void HistoryView::ShownFacts::reserve(std::size_t n) {
+  std::size_t size = 16;
+  shift_ = 60;
+  while (size < 2 * n) {
+    size *= 2;
+    --shift_;
+  }
+  slots_.assign(size, {nullptr, 0});
+}
+
+std::size_t HistoryView::ShownFacts::slot_of(const CaseFacts* c) const {
+  // Fibonacci hashing of the address (its low bits are alignment: the multiply mixes them up).
+  return static_cast<std::size_t>((reinterpret_cast<std::uintptr_t>(c) * 0x9E3779B97F4A7C15ULL) >>
+                                  shift_);
+}
+
+void HistoryView::ShownFacts::set(const CaseFacts* c, std::size_t shown) {
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = slot_of(c);; i = (i + 1) & mask) {
+    if (slots_[i].first == nullptr) ++count_;
+    if (slots_[i].first == nullptr || slots_[i].first == c) {
+      slots_[i] = {c, shown};
+      return;
+    }
+  }
+}
+
+std::optional<std::size_t> HistoryView::ShownFacts::find(const CaseFacts* c) const {
+  if (count_ == 0) return std::nullopt;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = slot_of(c);; i = (i + 1) & mask) {
+    if (slots_[i].first == c) return slots_[i].second;
+    if (slots_[i].first == nullptr) return std::nullopt;
+  }
+}
+
 HistoryView::HistoryView(const History& h)
-    : history_(&h),
-      position_(h.position()),
-      capacity_(h.capacity()),
-      locations_(&h.locations()),
-      activities_(&h.activities()) {}
+    : history_(&h), position_(h.position()), capacity_(h.capacity()) {}
 
 HistoryView::HistoryView(const History& h, const History& late, std::uint64_t position)
     : HistoryView(h) {
+  late_ = &late;
   position_ = position;
+  shown_.reserve(late.cases().size());
   for (const auto& [id, facts] : late.cases()) {
     if (const CaseFacts* c = h.find_case(id)) {
-      shown_[c] = less_by(c->facts.size(), facts.facts.size());
+      shown_.set(c, less_by(c->facts.size(), facts.facts.size()));
     }
   }
   // The late History starts with the configured defaults, as every History does.
   capacity_ = capacity_.first(
       std::max<std::size_t>(1, less_by(capacity_.size(), late.capacity().size() - 1)));
-  if (!late.locations().empty()) {
-    auto& own = own_locations_.emplace(h.locations());
-    for (const auto& [id, l] : late.locations()) {
+}
+
+const std::map<std::string, LocationFacts>& HistoryView::locations() const {
+  if (late_ == nullptr || late_->locations().empty()) return history_->locations();
+  if (!own_locations_) {
+    auto& own = own_locations_.emplace(history_->locations());
+    for (const auto& [id, l] : late_->locations()) {
       const auto it = own.find(id);
       if (it == own.end()) continue;
       if (l.exists()) {  // opened after the position: not there yet
@@ -44,19 +82,23 @@ HistoryView::HistoryView(const History& h, const History& late, std::uint64_t po
       shown.beds.resize(less_by(shown.beds.size(), l.beds.size()));
       shown.contacts.resize(less_by(shown.contacts.size(), l.contacts.size()));
     }
-    locations_ = &own;
   }
-  if (!late.activities().empty()) {
-    auto& own = own_activities_.emplace(h.activities());
-    for (const auto& [id, a] : late.activities()) {
+  return *own_locations_;
+}
+
+const std::map<std::string, ActivityFacts>& HistoryView::activities() const {
+  if (late_ == nullptr || late_->activities().empty()) return history_->activities();
+  if (!own_activities_) {
+    auto& own = own_activities_.emplace(history_->activities());
+    for (const auto& [id, a] : late_->activities()) {
       const auto it = own.find(id);
       if (it == own.end()) continue;
       // Held after the position (scheduled after it too, or not): not held yet. Read models
       // count held activities only.
       if (a.held != kNever) it->second = ActivityFacts{};
     }
-    activities_ = &own;
   }
+  return *own_activities_;
 }
 
 CapacityFacts HistoryView::capacity_at(Micros t) const {
@@ -65,9 +107,8 @@ CapacityFacts HistoryView::capacity_at(Micros t) const {
 
 CaseFactsView HistoryView::facts_of(const CaseFacts& c) const {
   std::span<const Fact> all{c.facts};
-  if (shown_.empty()) return {all};
-  const auto it = shown_.find(&c);
-  return {it == shown_.end() ? all : all.first(it->second)};
+  const auto shown = shown_.find(&c);
+  return {shown ? all.first(*shown) : all};
 }
 
 HistoryView::CaseIterator::CaseIterator(const HistoryView& view,

@@ -6,7 +6,8 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "projections/history.hpp"
 
@@ -58,8 +59,10 @@ class HistoryView {
   };
   // In order of first sight.
   Cases cases() const { return Cases{this}; }
-  const std::map<std::string, LocationFacts>& locations() const { return *locations_; }
-  const std::map<std::string, ActivityFacts>& activities() const { return *activities_; }
+  // Copies with the late events' changes undone, made on first use (a read model that reads
+  // no activity does not pay for their copy).
+  const std::map<std::string, LocationFacts>& locations() const;
+  const std::map<std::string, ActivityFacts>& activities() const;
   CapacityFacts capacity_at(Micros t) const;
   const std::string& text(std::uint32_t id) const { return history_->text(id); }
   std::uint32_t location_ref(const std::string& location_id) const {
@@ -71,16 +74,32 @@ class HistoryView {
  private:
   CaseFactsView facts_of(const CaseFacts& c) const;
 
+  // Cases with late facts: how many of their facts are shown. An open-addressing table on the
+  // case's address: every case of every read is looked up in it, so it must cost a multiply
+  // and one load from a table that stays in the cache (a std::unordered_map cost 1.4-1.7x
+  // the whole read: docs/performance.md, "Known-at").
+  class ShownFacts {
+   public:
+    void reserve(std::size_t n);
+    void set(const CaseFacts* c, std::size_t shown);
+    // nullopt: every fact of `c` is shown.
+    std::optional<std::size_t> find(const CaseFacts* c) const;
+    bool empty() const { return count_ == 0; }
+
+   private:
+    std::size_t slot_of(const CaseFacts* c) const;
+    std::vector<std::pair<const CaseFacts*, std::size_t>> slots_;
+    std::size_t count_ = 0;
+    int shift_ = 64;
+  };
+
   const History* history_;
+  const History* late_ = nullptr;
   std::uint64_t position_;
-  // Cases with late facts: how many of their facts are shown.
-  std::unordered_map<const CaseFacts*, std::size_t> shown_;
+  ShownFacts shown_;
   std::span<const CapacityFacts> capacity_;
-  const std::map<std::string, LocationFacts>* locations_;
-  const std::map<std::string, ActivityFacts>* activities_;
-  // Copies with the late events' changes undone, when there are any.
-  std::optional<std::map<std::string, LocationFacts>> own_locations_;
-  std::optional<std::map<std::string, ActivityFacts>> own_activities_;
+  mutable std::optional<std::map<std::string, LocationFacts>> own_locations_;
+  mutable std::optional<std::map<std::string, ActivityFacts>> own_activities_;
 };
 
 }  // namespace perspectief

@@ -77,6 +77,35 @@ TEST(KnownAtCut, ACutSettlesOnceAnEventAfterItIsFoldedAndTheShorterSideIsKept) {
   EXPECT_EQ(early.events.capacity().back().places, 1);
 }
 
+TEST(KnownAtCut, KeepForwardHoldsTheEventsUpToTheCutFromThenOn) {
+  ManualClock clock{1000};
+  FakeEventStore store{clock};
+  for (int i = 1; i <= 5; ++i) append_at(store, clock, i);  // recorded at 1000 ... 5000
+
+  LateEvents unsettled;  // nothing after the cut yet: left as it is
+  ASSERT_TRUE(catch_up(unsettled, store, 9000, 5, kDefaults).ok());
+  ASSERT_TRUE(keep_forward(unsettled, store, kDefaults).ok());
+  EXPECT_FALSE(unsettled.settled);
+  EXPECT_FALSE(unsettled.forward);
+
+  LateEvents late;  // knownAt 4500: 4 events up to the cut, 1 after it
+  ASSERT_TRUE(catch_up(late, store, 4500, 5, kDefaults).ok());
+  ASSERT_TRUE(late.settled);
+  ASSERT_FALSE(late.forward);
+  ASSERT_TRUE(keep_forward(late, store, kDefaults).ok());
+  EXPECT_TRUE(late.forward);
+  EXPECT_EQ(late.cut, 4U);
+  EXPECT_EQ(late.events.position(), 4U);
+  EXPECT_EQ(late.size(), 4U);
+  EXPECT_EQ(late.events.capacity().front().places, 500);  // from the configured defaults
+  EXPECT_EQ(late.events.capacity().back().places, 4);     // the last event up to the cut
+  // Later events change nothing any more.
+  append_at(store, clock, 6);
+  ASSERT_TRUE(catch_up(late, store, 4500, 6, kDefaults).ok());
+  EXPECT_EQ(late.events.position(), 4U);
+  EXPECT_EQ(late.size(), 4U);
+}
+
 TEST(KnownAtCache, KeepsTheLastFewAndNoneOverItsBudget) {
   KnownAtCache cache{2, 3};
   const auto a = cache.entry(1);
