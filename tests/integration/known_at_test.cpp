@@ -9,6 +9,7 @@
 #include "domain/time.hpp"
 #include "eventstore/sha256.hpp"
 #include "tests/integration/server_fixture.hpp"
+#include "tests/support/run_command.hpp"
 
 namespace perspectief::testing {
 namespace {
@@ -184,6 +185,24 @@ TEST_F(KnownAt, TheMonthlyReportOfASettledKnownAtIsImmutableAndSignedByItsDigest
   EXPECT_EQ(current.at("inflow"), 4);       // and c-4 on 28 October
   EXPECT_EQ(current.at("outflow"), 2);      // and c-2
   EXPECT_EQ(current.at("activeAtEnd"), 2);  // c-3 and c-4
+  // Read a third time (from the events up to the cut alone, kept since the second read).
+  EXPECT_EQ(get(october + "&knownAt=" + known, "regie").body, reported.body);
+
+  // The same bytes on a restored backup (spec/evaluation.md: any server holding the same log).
+  const auto backup = run_command(tool() + " backup --data-dir " + dir_.sub("data") + " --to " +
+                                  dir_.sub("backup"));
+  ASSERT_EQ(backup.exit_code, 0) << backup.output;
+  const auto restore = run_command(tool() + " restore --from " + dir_.sub("backup") +
+                                   " --data-dir " + dir_.sub("restored"));
+  ASSERT_EQ(restore.exit_code, 0) << restore.output;
+  {
+    ServerProcess second(tokens_, dir_.sub("restored"));
+    HttpClient c(second.port());
+    const auto there = c.get(october + "&knownAt=" + known, "t-regie");
+    EXPECT_EQ(there.body, reported.body);
+    EXPECT_EQ(there.header("etag"), reported.header("etag"));
+    EXPECT_EQ(there.header("cache-control"), "private, max-age=31536000, immutable");
+  }
 
   const auto missing = get("/v1/reports/monthly", "regie");
   EXPECT_EQ(missing.status, 400);
