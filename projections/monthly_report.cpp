@@ -1,6 +1,9 @@
 #include "projections/monthly_report.hpp"
 
+#include <array>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "projections/read_models.hpp"
 
@@ -13,10 +16,56 @@ boost::json::object without(boost::json::object o, std::initializer_list<std::st
   return o;
 }
 
-// Active cases (admitted or housed) at `t`.
-std::int64_t active_at(const HistoryView& h, Micros t) {
-  std::int64_t n = 0;
-  for (const auto& [id, facts] : h.cases()) n += History::case_at(facts.facts, t).active() ? 1 : 0;
+// What the report counts per case, gathered in one pass over the cases: active cases at the
+// start and end, inflow and outflow, and the stay-duration alerts and open escalations at the
+// end by level, counted as stay_alerts_json and escalations_json list them.
+struct MonthCounts {
+  std::int64_t active_at_start = 0;
+  std::int64_t active_at_end = 0;
+  std::int64_t inflow = 0;
+  std::int64_t outflow = 0;
+  std::map<std::string, std::int64_t> alerts;
+  std::array<std::int64_t, enum_count<EscalationLevel>()> open_escalations{};
+};
+
+MonthCounts count_month(const HistoryView& h, Days first, Micros before, Micros end) {
+  MonthCounts n;
+  const auto max_stay = static_cast<int>(h.capacity_at(end).max_stay_months);
+  const Days today = day_of(end);
+  struct Raised {
+    std::uint32_t id;
+    std::uint8_t level;
+    bool open;
+  };
+  std::vector<Raised> raised;
+  for (const auto& [id, facts] : h.cases()) {
+    if (History::case_at(facts.facts, before).active()) ++n.active_at_start;
+    const CaseAt c = History::case_at(facts.facts, end);
+    if (c.active()) ++n.active_at_end;
+    if (c.first_bed != kNever && day_of(c.first_bed) >= first) ++n.inflow;
+    if (c.ended && day_of(c.ended_at) >= first) ++n.outflow;
+    if (c.housed) {
+      const Days admitted = day_of(c.first_bed);
+      const Days limit = c.extended_until ? *c.extended_until : add_months(admitted, max_stay);
+      if (auto level = stay_alert_level(admitted, limit, today)) ++n.alerts[*level];
+    }
+    raised.clear();
+    for (const Fact& f : facts.facts) {
+      if (f.at > end) break;
+      if (f.kind == Fact::Kind::escalation_raised) {
+        raised.push_back({f.ref, f.code, true});
+      } else if (f.kind == Fact::Kind::escalation_resolved) {
+        for (auto& r : raised) {
+          if (r.id == f.ref) r.open = false;
+        }
+      } else if (f.kind == Fact::Kind::ended) {
+        for (auto& r : raised) r.open = false;  // the end of the stay closes them
+      }
+    }
+    for (const auto& r : raised) {
+      if (r.open && r.level < n.open_escalations.size()) ++n.open_escalations[r.level];
+    }
+  }
   return n;
 }
 
@@ -28,37 +77,25 @@ boost::json::object monthly_report_json(const HistoryView& h, int year, int mont
   const Micros end = end_of_day(last);
   const Micros before = end_of_day(first - 1);  // the start: the previous month's end
 
-  std::int64_t inflow = 0;
-  std::int64_t outflow = 0;
-  for (const auto& [id, facts] : h.cases()) {
-    const CaseAt c = History::case_at(facts.facts, end);
-    if (c.first_bed != kNever && day_of(c.first_bed) >= first) ++inflow;
-    if (c.ended && day_of(c.ended_at) >= first) ++outflow;
-  }
+  const MonthCounts n = count_month(h, first, before, end);
   boost::json::object alerts;
-  for (const char* level : {"review", "warning", "final", "exceeded"}) alerts[level] = 0;
-  // Named: a range-for over a member of a temporary would outlive it (before C++23).
-  const boost::json::object alerted = stay_alerts_json(h, end);
-  for (const auto& a : alerted.at("alerts").as_array()) {
-    alerts[a.at("level").as_string()].as_int64() += 1;
+  for (const char* level : {"review", "warning", "final", "exceeded"}) {
+    const auto it = n.alerts.find(level);
+    alerts[level] = it == n.alerts.end() ? 0 : it->second;
   }
   boost::json::object escalations;
   for (std::size_t i = 0; i < enum_count<EscalationLevel>(); ++i) {
-    escalations[to_string(static_cast<EscalationLevel>(i))] = 0;
-  }
-  const boost::json::object open = escalations_json(h, end, EscalationStatus::open);
-  for (const auto& e : open.at("escalations").as_array()) {
-    escalations[e.at("level").as_string()].as_int64() += 1;
+    escalations[to_string(static_cast<EscalationLevel>(i))] = n.open_escalations[i];
   }
   const std::string month_text = format_date(first).substr(0, 7);  // YYYY-MM
   return {{"month", month_text},
           {"from", format_date(first)},
           {"to", format_date(last)},
           {"asOf", format_rfc3339(end)},
-          {"activeAtStart", active_at(h, before)},
-          {"activeAtEnd", active_at(h, end)},
-          {"inflow", inflow},
-          {"outflow", outflow},
+          {"activeAtStart", n.active_at_start},
+          {"activeAtEnd", n.active_at_end},
+          {"inflow", n.inflow},
+          {"outflow", n.outflow},
           {"occupancy", without(occupancy_json(h, end), {"asOf"})},
           {"utilisation", without(utilisation_json(h, first, last, end), {"from", "to"})},
           {"outcomes", without(outcomes_json(h, first, last, end), {"from", "to"})},

@@ -131,6 +131,25 @@ TEST_P(ReplayEqualsLive, EveryReadModel) {
   // The demo programme is busy: the figures are not trivially empty.
   const auto occupancy = client.get("/v1/occupancy?asOf=" + as_of, "t-regie").json();
   EXPECT_GT(occupancy.at("programme").at("occupied").as_int64(), 0);
+  // The report counts the alerts and open escalations at the month's end as those read
+  // models list them.
+  const auto report =
+      client.get("/v1/reports/monthly?month=" + as_of.substr(0, 7), "t-regie").json();
+  const std::string month_end{report.at("asOf").as_string()};
+  const auto alerts = client.get("/v1/alerts/stay-duration?asOf=" + month_end, "t-regie").json();
+  boost::json::object alert_levels{{"review", 0}, {"warning", 0}, {"final", 0}, {"exceeded", 0}};
+  for (const auto& a : alerts.at("alerts").as_array()) {
+    alert_levels[a.at("level").as_string()].as_int64() += 1;
+  }
+  EXPECT_EQ(report.at("stayAlerts"), alert_levels);
+  EXPECT_GT(alerts.at("alerts").as_array().size(), 0U);
+  const auto open = client.get("/v1/escalations?status=open&asOf=" + month_end, "t-regie").json();
+  boost::json::object escalation_levels{
+      {"warning", 0}, {"final_warning", 0}, {"termination_proposed", 0}};
+  for (const auto& e : open.at("escalations").as_array()) {
+    escalation_levels[e.at("level").as_string()].as_int64() += 1;
+  }
+  EXPECT_EQ(report.at("openEscalations"), escalation_levels);
   // ... and some people come back.
   const auto returns = client.get("/v1/returns?from=" + from + "&to=" + to, "t-regie").json();
   EXPECT_GT(returns.at("no_solution").at("returnedWithin24Months").as_int64(), 0)
