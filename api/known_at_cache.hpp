@@ -28,7 +28,7 @@ struct LateEvents {
   bool forward = false;
   std::uint64_t cut = 0;
   std::uint64_t folded = 0;  // not forward: `events` holds those in (cut, folded]
-  std::uint64_t reads = 0;   // the reads answered from this entry
+  std::uint64_t reads = 0;   // the reads answered from this entry once settled
   History events{0, 0, 0};
   // The events `events` holds.
   std::uint64_t size() const {

@@ -276,7 +276,7 @@ Result<boost::json::object> answer(RouteId route, const Params& p, const History
     });
   }();
   settled = late->settled;
-  ++late->reads;
+  if (settled) ++late->reads;  // a read again of a settled cut turns the entry forward
   if (cache != nullptr) cache->trim(known, *late);
   return body;
 }

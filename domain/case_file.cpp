@@ -51,7 +51,7 @@ Status only_when_active(const CaseState& s) {
 // One rule per event type (rules 2-11 of spec/domain.md); rule 1, erasure and the end of a
 // stay are checked before them (decide_case).
 // Rule 1 is checked in decide_case; a return names an earlier case of the person, which must
-// be closed (spec/evaluation.md, "Returns to the programme").
+// be closed and not erased (spec/evaluation.md, "Returns to the programme").
 Status rule(const CaseState& /*s*/, const CaseRegistered& e, const CaseContext& c) {
   if (e.previous_case_id.empty()) return Ok{};
   const CaseState* previous = c.find_case ? c.find_case(e.previous_case_id) : nullptr;
@@ -61,6 +61,10 @@ Status rule(const CaseState& /*s*/, const CaseRegistered& e, const CaseContext& 
   if (!previous->final()) {
     return refuse("previous_case", "previousCaseId must name a rejected, referred or ended case" +
                                        in_state(*previous));
+  }
+  // An erased case stays unlinked: naming it would tie its history to a person again.
+  if (previous->erased) {
+    return refuse("previous_case", "previousCaseId names a case whose personal data is erased");
   }
   return Ok{};
 }

@@ -1,5 +1,6 @@
 #include "projections/evaluation_export.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <variant>
@@ -18,6 +19,22 @@ std::string date_or_empty(std::optional<Days> d) {
 template <class E>
 std::string name_or_empty(std::optional<E> e) {
   return e ? std::string{to_string(*e)} : std::string{};
+}
+
+// A text field the catalogue takes as any short text (a return's country, an activity's
+// organisation, a location's operator), written only in the form of a code or an id: a letter
+// or digit, then letters, digits, '-' or '_', at most 64. Anything else could be free text (a
+// name, a note) or a spreadsheet formula, and is left empty.
+std::string code_or_empty(std::string_view text) {
+  const auto code_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+  };
+  if (text.empty() || text.size() > 64 || text.front() == '-' || text.front() == '_' ||
+      !std::all_of(text.begin(), text.end(), code_char)) {
+    return {};
+  }
+  return std::string{text};
 }
 
 std::string flag(bool b) {
@@ -104,7 +121,7 @@ void EvaluationExport::apply_case(std::string_view id, const Envelope& e) {
               {index, on, std::string{to_string(ev.step)}, name_or_empty(ev.result)});
         } else if constexpr (std::is_same_v<T, ReturnStepRecorded>) {
           return_steps_.push_back(
-              {index, on, std::string{to_string(ev.step)}, std::string{ev.country}});
+              {index, on, std::string{to_string(ev.step)}, code_or_empty(ev.country)});
         } else if constexpr (std::is_same_v<T, PerspectiveChosen>) {
           c.track = ev.track;
         } else if constexpr (std::is_same_v<T, EscalationRaised>) {
@@ -150,7 +167,8 @@ void EvaluationExport::apply_location(std::string_view id, const Envelope& e) {
   if (const auto* o = std::get_if<LocationOpened>(&*event)) {
     close();
     open = capacity_.size();
-    capacity_.push_back({std::string{id}, std::string{o->operator_id}, on, std::nullopt, o->beds});
+    capacity_.push_back(
+        {std::string{id}, code_or_empty(o->operator_id), on, std::nullopt, o->beds});
   } else if (const auto* c = std::get_if<LocationCapacityChanged>(&*event)) {
     if (!open) return;
     const std::string op = close();
@@ -172,7 +190,7 @@ void EvaluationExport::apply_activity(std::string_view id, const Envelope& e) {
   Activity& a = activities_[it->second];
   const Days on = day_of(e.occurred_at);
   if (const auto* s = std::get_if<ActivityScheduled>(&*event)) {
-    a.organisation = s->organisation;
+    a.organisation = code_or_empty(s->organisation);
     a.category = s->category;
     a.co_designed = s->co_designed;
     a.starts = day_of(s->starts_at);

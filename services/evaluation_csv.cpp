@@ -60,10 +60,14 @@ Result<EvaluationCsvSummary> write_evaluation_csv(const std::string& data_dir,
   EvaluationCsvSummary summary;
   Micros last_recorded = 0;
   std::string last_event_id;
+  bool later = false;  // an event recorded after known_at exists: the export is final
   const auto scanned = scan_store_pages(**store, 0, upcast_envelope, [&](std::span<Envelope> page) {
     // recordedAt never decreases along the log: the events known then are a prefix
     for (const Envelope& e : page) {
-      if (e.recorded_at > known_at) return;
+      if (e.recorded_at > known_at) {
+        later = true;
+        return;
+      }
       fold.apply(e);
       summary.position = e.position;
       last_recorded = e.recorded_at;
@@ -71,7 +75,10 @@ Result<EvaluationCsvSummary> write_evaluation_csv(const std::string& data_dir,
     }
   });
   if (!scanned) return failure(scanned.error().message, scanned.error().internal);
-  summary.known_at = known_at == kNever ? last_recorded : known_at;
+  // Until an event recorded after it exists, a knownAt could still gain events (those being
+  // recorded now): the export then names the last event's recordedAt, so repeating its
+  // knownAt gives the same bytes.
+  summary.known_at = later || summary.position == 0 ? known_at : last_recorded;
   summary.export_id = export_id(summary.position, last_event_id, summary.known_at);
   const std::vector<CsvFile> files = fold.files();
   summary.cases = files.front().rows;

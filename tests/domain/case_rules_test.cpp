@@ -145,7 +145,8 @@ std::map<std::string, CaseState, std::less<>> earlier_cases() {
           {"c-referred", fold(decided("referred"))},
           {"c-waitlisted", fold(decided("waitlisted"))},
           {"c-housed", fold(housed())},
-          {"c-registered", fold(registered())}};
+          {"c-registered", fold(registered())},
+          {"c-erased", fold(ended() + History{{"PersonalDataErased", "{}"}})}};
 }
 
 void run(const std::vector<Row>& rows) {
@@ -204,6 +205,11 @@ TEST(CaseRules, PreviousCaseMustBeAnExistingClosedCase) {
       {"a housed case", {}, "CaseRegistered", with_previous("c-housed"), "previous_case"},
       {"a waitlisted case", {}, "CaseRegistered", with_previous("c-waitlisted"), "previous_case"},
       {"a registered case", {}, "CaseRegistered", with_previous("c-registered"), "previous_case"},
+      {"an ended case that is erased",
+       {},
+       "CaseRegistered",
+       with_previous("c-erased"),
+       "previous_case"},
       {"checked after rule 1", registered(), "CaseRegistered", with_previous("c-ended"),
        "case-registered-first"},
       {"CaseRegistered after intake", intake(), "CaseRegistered", kPerson, "case-registered-first"},

@@ -69,6 +69,8 @@ TEST_F(EvaluationExportTest, OneCaseThroughItsStay) {
       R"({"step":"appeal","notes":"secret note"})");
   add("case-a", "ReturnStepRecorded", "2025-02-12T09:00:00Z",
       R"({"step":"orientation","country":"GH"})");
+  add("case-a", "ReturnStepRecorded", "2025-02-13T09:00:00Z",
+      R"({"step":"travel_documents_requested","country":"=HYPERLINK(\"x\"), Jan"})");
   add("case-a", "StayEnded", "2025-03-01T09:00:00Z", R"({"outcome":"independent_return"})");
   add("case-b", "CaseRegistered", "2025-03-20T09:00:00Z",
       R"({"person":{"name":"Amina Test"},"previousCaseId":"a"})");
@@ -90,7 +92,8 @@ TEST_F(EvaluationExportTest, OneCaseThroughItsStay) {
             "p:a,2025-01-08,admitted,lvv\r\n");
   EXPECT_EQ(text_of("legal_steps.csv"), "case,on,step,result\r\np:a,2025-02-11,appeal,\r\n");
   EXPECT_EQ(text_of("return_steps.csv"),
-            "case,on,step,country\r\np:a,2025-02-12,orientation,GH\r\n");
+            "case,on,step,country\r\np:a,2025-02-12,orientation,GH\r\n"
+            "p:a,2025-02-13,travel_documents_requested,\r\n");  // not a code: left empty
   EXPECT_EQ(text_of("escalations.csv"),
             "case,escalation,raisedOn,reason,level,resolvedOn,resolution\r\n"
             "p:a,1,2025-01-12,house_rules,warning,2025-03-01,stay_ended\r\n");
@@ -105,6 +108,7 @@ TEST_F(EvaluationExportTest, OneCaseThroughItsStay) {
     EXPECT_EQ(f.text.find("secret"), std::string::npos) << f.name;
     EXPECT_EQ(f.text.find("Wereldhuis"), std::string::npos) << f.name;
     EXPECT_EQ(f.text.find("e-7"), std::string::npos) << f.name;  // the client's escalation id
+    EXPECT_EQ(f.text.find("HYPERLINK"), std::string::npos) << f.name;
   }
 }
 
@@ -115,14 +119,15 @@ TEST_F(EvaluationExportTest, ActivitiesAndTheManifest) {
   add("activity-x1", "ActivityHeld", "2025-05-03T16:00:00Z",
       R"({"residents":9,"volunteers":2,"neighbours":3,"volunteerHours":4.5})");
   add("activity-x2", "ActivityScheduled", "2025-05-02T09:00:00Z",
-      R"({"title":"Voetbal","organisation":"askv","category":"sport","startsAt":"2025-05-04T14:00:00Z"})");
+      R"({"title":"Voetbal","organisation":"buurtvrouw Fatima","category":"sport",)"
+      R"("startsAt":"2025-05-04T14:00:00Z"})");
   add("activity-x2", "ActivityCancelled", "2025-05-04T08:00:00Z", R"({"reason":"rain"})");
   const std::string activities = text_of("activities.csv");
   EXPECT_EQ(activities,
             "activity,organisation,category,coDesigned,startsOn,heldOn,cancelledOn,residents,"
             "volunteers,neighbours,volunteerHours\r\n"
             "x1,boost,language,true,2025-05-03,2025-05-03,,9,2,3,4.5\r\n"
-            "x2,askv,sport,false,2025-05-04,,2025-05-04,,,,\r\n");
+            "x2,,sport,false,2025-05-04,,2025-05-04,,,,\r\n");  // a name, not an id: empty
   const auto files = fold.files();
   const CsvFile manifest =
       export_manifest("id-1", parse_rfc3339("2025-06-01T00:00:00Z").value(), 4, files);

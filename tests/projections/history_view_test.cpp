@@ -17,7 +17,9 @@
 
 #include "domain/role.hpp"
 #include "domain/time.hpp"
+#include "projections/monthly_report.hpp"
 #include "projections/read_models.hpp"
+#include "projections/series.hpp"
 
 namespace perspectief {
 namespace {
@@ -90,6 +92,10 @@ std::vector<Envelope> the_log() {
       {"case-d", "PlacementDecided", "2021-01-22T09:00:00Z",
        R"({"decision":"admitted","funding":"lvv"})"},
       {"case-d", "BedAssigned", "2021-01-23T09:00:00Z", R"({"locationId":"l3"})"},
+      // A late exit interview, and a late return naming the ended case.
+      {"case-a", "ExitInterviewHeld", "2021-03-11T09:00:00Z", R"({"declined":false})"},
+      {"case-e", "CaseRegistered", "2021-03-25T09:00:00Z",
+       R"({"person":{"name":"A"},"previousCaseId":"a"})"},
   };
   std::vector<Envelope> log;
   std::map<std::string, std::uint64_t> versions;
@@ -126,8 +132,12 @@ std::string all_models(const HistoryView& v) {
     out += boost::json::serialize(outcomes_json(v, from, to, t));
     out += boost::json::serialize(intake_funnel_json(v, from, to, t));
     out += boost::json::serialize(participation_json(v, from, to, t));
+    out += boost::json::serialize(returns_json(v, from, to, t));
+    out += boost::json::serialize(data_quality_json(v, t));
     for (const auto& [track, n] : active_cases_by_track(v, t)) out += track + std::to_string(n);
   }
+  out += boost::json::serialize(monthly_report_json(v, 2021, 3));
+  out += boost::json::serialize(series_json(v, from, 4));
   for (const auto& [category, n] : activities_held_by_category(v)) {
     out += category + std::to_string(n);
   }
