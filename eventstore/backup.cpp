@@ -1,12 +1,16 @@
 #include "eventstore/backup.hpp"
 
 #include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
+#include <rocksdb/env.h>
+#include <rocksdb/utilities/backup_engine.h>
+#include <rocksdb/utilities/checkpoint.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
-#include <vector>
+#include <thread>
 
+#include "eventstore/keys.hpp"
 #include "eventstore/read_only_store.hpp"
 #include "eventstore/rocks_event_store.hpp"
 
@@ -19,67 +23,174 @@ Error failed(const std::string& what, const rocksdb::Status& s) {
   return e;
 }
 
-struct Handles {
-  rocksdb::DB* db = nullptr;
-  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
-  ~Handles() {
-    for (auto* h : cfs) db->DestroyColumnFamilyHandle(h);
-    delete db;
+constexpr std::string_view kPositionTag = "position=";
+
+BackupRecord record_of(const rocksdb::BackupInfo& info) {
+  BackupRecord r;
+  r.id = info.backup_id;
+  r.created = info.timestamp;
+  r.bytes = info.size;
+  r.files = info.number_files;
+  if (info.app_metadata.starts_with(kPositionTag)) {
+    r.position = std::stoull(info.app_metadata.substr(kPositionTag.size()));
   }
-};
+  return r;
+}
+
+// The backup engine of `dir`, read-only or not.
+Result<std::unique_ptr<rocksdb::BackupEngine>> open_engine(const std::string& dir) {
+  rocksdb::BackupEngineOptions options(dir);
+  options.sync = true;                       // every file synced: a crash leaves no torn backup
+  options.share_files_with_checksum = true;  // table files shared by name, size and checksum
+  rocksdb::BackupEngine* engine = nullptr;
+  const auto s = rocksdb::BackupEngine::Open(rocksdb::Env::Default(), options, &engine);
+  if (!s.ok()) return failed("cannot open the backup directory " + dir, s);
+  return std::unique_ptr<rocksdb::BackupEngine>(engine);
+}
+
+std::uint64_t directory_bytes(const std::string& dir) {
+  std::uint64_t n = 0;
+  std::error_code ec;
+  for (const auto& f : std::filesystem::recursive_directory_iterator(dir, ec)) {
+    if (f.is_regular_file(ec)) n += f.file_size(ec);
+  }
+  return n;
+}
+
+// The last position of the store (its chain head), 0 for an empty store.
+std::uint64_t last_position(ReadOnlyStore& store) {
+  std::string head;
+  if (!store.db().Get({}, store.cf(0), kChainHeadKey, &head).ok() || head.size() < 8) return 0;
+  return keys::decode_u64(head.substr(0, 8));
+}
+
+bool empty_or_missing(const std::string& dir) {
+  std::error_code ec;
+  return !std::filesystem::exists(dir, ec) || std::filesystem::is_empty(dir, ec);
+}
 
 }  // namespace
 
-Result<CopyReport> copy_store(const std::string& from, const std::string& to) {
+Result<BackupRecord> create_backup(const std::string& data_dir, const std::string& backup_dir) {
   std::error_code ec;
-  if (std::filesystem::exists(to, ec) && !std::filesystem::is_empty(to, ec)) {
-    return make_error(ErrorCode::conflict, "the target directory is not empty: " + to);
-  }
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  descriptors.reserve(std::size(kColumnFamilies));
-  for (const char* name : kColumnFamilies)
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions{});
-
-  auto source_store = ReadOnlyStore::open(from);
-  if (!source_store) return source_store.take_error();
-  rocksdb::DB* source_db = &(*source_store)->db();
-
-  rocksdb::Options target_options;
-  target_options.create_if_missing = true;
-  target_options.create_missing_column_families = true;
-  target_options.error_if_exists = true;
-  Handles target;
-  auto s = rocksdb::DB::Open(target_options, to, descriptors, &target.cfs, &target.db);
-  if (!s.ok()) return failed("cannot create the target store " + to, s);
-
-  CopyReport report;
-  // The source does not change while it is open (it never catches up again), so every
-  // column family is read at the same point without a snapshot (which it does not support).
-  rocksdb::ReadOptions ro;
-  ro.fill_cache = false;
-  for (std::size_t cf = 0; cf < (*source_store)->cf_count(); ++cf) {
-    if ((*source_store)->cf(cf) == nullptr) continue;  // an older store without it
-    std::unique_ptr<rocksdb::Iterator> it{source_db->NewIterator(ro, (*source_store)->cf(cf))};
-    rocksdb::WriteBatch batch;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      batch.Put(target.cfs[cf], it->key(), it->value());
-      ++report.entries;
-      if (cf == 1) ++report.events;
-      if (batch.GetDataSize() > (8 << 20)) {
-        s = target.db->Write({}, &batch);
-        if (!s.ok()) break;
-        batch.Clear();
-      }
+  std::filesystem::create_directories(backup_dir, ec);
+  const std::uint64_t before = directory_bytes(backup_dir);
+  rocksdb::Status last;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
+    auto store = ReadOnlyStore::open(data_dir);
+    if (!store) return store.take_error();
+    auto engine = open_engine(backup_dir);
+    if (!engine) return engine.take_error();
+    rocksdb::CreateBackupOptions options;
+    options.flush_before_backup = false;  // a secondary instance cannot flush; the WAL is copied
+    rocksdb::BackupID id = 0;
+    const std::string metadata = std::string{kPositionTag} + std::to_string(last_position(**store));
+    last = (*engine)->CreateNewBackupWithMetadata(options, &(*store)->db(), metadata, &id);
+    if (!last.ok()) {
+      // A file the server deleted meanwhile: the half-made backup is dropped, and made again.
+      (void)(*engine)->GarbageCollect();
+      continue;
     }
-    if (s.ok() && !it->status().ok()) s = it->status();
-    if (s.ok()) s = target.db->Write({}, &batch);
-    if (!s.ok()) return failed("copy failed", s);
+    rocksdb::BackupInfo info;
+    const auto s = (*engine)->GetBackupInfo(id, &info);
+    if (!s.ok()) return failed("cannot read the new backup", s);
+    BackupRecord r = record_of(info);
+    const std::uint64_t after = directory_bytes(backup_dir);
+    r.bytes_added = after > before ? after - before : 0;
+    return r;
   }
-  rocksdb::FlushOptions flush;
-  s = target.db->Flush(flush, target.cfs);
-  if (s.ok()) s = target.db->SyncWAL();
-  if (!s.ok()) return failed("cannot make the copy durable", s);
-  return report;
+  return failed("cannot make a backup", last);
+}
+
+Result<std::vector<BackupRecord>> list_backups(const std::string& backup_dir) {
+  if (empty_or_missing(backup_dir)) {
+    return make_error(ErrorCode::not_found, "no backups in " + backup_dir);
+  }
+  auto engine = open_engine(backup_dir);
+  if (!engine) return engine.take_error();
+  std::vector<rocksdb::BackupInfo> infos;
+  (*engine)->GetBackupInfo(&infos);
+  std::vector<BackupRecord> out;
+  out.reserve(infos.size());
+  for (const auto& info : infos) out.push_back(record_of(info));
+  return out;
+}
+
+Result<std::vector<BackupRecord>> verify_backups(const std::string& backup_dir) {
+  auto backups = list_backups(backup_dir);
+  if (!backups) return backups;
+  auto engine = open_engine(backup_dir);
+  if (!engine) return engine.take_error();
+  for (const auto& b : *backups) {
+    const auto s = (*engine)->VerifyBackup(b.id, /*verify_with_checksum=*/true);
+    if (!s.ok()) return failed("backup " + std::to_string(b.id) + " does not verify", s);
+  }
+  return backups;
+}
+
+Status purge_backups(const std::string& backup_dir, std::uint32_t keep) {
+  if (empty_or_missing(backup_dir)) {
+    return make_error(ErrorCode::not_found, "no backups in " + backup_dir);
+  }
+  auto engine = open_engine(backup_dir);
+  if (!engine) return engine.take_error();
+  const auto s = (*engine)->PurgeOldBackups(keep);
+  if (!s.ok()) return failed("cannot purge the backups", s);
+  return Ok{};
+}
+
+Result<BackupRecord> restore_backup(const std::string& backup_dir, std::optional<std::uint32_t> id,
+                                    const std::string& data_dir) {
+  if (!empty_or_missing(data_dir)) {
+    return make_error(ErrorCode::conflict, "the target directory is not empty: " + data_dir);
+  }
+  auto backups = list_backups(backup_dir);
+  if (!backups) return backups.take_error();
+  if (backups->empty()) return make_error(ErrorCode::not_found, "no backups in " + backup_dir);
+  const std::uint32_t chosen = id.value_or(backups->back().id);
+  const auto found = std::find_if(backups->begin(), backups->end(),
+                                  [&](const BackupRecord& b) { return b.id == chosen; });
+  if (found == backups->end()) {
+    return make_error(ErrorCode::not_found,
+                      "no backup " + std::to_string(chosen) + " in " + backup_dir);
+  }
+  auto engine = open_engine(backup_dir);
+  if (!engine) return engine.take_error();
+  const auto s =
+      (*engine)->RestoreDBFromBackup(rocksdb::RestoreOptions{}, chosen, data_dir, data_dir);
+  if (!s.ok()) return failed("cannot restore backup " + std::to_string(chosen), s);
+  return *found;
+}
+
+Status checkpoint_store(const std::string& data_dir, const std::string& to) {
+  std::error_code ec;
+  if (std::filesystem::exists(to, ec)) {
+    return make_error(ErrorCode::conflict, "the checkpoint directory exists already: " + to);
+  }
+  std::vector<std::string> existing;
+  rocksdb::Options options;
+  auto s = rocksdb::DB::ListColumnFamilies(options, data_dir, &existing);
+  if (!s.ok()) return failed("cannot open the store " + data_dir, s);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.reserve(existing.size());
+  for (const auto& name : existing) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions{});
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  s = rocksdb::DB::Open(options, data_dir, descriptors, &handles, &db);
+  if (!s.ok()) {
+    return failed("cannot open the store (a checkpoint needs the server stopped): " + data_dir, s);
+  }
+  rocksdb::Checkpoint* checkpoint = nullptr;
+  s = rocksdb::Checkpoint::Create(db, &checkpoint);
+  if (s.ok()) {
+    s = checkpoint->CreateCheckpoint(to);
+    delete checkpoint;
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  delete db;
+  if (!s.ok()) return failed("cannot make the checkpoint " + to, s);
+  return Ok{};
 }
 
 }  // namespace perspectief

@@ -1,23 +1,50 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/result.hpp"
 
 namespace perspectief {
 
-struct CopyReport {
-  std::uint64_t events = 0;   // the copy holds positions 1..events
-  std::uint64_t entries = 0;  // key-value pairs copied over all column families
+// Backups of a store with RocksDB's BackupEngine (`perspectief backup`): a backup directory
+// holds any number of backups; their table files are shared by name and checksum, so a
+// second backup of a grown store adds only the new files; every file is checksummed.
+struct BackupRecord {
+  std::uint32_t id = 0;
+  std::int64_t created = 0;  // seconds since the epoch
+  std::uint64_t bytes = 0;   // the files the backup consists of (shared ones included)
+  std::uint32_t files = 0;
+  std::uint64_t position = 0;     // the last event it holds
+  std::uint64_t bytes_added = 0;  // what the backup directory grew by (create_backup only)
 };
 
-// Copies the store at `from` into a new store at `to` (which must not exist or be empty),
-// key for key and byte for byte in every column family, so the copy has the same records,
-// positions, indexes, hash chain and snapshot. `from` is opened read-only (no lock; all its
-// files are opened at once, so the live server's compactions cannot pull one away), which
-// makes the copy consistent as of that moment: whole commits only, positions gapless.
-// Used for online backups and for restores.
-Result<CopyReport> copy_store(const std::string& from, const std::string& to);
+// Adds a backup of the store at `data_dir` to `backup_dir` (made if missing). The store is
+// opened as a RocksDB secondary instance, so this works beside a running server: the backup
+// holds the store as of the opening, whole commits only, its WAL included. A server's
+// compaction can delete a table file before it is copied: then the backup is made again
+// (up to five times).
+Result<BackupRecord> create_backup(const std::string& data_dir, const std::string& backup_dir);
+
+// The backups of `backup_dir`, oldest first.
+Result<std::vector<BackupRecord>> list_backups(const std::string& backup_dir);
+
+// Checks every backup of `backup_dir`: each file there, of its size and checksum. Returns the
+// backups checked; an error names the first that fails.
+Result<std::vector<BackupRecord>> verify_backups(const std::string& backup_dir);
+
+// Deletes all but the newest `keep` backups (and the files only they used).
+Status purge_backups(const std::string& backup_dir, std::uint32_t keep);
+
+// Restores backup `id` (nullopt: the newest) of `backup_dir` into `data_dir`, which must not
+// exist or be empty.
+Result<BackupRecord> restore_backup(const std::string& backup_dir, std::optional<std::uint32_t> id,
+                                    const std::string& data_dir);
+
+// A checkpoint of a stopped store (RocksDB's Checkpoint: table files hard-linked, instant, in
+// the same file system) at `to`, which must not exist: a local copy before an upgrade.
+Status checkpoint_store(const std::string& data_dir, const std::string& to);
 
 }  // namespace perspectief

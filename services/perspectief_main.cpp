@@ -20,7 +20,6 @@
 #include "api/router.hpp"
 #include "domain/json_text.hpp"
 #include "eventstore/access_log.hpp"
-#include "eventstore/backup.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/keys_dir.hpp"
 #include "eventstore/pseudonymiser.hpp"
@@ -33,6 +32,7 @@
 #include "projections/read_models.hpp"
 #include "projections/start_up.hpp"
 #include "projections/write_policy.hpp"
+#include "services/backup_commands.hpp"
 #include "services/demo.hpp"
 #include "services/evaluation_csv.hpp"
 #include "services/flags.hpp"
@@ -67,9 +67,15 @@ constexpr const char* kUsage =
     "                                            data, cases by research pseudonym, and "
     "export.csv\n"
     "                                            (the manifest), into a new or empty DIR\n"
-    "  backup  --data-dir D --to DIR             a consistent copy of a store (also while the "
-    "server runs)\n"
-    "  restore --from DIR --data-dir D           a store from a backup, into an empty directory\n"
+    "  backup  --data-dir D --to DIR             add a backup of a store to DIR (RocksDB's\n"
+    "                                            BackupEngine: incremental, checksummed; also\n"
+    "                                            while the server runs)\n"
+    "  backup list --to DIR | backup verify --to DIR | backup purge --to DIR --keep N\n"
+    "  restore --from DIR [--backup-id N] --data-dir D\n"
+    "                                            a store from a backup (the newest by default),\n"
+    "                                            into an empty directory\n"
+    "  checkpoint --data-dir D --to DIR          hard-linked copy of a stopped store (before an\n"
+    "                                            upgrade)\n"
     "  demo    --data-dir D [--keys-dir K] [--cases N] [--years Y] [--seed S]\n"
     "                                            append a realistic, invented programme history\n"
     "  rotate-master-key --data-dir D [--keys-dir K]\n"
@@ -446,46 +452,6 @@ int export_csv(const Flags& flags) {
   return 0;
 }
 
-// backup and restore are the same verified copy, in opposite directions. A copy of a store a
-// server is flushing can be torn (see verify_store): such a copy does not verify, and is made
-// again, up to three times.
-int copy_verified(const std::string& command, const std::string& from, const std::string& to) {
-  auto copied = copy_store(from, to);
-  for (int attempt = 1; attempt < 3 && copied && !verify_store(to).ok; ++attempt) {
-    std::error_code ec;
-    std::filesystem::remove_all(to, ec);
-    copied = copy_store(from, to);
-  }
-  if (!copied) {
-    std::cerr << "perspectief " << command << ": " << copied.error().message;
-    if (!copied.error().internal.empty()) std::cerr << " (" << copied.error().internal << ")";
-    std::cerr << "\n";
-    return 1;
-  }
-  const VerifyReport r = verify_store(to);
-  if (!r.ok) {
-    std::cerr << "perspectief " << command << ": the copy does not verify: " << r.problem << "\n";
-    return 1;
-  }
-  std::cout << command << ": " << copied->events << " events (" << copied->entries
-            << " entries) copied to " << to << "; verify: ok\n";
-  return 0;
-}
-
-int backup(const Flags& flags) {
-  const auto dir = flags.get("data-dir");
-  const auto to = flags.get("to");
-  if (!dir || !to) return usage_error("backup", "--data-dir and --to are required");
-  return copy_verified("backup", *dir, *to);
-}
-
-int restore(const Flags& flags) {
-  const auto from = flags.get("from");
-  const auto dir = flags.get("data-dir");
-  if (!from || !dir) return usage_error("restore", "--from and --data-dir are required");
-  return copy_verified("restore", *from, *dir);
-}
-
 int demo(const Flags& flags) {
   const auto dir = flags.get("data-dir");
   if (!dir) return usage_error("demo", "--data-dir is required");
@@ -553,8 +519,9 @@ const std::vector<Command>& commands() {
        true,
        replay},
       {"export-csv", {"data-dir", "keys-dir", "to", "known-at"}, {}, false, export_csv},
-      {"backup", {"data-dir", "to"}, {}, false, backup},
-      {"restore", {"from", "data-dir"}, {}, false, restore},
+      {"backup", {"data-dir", "to", "keep"}, {}, false, backup_command},
+      {"restore", {"from", "data-dir", "backup-id"}, {}, false, restore_command},
+      {"checkpoint", {"data-dir", "to"}, {}, false, checkpoint_command},
       {"new-research-key", {"data-dir", "keys-dir"}, {}, false, new_research_key},
       {"demo", {"data-dir", "keys-dir", "cases", "years", "seed"}, {}, true, demo}};
   return kCommands;
