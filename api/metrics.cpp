@@ -2,6 +2,10 @@
 
 #include <prometheus/text_serializer.h>
 
+#include "api/process_figures.hpp"
+#include "domain/enumerations.hpp"
+#include "domain/event_catalogue.hpp"
+
 namespace perspectief::api {
 namespace {
 
@@ -65,9 +69,83 @@ Metrics::Metrics()
                                "Visible events after a subscription's checkpoint")),
       subscription_parked_(family(prometheus::BuildGauge(), *registry_,
                                   "perspectief_subscription_parked",
-                                  "Webhook batches a subscription has parked")) {
+                                  "Webhook batches a subscription has parked")),
+      process_cpu_(family(prometheus::BuildCounter(), *registry_, "process_cpu_seconds_total",
+                          "Total user and system CPU time spent in seconds")),
+      process_resident_(family(prometheus::BuildGauge(), *registry_,
+                               "process_resident_memory_bytes", "Resident memory size in bytes")),
+      process_virtual_(family(prometheus::BuildGauge(), *registry_, "process_virtual_memory_bytes",
+                              "Virtual memory size in bytes")),
+      process_open_fds_(family(prometheus::BuildGauge(), *registry_, "process_open_fds",
+                               "Number of open file descriptors")),
+      process_max_fds_(family(prometheus::BuildGauge(), *registry_, "process_max_fds",
+                              "Maximum number of open file descriptors")),
+      process_start_(family(prometheus::BuildGauge(), *registry_, "process_start_time_seconds",
+                            "Start time of the process since the Unix epoch in seconds")),
+      build_info_(family(prometheus::BuildGauge(), *registry_, "perspectief_build_info",
+                         "1, labelled with the server's version and the commit it was built from")),
+      store_bytes_(family(prometheus::BuildGauge(), *registry_, "perspectief_store_bytes",
+                          "The store's size per column family: table files and memtables")),
+      pending_compaction_(family(prometheus::BuildGauge(), *registry_,
+                                 "perspectief_store_pending_compaction_bytes",
+                                 "Bytes RocksDB estimates compaction still has to rewrite")),
+      write_stopped_(family(prometheus::BuildGauge(), *registry_, "perspectief_store_write_stopped",
+                            "1 while RocksDB stops writes (a write stall), else 0")),
+      delayed_write_rate_(family(prometheus::BuildGauge(), *registry_,
+                                 "perspectief_store_delayed_write_rate_bytes",
+                                 "The rate RocksDB slows writes down to, 0 when not slowed")),
+      write_stalls_(family(prometheus::BuildCounter(), *registry_,
+                           "perspectief_store_write_stalls_total",
+                           "Write stalls RocksDB counted since the store opened, by kind")),
+      snapshot_age_(family(prometheus::BuildGauge(), *registry_, "perspectief_snapshot_age_seconds",
+                           "Seconds since the read-model snapshot last covered every folded "
+                           "event")) {
+  // Every labelled series from the start, at 0, so rate() and absence alerts see them.
   for (const char* result : {"ok", "retry", "parked"})
     webhook_deliveries_.Add({{"result", result}});
+  for (const auto& spec : event_catalogue()) {
+    appended_.emplace(std::string{spec.type},
+                      &events_appended_.Add({{"type", std::string{spec.type}}}));
+  }
+  for (std::size_t i = 0; i < enum_count<ActivityCategory>(); ++i) {
+    activities_held_.Add({{"category", std::string{to_string(static_cast<ActivityCategory>(i))}}});
+  }
+  for (const char* kind : {"slowdown", "stop"}) write_stalls_.Add({{"kind", kind}});
+  for (const char* level : {"review", "warning", "final", "exceeded"})
+    stay_alerts_.Add({{"level", level}});
+  build_info_.Add({{"version", PERSPECTIEF_VERSION}, {"revision", PERSPECTIEF_REVISION}}).Set(1);
+  process_cpu_.Add({});
+}
+
+void Metrics::set_operations(const StoreStats& store, Micros now) {
+  const ProcessFigures p = read_process_figures();
+  auto& cpu = process_cpu_.Add({});
+  if (p.cpu_seconds > cpu.Value()) cpu.Increment(p.cpu_seconds - cpu.Value());
+  process_resident_.Add({}).Set(p.resident_bytes);
+  process_virtual_.Add({}).Set(p.virtual_bytes);
+  process_open_fds_.Add({}).Set(p.open_fds);
+  process_max_fds_.Add({}).Set(p.max_fds);
+  process_start_.Add({}).Set(p.start_time);
+  for (const auto& cf : store.column_families) {
+    store_bytes_.Add({{"column_family", cf.name}, {"kind", "table"}})
+        .Set(static_cast<double>(cf.table_bytes));
+    store_bytes_.Add({{"column_family", cf.name}, {"kind", "memtable"}})
+        .Set(static_cast<double>(cf.memtable_bytes));
+  }
+  pending_compaction_.Add({}).Set(static_cast<double>(store.pending_compaction_bytes));
+  write_stopped_.Add({}).Set(store.write_stopped ? 1 : 0);
+  delayed_write_rate_.Add({}).Set(static_cast<double>(store.delayed_write_rate));
+  // Counted by the engine since it opened: the counters move up by what it counted since.
+  const auto catch_up = [](prometheus::Counter& c, std::uint64_t total) {
+    const double delta = static_cast<double>(total) - c.Value();
+    if (delta > 0) c.Increment(delta);
+  };
+  catch_up(write_stalls_.Add({{"kind", "slowdown"}}), store.stalls_slowdown);
+  catch_up(write_stalls_.Add({{"kind", "stop"}}), store.stalls_stop);
+  const Micros current = snapshot_current_at_.load();
+  if (current > 0 && now >= current) {
+    snapshot_age_.Add({}).Set(static_cast<double>(now - current) / kMicrosPerSecond);
+  }
 }
 
 void Metrics::on_webhook_delivery(std::string_view result) {
@@ -118,9 +196,11 @@ void Metrics::on_commit(std::uint64_t events) {
 
 std::string Metrics::render(std::uint64_t store_position, std::uint64_t projector_position,
                             const CurrentFigures& f, const Participation& participation,
-                            const std::vector<SubscriptionFigures>& subscriptions) {
+                            const std::vector<SubscriptionFigures>& subscriptions,
+                            const StoreStats& store, Micros now) {
   std::lock_guard lock(render_mu_);
   set_subscriptions(subscriptions);
+  set_operations(store, now);
   store_position_.Add({}).Set(static_cast<double>(store_position));
   projection_position_.Add({{"projection", "case-files"}})
       .Set(static_cast<double>(projector_position));

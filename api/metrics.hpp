@@ -6,6 +6,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -15,6 +16,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "domain/time.hpp"
+#include "eventstore/store_stats.hpp"
 #include "projections/case_files.hpp"
 
 namespace perspectief::api {
@@ -40,6 +43,10 @@ class Metrics {
     std::map<std::string, std::int64_t> cases_by_track;
   };
 
+  // The read-model snapshot in the store covers every event folded, as of `at` (saved, or
+  // found up to date): perspectief_snapshot_age_seconds counts from it.
+  void on_snapshot_current(Micros at) { snapshot_current_at_.store(at); }
+
   // One webhook delivery attempt's result: "ok", "retry" or "parked".
   void on_webhook_delivery(std::string_view result);
 
@@ -51,10 +58,12 @@ class Metrics {
     std::uint64_t parked = 0;
   };
 
-  // The text exposition, with the gauges set from the current figures first.
+  // The text exposition, with the gauges set from the current figures first (the process's,
+  // the store engine's, and the snapshot's age at `now`).
   std::string render(std::uint64_t store_position, std::uint64_t projector_position,
                      const CurrentFigures& figures, const Participation& participation,
-                     const std::vector<SubscriptionFigures>& subscriptions = {});
+                     const std::vector<SubscriptionFigures>& subscriptions = {},
+                     const StoreStats& store = {}, Micros now = 0);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -78,6 +87,21 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>& subscription_parked_;
   std::vector<std::string> subscription_labels_;  // the series set at the last scrape
   void set_subscriptions(const std::vector<SubscriptionFigures>& subscriptions);
+  void set_operations(const StoreStats& store, Micros now);
+  prometheus::Family<prometheus::Counter>& process_cpu_;
+  prometheus::Family<prometheus::Gauge>& process_resident_;
+  prometheus::Family<prometheus::Gauge>& process_virtual_;
+  prometheus::Family<prometheus::Gauge>& process_open_fds_;
+  prometheus::Family<prometheus::Gauge>& process_max_fds_;
+  prometheus::Family<prometheus::Gauge>& process_start_;
+  prometheus::Family<prometheus::Gauge>& build_info_;
+  prometheus::Family<prometheus::Gauge>& store_bytes_;
+  prometheus::Family<prometheus::Gauge>& pending_compaction_;
+  prometheus::Family<prometheus::Gauge>& write_stopped_;
+  prometheus::Family<prometheus::Gauge>& delayed_write_rate_;
+  prometheus::Family<prometheus::Counter>& write_stalls_;
+  prometheus::Family<prometheus::Gauge>& snapshot_age_;
+  std::atomic<Micros> snapshot_current_at_{0};
   std::mutex render_mu_;
 
   // The labelled series each request and append updates, found once: a Family::Add builds a

@@ -17,7 +17,7 @@ Response MetricsHandler::render() const {
   });
   res.body() = metrics_.render(store_.last_position(), projector_.position(),
                                case_files_.figures(day_of(now)), participation,
-                               subscription_figures(subscriptions_));
+                               subscription_figures(subscriptions_), store_.engine_stats(), now);
   res.prepare_payload();
   return res;
 }

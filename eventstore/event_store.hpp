@@ -10,6 +10,7 @@
 #include "domain/result.hpp"
 #include "eventstore/append.hpp"
 #include "eventstore/envelope.hpp"
+#include "eventstore/store_stats.hpp"
 
 namespace perspectief {
 
@@ -63,6 +64,9 @@ class EventStore {
   // unsubscribe.
   virtual std::uint64_t subscribe(std::function<void(std::uint64_t)> on_commit) = 0;
   virtual void unsubscribe(std::uint64_t id) = 0;
+
+  // The storage engine's figures for the metrics (nothing for a store in memory).
+  [[nodiscard]] virtual StoreStats engine_stats() const { return {}; }
 
   // Named checkpoints for projections (their own key space, written durably).
   [[nodiscard]] virtual Status put_checkpoint(std::string_view name, std::string_view bytes) = 0;

@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <cassert>
 #include <chrono>
+#include <cstdlib>
 #include <limits>
+#include <map>
 #include <unordered_set>
 
 #include "eventstore/keys.hpp"
@@ -224,6 +226,34 @@ void RocksEventStore::close() {
     (void)db_->Close();
     db_.reset();
   }
+}
+
+StoreStats RocksEventStore::engine_stats() const {
+  StoreStats out;
+  if (!db_) return out;
+  const auto number = [&](rocksdb::ColumnFamilyHandle* cf, const std::string& property) {
+    std::uint64_t value = 0;
+    return db_->GetIntProperty(cf, property, &value) ? value : 0;
+  };
+  for (std::size_t i = 0; i < cf_.size(); ++i) {
+    out.column_families.push_back({kColumnFamilies[i],
+                                   number(cf_[i], rocksdb::DB::Properties::kTotalSstFilesSize),
+                                   number(cf_[i], rocksdb::DB::Properties::kSizeAllMemTables)});
+    out.pending_compaction_bytes +=
+        number(cf_[i], rocksdb::DB::Properties::kEstimatePendingCompactionBytes);
+    std::map<std::string, std::string> cfstats;
+    if (db_->GetMapProperty(cf_[i], rocksdb::DB::Properties::kCFStats, &cfstats)) {
+      const auto count = [&](const char* key) -> std::uint64_t {
+        const auto it = cfstats.find(key);
+        return it == cfstats.end() ? 0 : std::strtoull(it->second.c_str(), nullptr, 10);
+      };
+      out.stalls_slowdown += count("io_stalls.total_slowdown");
+      out.stalls_stop += count("io_stalls.total_stop");
+    }
+  }
+  out.write_stopped = number(cf_.front(), rocksdb::DB::Properties::kIsWriteStopped) != 0;
+  out.delayed_write_rate = number(cf_.front(), rocksdb::DB::Properties::kActualDelayedWriteRate);
+  return out;
 }
 
 SideTable& RocksEventStore::data_key_table() {

@@ -114,6 +114,7 @@ class RocksEventStore final : public EventStore {
   Result<std::vector<Envelope>> read_all(std::uint64_t after, std::size_t limit) const override;
   Result<std::uint64_t> stream_version(std::string_view stream) const override;
   std::uint64_t last_position() const override { return last_position_.load(); }
+  StoreStats engine_stats() const override;
   bool writable() const override { return !failed_.load() && !closed_.load(); }
   std::uint64_t subscribe(std::function<void(std::uint64_t)> on_commit) override;
   void unsubscribe(std::uint64_t id) override;

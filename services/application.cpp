@@ -235,6 +235,8 @@ Status Application::serve() {
   s.server.start();
   s.dispatcher.start();
   s.handlers.set_ready(true);
+  // The snapshot age counts from the start until the first check (snapshot_if_behind).
+  s.metrics.on_snapshot_current(storage_->clock().now());
   schedule_snapshot();
   // An erasure's purge may not have run before the last stop (a crash): run one now.
   privacy_->request_purge();
@@ -259,9 +261,14 @@ void Application::schedule_snapshot() {
 }
 
 void Application::snapshot_if_behind() {
-  if (models_->projector().position() <= serving_->last_snapshot) return;
+  const Micros now = storage_->clock().now();
+  if (models_->projector().position() <= serving_->last_snapshot) {
+    serving_->metrics.on_snapshot_current(now);  // nothing folded since: still current
+    return;
+  }
   if (auto saved = models_->save_snapshot()) {
     serving_->last_snapshot = *saved;
+    serving_->metrics.on_snapshot_current(now);
     std::cerr << "perspectief-server: snapshot saved at position " << *saved << "\n";
   } else {
     std::cerr << "perspectief-server: snapshot not saved: " << saved.error().message << "\n";

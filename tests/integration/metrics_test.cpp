@@ -1,5 +1,7 @@
 // GET /metrics: Prometheus text for ops and regie only, the metric names of
 // spec/operations.md, route templates as labels, and no case id or personal data anywhere.
+#include <ctime>
+
 #include "tests/integration/server_fixture.hpp"
 
 namespace perspectief::testing {
@@ -116,6 +118,46 @@ TEST_F(MetricsEndpoint, CasesByTrackAndActivitiesHeld) {
   EXPECT_EQ(
       sample(get("/metrics", "ops").body, R"(perspectief_activities_held_total{category="sport"})"),
       "1");
+}
+
+// The operators' metrics: the standard process metrics, the build, the store engine's figures
+// and the snapshot's age; every labelled series there from the start, at 0.
+TEST_F(MetricsEndpoint, ProcessStoreAndSnapshotMetricsFromTheStart) {
+  const auto first = get("/metrics", "ops");
+  ASSERT_EQ(first.status, 200);
+  const std::string& text = first.body;
+  EXPECT_EQ(sample(text, R"(perspectief_events_appended_total{type="StayEnded"})"), "0");
+  EXPECT_EQ(sample(text, R"(perspectief_activities_held_total{category="language"})"), "0");
+  EXPECT_EQ(sample(text, R"(perspectief_stay_alerts{level="exceeded"})"), "0");
+  EXPECT_EQ(sample(text, R"(perspectief_store_write_stalls_total{kind="stop"})"), "0");
+  EXPECT_EQ(sample(text, "perspectief_store_write_stopped"), "0");
+  EXPECT_NE(text.find("\nperspectief_build_info{revision=\""), std::string::npos);
+  EXPECT_NE(text.find(",version=\"0.1.0\"} 1\n"), std::string::npos);
+  const auto number = [&](const std::string& series) {
+    const std::string v = sample(text, series);
+    return v == "missing" ? -1.0 : std::stod(v);
+  };
+  EXPECT_GT(number("process_resident_memory_bytes"), 1e6);
+  EXPECT_GT(number("process_open_fds"), 3);
+  EXPECT_GE(number("process_max_fds"), number("process_open_fds"));
+  EXPECT_GE(number("process_cpu_seconds_total"), 0);
+  const double now = static_cast<double>(std::time(nullptr));
+  EXPECT_GT(number("process_start_time_seconds"), now - 600);
+  EXPECT_LE(number("process_start_time_seconds"), now + 1);
+  EXPECT_GE(number("perspectief_snapshot_age_seconds"), 0);
+  EXPECT_LT(number("perspectief_snapshot_age_seconds"), 600);
+  EXPECT_GE(number("perspectief_store_pending_compaction_bytes"), 0);
+  ASSERT_EQ(post("/v1/cases/m-1/events", "intake",
+                 R"({"type":"CaseRegistered","data":{"person":{"name":"M"}}})")
+                .status,
+            201);
+  const auto second = get("/metrics", "ops").body;
+  // The event is in the events column family's memtable.
+  const std::string events_memtable =
+      sample(second, R"(perspectief_store_bytes{column_family="events",kind="memtable"})");
+  ASSERT_NE(events_memtable, "missing");
+  EXPECT_GT(std::stod(events_memtable), 0);
+  EXPECT_EQ(sample(second, R"(perspectief_events_appended_total{type="CaseRegistered"})"), "1");
 }
 
 }  // namespace
