@@ -7,6 +7,7 @@ set -euo pipefail
 
 build_pkgs=(build-essential cmake ninja-build ccache git pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libboost-program-options1.81-dev  # flags, environment and the config file (services/flags.hpp)
   librocksdb-dev prometheus-cpp-dev libssl-dev
   libjemalloc-dev  # the executables' allocator (CMakeLists.txt says why)
   python3 python3-yaml)  # the build converts docs/openapi.yaml to the served JSON

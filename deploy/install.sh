@@ -48,7 +48,7 @@ conf_dir=/etc/perspectief
 unit_path=/etc/systemd/system/perspectief.service
 doc_dir=/usr/local/share/doc/perspectief
 # What the binaries link against (ldd), by Debian 12 package name.
-runtime_pkgs=(librocksdb7.8 libboost-json1.81.0 libboost-url1.81.0
+runtime_pkgs=(librocksdb7.8 libboost-json1.81.0 libboost-url1.81.0 libboost-program-options1.81.0
   libprometheus-cpp-core1.0 libssl3 libjemalloc2 ca-certificates)
 
 say() { echo "install.sh: $*"; }
@@ -109,13 +109,17 @@ if [ -e "$conf_dir/tokens.json" ]; then
   run chown root:"$user" "$conf_dir/tokens.json"
   run chmod 0640 "$conf_dir/tokens.json"
 fi
+if [ ! -e "$conf_dir/perspectief.conf" ]; then
+  say "installing $conf_dir/perspectief.conf (the server's settings, --config)"
+  run install -m 0640 -o root -g "$user" "$root/deploy/perspectief.conf" "$conf_dir/perspectief.conf"
+fi
 if [ ! -e "$conf_dir/perspectief.env" ]; then
   say "writing $conf_dir/perspectief.env (all settings commented out)"
   if [ "$dry_run" -eq 0 ]; then
     tmp_env=$(mktemp "$conf_dir/.perspectief.env.XXXXXX")
     cat >"$tmp_env" <<'ENV'
 # Settings for perspectief-server, read by systemd (EnvironmentFile=). Every server flag
-# can be given as PERSPECTIEF_<FLAG>; the flags in the unit's ExecStart win over these.
+# can be given as PERSPECTIEF_<FLAG>; these go over /etc/perspectief/perspectief.conf.
 # Restart the service after a change: systemctl restart perspectief
 #
 # Serve HTTPS directly (files readable by the perspectief group, e.g. root:perspectief

@@ -23,17 +23,12 @@ Error failed(const std::string& what, const rocksdb::Status& s) {
   return e;
 }
 
-constexpr std::string_view kPositionTag = "position=";
-
 BackupRecord record_of(const rocksdb::BackupInfo& info) {
   BackupRecord r;
   r.id = info.backup_id;
   r.created = info.timestamp;
   r.bytes = info.size;
   r.files = info.number_files;
-  if (info.app_metadata.starts_with(kPositionTag)) {
-    r.position = std::stoull(info.app_metadata.substr(kPositionTag.size()));
-  }
   return r;
 }
 
@@ -57,11 +52,33 @@ std::uint64_t directory_bytes(const std::string& dir) {
   return n;
 }
 
-// The last position of the store (its chain head), 0 for an empty store.
-std::uint64_t last_position(ReadOnlyStore& store) {
+// The last position a backup holds: the backup opened read-only (its WAL replayed, as a
+// restore would), and its chain head read. A backup of a running server holds the WAL as far
+// as it was written when copied, which can be past the position seen at the start.
+Result<std::uint64_t> backup_position(rocksdb::BackupEngine& engine, std::uint32_t id) {
+  rocksdb::BackupInfo info;
+  auto s = engine.GetBackupInfo(id, &info, /*include_file_details=*/true);
+  if (!s.ok()) return failed("cannot read backup " + std::to_string(id), s);
+  rocksdb::Options options;
+  options.env = info.env_for_open.get();
+  std::vector<std::string> names;
+  s = rocksdb::DB::ListColumnFamilies(options, info.name_for_open, &names);
+  if (!s.ok()) return failed("cannot open backup " + std::to_string(id), s);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.reserve(names.size());
+  for (const auto& name : names) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions{});
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  s = rocksdb::DB::OpenForReadOnly(options, info.name_for_open, descriptors, &handles, &db);
+  if (!s.ok()) return failed("cannot open backup " + std::to_string(id), s);
   std::string head;
-  if (!store.db().Get({}, store.cf(0), kChainHeadKey, &head).ok() || head.size() < 8) return 0;
-  return keys::decode_u64(head.substr(0, 8));
+  std::uint64_t position = 0;
+  if (db->Get({}, handles.front(), kChainHeadKey, &head).ok() && head.size() >= 8) {
+    position = keys::decode_u64(head.substr(0, 8));
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  delete db;
+  return position;
 }
 
 bool empty_or_missing(const std::string& dir) {
@@ -85,8 +102,7 @@ Result<BackupRecord> create_backup(const std::string& data_dir, const std::strin
     rocksdb::CreateBackupOptions options;
     options.flush_before_backup = false;  // a secondary instance cannot flush; the WAL is copied
     rocksdb::BackupID id = 0;
-    const std::string metadata = std::string{kPositionTag} + std::to_string(last_position(**store));
-    last = (*engine)->CreateNewBackupWithMetadata(options, &(*store)->db(), metadata, &id);
+    last = (*engine)->CreateNewBackup(options, &(*store)->db(), &id);
     if (!last.ok()) {
       // A file the server deleted meanwhile: the half-made backup is dropped, and made again.
       (void)(*engine)->GarbageCollect();
@@ -96,6 +112,9 @@ Result<BackupRecord> create_backup(const std::string& data_dir, const std::strin
     const auto s = (*engine)->GetBackupInfo(id, &info);
     if (!s.ok()) return failed("cannot read the new backup", s);
     BackupRecord r = record_of(info);
+    auto position = backup_position(**engine, id);
+    if (!position) return position.take_error();
+    r.position = *position;
     const std::uint64_t after = directory_bytes(backup_dir);
     r.bytes_added = after > before ? after - before : 0;
     return r;
@@ -113,7 +132,12 @@ Result<std::vector<BackupRecord>> list_backups(const std::string& backup_dir) {
   (*engine)->GetBackupInfo(&infos);
   std::vector<BackupRecord> out;
   out.reserve(infos.size());
-  for (const auto& info : infos) out.push_back(record_of(info));
+  for (const auto& info : infos) {
+    out.push_back(record_of(info));
+    auto position = backup_position(**engine, info.backup_id);
+    if (!position) return position.take_error();
+    out.back().position = *position;
+  }
   return out;
 }
 

@@ -23,9 +23,11 @@ struct BackupRecord {
 
 // Adds a backup of the store at `data_dir` to `backup_dir` (made if missing). The store is
 // opened as a RocksDB secondary instance, so this works beside a running server: the backup
-// holds the store as of the opening, whole commits only, its WAL included. A server's
-// compaction can delete a table file before it is copied: then the backup is made again
-// (up to five times).
+// holds the table files of that moment and the WAL as far as it was written when copied, so
+// a restore replays whole commits up to a point at or after the opening, positions gapless.
+// The position reported is read from the backup itself (opened read-only, as a restore
+// would). A server's compaction can delete a table file before it is copied: then the backup
+// is made again (up to five times).
 Result<BackupRecord> create_backup(const std::string& data_dir, const std::string& backup_dir);
 
 // The backups of `backup_dir`, oldest first.

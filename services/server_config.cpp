@@ -8,47 +8,49 @@
 
 namespace perspectief {
 
-const char* const kServerUsage =
-    "usage: perspectief-server --tokens FILE [--data-dir DIR] [--listen HOST:PORT]\n"
-    "       [--keys-dir DIR] [--tls-cert FILE --tls-key FILE] [--threads N] [--max-body BYTES]\n"
-    "       [--request-timeout SECONDS] [--idle-timeout SECONDS] [--snapshot-interval SECONDS]\n"
-    "       [--max-connections N] [--max-buffered-bytes BYTES] [--max-long-polls-per-token N]\n"
-    "       [--places N --lvv-places N --max-stay-months N] [--demo]\n"
-    "       [--webhook-allow HOSTS_AND_CIDRS] [--webhook-allow-http] [--webhook-ca-file FILE]\n"
-    "       [--webhook-timeout-ms MS] [--webhook-retry-base-ms MS] [--webhook-retry-max-ms MS]\n"
-    "       [--dashboard-dir DIR]  (serve the dashboard's files from DIR: development)\n"
-    "Each flag can also be set as PERSPECTIEF_<FLAG> in the environment.\n";
-
 namespace {
 
-// The flags perspectief-server takes.
-std::vector<std::string> known_flags() {
-  return {"data-dir",
-          "listen",
-          "tokens",
-          "keys-dir",
-          "tls-cert",
-          "tls-key",
-          "threads",
-          "max-body",
-          "places",
-          "lvv-places",
-          "max-stay-months",
-          "demo",
-          "help",
-          "request-timeout",
-          "idle-timeout",
-          "snapshot-interval",
-          "dashboard-dir",
-          "max-connections",
-          "max-buffered-bytes",
-          "max-long-polls-per-token",
-          "webhook-allow",
-          "webhook-allow-http",
-          "webhook-ca-file",
-          "webhook-timeout-ms",
-          "webhook-retry-base-ms",
-          "webhook-retry-max-ms"};
+// The flags perspectief-server takes, each once with its help text: the usage, the
+// environment variables and the config file's keys all come from here.
+const std::vector<FlagSpec>& server_flags() {
+  static const std::vector<FlagSpec> kFlags{
+      {"config", "an INI file of `name = value` lines, names as the flags below", "FILE"},
+      {"tokens", "the tokens file (required)", "FILE"},
+      {"data-dir", "the RocksDB store, made if missing (default ./var/data)", "DIR"},
+      {"keys-dir", "master and research keys (default <data-dir>/../keys)", "DIR"},
+      {"listen", "address to serve on (default 127.0.0.1:8080; port 0: any free)", "HOST:PORT"},
+      {"tls-cert", "PEM certificate chain: serve HTTPS only (with --tls-key)", "FILE"},
+      {"tls-key", "the certificate's PEM private key", "FILE"},
+      {"threads", "I/O threads, 1-256 (default: the number of cores)", "N"},
+      {"max-body", "request body limit (default 1048576)", "BYTES"},
+      {"max-connections", "connections open at once, 1-1000000 (default 1024)", "N"},
+      {"max-buffered-bytes", "request bodies held at once (default 268435456)", "BYTES"},
+      {"max-long-polls-per-token", "open long polls per token (default 16)", "N"},
+      {"request-timeout", "time for a request, 1-3600 (default 15)", "SECONDS"},
+      {"idle-timeout", "keep-alive wait for the next request, 1-3600 (default 60)", "SECONDS"},
+      {"snapshot-interval", "how often to save a read-model snapshot (default 300)", "SECONDS"},
+      {"places", "the programme's places before a ProgrammeCapacitySet (default 500)", "N"},
+      {"lvv-places", "its LVV-funded places (default 360)", "N"},
+      {"max-stay-months", "its maximum stay (default 18)", "N"},
+      {"demo", "fill an empty store with an invented demo programme", "", true},
+      {"webhook-allow", "webhook targets: host names and CIDR ranges, comma-separated",
+       "HOSTS_AND_CIDRS"},
+      {"webhook-allow-http", "allow plain-HTTP webhook targets (development)", "", true},
+      {"webhook-ca-file", "CA bundle for webhook targets (default: the system's)", "FILE"},
+      {"webhook-timeout-ms", "time for one webhook delivery (default 10000)", "MS"},
+      {"webhook-retry-base-ms", "first webhook retry delay (default 1000)", "MS"},
+      {"webhook-retry-max-ms", "longest webhook retry delay (default 600000)", "MS"},
+      {"dashboard-dir", "serve the dashboard's files from DIR (development)", "DIR"},
+      {"help", "print this help and exit", "", true},
+  };
+  return kFlags;
+}
+
+std::string make_usage() {
+  return "usage: perspectief-server --tokens FILE [options]\n" + Flags::help_text(server_flags()) +
+         "Each flag can also be set as PERSPECTIEF_<FLAG> in the environment (--data-dir:\n"
+         "PERSPECTIEF_DATA_DIR), or as `flag = value` in the --config file. The command line\n"
+         "wins over the environment, the environment over the file.\n";
 }
 
 Status invalid(std::string message) {
@@ -182,8 +184,13 @@ Status read_programme(const Flags& flags, ServerConfig& c) {
 
 }  // namespace
 
+// Generated once at start-up, where a failed allocation ends the server anyway.
+// NOLINTNEXTLINE(cert-err58-cpp)
+const std::string kServerUsageText = make_usage();
+const char* const kServerUsage = kServerUsageText.c_str();
+
 Result<ServerConfig> read_server_config(const std::vector<std::string>& args) {
-  auto flags = Flags::parse(args, known_flags(), {"demo", "help", "webhook-allow-http"});
+  auto flags = Flags::parse_options(args, server_flags(), true);
   if (!flags) return invalid(flags.error().message + "\n" + kServerUsage).error();
   ServerConfig c;
   if (auto s = read_switches(*flags, c); !s) return s.error();

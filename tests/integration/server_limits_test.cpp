@@ -408,9 +408,11 @@ TEST(ServerLimitFlags, AreCheckedAtStart) {
             std::string::npos)
       << small.output;
   const auto help = run_command(std::string{PERSPECTIEF_SERVER_BIN} + " --help");
-  EXPECT_NE(help.output.find("[--max-connections N] [--max-buffered-bytes BYTES]"),
-            std::string::npos)
-      << help.output;
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* line : {"\n  --max-connections N ", "\n  --max-buffered-bytes BYTES ",
+                           "\n  --config FILE ", "\n  --demo "}) {
+    EXPECT_NE(help.output.find(line), std::string::npos) << line << "\n" << help.output;
+  }
 }
 
 // Over TLS every response carries Strict-Transport-Security (and the other headers).

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <vector>
 
 namespace perspectief {
 namespace {
@@ -32,6 +35,46 @@ TEST(Flags, RefusesUnknownFlagsMissingValuesAndBadSwitches) {
   EXPECT_FALSE(f->get_uint("threads", 1).ok());
   auto off = Flags::parse({"--demo=false"}, {"demo"}, {"demo"});
   EXPECT_FALSE(*off->enabled("demo"));
+}
+
+// --config FILE: INI lines keyed by the flag names; the command line wins over the
+// environment, the environment over the file; a key the command does not know is refused.
+TEST(Flags, AConfigFileUnderTheEnvironmentAndTheCommandLine) {
+  const auto file = std::filesystem::temp_directory_path() / "perspectief-flags-test.conf";
+  const std::vector<FlagSpec> specs{{"config", "", "FILE"},
+                                    {"data-dir", "", "DIR"},
+                                    {"listen", "", "HOST:PORT"},
+                                    {"threads", "", "N"},
+                                    {"demo", "", "", true}};
+  {
+    std::ofstream out(file);
+    out << "# the service's settings\ndata-dir = /from/file\nlisten = 0.0.0.0:1\n"
+           "threads = 3\ndemo = true\n";
+  }
+  setenv("PERSPECTIEF_LISTEN", "127.0.0.1:2", 1);
+  auto f = Flags::parse_options({"--config", file.string(), "--threads=4"}, specs, true);
+  unsetenv("PERSPECTIEF_LISTEN");
+  ASSERT_TRUE(f.ok()) << f.error().message;
+  EXPECT_EQ(f->get("data-dir"), "/from/file");
+  EXPECT_EQ(f->get("listen"), "127.0.0.1:2");  // the environment over the file
+  EXPECT_EQ(f->get("threads"), "4");           // the command line over both
+  EXPECT_TRUE(*f->enabled("demo"));
+  {
+    std::ofstream out(file);
+    out << "data-dir = /x\ntokenz = /typo\n";
+  }
+  const auto typo = Flags::parse_options({"--config", file.string()}, specs, true);
+  ASSERT_FALSE(typo.ok());
+  EXPECT_EQ(typo.error().message, "unknown key tokenz in the config file " + file.string());
+  std::filesystem::remove(file);
+  EXPECT_EQ(Flags::parse_options({"--config", file.string()}, specs, true).error().message,
+            "cannot read the config file " + file.string());
+  // Given twice on the command line, the last one wins; names are never abbreviated.
+  EXPECT_EQ(Flags::parse_options({"--threads=1", "--threads=2"}, specs, false)->get("threads"),
+            "2");
+  EXPECT_EQ(Flags::parse_options({"--thread=1"}, specs, false).error().message,
+            "unknown flag --thread");
+  EXPECT_NE(Flags::help_text(specs).find("--data-dir DIR"), std::string::npos);
 }
 
 TEST(Flags, ListenAddresses) {

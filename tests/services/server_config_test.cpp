@@ -62,6 +62,36 @@ TEST_F(ServerConfigTest, DefaultsAndNothingCreated) {
   EXPECT_FALSE(std::filesystem::exists(c->keys_dir));
 }
 
+// The shipped deploy/perspectief.conf is a valid config file; flags go over it.
+TEST_F(ServerConfigTest, TheShippedConfigFileAndFlagsOverIt) {
+  const std::string conf = dir_.sub("perspectief.conf");
+  {
+    std::ifstream shipped(std::string{PERSPECTIEF_SOURCE_DIR} + "/deploy/perspectief.conf");
+    ASSERT_TRUE(shipped.good());
+    std::ofstream out(conf);
+    for (std::string line; std::getline(shipped, line);) {
+      // The shipped paths, pointed at this test's files.
+      if (line.starts_with("tokens =")) line = "tokens = " + tokens_;
+      if (line.starts_with("data-dir =")) line = "data-dir = " + data_dir_;
+      if (line.starts_with("keys-dir =")) line = "keys-dir = " + dir_.sub("keys");
+      out << line << "\n";
+    }
+  }
+  auto c = read_server_config({"--config", conf, "--max-body", "2048"});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->data_dir, data_dir_);
+  EXPECT_EQ(c->keys_dir, dir_.sub("keys"));
+  EXPECT_EQ(c->listen.host, "127.0.0.1");
+  EXPECT_EQ(c->listen.port, 8080);
+  EXPECT_EQ(c->max_body, 2048U);
+  {
+    std::ofstream out(conf, std::ios::app);
+    out << "max-bodyy = 1\n";
+  }
+  EXPECT_EQ(read_server_config({"--config", conf}).error().message,
+            "unknown key max-bodyy in the config file " + conf + "\n" + kServerUsage);
+}
+
 TEST_F(ServerConfigTest, HelpReadsNothingElse) {
   auto c = read_server_config({"--help", "--threads", "0"});
   ASSERT_TRUE(c.ok()) << c.error().message;
