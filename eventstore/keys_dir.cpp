@@ -1,15 +1,15 @@
 #include "eventstore/keys_dir.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <system_error>
 
+#include "eventstore/atomic_file.hpp"
 #include "eventstore/file_access.hpp"
 #include "eventstore/sha256.hpp"
 
@@ -20,27 +20,8 @@ namespace fs = std::filesystem;
 
 Error io_error(const std::string& what) {
   Error e = make_error(ErrorCode::unavailable, what);
-  e.internal = std::strerror(errno);
+  e.internal = std::generic_category().message(errno);  // strerror is not thread-safe
   return e;
-}
-
-// Writes `bytes` to path.tmp (mode 0600), syncs it, renames it over `path` and syncs the
-// directory.
-Status write_file_atomically(const fs::path& path, std::string_view bytes) {
-  const std::string tmp = path.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return io_error("cannot write " + tmp);
-  const bool written =
-      ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) &&
-      ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written || ::rename(tmp.c_str(), path.c_str()) != 0) return io_error("cannot write " + tmp);
-  const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
-  return Ok{};
 }
 
 Result<std::string> read_file(const fs::path& path) {

@@ -1,11 +1,9 @@
 #include "services/evaluation_csv.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 
+#include "eventstore/atomic_file.hpp"
 #include "eventstore/read_only_store.hpp"
 #include "eventstore/scan.hpp"
 #include "projections/evaluation_export.hpp"
@@ -18,30 +16,6 @@ Error failure(std::string message, std::string internal = {}) {
   Error e = make_error(ErrorCode::invalid, std::move(message));
   e.internal = std::move(internal);
   return e;
-}
-
-// Writes `text` to `dir/name` whole: a temporary file, fsync, rename.
-Status write_file(const std::filesystem::path& dir, const std::string& name,
-                  const std::string& text) {
-  const auto final_path = dir / name;
-  const auto temporary = dir / (name + ".tmp");
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return failure("cannot write " + final_path.string());
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const auto n = ::write(fd, text.data() + done, text.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      return failure("cannot write " + final_path.string());
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  std::error_code ec;
-  std::filesystem::rename(temporary, final_path, ec);
-  if (!synced || ec) return failure("cannot write " + final_path.string(), ec.message());
-  return Ok{};
 }
 
 }  // namespace
@@ -85,11 +59,13 @@ Result<EvaluationCsvSummary> write_evaluation_csv(const std::string& data_dir,
   std::filesystem::create_directories(dir, ec);
   if (ec) return failure("cannot create " + to, ec.message());
   for (const CsvFile& f : files) {
-    if (auto s = write_file(dir, f.name, f.text); !s) return s.take_error();
+    if (auto s = write_file_atomically(dir / f.name, f.text); !s) return s.take_error();
   }
   const CsvFile manifest =
       export_manifest(summary.export_id, summary.known_at, summary.position, files);
-  if (auto s = write_file(dir, manifest.name, manifest.text); !s) return s.take_error();
+  if (auto s = write_file_atomically(dir / manifest.name, manifest.text); !s) {
+    return s.take_error();
+  }
   return summary;
 }
 

@@ -19,7 +19,7 @@ struct EvaluationCsvSummary {
 // `perspectief export-csv` (spec/evaluation.md, "Evaluation export"): folds the events of the
 // store at `data_dir` recorded by `known_at` (kNever: all) and writes the CSV files and export.csv
 // into `to`, which must not exist or be empty. Case ids become `pseudonymiser`'s pseudonyms. Each
-// file is written to a temporary name, synced and renamed; the manifest is written last. The
+// file is written whole (write_file_atomically); the manifest is written last. The
 // manifest's knownAt is `known_at` when an event recorded after it exists, else the last event's
 // recordedAt (as in replay), so the same store and knownAt always give the same bytes.
 Result<EvaluationCsvSummary> write_evaluation_csv(const std::string& data_dir,
