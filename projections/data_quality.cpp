@@ -35,13 +35,15 @@ struct Trail {
   CaseAt at;
   Micros registered = kNever;
   Micros intake = kNever;
-  Micros decided = kNever;                                         // the latest placement decision
-  std::vector<std::pair<std::uint32_t, Micros>> open_escalations;  // id, raised
+  Micros decided = kNever;                    // the latest placement decision
+  std::vector<const Fact*> open_escalations;  // their escalation_raised facts
 };
 
-Trail trail_of(std::span<const Fact> facts, Micros as_of) {
-  Trail t;
+// `t` is reused from case to case (its vector keeps its capacity).
+void trail_of(std::span<const Fact> facts, Micros as_of, Trail& t) {
   t.at = History::case_at(facts, as_of);
+  t.registered = t.intake = t.decided = kNever;
+  open_escalations(facts, as_of, t.open_escalations);
   for (const Fact& f : facts) {
     if (f.at > as_of) break;
     switch (f.kind) {
@@ -54,27 +56,17 @@ Trail trail_of(std::span<const Fact> facts, Micros as_of) {
       case Fact::Kind::decision:
         t.decided = f.at;
         break;
-      case Fact::Kind::escalation_raised:
-        t.open_escalations.emplace_back(f.ref, f.at);
-        break;
-      case Fact::Kind::escalation_resolved:
-        std::erase_if(t.open_escalations, [&](const auto& e) { return e.first == f.ref; });
-        break;
-      case Fact::Kind::ended:
-        t.open_escalations.clear();  // the end of a stay closes its escalations
-        break;
       default:
         break;
     }
   }
-  return t;
 }
 
 }  // namespace
 
 boost::json::object data_quality_json(const HistoryView& h, Micros as_of) {
   const Days today = day_of(as_of);
-  const auto max_stay = static_cast<int>(h.capacity_at(as_of).max_stay_months);
+  const auto max_stay = h.capacity_at(as_of).max_stay_months;
   std::array<std::vector<std::string_view>, kCheckNames.size()> found;
   const auto flag = [&](Check c, std::string_view id) {
     found[static_cast<std::size_t>(c)].push_back(id);
@@ -82,8 +74,9 @@ boost::json::object data_quality_json(const HistoryView& h, Micros as_of) {
   const auto older_than = [&](Micros t, Days days) {
     return t != kNever && today - day_of(t) > days;
   };
+  Trail t;
   for (const auto& [id, facts] : h.cases()) {
-    const Trail t = trail_of(facts.facts, as_of);
+    trail_of(facts.facts, as_of, t);
     const CaseAt& c = t.at;
     if (!c.exists) continue;
     if (c.intake_done == false && older_than(t.registered, kIntakeWaitDays))
@@ -93,13 +86,13 @@ boost::json::object data_quality_json(const HistoryView& h, Micros as_of) {
     if (c.active() && c.first_bed == kNever && older_than(t.decided, kBedWaitDays))
       flag(Check::admitted_without_bed, id);
     if (c.housed && c.manager == 0) flag(Check::housed_without_case_manager, id);
-    if (c.housed && !c.extended_until && today > add_months(day_of(c.first_bed), max_stay)) {
+    if (c.housed && !c.extended_until && today > stay_limit_on(c, max_stay)) {
       flag(Check::past_stay_limit, id);
     }
     if (c.ended && !c.exit_interview && older_than(c.ended_at, kExitInterviewDays))
       flag(Check::ended_without_exit_interview, id);
     if (std::any_of(t.open_escalations.begin(), t.open_escalations.end(),
-                    [&](const auto& e) { return older_than(e.second, kEscalationDays); })) {
+                    [&](const Fact* raised) { return older_than(raised->at, kEscalationDays); })) {
       flag(Check::escalation_open_long, id);
     }
   }

@@ -5,6 +5,20 @@
 
 namespace perspectief {
 
+void open_escalations(std::span<const Fact> facts, Micros t, std::vector<const Fact*>& open) {
+  open.clear();
+  for (const Fact& f : facts) {
+    if (f.at > t) break;
+    if (f.kind == Fact::Kind::escalation_raised) {
+      open.push_back(&f);
+    } else if (f.kind == Fact::Kind::escalation_resolved) {
+      std::erase_if(open, [&](const Fact* raised) { return raised->ref == f.ref; });
+    } else if (f.kind == Fact::Kind::ended) {
+      open.clear();  // the end of the stay closes every open escalation
+    }
+  }
+}
+
 boost::json::object escalations_json(const HistoryView& h, Micros as_of, EscalationStatus status) {
   const Days today = day_of(as_of);
   // By caseId, then in the order they were raised.

@@ -30,14 +30,9 @@ struct MonthCounts {
 
 MonthCounts count_month(const HistoryView& h, Days first, Micros before, Micros end) {
   MonthCounts n;
-  const auto max_stay = static_cast<int>(h.capacity_at(end).max_stay_months);
+  const auto max_stay = h.capacity_at(end).max_stay_months;
   const Days today = day_of(end);
-  struct Raised {
-    std::uint32_t id;
-    std::uint8_t level;
-    bool open;
-  };
-  std::vector<Raised> raised;
+  std::vector<const Fact*> open;
   for (const auto& [id, facts] : h.cases()) {
     if (History::case_at(facts.facts, before).active()) ++n.active_at_start;
     const CaseAt c = History::case_at(facts.facts, end);
@@ -46,24 +41,13 @@ MonthCounts count_month(const HistoryView& h, Days first, Micros before, Micros 
     if (c.ended && day_of(c.ended_at) >= first) ++n.outflow;
     if (c.housed) {
       const Days admitted = day_of(c.first_bed);
-      const Days limit = c.extended_until ? *c.extended_until : add_months(admitted, max_stay);
-      if (auto level = stay_alert_level(admitted, limit, today)) ++n.alerts[*level];
-    }
-    raised.clear();
-    for (const Fact& f : facts.facts) {
-      if (f.at > end) break;
-      if (f.kind == Fact::Kind::escalation_raised) {
-        raised.push_back({f.ref, f.code, true});
-      } else if (f.kind == Fact::Kind::escalation_resolved) {
-        for (auto& r : raised) {
-          if (r.id == f.ref) r.open = false;
-        }
-      } else if (f.kind == Fact::Kind::ended) {
-        for (auto& r : raised) r.open = false;  // the end of the stay closes them
+      if (auto level = stay_alert_level(admitted, stay_limit_on(c, max_stay), today)) {
+        ++n.alerts[*level];
       }
     }
-    for (const auto& r : raised) {
-      if (r.open && r.level < n.open_escalations.size()) ++n.open_escalations[r.level];
+    open_escalations(facts.facts, end, open);
+    for (const Fact* raised : open) {
+      if (raised->code < n.open_escalations.size()) ++n.open_escalations[raised->code];
     }
   }
   return n;

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -82,5 +83,15 @@ inline Micros end_of_day(Days d) {
 
 // A stay-duration alert level for a housed case on `today`, or nullopt (spec/domain.md).
 std::optional<std::string> stay_alert_level(Days admitted_on, Days limit_on, Days today);
+
+// The last day of a housed case's stay: its latest StayExtended `until`, else the date of its
+// first BedAssigned plus `max_stay_months` calendar months.
+Days stay_limit_on(const CaseAt& c, std::int64_t max_stay_months);
+
+// A case's escalations still open at `t` (occurredAt <= t): raised, and closed neither by an
+// EscalationResolved of the same escalationId nor by the end of the stay. Their
+// escalation_raised facts, in the order raised, into `open` (cleared first: a caller going
+// over every case keeps one vector).
+void open_escalations(std::span<const Fact> facts, Micros t, std::vector<const Fact*>& open);
 
 }  // namespace perspectief

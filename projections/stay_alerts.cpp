@@ -13,6 +13,11 @@ std::optional<std::string> stay_alert_level(Days admitted_on, Days limit_on, Day
   return std::nullopt;
 }
 
+Days stay_limit_on(const CaseAt& c, std::int64_t max_stay_months) {
+  return c.extended_until ? *c.extended_until
+                          : add_months(day_of(c.first_bed), static_cast<int>(max_stay_months));
+}
+
 boost::json::object stay_alerts_json(const HistoryView& h, Micros as_of) {
   const CapacityFacts cap = h.capacity_at(as_of);
   const Days today = day_of(as_of);
@@ -29,9 +34,7 @@ boost::json::object stay_alerts_json(const HistoryView& h, Micros as_of) {
     const CaseAt c = History::case_at(facts.facts, as_of);
     if (!c.housed) continue;
     const Days admitted = day_of(c.first_bed);
-    const Days limit = c.extended_until
-                           ? *c.extended_until
-                           : add_months(admitted, static_cast<int>(cap.max_stay_months));
+    const Days limit = stay_limit_on(c, cap.max_stay_months);
     auto level = stay_alert_level(admitted, limit, today);
     if (!level) continue;
     alerts.push_back({id, c.location, admitted, limit, today - admitted, std::move(*level)});
