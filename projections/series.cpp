@@ -23,17 +23,11 @@ struct Month {
 // The month whose days hold `d`, or nullptr outside the series (months are consecutive).
 Month* month_of(std::vector<Month>& months, Days d) {
   if (months.empty() || d < months.front().first || d > months.back().last) return nullptr;
-  std::size_t lo = 0;
-  std::size_t hi = months.size() - 1;
-  while (lo < hi) {
-    const std::size_t mid = (lo + hi + 1) / 2;
-    if (months[mid].first <= d) {
-      lo = mid;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return &months[lo];
+  const auto index = [](Days day) {
+    const auto c = civil_from_days(day);
+    return c.year * 12 + static_cast<int>(c.month);
+  };
+  return &months[static_cast<std::size_t>(index(d) - index(months.front().first))];
 }
 
 }  // namespace
