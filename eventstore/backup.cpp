@@ -52,6 +52,31 @@ std::uint64_t directory_bytes(const std::string& dir) {
   return n;
 }
 
+// A database opened with every column family it has, closed when it goes.
+struct WholeDb {
+  rocksdb::DB* db = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  WholeDb() = default;
+  WholeDb(const WholeDb&) = delete;
+  WholeDb& operator=(const WholeDb&) = delete;
+  ~WholeDb() {
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    delete db;
+  }
+
+  // Opens `path` for writing (it takes the lock) or read-only.
+  rocksdb::Status open(const rocksdb::Options& options, const std::string& path, bool read_only) {
+    std::vector<std::string> names;
+    auto s = rocksdb::DB::ListColumnFamilies(options, path, &names);
+    if (!s.ok()) return s;
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    descriptors.reserve(names.size());
+    for (const auto& name : names) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions{});
+    return read_only ? rocksdb::DB::OpenForReadOnly(options, path, descriptors, &handles, &db)
+                     : rocksdb::DB::Open(options, path, descriptors, &handles, &db);
+  }
+};
+
 // The last position a backup holds: the backup opened read-only (its WAL replayed, as a
 // restore would), and its chain head read. A backup of a running server holds the WAL as far
 // as it was written when copied, which can be past the position seen at the start.
@@ -61,23 +86,14 @@ Result<std::uint64_t> backup_position(rocksdb::BackupEngine& engine, std::uint32
   if (!s.ok()) return failed("cannot read backup " + std::to_string(id), s);
   rocksdb::Options options;
   options.env = info.env_for_open.get();
-  std::vector<std::string> names;
-  s = rocksdb::DB::ListColumnFamilies(options, info.name_for_open, &names);
-  if (!s.ok()) return failed("cannot open backup " + std::to_string(id), s);
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  descriptors.reserve(names.size());
-  for (const auto& name : names) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions{});
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  s = rocksdb::DB::OpenForReadOnly(options, info.name_for_open, descriptors, &handles, &db);
+  WholeDb backup;
+  s = backup.open(options, info.name_for_open, /*read_only=*/true);
   if (!s.ok()) return failed("cannot open backup " + std::to_string(id), s);
   std::string head;
   std::uint64_t position = 0;
-  if (db->Get({}, handles.front(), kChainHeadKey, &head).ok() && head.size() >= 8) {
+  if (backup.db->Get({}, backup.handles.front(), kChainHeadKey, &head).ok() && head.size() >= 8) {
     position = keys::decode_u64(head.substr(0, 8));
   }
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  delete db;
   return position;
 }
 
@@ -192,27 +208,17 @@ Status checkpoint_store(const std::string& data_dir, const std::string& to) {
   if (std::filesystem::exists(to, ec)) {
     return make_error(ErrorCode::conflict, "the checkpoint directory exists already: " + to);
   }
-  std::vector<std::string> existing;
-  rocksdb::Options options;
-  auto s = rocksdb::DB::ListColumnFamilies(options, data_dir, &existing);
-  if (!s.ok()) return failed("cannot open the store " + data_dir, s);
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  descriptors.reserve(existing.size());
-  for (const auto& name : existing) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions{});
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  s = rocksdb::DB::Open(options, data_dir, descriptors, &handles, &db);
+  WholeDb store;
+  auto s = store.open(rocksdb::Options{}, data_dir, /*read_only=*/false);
   if (!s.ok()) {
     return failed("cannot open the store (a checkpoint needs the server stopped): " + data_dir, s);
   }
   rocksdb::Checkpoint* checkpoint = nullptr;
-  s = rocksdb::Checkpoint::Create(db, &checkpoint);
+  s = rocksdb::Checkpoint::Create(store.db, &checkpoint);
   if (s.ok()) {
     s = checkpoint->CreateCheckpoint(to);
     delete checkpoint;
   }
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  delete db;
   if (!s.ok()) return failed("cannot make the checkpoint " + to, s);
   return Ok{};
 }
