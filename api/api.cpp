@@ -86,15 +86,21 @@ Response Api::open_route(const RouteMatch& m) const {
     case RouteId::healthz:
       return json_response(200, {{"status", "ok"}});
     case RouteId::readyz:
-      if (!ready_.load() || !deps_.store.writable())
-        return problem(503, "the service is not ready");
-      return json_response(200, {{"status", "ready"}, {"position", deps_.store.last_position()}});
+      if (!ready_.load() || !deps_.store.ready()) return problem(503, "the service is not ready");
+      return json_response(200, {{"status", "ready"},
+                                 {"position", deps_.store.last_position()},
+                                 {"role", deps_.store.follower() ? "follower" : "writer"}});
     default:
       return static_route_response(m.route->id, m.id, dashboard_dir_);
   }
 }
 
 asio::awaitable<Response> Api::route(const Request& req, const RouteMatch& m, const Actor& actor) {
+  if (deps_.store.follower() && writes(m.route->id)) {
+    co_return problem(503,
+                      "this server is a read follower: appends, erasures and subscriptions go "
+                      "to the writer");
+  }
   if (is_subscription_route(m.route->id)) {
     co_return co_await subscriptions_.handle(req, m, actor);
   }

@@ -63,6 +63,21 @@ constexpr bool is_subscription_route(RouteId id) {
   return id >= RouteId::create_subscription && id <= RouteId::replay_parked;
 }
 
+// The routes that change the store: the appends, the erasure and every subscription route
+// (a subscription's cursor and parked batches are the writer's). A read follower refuses them.
+constexpr bool writes(RouteId id) {
+  switch (id) {
+    case RouteId::append_case:
+    case RouteId::append_location:
+    case RouteId::append_activity:
+    case RouteId::append_programme:
+    case RouteId::erase_personal_data:
+      return true;
+    default:
+      return is_subscription_route(id);
+  }
+}
+
 struct RouteSpec {
   RouteId id;
   boost::beast::http::verb method;

@@ -56,6 +56,14 @@ class EventStore {
   // False once a commit failed or the store closed: appends are refused from then on.
   [[nodiscard]] virtual bool writable() const = 0;
 
+  // Whether the store serves (GET /readyz): the writer while it takes appends, a read
+  // follower while it keeps up with its writer.
+  [[nodiscard]] virtual bool ready() const { return writable(); }
+
+  // A read follower of another server's store (eventstore/follower_store.hpp): the API
+  // refuses what writes (appends, erasures, subscriptions) with 503, naming the writer.
+  [[nodiscard]] virtual bool follower() const { return false; }
+
   // The position of the last committed event (0 = empty).
   [[nodiscard]] virtual std::uint64_t last_position() const = 0;
 

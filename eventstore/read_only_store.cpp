@@ -11,15 +11,29 @@
 
 namespace perspectief {
 
-Result<std::unique_ptr<ReadOnlyStore>> ReadOnlyStore::open(const std::string& path) {
-  // A server flushing or compacting meanwhile can delete a file between our reading of the
-  // manifest and our opening of that file: such an open fails, and a fresh one succeeds.
-  auto store = open_once(path);
+namespace {
+
+// A server flushing or compacting meanwhile can delete a file between our reading of the
+// manifest and our opening of that file: such an open fails, and a fresh one succeeds.
+template <class Open>
+auto with_retries(Open open) {
+  auto store = open();
   for (int attempt = 1; attempt < 5 && !store; ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
-    store = open_once(path);
+    store = open();
   }
   return store;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ReadOnlyStore>> ReadOnlyStore::open(const std::string& path) {
+  return with_retries([&] { return open_once(path, ""); });
+}
+
+Result<std::unique_ptr<ReadOnlyStore>> ReadOnlyStore::open_secondary(
+    const std::string& path, const std::string& secondary_dir) {
+  return with_retries([&] { return open_once(path, secondary_dir); });
 }
 
 namespace {
@@ -35,12 +49,20 @@ class DiscardingLogger final : public rocksdb::Logger {
 
 }  // namespace
 
-Result<std::unique_ptr<ReadOnlyStore>> ReadOnlyStore::open_once(const std::string& path) {
+Result<std::unique_ptr<ReadOnlyStore>> ReadOnlyStore::open_once(const std::string& path,
+                                                                const std::string& secondary_dir) {
   std::unique_ptr<ReadOnlyStore> store{new ReadOnlyStore()};
   rocksdb::Options options;
   // Required of a secondary instance, and every table file is opened at once.
   options.max_open_files = -1;
-  options.info_log = std::make_shared<DiscardingLogger>();
+  if (secondary_dir.empty()) {
+    options.info_log = std::make_shared<DiscardingLogger>();
+  } else {
+    // Catching up every 100 ms would fill an INFO log; warnings and errors only, bounded.
+    options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+    options.max_log_file_size = std::size_t{16} << 20;
+    options.keep_log_file_num = 4;
+  }
   // A store written before a column family was added lacks it: open the ones it has.
   std::vector<std::string> existing;
   auto s = rocksdb::DB::ListColumnFamilies(options, path, &existing);
@@ -53,8 +75,9 @@ Result<std::unique_ptr<ReadOnlyStore>> ReadOnlyStore::open_once(const std::strin
   }
   std::vector<rocksdb::ColumnFamilyHandle*> opened;
   if (s.ok()) {
-    s = rocksdb::DB::OpenAsSecondary(options, path, path + "/.secondary-unused", descriptors,
-                                     &opened, &store->db_);
+    s = rocksdb::DB::OpenAsSecondary(
+        options, path, secondary_dir.empty() ? path + "/.secondary-unused" : secondary_dir,
+        descriptors, &opened, &store->db_);
   }
   // The open replays the manifest and the WAL files. A server's flush between the two can
   // delete a WAL file before it is read (RocksDB then goes on without it): catching up reads
@@ -76,6 +99,14 @@ Result<std::unique_ptr<ReadOnlyStore>> ReadOnlyStore::open_once(const std::strin
   store->data_keys_ = std::make_unique<RocksSideTable>(*store->db_, store->cfs_[kDataKeysCf],
                                                        std::vector<rocksdb::ColumnFamilyHandle*>{});
   return store;
+}
+
+Status ReadOnlyStore::catch_up() {
+  const auto s = db_->TryCatchUpWithPrimary();
+  if (s.ok()) return Ok{};
+  Error e = make_error(ErrorCode::unavailable, "cannot catch up with the writer");
+  e.internal = s.ToString();
+  return e;
 }
 
 SideTable& ReadOnlyStore::data_key_table() {

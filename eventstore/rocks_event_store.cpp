@@ -22,27 +22,10 @@ namespace {
 
 enum Cf : std::size_t { kDefault = 0, kEvents, kStreams, kEventIds, kHeads, kCheckpoints };
 static_assert(kDataKeysCf == kCheckpoints + 1 && kAccessLogCf == kDataKeysCf + 1);
+static_assert(kEventsCf == kEvents && kStreamsCf == kStreams);
 
 rocksdb::Slice slice(std::string_view s) {
   return {s.data(), s.size()};
-}
-
-Error store_error(const rocksdb::Status& s) {
-  // RocksDB messages name files and paths: for the operator's log, not for clients.
-  Error e = make_error(ErrorCode::unavailable, "the event store cannot serve this now");
-  e.internal = "rocksdb: " + s.ToString();
-  return e;
-}
-
-// A stored record (or an index entry pointing at it) that cannot be read as written: the
-// store is damaged, and retrying will not help. The position is no personal data; the
-// decoder's message names what is wrong, never the record's contents.
-Error corrupt_record(std::uint64_t position, const Error& cause) {
-  Error e = make_error(ErrorCode::corrupt,
-                       "the stored record at position " + std::to_string(position) +
-                           " is damaged: the operator should run `perspectief verify`");
-  e.internal = "position " + std::to_string(position) + ": " + cause.message;
-  return e;
 }
 
 // Each admitted append of a batch takes the positions right after the one before it,
@@ -88,10 +71,6 @@ std::vector<Envelope> make_envelopes(const AppendRequest& request, std::uint64_t
     env.sealed = e.sealed;
   }
   return envelopes;
-}
-
-Error injected_error(const std::string& text) {
-  return store_error(rocksdb::Status::IOError(text));
 }
 
 rocksdb::Options db_options() {
@@ -162,6 +141,8 @@ Result<std::unique_ptr<RocksEventStore>> RocksEventStore::open(RocksStoreOptions
   const auto s = rocksdb::DB::Open(db_options(), store->options_.path, cfs, &store->cf_, &raw);
   if (!s.ok()) return store_error(s);
   store->db_.reset(raw);
+  store->reads_ = std::make_unique<LogReads>(*raw, store->cf_[kEvents], store->cf_[kStreams],
+                                             store->options_.upcast, store->options_.fail_lookup);
   store->data_keys_ = std::make_unique<RocksSideTable>(*raw, store->cf_[kDataKeysCf], store->cf_);
   store->access_log_ = std::make_unique<RocksSideTable>(*raw, store->cf_[kAccessLogCf], store->cf_);
   store->subscriptions_ =
@@ -218,6 +199,7 @@ void RocksEventStore::close() {
     // Everything is durable in the WAL already; flushing the memtables into table files
     // means the next open (and read-only tools) need not replay a long WAL.
     (void)db_->Flush(rocksdb::FlushOptions{}, cf_);
+    reads_.reset();
     data_keys_.reset();
     access_log_.reset();
     subscriptions_.reset();
@@ -229,31 +211,8 @@ void RocksEventStore::close() {
 }
 
 StoreStats RocksEventStore::engine_stats() const {
-  StoreStats out;
-  if (!db_) return out;
-  const auto number = [&](rocksdb::ColumnFamilyHandle* cf, const std::string& property) {
-    std::uint64_t value = 0;
-    return db_->GetIntProperty(cf, property, &value) ? value : 0;
-  };
-  for (std::size_t i = 0; i < cf_.size(); ++i) {
-    out.column_families.push_back({kColumnFamilies[i],
-                                   number(cf_[i], rocksdb::DB::Properties::kTotalSstFilesSize),
-                                   number(cf_[i], rocksdb::DB::Properties::kSizeAllMemTables)});
-    out.pending_compaction_bytes +=
-        number(cf_[i], rocksdb::DB::Properties::kEstimatePendingCompactionBytes);
-    std::map<std::string, std::string> cfstats;
-    if (db_->GetMapProperty(cf_[i], rocksdb::DB::Properties::kCFStats, &cfstats)) {
-      const auto count = [&](const char* key) -> std::uint64_t {
-        const auto it = cfstats.find(key);
-        return it == cfstats.end() ? 0 : std::strtoull(it->second.c_str(), nullptr, 10);
-      };
-      out.stalls_slowdown += count("io_stalls.total_slowdown");
-      out.stalls_stop += count("io_stalls.total_stop");
-    }
-  }
-  out.write_stopped = number(cf_.front(), rocksdb::DB::Properties::kIsWriteStopped) != 0;
-  out.delayed_write_rate = number(cf_.front(), rocksdb::DB::Properties::kActualDelayedWriteRate);
-  return out;
+  if (!db_) return {};
+  return read_engine_stats(*db_, cf_);
 }
 
 SideTable& RocksEventStore::data_key_table() {
@@ -631,96 +590,27 @@ Result<AppendResult> RocksEventStore::resend_result(const AppendRequest& request
 
 Result<std::vector<Envelope>> RocksEventStore::read_positions(
     const std::vector<std::uint64_t>& positions) const {
-  std::vector<std::string> key_bytes;
-  key_bytes.reserve(positions.size());
-  for (const auto p : positions) key_bytes.push_back(keys::encode_u64(p));
-  std::vector<rocksdb::Slice> key_slices(key_bytes.begin(), key_bytes.end());
-  for (std::size_t i = 0; i < positions.size(); ++i) {
-    if (auto fault = injected(StoreLookup::record, key_bytes[i])) return *fault;
-  }
-  std::vector<std::string> values;
-  const std::vector<rocksdb::ColumnFamilyHandle*> handles(key_slices.size(), cf_[kEvents]);
-  const auto statuses = db_->MultiGet({}, handles, key_slices, &values);
-  std::vector<Envelope> out;
-  out.reserve(values.size());
-  RecordDecoder decoder;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    // The streams index names this position: a missing record is damage, not absence.
-    if (statuses[i].IsNotFound()) {
-      return corrupt_record(positions[i], make_error(ErrorCode::corrupt, "indexed but missing"));
-    }
-    if (!statuses[i].ok()) return store_error(statuses[i]);
-    Envelope& e = out.emplace_back();
-    if (auto s = decoder.decode(values[i], e); !s) return corrupt_record(positions[i], s.error());
-    if (options_.upcast) options_.upcast(e);
-  }
-  return out;
+  return reads_->read_positions(positions);
 }
 
 Result<std::vector<Envelope>> RocksEventStore::read_stream(std::string_view stream,
                                                            std::uint64_t from_version,
                                                            std::size_t max_count,
                                                            Direction direction) const {
-  if (auto fault = injected(StoreLookup::stream_index, stream)) return *fault;
-  const std::string prefix = keys::stream_prefix(stream);
-  const std::uint64_t durable = last_position_.load();
-  std::vector<std::uint64_t> positions;
-  std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator({}, cf_[kStreams])};
-  const auto in_stream = [&] {
-    return it->Valid() && it->key().starts_with(slice(prefix)) &&
-           it->key().size() == prefix.size() + 8;
-  };
-  if (direction == Direction::forwards) {
-    for (it->Seek(keys::stream_index(stream, std::max<std::uint64_t>(from_version, 1)));
-         in_stream() && positions.size() < max_count; it->Next()) {
-      const auto p = keys::decode_u64({it->value().data(), it->value().size()});
-      if (p > durable) break;  // written, not yet synced: not visible
-      positions.push_back(p);
-    }
-  } else {
-    const std::uint64_t start = from_version == 0 ? UINT64_MAX : from_version;
-    for (it->SeekForPrev(keys::stream_index(stream, start));
-         in_stream() && positions.size() < max_count; it->Prev()) {
-      const auto p = keys::decode_u64({it->value().data(), it->value().size()});
-      if (p <= durable) positions.push_back(p);
-    }
-  }
-  if (!it->status().ok()) return store_error(it->status());
-  return read_positions(positions);
+  return reads_->read_stream(stream, from_version, max_count, direction, last_position_.load());
 }
 
 Result<std::vector<Envelope>> RocksEventStore::read_all(std::uint64_t after,
                                                         std::size_t limit) const {
-  std::vector<Envelope> out;
-  if (after == std::numeric_limits<std::uint64_t>::max()) return out;  // nothing lies beyond
-  std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator({}, cf_[kEvents])};
-  const std::uint64_t durable = last_position_.load();
-  RecordDecoder decoder;
-  for (it->Seek(keys::encode_u64(after + 1)); it->Valid() && out.size() < limit; it->Next()) {
-    const std::uint64_t position = keys::decode_u64({it->key().data(), it->key().size()});
-    if (position > durable) break;
-    Envelope& e = out.emplace_back();
-    if (auto s = decoder.decode({it->value().data(), it->value().size()}, e); !s) {
-      return corrupt_record(position, s.error());
-    }
-    if (options_.upcast) options_.upcast(e);
-  }
-  if (!it->status().ok()) return store_error(it->status());
-  return out;
+  return reads_->read_all(after, limit, last_position_.load());
 }
 
 Result<std::uint64_t> RocksEventStore::stream_version(std::string_view stream) const {
-  // The heads column family may be ahead of the durable position; the last durable event
-  // of the stream is not.
-  auto last = read_stream(stream, 0, 1, Direction::backwards);
-  if (!last) return last.take_error();
-  return last->empty() ? std::uint64_t{0} : last->front().version;
+  return reads_->stream_version(stream, last_position_.load());
 }
 
 std::optional<Error> RocksEventStore::injected(StoreLookup kind, std::string_view key) const {
-  if (!options_.fail_lookup) return std::nullopt;
-  if (auto text = options_.fail_lookup(kind, key)) return injected_error(*text);
-  return std::nullopt;
+  return reads_->injected(kind, key);
 }
 
 std::uint64_t RocksEventStore::subscribe(std::function<void(std::uint64_t)> on_commit) {

@@ -19,6 +19,7 @@
 #include "eventstore/clock.hpp"
 #include "eventstore/event_store.hpp"
 #include "eventstore/keys.hpp"
+#include "eventstore/log_reads.hpp"
 #include "eventstore/side_table.hpp"
 
 namespace rocksdb {
@@ -30,15 +31,6 @@ class WriteBatch;
 namespace perspectief {
 
 class RocksSideTable;
-
-// The lookups the store makes, for RocksStoreOptions::fail_lookup.
-enum class StoreLookup {
-  event_id,      // eventId -> position (idempotency, on the writer thread)
-  stream_head,   // stream -> version (on the writer thread)
-  data_key,      // stream -> wrapped data key (on the writer thread)
-  record,        // position -> stored record
-  stream_index,  // stream + version -> position (read_stream, stream_version)
-};
 
 struct RocksStoreOptions {
   std::string path;
@@ -53,7 +45,7 @@ struct RocksStoreOptions {
   // Test seam for RocksDB read errors (the Debian package has no fault injection): asked
   // before each lookup of `kind` with its key; an answer fails that lookup as an I/O error
   // with that text. Never set outside tests.
-  std::function<std::optional<std::string>(StoreLookup kind, std::string_view key)> fail_lookup;
+  FailLookup fail_lookup;
 };
 
 // Column families: events (position -> record), streams (stream+version -> position),
@@ -65,6 +57,8 @@ struct RocksStoreOptions {
 inline constexpr std::array<const char*, 9> kColumnFamilies = {
     "default",     "events",    "streams",    "event_ids",    "heads",
     "checkpoints", "data_keys", "access_log", "subscriptions"};
+inline constexpr std::size_t kEventsCf = 1;
+inline constexpr std::size_t kStreamsCf = 2;
 inline constexpr std::size_t kDataKeysCf = 6;
 inline constexpr std::size_t kAccessLogCf = 7;
 inline constexpr std::size_t kSubscriptionsCf = 8;
@@ -187,12 +181,13 @@ class RocksEventStore final : public EventStore {
                                      const std::vector<std::uint64_t>& positions);
   Result<std::uint64_t> head_of(const std::string& stream, const GroupState& group);
   Result<std::vector<Envelope>> read_positions(const std::vector<std::uint64_t>& positions) const;
-  // The injected failure of this lookup (RocksStoreOptions::fail_lookup), if any.
+  // The injected failure of this lookup (RocksStoreOptions::fail_lookup), if any (LogReads).
   std::optional<Error> injected(StoreLookup kind, std::string_view key) const;
 
   RocksStoreOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cf_;  // in kColumnFamilies order
+  std::unique_ptr<LogReads> reads_;
   std::unique_ptr<RocksSideTable> data_keys_;
   std::unique_ptr<RocksSideTable> access_log_;
   std::unique_ptr<RocksSideTable> subscriptions_;

@@ -82,24 +82,24 @@ struct Application::Serving {
   Serving(Application& app, const ServerConfig& c)
       // Before the io_context: a long poll's frame still pending when the io_context is
       // destroyed gives its place back to the signal then.
-      : signal(app.storage_->store(), api::CommitSignalOptions{c.max_long_polls_per_token}),
+      : signal(app.storage_->log(), api::CommitSignalOptions{c.max_long_polls_per_token}),
         ioc(static_cast<int>(c.threads)),
-        last_commit(app.storage_->store().last_position()),
-        registry(app.storage_->store().subscription_table()),
-        handlers(app.storage_->store(), c.tokens, signal, app.storage_->clock(),
+        last_commit(app.storage_->log().last_position()),
+        registry(app.storage_->subscription_table()),
+        handlers(app.storage_->log(), c.tokens, signal, app.storage_->clock(),
                  app.models_->case_files(), app.models_->history(), app.models_->feed_index(),
                  metrics, app.models_->projector(), app.privacy_->for_api(), subscriptions(app, c)),
         server(ioc, handlers, server_options(c)),
         webhook_reads(app.privacy_->sealer(), app.privacy_->access_log(), app.storage_->clock()),
         dispatcher(
             api::WebhookDispatcher::Dependencies{
-                subscriptions(app, c), app.storage_->store(), app.privacy_->pseudonymiser(),
+                subscriptions(app, c), app.storage_->log(), app.privacy_->pseudonymiser(),
                 webhook_reads, app.storage_->clock(), *c.webhook_tls,
                 [this](std::string_view result) { metrics.on_webhook_delivery(result); }},
             webhook_options(c)),
         snapshot_timer(ioc),
         last_snapshot(app.snapshot_at_) {
-    commit_subscription = app.storage_->store().subscribe([this](std::uint64_t last) {
+    commit_subscription = app.storage_->log().subscribe([this](std::uint64_t last) {
       metrics.on_commit(last - last_commit);  // the store calls this on one thread, in order
       last_commit = last;
     });
@@ -170,6 +170,17 @@ Status Application::open_store() {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return failure("cannot create --data-dir " + dir + ": " + ec.message());
+  if (!config_.follow.empty()) {
+    auto follower =
+        Storage::follow(config_.follow, dir, std::chrono::milliseconds(config_.follow_interval_ms),
+                        config_.defaults);
+    if (!follower) {
+      return failure("cannot follow the store at " + config_.follow + ": " +
+                     follower.error().message + " (" + follower.error().internal + ")");
+    }
+    storage_ = std::move(follower).value();
+    return Ok{};
+  }
   auto storage = Storage::open(dir, config_.defaults);
   if (!storage) return failure("cannot open the store at " + dir + ": " + storage.error().internal);
   storage_ = std::move(storage).value();
@@ -180,8 +191,13 @@ Status Application::open_store() {
 // of the keys directory. Missing keys are made only beside an empty store.
 Status Application::open_keys() {
   privacy::KeysDir& keys = config_.keys;
+  if (!keys.complete() && storage_->follower() != nullptr) {
+    return failure("the keys directory " + keys.path +
+                   " lacks the writer's keys (master and research): a follower uses the "
+                   "writer's --keys-dir and never makes keys");
+  }
   if (!keys.complete()) {
-    if (storage_->store().last_position() != 0) {
+    if (storage_->log().last_position() != 0) {
       return failure(missing_keys_problem(keys, config_.data_dir));
     }
     if (auto made = privacy::create_missing_keys(keys); !made) {
@@ -189,7 +205,11 @@ Status Application::open_keys() {
                      made.error().message);
     }
   }
-  privacy_ = std::make_unique<Privacy>(storage_->store(), keys);
+  if (FollowerStore* follower = storage_->follower()) {
+    privacy_ = std::make_unique<Privacy>(*follower, keys);
+  } else {
+    privacy_ = std::make_unique<Privacy>(storage_->store(), keys);
+  }
   if (auto usable = privacy_->check_master_keys(); !usable) {
     return failure("the keys directory " + config_.keys_dir +
                    " cannot open this store's personal data (" + usable.error().message +
@@ -199,7 +219,7 @@ Status Application::open_keys() {
 }
 
 Status Application::start_models() {
-  models_ = std::make_unique<Models>(storage_->store(), config_.defaults);
+  models_ = std::make_unique<Models>(storage_->log(), config_.defaults);
   // A fold that fails after a commit leaves the read models behind: the operator hears of it.
   models_->projector().on_error([](const Error& e) { api::log_internal_error("projector", e); });
   const auto started = models_->start(storage_->policy());
@@ -209,8 +229,9 @@ Status Application::start_models() {
 }
 
 Status Application::load_demo() {
+  if (!config_.demo || storage_->writer() == nullptr) return Ok{};
   RocksEventStore& store = storage_->store();
-  if (!config_.demo || store.last_position() != 0) return Ok{};
+  if (store.last_position() != 0) return Ok{};
   DemoOptions d;
   d.end = storage_->clock().now();
   d.sealer = &privacy_->sealer();
@@ -233,17 +254,26 @@ Status Application::serve() {
   auto endpoint = s.server.listen(config_.listen.host, config_.listen.port);
   if (!endpoint) return failure(endpoint.error().message);
   s.server.start();
-  s.dispatcher.start();
+  if (FollowerStore* follower = storage_->follower()) {
+    // The models hold what the follower saw at its open: from here on it catches up.
+    follower->start();
+  } else {
+    s.dispatcher.start();
+  }
   s.handlers.set_ready(true);
   // The snapshot age counts from the start until the first check (snapshot_if_behind).
   s.metrics.on_snapshot_current(storage_->clock().now());
   schedule_snapshot();
   // An erasure's purge may not have run before the last stop (a crash): run one now.
-  privacy_->request_purge();
+  if (storage_->writer() != nullptr) privacy_->request_purge();
   s.signals.emplace(s.ioc, SIGTERM, SIGINT);
   s.signals->async_wait([this](const boost::system::error_code& ec, int) {
     if (!ec) stop_serving();
   });
+  if (storage_->follower() != nullptr) {
+    std::cerr << "perspectief-server: a read follower of " << config_.follow
+              << ": appends, erasures and subscriptions answer 503\n";
+  }
   std::printf("listening on %s://%s:%u\n", config_.tls ? "https" : "http",
               url_host(endpoint->address()).c_str(), static_cast<unsigned>(endpoint->port()));
   std::fflush(stdout);
@@ -298,9 +328,9 @@ int Application::run() {
   if (auto saved = models_->save_snapshot(); !saved) {
     std::cerr << "perspectief-server: snapshot not saved: " << saved.error().message << "\n";
   }
-  storage_->store().unsubscribe(s.commit_subscription);
+  storage_->log().unsubscribe(s.commit_subscription);
   privacy_->stop();
-  storage_->store().close();
+  storage_->close();
   return 0;
 }
 

@@ -1,9 +1,13 @@
 #pragma once
 
+#include <memory>
+
 #include "api/api.hpp"
 #include "domain/result.hpp"
 #include "eventstore/access_log.hpp"
+#include "eventstore/erasure_overlay.hpp"
 #include "eventstore/erasure_purger.hpp"
+#include "eventstore/follower_store.hpp"
 #include "eventstore/key_ring.hpp"
 #include "eventstore/keys_dir.hpp"
 #include "eventstore/pseudonymiser.hpp"
@@ -17,8 +21,15 @@ namespace perspectief {
 // that pushes erased key material out of the store's files off the request path.
 class Privacy {
  public:
-  // `store` must outlive this object; stop() before it closes.
+  // Over a writer's store; `store` must outlive this object; stop() before it closes.
   Privacy(RocksEventStore& store, const privacy::KeysDir& keys);
+  // Over a read follower's: the writer's data keys (read-only), the follower's access log.
+  // An erasure the writer made takes the stream's key (ErasureOverlay, and the ring's cache)
+  // at the catch-up that brings its PersonalDataErased, before the read models fold it.
+  Privacy(FollowerStore& store, const privacy::KeysDir& keys);
+  ~Privacy();
+  Privacy(const Privacy&) = delete;
+  Privacy& operator=(const Privacy&) = delete;
 
   // Whether the keys directory's master keys open this store's data keys.
   Status check_master_keys() const { return ring_.check_master_keys(); }
@@ -32,11 +43,17 @@ class Privacy {
   void stop() { purger_.stop(); }
 
  private:
+  // The follower's view of the writer's data keys (null on a writer): before ring_, which
+  // reads through it.
+  std::unique_ptr<ErasureOverlay> overlay_;
   privacy::KeyRing ring_;
   privacy::Sealer sealer_;
   const privacy::Pseudonymiser pseudonymiser_;
   privacy::AccessLog access_log_;
   privacy::ErasurePurger purger_;
+  // The follower's subscription (forgetting erased streams' keys); 0 on a writer.
+  EventStore* followed_ = nullptr;
+  std::uint64_t erasures_subscription_ = 0;
 };
 
 }  // namespace perspectief

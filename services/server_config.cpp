@@ -1,6 +1,7 @@
 #include "services/server_config.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <thread>
 
 #include "api/tls_context.hpp"
@@ -18,6 +19,11 @@ const std::vector<FlagSpec>& server_flags() {
       {"tokens", "the tokens file (required)", "FILE"},
       {"data-dir", "the RocksDB store, made if missing (default ./var/data)", "DIR"},
       {"keys-dir", "master and research keys (default <data-dir>/../keys)", "DIR"},
+      {"follow",
+       "serve reads as a follower of the writer whose --data-dir is DIR (this --data-dir: "
+       "the follower's own files; keys default to DIR/../keys)",
+       "DIR"},
+      {"follow-interval-ms", "how often a follower catches up, 10-60000 (default 100)", "MS"},
       {"listen", "address to serve on (default 127.0.0.1:8080; port 0: any free)", "HOST:PORT"},
       {"tls-cert", "PEM certificate chain: serve HTTPS only (with --tls-key)", "FILE"},
       {"tls-key", "the certificate's PEM private key", "FILE"},
@@ -159,10 +165,33 @@ Status read_intervals(const Flags& flags, ServerConfig& c) {
 // key file leaves no trace.
 Status read_keys(const Flags& flags, ServerConfig& c) {
   c.data_dir = flags.get_or("data-dir", "./var/data");
-  c.keys_dir = flags.get_or("keys-dir", default_keys_dir(c.data_dir));
+  c.follow = flags.get_or("follow", "");
+  // A follower uses the writer's keys: by default where the writer's are.
+  c.keys_dir = flags.get_or("keys-dir", default_keys_dir(c.follow.empty() ? c.data_dir : c.follow));
   auto keys = privacy::read_keys_dir(c.keys_dir);
   if (!keys) return invalid("cannot use --keys-dir " + c.keys_dir + ": " + keys.error().message);
   c.keys = std::move(keys).value();
+  return Ok{};
+}
+
+// A read follower: the writer's store, caught up every --follow-interval-ms; never its
+// own --data-dir, and no demo (a follower writes nothing to the writer's store).
+Status read_follow(const Flags& flags, ServerConfig& c) {
+  auto interval = flags.get_uint("follow-interval-ms", 100);
+  if (!interval || *interval < 10 || *interval > 60'000) {
+    return invalid("--follow-interval-ms takes 10..60000");
+  }
+  c.follow_interval_ms = *interval;
+  if (c.follow.empty()) return Ok{};
+  if (c.demo) return invalid("--demo and --follow do not go together: a follower writes nothing");
+  std::error_code ec;
+  if (std::filesystem::equivalent(c.follow, c.data_dir, ec)) {
+    return invalid(
+        "--follow names the writer's --data-dir; the follower needs a --data-dir of its own");
+  }
+  if (!std::filesystem::is_directory(c.follow, ec)) {
+    return invalid("--follow " + c.follow + " is not a directory (the writer's --data-dir)");
+  }
   return Ok{};
 }
 
@@ -197,7 +226,7 @@ Result<ServerConfig> read_server_config(const std::vector<std::string>& args) {
   if (c.help) return c;
   // In the order the server has always checked them: the first refusal is the one printed.
   for (const auto read : {read_tls, read_tokens_and_listen, read_capacity, read_intervals,
-                          read_keys, read_programme, read_webhooks}) {
+                          read_keys, read_follow, read_programme, read_webhooks}) {
     if (auto s = read(*flags, c); !s) return s.error();
   }
   return c;

@@ -38,6 +38,10 @@ struct ServerConfig {
   std::uint64_t request_timeout_s = 0;
   std::uint64_t idle_timeout_s = 0;
   std::string data_dir;
+  // --follow: the writer's data directory; this server is then its read follower, and
+  // data_dir its own working directory. Empty: this server is the writer.
+  std::string follow;
+  std::uint64_t follow_interval_ms = 100;
   std::string keys_dir;
   privacy::KeysDir keys;
   ProgrammeState defaults;

@@ -18,4 +18,20 @@ Result<std::unique_ptr<Storage>> Storage::open(const std::string& data_dir,
   return s;
 }
 
+Result<std::unique_ptr<Storage>> Storage::follow(const std::string& writer_dir,
+                                                 const std::string& work_dir,
+                                                 std::chrono::milliseconds interval,
+                                                 const ProgrammeState& defaults) {
+  std::unique_ptr<Storage> s{new Storage(defaults)};
+  FollowerOptions o;
+  o.writer_dir = writer_dir;
+  o.work_dir = work_dir;
+  o.interval = interval;
+  o.upcast = upcast_envelope;
+  auto follower = FollowerStore::open(std::move(o));
+  if (!follower) return follower.take_error();
+  s->follower_ = std::move(follower).value();
+  return s;
+}
+
 }  // namespace perspectief

@@ -27,9 +27,12 @@ function(perspectief_tsan_tests target filter)
 endfunction()
 
 perspectief_tsan_tests(eventstore_tests
-  "RocksEventStoreTest.*:RocksEventStorePolicy.*:*RingTest.*:*KeyRing*:*Concurrent*")
+  "RocksEventStoreTest.*:RocksEventStorePolicy.*:*RingTest.*:*KeyRing*:*Concurrent*:FollowerStoreTest.*")
 
 perspectief_tsan_tests(integration_tests
   "BedRace.*:Robustness.*:Restart.*:Backup.*:HttpAppend.FeedPagesAndLongPolls:HttpAppend.EventsSurviveARestart:HttpProtocol.OccupancyNowFollowsEveryCommit:Privacy.ErasureMakesThePersonUnreadableEverywhereAndKeepsTheFigures:*LongPoll*:*Shutdown*:*Erasure*:*Concurrent*-Roles.*")
 
 perspectief_tsan_tests(crash_tests "CrashTest.*:WebhookCrashTest.*")
+
+# The read follower: its catch-up thread folds and wakes long polls beside the request threads.
+perspectief_tsan_tests(follower_tests "FollowerTest.*")

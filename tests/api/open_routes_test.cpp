@@ -12,7 +12,7 @@ TEST(OpenRoutes, HealthAndReadinessNeedNoToken) {
   const auto health = h.get("/healthz", "");
   EXPECT_EQ(health.status, 200U);
   EXPECT_EQ(health.body, R"({"status":"ok"})");
-  EXPECT_EQ(h.get("/readyz", "").body, R"({"status":"ready","position":0})");
+  EXPECT_EQ(h.get("/readyz", "").body, R"({"status":"ready","position":0,"role":"writer"})");
   h.api().set_ready(false);
   EXPECT_EQ(h.get("/readyz", "").status, 503U);
   h.api().set_ready(true);

@@ -127,6 +127,29 @@ TEST_F(ServerConfigTest, RefusesInTheOrderOfTheChecks) {
             "need lvv-places <= places <= 1000000 and 1 <= max-stay-months <= 120");
 }
 
+// --follow: the writer's data directory, another than this server's; keys by default beside
+// the writer's data; no demo; an interval of 10..60000 ms.
+TEST_F(ServerConfigTest, AFollowerOfAWritersDataDirectory) {
+  const std::string writer = dir_.sub("writer-data");
+  std::filesystem::create_directories(writer);
+  auto c = read({"--follow", writer});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->follow, writer);
+  EXPECT_EQ(c->follow_interval_ms, 100U);
+  EXPECT_EQ(c->keys_dir, default_keys_dir(writer));
+  EXPECT_EQ(read({"--follow", writer, "--follow-interval-ms", "250"})->follow_interval_ms, 250U);
+  EXPECT_EQ(read({})->follow, "");
+  EXPECT_EQ(refusal({"--follow", writer, "--follow-interval-ms", "9"}),
+            "--follow-interval-ms takes 10..60000");
+  EXPECT_EQ(refusal({"--follow", writer, "--demo"}),
+            "--demo and --follow do not go together: a follower writes nothing");
+  EXPECT_EQ(refusal({"--follow", dir_.sub("nowhere")}),
+            "--follow " + dir_.sub("nowhere") + " is not a directory (the writer's --data-dir)");
+  std::filesystem::create_directories(data_dir_);
+  EXPECT_EQ(refusal({"--follow", data_dir_ + "/"}),
+            "--follow names the writer's --data-dir; the follower needs a --data-dir of its own");
+}
+
 TEST_F(ServerConfigTest, ReadsEveryFlag) {
   auto c = read({"--listen",
                  "[::1]:0",

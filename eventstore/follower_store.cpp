@@ -1,0 +1,244 @@
+#include "eventstore/follower_store.hpp"
+
+#include <rocksdb/db.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "eventstore/keys.hpp"
+#include "eventstore/rocks_event_store.hpp"
+#include "eventstore/rocks_side_table.hpp"
+
+namespace perspectief {
+
+namespace {
+
+// The follower's own store: its snapshots, its access log, an empty subscriptions table.
+inline constexpr std::array<const char*, 4> kLocalColumnFamilies = {"default", "checkpoints",
+                                                                    "access_log", "subscriptions"};
+enum LocalCf : std::size_t { kLocalCheckpoints = 1, kLocalAccessLog = 2, kLocalSubscriptions = 3 };
+
+rocksdb::Slice slice(std::string_view s) {
+  return {s.data(), s.size()};
+}
+
+Error unavailable(std::string message, std::string internal) {
+  Error e = make_error(ErrorCode::unavailable, std::move(message));
+  e.internal = std::move(internal);
+  return e;
+}
+
+std::int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<FollowerStore>> FollowerStore::open(FollowerOptions options) {
+  std::unique_ptr<FollowerStore> store{new FollowerStore()};
+  store->options_ = std::move(options);
+  store->identity_ = store->writer_identity();
+  const std::filesystem::path work{store->options_.work_dir};
+  std::error_code ec;
+  std::filesystem::create_directories(work / "secondary", ec);
+  if (ec) return unavailable("cannot make the follower's directory", ec.message());
+  auto writer =
+      ReadOnlyStore::open_secondary(store->options_.writer_dir, (work / "secondary").string());
+  if (!writer) return writer.take_error();
+  store->writer_ = std::move(writer).value();
+  store->reads_ = std::make_unique<LogReads>(store->writer_->db(), store->writer_->cf(kEventsCf),
+                                             store->writer_->cf(kStreamsCf), store->options_.upcast,
+                                             FailLookup{});
+
+  rocksdb::Options local_options;
+  local_options.create_if_missing = true;
+  local_options.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.reserve(kLocalColumnFamilies.size());
+  for (const char* name : kLocalColumnFamilies) {
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions{});
+  }
+  rocksdb::DB* raw = nullptr;
+  const auto s = rocksdb::DB::Open(local_options, (work / "local").string(), descriptors,
+                                   &store->local_cfs_, &raw);
+  if (!s.ok()) return store_error(s);
+  store->local_.reset(raw);
+  store->access_log_ =
+      std::make_unique<RocksSideTable>(*raw, store->local_cfs_[kLocalAccessLog], store->local_cfs_);
+  store->subscriptions_ = std::make_unique<RocksSideTable>(
+      *raw, store->local_cfs_[kLocalSubscriptions], store->local_cfs_);
+  auto last = store->read_last_position();
+  if (!last) return last.take_error();
+  store->last_position_ = *last;
+  store->last_caught_up_ns_ = steady_now_ns();
+  return store;
+}
+
+FollowerStore::~FollowerStore() {
+  close();
+}
+
+void FollowerStore::start() {
+  follower_ = std::thread([this] { follow_loop(); });
+}
+
+void FollowerStore::close() {
+  {
+    MutexLock lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (follower_.joinable()) follower_.join();
+  reads_.reset();
+  writer_.reset();
+  if (local_) {
+    access_log_.reset();
+    subscriptions_.reset();
+    for (auto* h : local_cfs_) local_->DestroyColumnFamilyHandle(h);
+    local_cfs_.clear();
+    (void)local_->Close();
+    local_.reset();
+  }
+}
+
+void FollowerStore::follow_loop() {
+  for (;;) {
+    {
+      MutexLock lock(stop_mu_);
+      stop_cv_.wait_for(lock.native(), options_.interval, [this] {
+        stop_mu_.assert_held();
+        return stopping_;
+      });
+      if (stopping_) return;
+    }
+    catch_up_once();
+  }
+}
+
+Result<std::uint64_t> FollowerStore::read_last_position() const {
+  std::unique_ptr<rocksdb::Iterator> it{writer_->db().NewIterator({}, writer_->cf(kEventsCf))};
+  it->SeekToLast();
+  if (!it->status().ok()) return store_error(it->status());
+  if (!it->Valid()) return std::uint64_t{0};
+  return keys::decode_u64({it->key().data(), it->key().size()});
+}
+
+void FollowerStore::catch_up_once() {
+  auto caught_up = writer_->catch_up();
+  auto last = caught_up ? read_last_position() : Result<std::uint64_t>{caught_up.error()};
+  if (!last) {
+    // A compaction of the writer's can delete a file between the manifest and its opening:
+    // the next catch-up reads the newer manifest. Told once, and every 600th time after.
+    if (failures_.fetch_add(1) % 600 == 0) {
+      std::cerr << "perspectief-server: follower: " << last.error().message << ": "
+                << last.error().internal << " (retried every " << options_.interval.count()
+                << " ms)\n";
+    }
+    return;
+  }
+  if (replaced(*last)) return;
+  const std::uint64_t before = last_position_.load();
+  last_caught_up_ns_ = steady_now_ns();
+  if (*last == before) return;
+  last_position_ = *last;
+  MutexLock lock(subscribers_mu_);
+  for (auto& [id, fn] : subscribers_) fn(*last);
+}
+
+std::string FollowerStore::writer_identity() const {
+  std::ifstream in(options_.writer_dir + "/IDENTITY");
+  std::string id;
+  std::getline(in, id);
+  return id;
+}
+
+// A restore replaces the writer's files: the secondary instance may go on showing the old
+// store, or a shorter log. Either way the read models hold events the writer no longer has;
+// serving them would be wrong, and a restart folds the store anew.
+bool FollowerStore::replaced(std::uint64_t last) {
+  if (diverged_.load()) return true;
+  const std::uint64_t before = last_position_.load();
+  const std::string identity = writer_identity();
+  if (last >= before && (identity == identity_ || identity.empty())) return false;
+  diverged_ = true;
+  std::cerr << "perspectief-server: follower: the writer's store at " << options_.writer_dir
+            << (last < before ? " has a shorter log than this follower has folded"
+                              : " is another store than the one this follower opened")
+            << " (was it restored?): not ready; restart the follower with an empty --data-dir\n";
+  return true;
+}
+
+bool FollowerStore::ready() const {
+  const auto age = std::chrono::nanoseconds(steady_now_ns() - last_caught_up_ns_.load());
+  return !diverged_.load() && age < kStale;
+}
+
+void FollowerStore::append(AppendRequest /*request*/, AppendCallback done) {
+  done(make_error(ErrorCode::unavailable,
+                  "this server is a read follower: appends go to the writer"));
+}
+
+Result<std::vector<Envelope>> FollowerStore::read_stream(std::string_view stream,
+                                                         std::uint64_t from_version,
+                                                         std::size_t max_count,
+                                                         Direction direction) const {
+  return reads_->read_stream(stream, from_version, max_count, direction, last_position_.load());
+}
+
+Result<std::vector<Envelope>> FollowerStore::read_all(std::uint64_t after,
+                                                      std::size_t limit) const {
+  return reads_->read_all(after, limit, last_position_.load());
+}
+
+Result<std::uint64_t> FollowerStore::stream_version(std::string_view stream) const {
+  return reads_->stream_version(stream, last_position_.load());
+}
+
+std::uint64_t FollowerStore::subscribe(std::function<void(std::uint64_t)> on_commit) {
+  MutexLock lock(subscribers_mu_);
+  const auto id = next_subscriber_++;
+  subscribers_.emplace(id, std::move(on_commit));
+  return id;
+}
+
+void FollowerStore::unsubscribe(std::uint64_t id) {
+  MutexLock lock(subscribers_mu_);
+  subscribers_.erase(id);
+}
+
+StoreStats FollowerStore::engine_stats() const {
+  if (!writer_) return {};
+  return read_engine_stats(writer_->db(), writer_->cfs());
+}
+
+Status FollowerStore::put_checkpoint(std::string_view name, std::string_view bytes) {
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  const auto s = local_->Put(wo, local_cfs_[kLocalCheckpoints], slice(name), slice(bytes));
+  if (!s.ok()) return store_error(s);
+  return Ok{};
+}
+
+std::optional<std::string> FollowerStore::get_checkpoint(std::string_view name) const {
+  std::string value;
+  const auto s = local_->Get({}, local_cfs_[kLocalCheckpoints], slice(name), &value);
+  if (!s.ok()) return std::nullopt;
+  return value;
+}
+
+SideTable& FollowerStore::data_key_table() {
+  return writer_->data_key_table();
+}
+
+SideTable& FollowerStore::access_log_table() {
+  return *access_log_;
+}
+
+SideTable& FollowerStore::subscription_table() {
+  return *subscriptions_;
+}
+
+}  // namespace perspectief
