@@ -19,7 +19,11 @@ build_pkgs=(build-essential cmake ninja-build ccache git pkg-config
 # compare.sh start their own instances and do not need them.
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format clang-tidy-14 libclang-rt-14-dev curl wrk openssl
-  prometheus chromium chromium-driver postgresql)
+  prometheus chromium chromium-driver postgresql
+  # The container stage (deploy/container-check.sh): mmdebstrap makes the Debian 12 base
+  # image from Debian's mirrors (no registry is reachable), buildah builds and runs the
+  # image with chroot isolation (no OCI runtime needed; uidmap comes with it).
+  buildah mmdebstrap)
 
 case "${1:-}" in
   "") pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;

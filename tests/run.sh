@@ -8,6 +8,8 @@
 #               ThreadSanitizer (clang); builds only the test executables they need
 #   fuzz        libFuzzer over request parsing for 60 s, and the fast record readers
 #               against Boost.JSON for 30 s (clang)
+#   container   not a preset: deploy/container-check.sh builds the image from
+#               deploy/Containerfile with buildah and checks the server started from it
 # PERSPECTIEF_PRESETS="release" runs a subset; extra arguments go to ctest (e.g. -R Store).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +18,12 @@ deploy/install-deps.sh
 # The Node.js test dependencies, exactly as locked (tests/js/package-lock.json).
 npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
 jobs=${PERSPECTIEF_JOBS:-2}
-for preset in ${PERSPECTIEF_PRESETS:-release asan-ubsan tsan fuzz}; do
+for preset in ${PERSPECTIEF_PRESETS:-release asan-ubsan tsan fuzz container}; do
+  if [ "$preset" = container ]; then
+    echo "== container: build the image and check the server in it"
+    PERSPECTIEF_JOBS=$jobs deploy/container-check.sh
+    continue
+  fi
   echo "== $preset: configure and build"
   if [ "$preset" = fuzz ]; then
     cmake --preset fuzz >/dev/null
