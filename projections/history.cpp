@@ -1,5 +1,6 @@
 #include "projections/history.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <mutex>
 #include <variant>
@@ -139,6 +140,9 @@ void History::restore(History&& other) {
   name_ids_ = std::move(other.name_ids_);
   position_ = other.position_;
   latest_occurred_at_ = other.latest_occurred_at_;
+  std::lock_guard count(count_mu_);
+  counted_all_ = false;  // the cases are others: count them all at the next call
+  touched_.clear();
 }
 
 std::uint32_t History::intern(std::string_view s) {
@@ -206,10 +210,69 @@ void History::apply_locked(const Envelope& e, const ParsedStream& stream) {
     case StreamKind::case_file:
       if (const auto t = parse_event<CaseEvent>(e.type, e.data)) {
         CaseFacts& c = cases_.get(name->id, stream.case_hash);
-        if (const auto f = std::visit(fold, *t)) c.facts.push_back(*f);
+        if (const auto f = std::visit(fold, *t)) {
+          if (counted_all_) note_touched(c);
+          c.facts.push_back(*f);
+        }
       }
       return;
   }
+}
+
+void History::note_touched(const CaseFacts& c) {
+  // At most one note per four cases (16 bytes each: 4 MiB for a million cases); past that a
+  // count of every case is about as cheap as the notes.
+  if (touched_.size() >= std::max<std::size_t>(cases_.size() / 4, 4096)) {
+    touched_.clear();
+    counted_all_ = false;
+    return;
+  }
+  touched_.push_back({&c, static_cast<std::uint32_t>(c.facts.size())});
+}
+
+namespace {
+
+// The slot a case counts in at `t` (0: not active), from its first `n` facts.
+std::size_t active_slot(const CaseFacts& c, std::size_t n, Micros t) {
+  const CaseAt at = History::case_at({c.facts.data(), n}, t);
+  return at.active() ? std::size_t{code_of(at.track)} + 1 : 0;
+}
+
+}  // namespace
+
+ActiveByTrack History::active_by_track(Micros now) const {
+  std::lock_guard lock(count_mu_);
+  // A case with a fact dated after `now` (occurredAt may be up to 5 minutes ahead) is noted
+  // again, so the next count folds it again.
+  std::vector<Touched> later;
+  const auto add = [&](const CaseFacts& c) {
+    if (const auto slot = active_slot(c, c.facts.size(), now); slot != 0) ++active_[slot - 1];
+    if (!c.facts.empty() && c.facts.back().at > now) {
+      later.push_back({&c, static_cast<std::uint32_t>(c.facts.size())});
+    }
+  };
+  if (!counted_all_) {
+    active_ = {};
+    for (const auto& [id, c] : cases_.entries()) add(c);
+    counted_all_ = true;
+  } else {
+    // Each case once, with its facts as they were at the last count (its first note).
+    std::sort(touched_.begin(), touched_.end(), [](const Touched& a, const Touched& b) {
+      return a.facts != b.facts ? a.facts < b.facts : a.counted_facts < b.counted_facts;
+    });
+    const CaseFacts* previous = nullptr;
+    for (const Touched& t : touched_) {
+      if (t.facts == previous) continue;
+      previous = t.facts;
+      if (const auto slot = active_slot(*t.facts, t.counted_facts, counted_at_); slot != 0) {
+        --active_[slot - 1];
+      }
+      add(*t.facts);
+    }
+  }
+  counted_at_ = now;
+  touched_ = std::move(later);
+  return active_;
 }
 
 CaseAt History::case_at(std::span<const Fact> facts, Micros t) {

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <array>
+#include <mutex>
+
 #include <cstdint>
 #include <deque>
 #include <limits>
@@ -71,6 +74,11 @@ static_assert(sizeof(Fact) == 16, "a case holds many facts: keep them small");
 struct CaseFacts {
   std::vector<Fact> facts;  // in stream order (occurredAt never decreases within a stream)
 };
+
+// Active cases per track, "none" (no PerspectiveChosen yet) at 0 and each track at 1 + its
+// index (code_of).
+inline constexpr std::size_t kTrackSlots = enum_count<Track>() + 1;
+using ActiveByTrack = std::array<std::int64_t, kTrackSlots>;
 
 struct LocationFacts {
   std::string name;
@@ -166,12 +174,22 @@ class History final : public Projection {
   // `facts`: a case's facts in stream order (all of them, or those a HistoryView shows).
   static CaseAt case_at(std::span<const Fact> facts, Micros t);
 
+  // The cases active at `now` per track, for the metrics (call inside read(), with `now` not
+  // before the previous call's): counted incrementally, only the cases with a fact since the
+  // last call (and those with a fact dated after its `now`) are folded again; the fold only
+  // notes them (nothing before the first call). The first call, the first after restore(),
+  // and one after more notes than a quarter of the cases count every case. Concurrent calls
+  // take turns.
+  ActiveByTrack active_by_track(Micros now) const;
+
  private:
   friend struct SnapshotAccess;
   friend struct HistoryFold;
   std::uint32_t intern(std::string_view s);
 
   void apply_locked(const Envelope& envelope, const ParsedStream& stream);
+  // The fold's note for active_by_track: `c` gets a fact.
+  void note_touched(const CaseFacts& c);
   mutable std::shared_mutex mu_;
   Cases cases_;
   std::map<std::string, LocationFacts> locations_;
@@ -185,6 +203,20 @@ class History final : public Projection {
   std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>> name_ids_;
   std::uint64_t position_ = 0;
   Micros latest_occurred_at_ = 0;
+
+  // active_by_track's counts, as of counted_at_. Once counted, the fold (under mu_
+  // exclusively) notes each case it adds a fact to, with its number of facts before; the
+  // count (under mu_ shared and count_mu_) takes the notes. Past one note per four cases
+  // the notes are dropped and the next count counts every case again.
+  struct Touched {
+    const CaseFacts* facts;
+    std::uint32_t counted_facts;  // how many facts it had at the last count
+  };
+  mutable std::mutex count_mu_;
+  mutable ActiveByTrack active_{};
+  mutable Micros counted_at_ = 0;
+  mutable bool counted_all_ = false;
+  mutable std::vector<Touched> touched_;
 };
 
 }  // namespace perspectief

@@ -6,9 +6,6 @@ namespace perspectief {
 
 namespace {
 
-// Counts per track, "none" (no PerspectiveChosen yet) at 0 and each track at 1 + its index.
-constexpr std::size_t kTrackSlots = enum_count<Track>() + 1;
-
 // Each track by name, then "none".
 boost::json::object active_by_track(const std::array<std::int64_t, kTrackSlots>& by_track) {
   boost::json::object out;
@@ -19,6 +16,16 @@ boost::json::object active_by_track(const std::array<std::int64_t, kTrackSlots>&
 }
 
 }  // namespace
+
+std::map<std::string, std::int64_t> active_cases_by_track(const History& h, Micros now) {
+  const ActiveByTrack by_track = h.active_by_track(now);
+  std::map<std::string, std::int64_t> out;
+  out["none"] = by_track[0];
+  for (std::size_t i = 0; i < enum_count<Track>(); ++i) {
+    out[std::string{enum_names<Track>()[i]}] = by_track[i + 1];
+  }
+  return out;
+}
 
 std::map<std::string, std::int64_t> active_cases_by_track(const HistoryView& h, Micros now) {
   std::map<std::string, std::int64_t> out;

@@ -71,6 +71,9 @@ boost::json::object data_quality_json(const HistoryView& h, Micros as_of);
 // (keys as in the JSON above; "none" for no track chosen yet).
 std::map<std::string, std::int64_t> activities_held_by_category(const HistoryView& h);
 std::map<std::string, std::int64_t> active_cases_by_track(const HistoryView& h, Micros now);
+// The same of the whole history, counted incrementally (History::active_by_track): for the
+// metrics, which ask at every scrape.
+std::map<std::string, std::int64_t> active_cases_by_track(const History& h, Micros now);
 
 // The median of whole numbers (sorts `values`); the mean of the middle two for an even count.
 // 0 when empty.

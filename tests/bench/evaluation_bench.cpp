@@ -19,6 +19,7 @@
 #include "eventstore/read_only_store.hpp"
 #include "eventstore/scan.hpp"
 #include "projections/history.hpp"
+#include "projections/read_models.hpp"
 #include "projections/start_up.hpp"
 #include "tests/bench/bench_store.hpp"
 
@@ -104,6 +105,13 @@ Days last_month_end() {
   return days_from_civil({c.year, c.month, 1}) - 1;
 }
 
+// The year up to last_month_end(): from and to, or (perspective) the cases admitted in it.
+std::string last_year(const char* from = "from", const char* to = "to") {
+  const Days last = last_month_end();
+  return std::string{from} + "=" + format_date(add_months(last, -12) + 1) + "&" + to + "=" +
+         format_date(last);
+}
+
 void BM_MonthlyReport(benchmark::State& state) {
   read(state, api::RouteId::monthly_report, "month=" + format_date(last_month_end()).substr(0, 7));
 }
@@ -114,18 +122,80 @@ void BM_Series24Months(benchmark::State& state) {
        "from=" + format_date(first).substr(0, 7) + "&to=" + format_date(last).substr(0, 7));
 }
 void BM_ReturnsOneYear(benchmark::State& state) {
-  const Days last = last_month_end();
-  read(state, api::RouteId::returns,
-       "from=" + format_date(add_months(last, -12) + 1) + "&to=" + format_date(last));
+  read(state, api::RouteId::returns, last_year());
 }
 void BM_DataQuality(benchmark::State& state) {
   read(state, api::RouteId::data_quality, "");
 }
 void BM_OutcomesOneYear(benchmark::State& state) {
-  const Days last = last_month_end();
-  read(state, api::RouteId::outcomes,
-       "from=" + format_date(add_months(last, -12) + 1) + "&to=" + format_date(last));
+  read(state, api::RouteId::outcomes, last_year());
 }
+void BM_UtilisationOneYear(benchmark::State& state) {
+  read(state, api::RouteId::utilisation, last_year());
+}
+void BM_IntakeFunnelOneYear(benchmark::State& state) {
+  read(state, api::RouteId::intake_funnel, last_year());
+}
+void BM_ParticipationOneYear(benchmark::State& state) {
+  read(state, api::RouteId::participation, last_year());
+}
+void BM_PerspectiveOneYear(benchmark::State& state) {
+  read(state, api::RouteId::perspective, last_year("admittedFrom", "admittedTo"));
+}
+// What a metrics scrape computes from the history (api/metrics_handler.cpp): the activities
+// held by category and the active cases by track, as of now.
+void BM_ScrapeParticipationFigures(benchmark::State& state) {
+  auto& p = programme();
+  for (auto _ : state) {
+    auto held = activities_held_by_category(p.history);
+    auto by_track = active_cases_by_track(p.history, p.now);
+    benchmark::DoNotOptimize(held.size() + by_track.size());
+  }
+}
+BENCHMARK(BM_ScrapeParticipationFigures)->Unit(benchmark::kMillisecond);
+
+// The same after 15,000 events folded since the last scrape (15 s of 1,000 appends/s): a
+// PerspectiveChosen for 15,000 cases spread over the programme (its fold is not timed).
+void BM_ScrapeAfter15000Events(benchmark::State& state) {
+  auto& p = programme();
+  std::vector<std::string> streams;
+  p.history.read([&](const History& h) {
+    const auto& cases = h.cases();
+    for (std::size_t i = 0; i < cases.size() && streams.size() < 15'000; i += 31) {
+      streams.push_back("case-" + cases[i].first);
+    }
+    return 0;
+  });
+  std::vector<Envelope> page(streams.size());
+  const char* tracks[] = {"return", "legal_stay_nl", "onward_migration", "undecided"};
+  int round = 0;
+  (void)active_cases_by_track(p.history, p.now);
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::uint64_t position = p.history.position();
+    for (std::size_t i = 0; i < page.size(); ++i) {
+      Envelope& e = page[i];
+      e.position = ++position;
+      e.stream = streams[i];
+      e.type = "PerspectiveChosen";
+      e.schema_version = 1;
+      e.occurred_at = p.now - kMicrosPerSecond;
+      e.recorded_at = p.now;
+      e.data = {{"track", tracks[(i + round) % 4]}};
+    }
+    ++round;
+    p.history.apply_all(page);
+    state.ResumeTiming();
+    auto held = activities_held_by_category(p.history);
+    auto by_track = active_cases_by_track(p.history, p.now);
+    benchmark::DoNotOptimize(held.size() + by_track.size());
+  }
+}
+BENCHMARK(BM_ScrapeAfter15000Events)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_UtilisationOneYear)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_IntakeFunnelOneYear)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParticipationOneYear)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PerspectiveOneYear)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_MonthlyReport)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Series24Months)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ReturnsOneYear)->Unit(benchmark::kMillisecond);

@@ -845,6 +845,29 @@ TEST_F(ReadModelsTest, PerspectiveActiveByTrackAndDaysToAFirstRealTrack) {
                                                            {"onward_migration", 0},
                                                            {"return", 1},
                                                            {"undecided", 1}}));
+  // Counted incrementally from there (History::active_by_track), as the whole-history count
+  // over a HistoryView gives: after new facts, and with a fact dated after the call's now.
+  const auto both = [&](Micros now) {
+    return h.read([&](const History& x) {
+      const HistoryView all(x);
+      return std::pair{active_cases_by_track(x, now), active_cases_by_track(all, now)};
+    });
+  };
+  track("c", "return", "2021-06-02T10:00:00Z");
+  ended("a", "independent_return", "2021-06-02T11:00:00Z");
+  admitted("g", "lvv", "2021-06-03T10:00:00Z");  // after the next call's now
+  const auto [june2, june2_full] = both(at("2021-06-02T12:00:00Z"));
+  EXPECT_EQ(june2, june2_full);
+  EXPECT_EQ(june2, (std::map<std::string, std::int64_t>{{"legal_stay_nl", 1},
+                                                        {"none", 0},
+                                                        {"onward_migration", 1},
+                                                        {"return", 1},
+                                                        {"undecided", 0}}));
+  // No new fact, but g's admission is now past: it counts.
+  const auto [june4, june4_full] = both(at("2021-06-04T00:00:00Z"));
+  EXPECT_EQ(june4, june4_full);
+  EXPECT_EQ(june4.at("none"), 1);
+  EXPECT_EQ(june4.at("return"), 1);
 }
 
 // Participation. Worked example, range 2021-04-01..2021-04-30:
