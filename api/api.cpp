@@ -101,6 +101,13 @@ asio::awaitable<Response> Api::route(const Request& req, const RouteMatch& m, co
                       "this server is a read follower: appends, erasures and subscriptions go "
                       "to the writer");
   }
+  // A follower out of step with its writer (behind, or the writer's store replaced) could
+  // show what the writer no longer holds, an erased person's data among it: it answers
+  // nothing but its metrics until it is in step again.
+  if (deps_.store.follower() && !deps_.store.ready() && m.route->id != RouteId::metrics) {
+    co_return problem(503,
+                      "this read follower is not in step with the writer: read from the writer");
+  }
   if (is_subscription_route(m.route->id)) {
     co_return co_await subscriptions_.handle(req, m, actor);
   }

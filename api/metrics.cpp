@@ -99,7 +99,13 @@ Metrics::Metrics()
                            "Write stalls RocksDB counted since the store opened, by kind")),
       snapshot_age_(family(prometheus::BuildGauge(), *registry_, "perspectief_snapshot_age_seconds",
                            "Seconds since the read-model snapshot last covered every folded "
-                           "event")) {
+                           "event")),
+      follower_age_(family(prometheus::BuildGauge(), *registry_,
+                           "perspectief_follower_catch_up_age_seconds",
+                           "A read follower's seconds since it last caught up with the writer")),
+      follower_failures_(family(prometheus::BuildCounter(), *registry_,
+                                "perspectief_follower_catch_up_failures_total",
+                                "A read follower's catch-ups with the writer that failed")) {
   // Every labelled series from the start, at 0, so rate() and absence alerts see them.
   for (const char* result : {"ok", "retry", "parked"})
     webhook_deliveries_.Add({{"result", result}});
@@ -142,6 +148,10 @@ void Metrics::set_operations(const StoreStats& store, Micros now) {
   };
   catch_up(write_stalls_.Add({{"kind", "slowdown"}}), store.stalls_slowdown);
   catch_up(write_stalls_.Add({{"kind", "stop"}}), store.stalls_stop);
+  if (store.follower) {
+    follower_age_.Add({}).Set(store.follower->catch_up_age_seconds);
+    catch_up(follower_failures_.Add({}), store.follower->catch_up_failures);
+  }
   const Micros current = snapshot_current_at_.load();
   if (current > 0 && now >= current) {
     snapshot_age_.Add({}).Set(static_cast<double>(now - current) / kMicrosPerSecond);

@@ -101,6 +101,8 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>& delayed_write_rate_;
   prometheus::Family<prometheus::Counter>& write_stalls_;
   prometheus::Family<prometheus::Gauge>& snapshot_age_;
+  prometheus::Family<prometheus::Gauge>& follower_age_;
+  prometheus::Family<prometheus::Counter>& follower_failures_;
   std::atomic<Micros> snapshot_current_at_{0};
   std::mutex render_mu_;
 

@@ -85,13 +85,17 @@ void FollowerStore::start() {
   follower_ = std::thread([this] { follow_loop(); });
 }
 
-void FollowerStore::close() {
+void FollowerStore::stop() {
   {
     MutexLock lock(stop_mu_);
     stopping_ = true;
   }
   stop_cv_.notify_all();
   if (follower_.joinable()) follower_.join();
+}
+
+void FollowerStore::close() {
+  stop();
   reads_.reset();
   writer_.reset();
   if (local_) {
@@ -127,25 +131,47 @@ Result<std::uint64_t> FollowerStore::read_last_position() const {
 }
 
 void FollowerStore::catch_up_once() {
+  // The follower's own writes (its access log) are synced within a second.
+  if (++ticks_ %
+          std::max<std::int64_t>(1, 1000 / std::max<std::int64_t>(1, options_.interval.count())) ==
+      0) {
+    (void)local_->SyncWAL();
+  }
   auto caught_up = writer_->catch_up();
   auto last = caught_up ? read_last_position() : Result<std::uint64_t>{caught_up.error()};
-  if (!last) {
+  if (last && replaced(*last)) return;
+  const std::uint64_t before = last_position_.load();
+  // What must hold before the new events are read (the erasures they bring): done, or the
+  // catch-up is not published and is tried again at the next interval.
+  Status prepared = Ok{};
+  if (last && *last > before && before_publish_) prepared = before_publish_(before, *last);
+  if (!last || !prepared) {
+    const Error& e = last ? prepared.error() : last.error();
     // A compaction of the writer's can delete a file between the manifest and its opening:
-    // the next catch-up reads the newer manifest. Told once, and every 600th time after.
-    if (failures_.fetch_add(1) % 600 == 0) {
-      std::cerr << "perspectief-server: follower: " << last.error().message << ": "
-                << last.error().internal << " (retried every " << options_.interval.count()
-                << " ms)\n";
+    // the next catch-up reads the newer manifest. Told when failing starts, then every
+    // 600th time, and when it ends.
+    if (!failing_ || failures_ % 600 == 0) {
+      std::cerr << "perspectief-server: follower: " << e.message << ": " << e.internal
+                << " (retried every " << options_.interval.count() << " ms)\n";
     }
+    failing_ = true;
+    ++failures_;
     return;
   }
-  if (replaced(*last)) return;
-  const std::uint64_t before = last_position_.load();
+  if (failing_) {
+    std::cerr << "perspectief-server: follower: caught up again\n";
+    failing_ = false;
+  }
   last_caught_up_ns_ = steady_now_ns();
   if (*last == before) return;
   last_position_ = *last;
   MutexLock lock(subscribers_mu_);
   for (auto& [id, fn] : subscribers_) fn(*last);
+}
+
+Result<std::vector<Envelope>> FollowerStore::read_ahead(std::uint64_t after, std::size_t limit,
+                                                        std::uint64_t upto) const {
+  return reads_->read_all(after, limit, upto);
 }
 
 std::string FollowerStore::writer_identity() const {
@@ -157,7 +183,8 @@ std::string FollowerStore::writer_identity() const {
 
 // A restore replaces the writer's files: the secondary instance may go on showing the old
 // store, or a shorter log. Either way the read models hold events the writer no longer has;
-// serving them would be wrong, and a restart folds the store anew.
+// serving them would be wrong. A restart folds the store anew (its snapshot is used only if
+// the log still holds the snapshot's event at its position).
 bool FollowerStore::replaced(std::uint64_t last) {
   if (diverged_.load()) return true;
   const std::uint64_t before = last_position_.load();
@@ -167,7 +194,7 @@ bool FollowerStore::replaced(std::uint64_t last) {
   std::cerr << "perspectief-server: follower: the writer's store at " << options_.writer_dir
             << (last < before ? " has a shorter log than this follower has folded"
                               : " is another store than the one this follower opened")
-            << " (was it restored?): not ready; restart the follower with an empty --data-dir\n";
+            << " (was it restored?): not ready, and nothing served; restart the follower\n";
   return true;
 }
 
@@ -211,7 +238,13 @@ void FollowerStore::unsubscribe(std::uint64_t id) {
 
 StoreStats FollowerStore::engine_stats() const {
   if (!writer_) return {};
-  return read_engine_stats(writer_->db(), writer_->cfs());
+  StoreStats out = read_engine_stats(writer_->db(), writer_->cfs());
+  out.follower = StoreStats::Follower{
+      std::chrono::duration<double>(
+          std::chrono::nanoseconds(steady_now_ns() - last_caught_up_ns_.load()))
+          .count(),
+      failures_.load()};
+  return out;
 }
 
 Status FollowerStore::put_checkpoint(std::string_view name, std::string_view bytes) {

@@ -57,8 +57,19 @@ class FollowerStore final : public EventStore {
   FollowerStore(const FollowerStore&) = delete;
   FollowerStore& operator=(const FollowerStore&) = delete;
 
+  // Runs on the catch-up thread after a catch-up that found events after `after` up to
+  // `last`, before they are published (last_position, subscribers): an error leaves them
+  // unpublished, to be tried again at the next interval. Set before start().
+  using BeforePublish = std::function<Status(std::uint64_t after, std::uint64_t last)>;
+  void before_publish(BeforePublish hook) { before_publish_ = std::move(hook); }
+  // The events after `after` up to `upto` (for a BeforePublish hook: not yet published).
+  Result<std::vector<Envelope>> read_ahead(std::uint64_t after, std::size_t limit,
+                                           std::uint64_t upto) const;
+
   // Starts catching up every interval (after the models have folded what open() saw).
   void start();
+  // Stops catching up (joins the thread; the store still serves what it has). Idempotent.
+  void stop();
   // Stops catching up and closes both stores. Idempotent.
   void close();
 
@@ -116,6 +127,9 @@ class FollowerStore final : public EventStore {
   std::atomic<std::uint64_t> last_position_{0};
   std::atomic<std::int64_t> last_caught_up_ns_{0};  // steady clock
   std::atomic<std::uint64_t> failures_{0};
+  bool failing_ = false;     // catch-up thread only
+  std::uint64_t ticks_ = 0;  // catch-up thread only
+  BeforePublish before_publish_;
   std::atomic<bool> diverged_{false};
 
   Mutex stop_mu_;

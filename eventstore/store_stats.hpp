@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,13 @@ struct StoreStats {
   std::uint64_t delayed_write_rate = 0;        // rocksdb.actual-delayed-write-rate (bytes/s)
   std::uint64_t stalls_slowdown = 0;           // cfstats io_stalls.total_slowdown, summed
   std::uint64_t stalls_stop = 0;               // cfstats io_stalls.total_stop, summed
+  // A read follower's (FollowerStore): seconds since its last successful catch-up with the
+  // writer, and the catch-ups that failed. Absent on a writer.
+  struct Follower {
+    double catch_up_age_seconds = 0;
+    std::uint64_t catch_up_failures = 0;
+  };
+  std::optional<Follower> follower;
 };
 
 }  // namespace perspectief

@@ -242,6 +242,8 @@ std::size_t active_slot(const CaseFacts& c, std::size_t n, Micros t) {
 
 ActiveByTrack History::active_by_track(Micros now) const {
   std::lock_guard lock(count_mu_);
+  // A clock that stepped back: the counts as of the later time would not be those of `now`.
+  if (now < counted_at_) counted_all_ = false;
   // A case with a fact dated after `now` (occurredAt may be up to 5 minutes ahead) is noted
   // again, so the next count folds it again.
   std::vector<Touched> later;

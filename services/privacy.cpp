@@ -27,24 +27,28 @@ Privacy::Privacy(FollowerStore& store, const privacy::KeysDir& keys)
       access_log_(store.access_log_table()),
       purger_([] {}),
       followed_(&store) {
-  erasures_subscription_ =
-      store.subscribe([this, &store, seen = store.last_position()](std::uint64_t last) mutable {
-        // Runs on the follower's catch-up thread, one catch-up at a time.
-        while (seen < last) {
-          auto page = store.read_all(seen, 4096);
-          if (!page || page->empty()) break;  // read again at the next catch-up
-          for (const Envelope& e : *page) {
-            if (e.type != PersonalDataErased::kType) continue;
-            overlay_->erased(e.stream);
-            ring_.forget(e.stream);
-          }
-          seen = page->back().position;
-        }
-      });
+  // Before a catch-up's events are readable: the erasures among them take their streams'
+  // keys, so no read opens what the writer erased, not even between the publishing and the
+  // folding. A failed read leaves the catch-up unpublished (tried again at the next one).
+  store.before_publish([this, &store](std::uint64_t after, std::uint64_t last) -> Status {
+    while (after < last) {
+      auto page = store.read_ahead(after, 4096, last);
+      if (!page) return page.take_error();
+      if (page->empty()) break;
+      for (const Envelope& e : *page) {
+        if (e.type != PersonalDataErased::kType) continue;
+        overlay_->erased(e.stream);
+        ring_.forget(e.stream);
+      }
+      after = page->back().position;
+    }
+    return Ok{};
+  });
 }
 
+// The follower's catch-ups call into this object: they end first.
 Privacy::~Privacy() {
-  if (followed_ != nullptr) followed_->unsubscribe(erasures_subscription_);
+  if (followed_ != nullptr) followed_->stop();
 }
 
 api::PersonalData Privacy::for_api() {

@@ -25,7 +25,8 @@ class Privacy {
   Privacy(RocksEventStore& store, const privacy::KeysDir& keys);
   // Over a read follower's: the writer's data keys (read-only), the follower's access log.
   // An erasure the writer made takes the stream's key (ErasureOverlay, and the ring's cache)
-  // at the catch-up that brings its PersonalDataErased, before the read models fold it.
+  // at the catch-up that brings its PersonalDataErased, before that catch-up's events are
+  // readable (FollowerStore::before_publish). `store` must outlive this object.
   Privacy(FollowerStore& store, const privacy::KeysDir& keys);
   ~Privacy();
   Privacy(const Privacy&) = delete;
@@ -51,9 +52,7 @@ class Privacy {
   const privacy::Pseudonymiser pseudonymiser_;
   privacy::AccessLog access_log_;
   privacy::ErasurePurger purger_;
-  // The follower's subscription (forgetting erased streams' keys); 0 on a writer.
-  EventStore* followed_ = nullptr;
-  std::uint64_t erasures_subscription_ = 0;
+  FollowerStore* followed_ = nullptr;  // a follower's store (its before_publish calls us)
 };
 
 }  // namespace perspectief

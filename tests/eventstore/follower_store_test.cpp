@@ -97,6 +97,38 @@ TEST_F(FollowerStoreTest, RefusesAppendsAndKeepsItsCheckpointsApart) {
   EXPECT_EQ(f->get_checkpoint("snapshot"), "follower bytes");
 }
 
+// A catch-up is published (last_position, subscribers) only once its before_publish hook has
+// run over its events; a failing hook holds it back until a later catch-up succeeds.
+TEST_F(FollowerStoreTest, PublishesACatchUpOnlyAfterItsHook) {
+  auto f = follow();
+  ASSERT_NE(f, nullptr);
+  std::atomic<bool> refuse{true};
+  std::atomic<std::uint64_t> erasures_seen{0};
+  f->before_publish([&](std::uint64_t after, std::uint64_t last) -> Status {
+    if (refuse) return make_error(ErrorCode::unavailable, "not now");
+    EXPECT_EQ(f->last_position(), after);  // nothing of this catch-up readable yet
+    const auto events = f->read_ahead(after, 100, last);
+    if (!events) return events.error();
+    for (const auto& e : *events) erasures_seen += e.type == "PersonalDataErased" ? 1 : 0;
+    return Ok{};
+  });
+  f->start();
+  ASSERT_TRUE(
+      append("case-1", {event("CaseRegistered", R"({"person":{}})"), event("PersonalDataErased")})
+          .ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(f->last_position(), 0U);
+  EXPECT_GT(f->catch_up_failures(), 0U);
+  EXPECT_EQ(f->read_all(0, 10)->size(), 0U);
+  refuse = false;
+  ASSERT_TRUE(reaches(*f, 2));
+  EXPECT_EQ(erasures_seen.load(), 1U);
+  const auto stats = f->engine_stats();
+  ASSERT_TRUE(stats.follower.has_value());
+  EXPECT_LT(stats.follower->catch_up_age_seconds, 5.0);
+  f->close();
+}
+
 TEST_F(FollowerStoreTest, NotReadyWhenTheWritersStoreIsReplaced) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(

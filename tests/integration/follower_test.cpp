@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -247,6 +248,42 @@ TEST_F(FollowerTest, RefusesWhatWritesAndHidesWhatTheWriterErased) {
   EXPECT_EQ(after.find("Amina Okafor"), std::string::npos) << after;
   EXPECT_NE(after.find("PersonalDataErased"), std::string::npos) << after;
   EXPECT_TRUE(follower_get("/v1/cases/c1", "intake").json().at("person").is_null());
+}
+
+// A restore replaces the writer's store: the follower must not go on showing the old one (an
+// erased person's data among it). It answers 503 to all but its metrics until restarted.
+TEST_F(FollowerTest, TurnsReadersAwayWhenTheWritersStoreIsReplaced) {
+  ASSERT_EQ(post("/v1/cases/c1/events", "intake", registered("Amina Okafor")).status, 201);
+  ASSERT_EQ(wait_for_follower(), 1U);
+  ASSERT_EQ(follower_get("/v1/cases/c1/events", "intake").status, 200);
+  // The writer stopped, its store moved away, a new store started in its place.
+  ASSERT_EQ(server_->stop(SIGTERM), 0);
+  std::filesystem::rename(dir_.sub("data"), dir_.sub("data-before"));
+  start(writer_flags_);
+  ASSERT_EQ(post("/v1/cases/c2/events", "intake", registered()).status, 201);
+  HttpResult ready;
+  for (int i = 0; i < 300; ++i) {
+    ready = follower_client_->get("/readyz", "");
+    if (ready.status == 503) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(ready.status, 503);
+  const auto read = follower_get("/v1/cases/c1/events", "intake");
+  EXPECT_EQ(read.status, 503);
+  EXPECT_EQ(read.json().at("detail").as_string(),
+            "this read follower is not in step with the writer: read from the writer");
+  EXPECT_EQ(follower_get("/v1/caseload", "regie").status, 503);
+  const auto metrics = follower_get("/metrics", "ops");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("perspectief_follower_catch_up_age_seconds "), std::string::npos);
+  // Restarted, it follows the new store.
+  ASSERT_EQ(follower_->stop(SIGTERM), 0);
+  start_follower();
+  const auto again = follower_client_->get("/readyz", "");
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(position_of(again), 1U);
+  EXPECT_EQ(follower_get("/v1/cases/c1/events", "intake").status, 404);
+  EXPECT_EQ(follower_get("/v1/cases/c2/events", "intake").status, 200);
 }
 
 TEST_F(FollowerTest, OutlivesTheWritersSigkillAndRestart) {
