@@ -131,7 +131,8 @@ struct SimCase {
 
 class Generator {
  public:
-  Generator(EventStore& store, const DemoOptions& o) : store_(store), opt_(o), rng_(o.seed) {}
+  Generator(EventStore& store, const DemoOptions& o)
+      : store_(store), opt_(o), rng_(o.seed), id_rng_(o.seed ^ 0x9e3779b97f4a7c15ULL) {}
 
   Result<DemoReport> run() {
     // Up to yesterday: today's afternoon would lie in the future.
@@ -167,6 +168,23 @@ class Generator {
   }
 
  private:
+  // A version-4 UUID from a generator of its own, so that the history's draws are the same
+  // with either kind of id.
+  std::string uuid_id() {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(36);
+    const std::uint64_t words[2] = {id_rng_(), id_rng_()};
+    for (int i = 0; i < 32; ++i) {
+      if (i == 8 || i == 12 || i == 16 || i == 20) out += '-';
+      auto nibble = static_cast<unsigned>((words[i / 16] >> (4 * (i % 16))) & 0xF);
+      if (i == 12) nibble = 4;                 // version 4
+      if (i == 16) nibble = 8 | (nibble & 3);  // variant 10xx
+      out += kHex[nibble];
+    }
+    return out;
+  }
+
   // -- randomness (std::mt19937_64 is fully specified, so a seed gives the same history)
   double uniform() { return static_cast<double>(rng_() >> 11) * (1.0 / 9007199254740992.0); }
   int between(int lo, int hi) {
@@ -203,7 +221,7 @@ class Generator {
 
   void register_case(const std::string& previous = {}) {
     SimCase c;
-    c.id = "demo-" + std::to_string(cases_.size() + 1);
+    c.id = opt_.uuid_case_ids ? uuid_id() : "demo-" + std::to_string(cases_.size() + 1);
     Json person{{"name", std::string{pick(kGiven)} + " " + pick(kFamily)},
                 {"dateOfBirth", format_date(day_ - Days{between(20, 60)} * 365 - between(0, 364))},
                 {"nationality", pick(kNationality)},
@@ -518,6 +536,7 @@ class Generator {
   EventStore& store_;
   DemoOptions opt_;
   std::mt19937_64 rng_;
+  std::mt19937_64 id_rng_;  // the case ids (uuid_case_ids)
   Days day_ = 0;
   std::vector<SimCase> cases_;
   std::deque<std::size_t> waiting_list_;

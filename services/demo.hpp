@@ -12,7 +12,10 @@ struct DemoOptions {
   int cases = 4500;        // people registered over the whole period
   int years = 5;           // the history ends today (`end`)
   std::uint64_t seed = 1;  // the same seed gives the same history
-  Micros end = 0;          // business time of the last day
+  // Case ids as UUIDs (36 characters, as the API recommends; drawn from the seed, so the same
+  // seed gives the same ids), else demo-1, demo-2, ... The history is the same either way.
+  bool uuid_case_ids = false;
+  Micros end = 0;  // business time of the last day
   // Seals the personal fields like the API does (encryption at rest); required unless a
   // test wants plain records.
   privacy::Sealer* sealer = nullptr;

@@ -76,7 +76,7 @@ constexpr const char* kUsage =
     "                                            into an empty directory\n"
     "  checkpoint --data-dir D --to DIR          hard-linked copy of a stopped store (before an\n"
     "                                            upgrade)\n"
-    "  demo    --data-dir D [--keys-dir K] [--cases N] [--years Y] [--seed S]\n"
+    "  demo    --data-dir D [--keys-dir K] [--cases N] [--years Y] [--seed S] [--uuid-ids]\n"
     "                                            append a realistic, invented programme history\n"
     "  rotate-master-key --data-dir D [--keys-dir K]\n"
     "                                            rewrap every data key with a new master key\n"
@@ -461,6 +461,8 @@ int demo(const Flags& flags) {
   if (!cases || !years || !seed || *cases > 1'000'000 || *years < 1 || *years > 30) {
     return usage_error("demo", "--cases 0..1000000, --years 1..30, --seed a whole number");
   }
+  const auto uuid_ids = flags.enabled("uuid-ids");
+  if (!uuid_ids) return usage_error("demo", uuid_ids.error().message);
   auto defaults = programme_defaults(flags);
   if (!defaults) return usage_error("demo", defaults.error().message);
   std::error_code ec;
@@ -482,6 +484,7 @@ int demo(const Flags& flags) {
   d.cases = static_cast<int>(*cases);
   d.years = static_cast<int>(*years);
   d.seed = *seed;
+  d.uuid_case_ids = *uuid_ids;
   d.end = (*storage)->clock().now();
   d.sealer = &sealer;
   auto report = generate_demo(store, d);
@@ -523,7 +526,11 @@ const std::vector<Command>& commands() {
       {"restore", {"from", "data-dir", "backup-id"}, {}, false, restore_command},
       {"checkpoint", {"data-dir", "to"}, {}, false, checkpoint_command},
       {"new-research-key", {"data-dir", "keys-dir"}, {}, false, new_research_key},
-      {"demo", {"data-dir", "keys-dir", "cases", "years", "seed"}, {}, true, demo}};
+      {"demo",
+       {"data-dir", "keys-dir", "cases", "years", "seed", "uuid-ids"},
+       {"uuid-ids"},
+       true,
+       demo}};
   return kCommands;
 }
 
