@@ -160,3 +160,47 @@ INSTANTIATE_TEST_SUITE_P(Seeds, ReplayEqualsLive, ::testing::Values(1, 2, 3));
 
 }  // namespace
 }  // namespace perspectief::testing
+
+namespace perspectief::testing {
+namespace {
+
+// `perspectief demo --uuid-ids`: the same history, its case ids UUIDs.
+TEST(DemoUuidIds, TheSameHistoryWithUuidCaseIds) {
+  TempDir dir;
+  std::map<std::string, std::string> figures;  // ids -> the outcomes and funnel, without times
+  for (const std::string ids : {"short", "uuid"}) {
+    const std::string data = dir.sub(ids + "/data");
+    const auto demo =
+        run_command(tool() + " demo --data-dir " + data + " --cases 150 --years 1 --seed 7" +
+                    (ids == "uuid" ? " --uuid-ids" : ""));
+    ASSERT_EQ(demo.exit_code, 0) << demo.output;
+    for (const char* model : {"outcomes", "intake-funnel"}) {
+      const auto r = run_command(tool() + " replay --data-dir " + data + " --read-model " + model +
+                                 " --from " + days_ago(400) + " --to " + days_ago(1));
+      ASSERT_EQ(r.exit_code, 0) << r.output;
+      auto o = boost::json::parse(r.output).as_object();
+      o.erase("asOf");
+      o.erase("knownAt");
+      figures[ids] += boost::json::serialize(o);
+    }
+    const auto log = run_command(tool() + " export --data-dir " + data + " | head -n 30");
+    ASSERT_EQ(log.exit_code, 0) << log.output;
+    const std::string key = R"("stream":"case-)";
+    const auto at = log.output.find(key);
+    ASSERT_NE(at, std::string::npos) << log.output;
+    const auto start = at + key.size();
+    const std::string id = log.output.substr(start, log.output.find('"', start) - start);
+    if (ids == "uuid") {
+      EXPECT_EQ(id.size(), 36U) << id;
+      EXPECT_EQ(id[8], '-');
+      EXPECT_EQ(id[14], '4') << id;  // version 4
+    } else {
+      EXPECT_EQ(id.rfind("demo-", 0), 0U) << id;
+    }
+  }
+  EXPECT_EQ(figures["short"], figures["uuid"]);
+  EXPECT_NE(figures["short"].find("\"total\""), std::string::npos) << figures["short"];
+}
+
+}  // namespace
+}  // namespace perspectief::testing
