@@ -171,13 +171,13 @@ class Generator {
   // A version-4 UUID from a generator of its own, so that the history's draws are the same
   // with either kind of id.
   std::string uuid_id() {
-    static constexpr char kHex[] = "0123456789abcdef";
+    static constexpr std::string_view kHex = "0123456789abcdef";
     std::string out;
     out.reserve(36);
-    const std::uint64_t words[2] = {id_rng_(), id_rng_()};
+    const std::array<std::uint64_t, 2> words{id_rng_(), id_rng_()};
     for (int i = 0; i < 32; ++i) {
       if (i == 8 || i == 12 || i == 16 || i == 20) out += '-';
-      auto nibble = static_cast<unsigned>((words[i / 16] >> (4 * (i % 16))) & 0xF);
+      auto nibble = static_cast<unsigned>((words.at(i / 16) >> (4 * (i % 16))) & 0xF);
       if (i == 12) nibble = 4;                 // version 4
       if (i == 16) nibble = 8 | (nibble & 3);  // variant 10xx
       out += kHex[nibble];
