@@ -53,34 +53,55 @@ constexpr std::array<RouteSpec, 42> kRoutes{{
     {RouteId::replay_parked, verb::post, "/v1/subscriptions/{subscriptionId}/parked/replay"},
 }};
 
-std::vector<std::string_view> split(std::string_view path) {
-  std::vector<std::string_view> parts;
+// A path's segments after the leading '/' ("/v1/cases/x" -> "v1", "cases", "x"), in place:
+// no template has more than kMaxSegments, so a longer path matches none.
+constexpr std::size_t kMaxSegments = 8;
+struct Segments {
+  std::array<std::string_view, kMaxSegments> at{};
+  std::size_t size = 0;
+  bool too_many = false;
+};
+
+Segments split(std::string_view path) {
+  Segments parts;
   std::size_t start = 1;
   if (path.empty() || path[0] != '/') return parts;
   while (start <= path.size()) {
+    if (parts.size == kMaxSegments) {
+      parts.too_many = true;
+      return parts;
+    }
     const auto end = path.find('/', start);
     const auto stop = end == std::string_view::npos ? path.size() : end;
-    parts.push_back(path.substr(start, stop - start));
+    parts.at[parts.size++] = path.substr(start, stop - start);
     start = stop + 1;
   }
   return parts;
 }
 
+// The routes' templates split once (every request matches the path against all of them).
+const std::array<Segments, kRoutes.size()>& template_segments() {
+  static const auto kSplit = [] {
+    std::array<Segments, kRoutes.size()> out{};
+    for (std::size_t i = 0; i < kRoutes.size(); ++i) out[i] = split(kRoutes[i].path_template);
+    return out;
+  }();
+  return kSplit;
+}
+
 // Matches a template segment by segment; a "{…}" segment captures any non-empty segment.
-bool matches(std::string_view tmpl, std::string_view path, std::string& id) {
-  const auto t = split(tmpl);
-  const auto p = split(path);
-  if (t.size() != p.size()) return false;
-  std::string captured;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (!t[i].empty() && t[i].front() == '{') {
-      if (p[i].empty()) return false;
-      captured = p[i];
-    } else if (t[i] != p[i]) {
+bool matches(const Segments& t, const Segments& p, std::string& id) {
+  if (t.size != p.size) return false;
+  std::string_view captured;
+  for (std::size_t i = 0; i < t.size; ++i) {
+    if (!t.at[i].empty() && t.at[i].front() == '{') {
+      if (p.at[i].empty()) return false;
+      captured = p.at[i];
+    } else if (t.at[i] != p.at[i]) {
       return false;
     }
   }
-  id = std::move(captured);
+  id = std::string{captured};
   return true;
 }
 
@@ -92,9 +113,13 @@ std::span<const RouteSpec> routes() {
 
 std::optional<RouteMatch> match_route(verb method, std::string_view path) {
   std::optional<RouteMatch> found;
-  for (const auto& r : kRoutes) {
+  const Segments p = split(path);
+  if (p.too_many) return found;
+  const auto& templates = template_segments();
+  for (std::size_t i = 0; i < kRoutes.size(); ++i) {
+    const RouteSpec& r = kRoutes[i];
     std::string id;
-    if (!matches(r.path_template, path, id)) continue;
+    if (!matches(templates[i], p, id)) continue;
     if (!found) found.emplace();
     // HEAD is answered on every GET route as GET is, without the body (RFC 9110, 9.3.2).
     if (r.method == method || (method == verb::head && r.method == verb::get)) {
