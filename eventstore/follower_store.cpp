@@ -137,7 +137,19 @@ void FollowerStore::catch_up_once() {
       0) {
     (void)local_->SyncWAL();
   }
-  auto caught_up = writer_->catch_up();
+  // The writer's store must be the one opened before RocksDB reads its manifest again: a
+  // secondary instance is not made for a store replaced under it (Debian's RocksDB asserts,
+  // and the process aborts, when it reads another store's manifest). A store being made or
+  // removed has no IDENTITY yet: not caught up this time.
+  const std::string identity = writer_identity();
+  if (!identity.empty() && identity != identity_) {
+    (void)replaced(0);
+    return;
+  }
+  auto caught_up =
+      identity.empty()
+          ? Status{make_error(ErrorCode::unavailable, "the writer's store has no IDENTITY file")}
+          : writer_->catch_up();
   auto last = caught_up ? read_last_position() : Result<std::uint64_t>{caught_up.error()};
   if (last && replaced(*last)) return;
   const std::uint64_t before = last_position_.load();
@@ -192,8 +204,9 @@ bool FollowerStore::replaced(std::uint64_t last) {
   if (last >= before && (identity == identity_ || identity.empty())) return false;
   diverged_ = true;
   std::cerr << "perspectief-server: follower: the writer's store at " << options_.writer_dir
-            << (last < before ? " has a shorter log than this follower has folded"
-                              : " is another store than the one this follower opened")
+            << (identity.empty() || identity == identity_
+                    ? " has a shorter log than this follower has folded"
+                    : " is another store than the one this follower opened")
             << " (was it restored?): not ready, and nothing served; restart the follower\n";
   return true;
 }

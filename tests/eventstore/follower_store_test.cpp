@@ -129,6 +129,9 @@ TEST_F(FollowerStoreTest, PublishesACatchUpOnlyAfterItsHook) {
   f->close();
 }
 
+// The writer's store replaced (as by a restore) while the follower is not catching up: its
+// next catch-up finds another IDENTITY and never reads the other store's manifest (RocksDB's
+// secondary instance asserts on that); it is not ready from then on and serves no mix.
 TEST_F(FollowerStoreTest, NotReadyWhenTheWritersStoreIsReplaced) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(
@@ -136,18 +139,15 @@ TEST_F(FollowerStoreTest, NotReadyWhenTheWritersStoreIsReplaced) {
   }
   auto f = follow();
   ASSERT_NE(f, nullptr);
-  f->start();
-  ASSERT_TRUE(reaches(*f, 3));
+  EXPECT_EQ(f->last_position(), 3U);
   EXPECT_TRUE(f->ready());
-  // The writer's store replaced by an older one (as by a restore): one event.
   store_.reset();
   std::filesystem::remove_all(dir_.sub("db"));
   reopen();
   ASSERT_TRUE(append("case-9", {event("CaseRegistered", R"({"person":{}})")}).ok());
-  store_->close();  // flushed: the follower's catch-up reads the new files
-  // Its catch-ups either fail (then it is stale after kStale) or find the shorter log.
+  f->start();
   bool ready = true;
-  for (int i = 0; i < 1500 && ready; ++i) {
+  for (int i = 0; i < 500 && ready; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     ready = f->ready();
   }

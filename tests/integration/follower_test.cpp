@@ -251,16 +251,21 @@ TEST_F(FollowerTest, RefusesWhatWritesAndHidesWhatTheWriterErased) {
 }
 
 // A restore replaces the writer's store: the follower must not go on showing the old one (an
-// erased person's data among it). It answers 503 to all but its metrics until restarted.
+// erased person's data among it). It finds another IDENTITY at its next catch-up and answers
+// 503 to all but its metrics until restarted.
 TEST_F(FollowerTest, TurnsReadersAwayWhenTheWritersStoreIsReplaced) {
   ASSERT_EQ(post("/v1/cases/c1/events", "intake", registered("Amina Okafor")).status, 201);
   ASSERT_EQ(wait_for_follower(), 1U);
   ASSERT_EQ(follower_get("/v1/cases/c1/events", "intake").status, 200);
-  // The writer stopped, its store moved away, a new store started in its place.
+  // The writer stopped, its store moved away, a new store started in its place, while the
+  // follower is stopped (SIGSTOP), as the runbook says for a restore: RocksDB's secondary
+  // instance must not read a manifest that is being replaced.
   ASSERT_EQ(server_->stop(SIGTERM), 0);
+  ASSERT_EQ(::kill(follower_->pid(), SIGSTOP), 0);
   std::filesystem::rename(dir_.sub("data"), dir_.sub("data-before"));
   start(writer_flags_);
   ASSERT_EQ(post("/v1/cases/c2/events", "intake", registered()).status, 201);
+  ASSERT_EQ(::kill(follower_->pid(), SIGCONT), 0);
   HttpResult ready;
   for (int i = 0; i < 300; ++i) {
     ready = follower_client_->get("/readyz", "");
