@@ -13,14 +13,6 @@
 
 namespace perspectief {
 
-namespace {
-
-rocksdb::Slice slice(std::string_view s) {
-  return {s.data(), s.size()};
-}
-
-}  // namespace
-
 Error store_error(const rocksdb::Status& s) {
   // RocksDB messages name files and paths: for the operator's log, not for clients.
   Error e = make_error(ErrorCode::unavailable, "the event store cannot serve this now");
@@ -90,7 +82,7 @@ Result<std::vector<Envelope>> LogReads::read_stream(std::string_view stream,
   std::vector<std::uint64_t> positions;
   std::unique_ptr<rocksdb::Iterator> it{db_.NewIterator({}, streams_)};
   const auto in_stream = [&] {
-    return it->Valid() && it->key().starts_with(slice(prefix)) &&
+    return it->Valid() && it->key().starts_with(rocksdb::Slice(prefix)) &&
            it->key().size() == prefix.size() + 8;
   };
   if (direction == Direction::forwards) {

@@ -24,10 +24,6 @@ enum Cf : std::size_t { kDefault = 0, kEvents, kStreams, kEventIds, kHeads, kChe
 static_assert(kDataKeysCf == kCheckpoints + 1 && kAccessLogCf == kDataKeysCf + 1);
 static_assert(kEventsCf == kEvents && kStreamsCf == kStreams);
 
-rocksdb::Slice slice(std::string_view s) {
-  return {s.data(), s.size()};
-}
-
 // Each admitted append of a batch takes the positions right after the one before it,
 // starting at `first`; together they end just before `next`.
 [[maybe_unused]] bool gapless(const std::vector<std::optional<Result<AppendResult>>>& results,
@@ -363,7 +359,7 @@ Result<std::uint64_t> RocksEventStore::head_of(const std::string& stream, const 
   if (const auto it = heads_.find(stream); it != heads_.end()) return it->second;
   if (auto fault = injected(StoreLookup::stream_head, stream)) return *fault;
   std::string value;
-  const auto s = db_->Get({}, cf_[kHeads], slice(stream), &value);
+  const auto s = db_->Get({}, cf_[kHeads], rocksdb::Slice(stream), &value);
   if (s.IsNotFound()) return std::uint64_t{0};
   if (!s.ok()) return store_error(s);  // never guess 0: that would rewrite version 1
   const std::uint64_t v = keys::decode_u64(value);
@@ -480,7 +476,7 @@ Result<std::optional<keys::EventIdEntry>> RocksEventStore::stored_event_id(
   }
   if (auto fault = injected(StoreLookup::event_id, event_id)) return *fault;
   std::string value;
-  const auto s = db_->Get({}, cf_[kEventIds], slice(event_id), &value);
+  const auto s = db_->Get({}, cf_[kEventIds], rocksdb::Slice(event_id), &value);
   if (s.IsNotFound()) return std::optional<keys::EventIdEntry>{};
   if (!s.ok()) return store_error(s);
   keys::EventIdEntry entry;
@@ -526,7 +522,7 @@ Result<bool> RocksEventStore::puts_data_key(const AppendRequest& request,
   if (request.new_data_key.empty() || group.data_keys.contains(request.stream)) return false;
   if (auto fault = injected(StoreLookup::data_key, request.stream)) return *fault;
   std::string existing;
-  const auto s = db_->Get({}, cf_[kDataKeysCf], slice(request.stream), &existing);
+  const auto s = db_->Get({}, cf_[kDataKeysCf], rocksdb::Slice(request.stream), &existing);
   if (!s.ok() && !s.IsNotFound()) return store_error(s);
   return s.IsNotFound();
 }
@@ -551,11 +547,11 @@ void RocksEventStore::add_to_batch(const AppendRequest& request,
   const std::uint64_t version = envelopes.back().version;
   group.batch.Put(cf_[kHeads], request.stream, keys::encode_u64(version));
   if (put_data_key) {
-    group.batch.Put(cf_[kDataKeysCf], request.stream, slice(request.new_data_key));
+    group.batch.Put(cf_[kDataKeysCf], request.stream, rocksdb::Slice(request.new_data_key));
     group.data_keys.insert(request.stream);
   }
   if (request.shred_data_key) {
-    group.batch.Put(cf_[kDataKeysCf], request.stream, slice(keys::kErasedDataKey));
+    group.batch.Put(cf_[kDataKeysCf], request.stream, rocksdb::Slice(keys::kErasedDataKey));
     group.data_keys.insert(request.stream);
   }
   group.heads[request.stream] = version;
@@ -628,7 +624,7 @@ void RocksEventStore::unsubscribe(std::uint64_t id) {
 Status RocksEventStore::put_checkpoint(std::string_view name, std::string_view bytes) {
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  const auto s = db_->Put(wo, cf_[kCheckpoints], slice(name), slice(bytes));
+  const auto s = db_->Put(wo, cf_[kCheckpoints], rocksdb::Slice(name), rocksdb::Slice(bytes));
   if (!s.ok()) return store_error(s);
   return Ok{};
 }
@@ -640,7 +636,7 @@ bool RocksEventStore::read_checkpoint(std::string_view name,
   rocksdb::ReadOptions read;
   read.fill_cache = false;
   rocksdb::PinnableSlice value;
-  const auto s = db_->Get(read, cf_[kCheckpoints], slice(name), &value);
+  const auto s = db_->Get(read, cf_[kCheckpoints], rocksdb::Slice(name), &value);
   if (!s.ok()) return false;
   use(std::string_view{value.data(), value.size()});
   return true;
@@ -648,7 +644,7 @@ bool RocksEventStore::read_checkpoint(std::string_view name,
 
 std::optional<std::string> RocksEventStore::get_checkpoint(std::string_view name) const {
   std::string value;
-  const auto s = db_->Get({}, cf_[kCheckpoints], slice(name), &value);
+  const auto s = db_->Get({}, cf_[kCheckpoints], rocksdb::Slice(name), &value);
   if (!s.ok()) return std::nullopt;
   return value;
 }

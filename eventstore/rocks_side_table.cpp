@@ -8,10 +8,6 @@
 namespace perspectief {
 namespace {
 
-rocksdb::Slice slice(std::string_view s) {
-  return {s.data(), s.size()};
-}
-
 Error table_error(const rocksdb::Status& s) {
   // RocksDB messages name files and paths: for the operator's log, not for clients.
   Error e = make_error(ErrorCode::unavailable, "the store cannot serve this now");
@@ -28,7 +24,7 @@ RocksSideTable::RocksSideTable(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* fam
 Result<std::optional<std::string>> RocksSideTable::get(std::string_view key) const {
   if (family_ == nullptr) return std::optional<std::string>{};
   std::string value;
-  const auto s = db_.Get({}, family_, slice(key), &value);
+  const auto s = db_.Get({}, family_, rocksdb::Slice(key), &value);
   if (s.IsNotFound()) return std::optional<std::string>{};
   if (!s.ok()) return table_error(s);
   return std::optional<std::string>{std::move(value)};
@@ -38,7 +34,8 @@ Status RocksSideTable::write(std::span<const SideEntry> entries, Durability dura
   if (family_ == nullptr) return table_error(rocksdb::Status::NotSupported("no such table"));
   rocksdb::WriteBatch batch;
   for (const auto& e : entries) {
-    if (auto s = batch.Put(family_, slice(e.key), slice(e.value)); !s.ok()) return table_error(s);
+    if (auto s = batch.Put(family_, rocksdb::Slice(e.key), rocksdb::Slice(e.value)); !s.ok())
+      return table_error(s);
   }
   rocksdb::WriteOptions wo;
   wo.sync = durability == Durability::synced;
@@ -52,7 +49,7 @@ Status RocksSideTable::scan(
     const std::function<bool(std::string_view key, std::string_view value)>& visit) const {
   if (family_ == nullptr) return Ok{};
   std::unique_ptr<rocksdb::Iterator> it{db_.NewIterator({}, family_)};
-  for (it->Seek(slice(from)); it->Valid(); it->Next()) {
+  for (it->Seek(rocksdb::Slice(from)); it->Valid(); it->Next()) {
     if (!visit(it->key().ToStringView(), it->value().ToStringView())) return Ok{};
   }
   if (!it->status().ok()) return table_error(it->status());
