@@ -19,10 +19,6 @@ inline constexpr std::array<const char*, 4> kLocalColumnFamilies = {"default", "
                                                                     "access_log", "subscriptions"};
 enum LocalCf : std::size_t { kLocalCheckpoints = 1, kLocalAccessLog = 2, kLocalSubscriptions = 3 };
 
-rocksdb::Slice slice(std::string_view s) {
-  return {s.data(), s.size()};
-}
-
 Error unavailable(std::string message, std::string internal) {
   Error e = make_error(ErrorCode::unavailable, std::move(message));
   e.internal = std::move(internal);
@@ -70,6 +66,8 @@ Result<std::unique_ptr<FollowerStore>> FollowerStore::open(FollowerOptions optio
       std::make_unique<RocksSideTable>(*raw, store->local_cfs_[kLocalAccessLog], store->local_cfs_);
   store->subscriptions_ = std::make_unique<RocksSideTable>(
       *raw, store->local_cfs_[kLocalSubscriptions], store->local_cfs_);
+  store->checkpoints_ = std::make_unique<RocksSideTable>(*raw, store->local_cfs_[kLocalCheckpoints],
+                                                         store->local_cfs_);
   auto last = store->read_last_position();
   if (!last) return last.take_error();
   store->last_position_ = *last;
@@ -101,6 +99,7 @@ void FollowerStore::close() {
   if (local_) {
     access_log_.reset();
     subscriptions_.reset();
+    checkpoints_.reset();
     for (auto* h : local_cfs_) local_->DestroyColumnFamilyHandle(h);
     local_cfs_.clear();
     (void)local_->Close();
@@ -143,7 +142,7 @@ void FollowerStore::catch_up_once() {
   // removed has no IDENTITY yet: not caught up this time.
   const std::string identity = writer_identity();
   if (!identity.empty() && identity != identity_) {
-    (void)replaced(0);
+    (void)replaced(0, identity);
     return;
   }
   auto caught_up =
@@ -151,7 +150,7 @@ void FollowerStore::catch_up_once() {
           ? Status{make_error(ErrorCode::unavailable, "the writer's store has no IDENTITY file")}
           : writer_->catch_up();
   auto last = caught_up ? read_last_position() : Result<std::uint64_t>{caught_up.error()};
-  if (last && replaced(*last)) return;
+  if (last && replaced(*last, identity)) return;
   const std::uint64_t before = last_position_.load();
   // What must hold before the new events are read (the erasures they bring): done, or the
   // catch-up is not published and is tried again at the next interval.
@@ -197,10 +196,9 @@ std::string FollowerStore::writer_identity() const {
 // store, or a shorter log. Either way the read models hold events the writer no longer has;
 // serving them would be wrong. A restart folds the store anew (its snapshot is used only if
 // the log still holds the snapshot's event at its position).
-bool FollowerStore::replaced(std::uint64_t last) {
+bool FollowerStore::replaced(std::uint64_t last, const std::string& identity) {
   if (diverged_.load()) return true;
   const std::uint64_t before = last_position_.load();
-  const std::string identity = writer_identity();
   if (last >= before && (identity == identity_ || identity.empty())) return false;
   diverged_ = true;
   std::cerr << "perspectief-server: follower: the writer's store at " << options_.writer_dir
@@ -261,18 +259,13 @@ StoreStats FollowerStore::engine_stats() const {
 }
 
 Status FollowerStore::put_checkpoint(std::string_view name, std::string_view bytes) {
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  const auto s = local_->Put(wo, local_cfs_[kLocalCheckpoints], slice(name), slice(bytes));
-  if (!s.ok()) return store_error(s);
-  return Ok{};
+  const SideEntry entry{std::string{name}, std::string{bytes}};
+  return checkpoints_->write({&entry, 1}, Durability::synced);
 }
 
 std::optional<std::string> FollowerStore::get_checkpoint(std::string_view name) const {
-  std::string value;
-  const auto s = local_->Get({}, local_cfs_[kLocalCheckpoints], slice(name), &value);
-  if (!s.ok()) return std::nullopt;
-  return value;
+  auto value = checkpoints_->get(name);
+  return value ? std::move(value).value() : std::nullopt;
 }
 
 SideTable& FollowerStore::data_key_table() {

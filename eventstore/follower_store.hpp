@@ -110,9 +110,10 @@ class FollowerStore final : public EventStore {
   Result<std::uint64_t> read_last_position() const;
   // The writer's store's IDENTITY file (RocksDB's id of the store; empty if unreadable).
   std::string writer_identity() const;
-  // Whether the writer's store is another than the one opened, or its log shorter than what
-  // was told to the subscribers (logged once): the follower is then never ready again.
-  bool replaced(std::uint64_t last);
+  // Whether the writer's store is another than the one opened (`identity`, its IDENTITY read
+  // before this catch-up), or its log (ending at `last`) shorter than what was told to the
+  // subscribers (logged once): the follower is then never ready again.
+  bool replaced(std::uint64_t last, const std::string& identity);
 
   FollowerOptions options_;
   std::string identity_;  // the writer's store's, at open
@@ -123,6 +124,7 @@ class FollowerStore final : public EventStore {
                                                          // subscriptions
   std::unique_ptr<RocksSideTable> access_log_;
   std::unique_ptr<RocksSideTable> subscriptions_;
+  std::unique_ptr<RocksSideTable> checkpoints_;
 
   std::atomic<std::uint64_t> last_position_{0};
   std::atomic<std::int64_t> last_caught_up_ns_{0};  // steady clock
