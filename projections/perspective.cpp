@@ -7,7 +7,7 @@ namespace perspectief {
 namespace {
 
 // Each track by name, then "none".
-boost::json::object active_by_track(const std::array<std::int64_t, kTrackSlots>& by_track) {
+boost::json::object active_by_track(const ActiveByTrack& by_track) {
   boost::json::object out;
   for (std::size_t i = 0; i < enum_count<Track>(); ++i)
     out[enum_names<Track>()[i]] = by_track[i + 1];
@@ -15,10 +15,8 @@ boost::json::object active_by_track(const std::array<std::int64_t, kTrackSlots>&
   return out;
 }
 
-}  // namespace
-
-std::map<std::string, std::int64_t> active_cases_by_track(const History& h, Micros now) {
-  const ActiveByTrack by_track = h.active_by_track(now);
+// The counts by slot, keyed by track name and "none".
+std::map<std::string, std::int64_t> by_track_name(const ActiveByTrack& by_track) {
   std::map<std::string, std::int64_t> out;
   out["none"] = by_track[0];
   for (std::size_t i = 0; i < enum_count<Track>(); ++i) {
@@ -27,20 +25,24 @@ std::map<std::string, std::int64_t> active_cases_by_track(const History& h, Micr
   return out;
 }
 
+}  // namespace
+
+std::map<std::string, std::int64_t> active_cases_by_track(const History& h, Micros now) {
+  return by_track_name(h.active_by_track(now));
+}
+
 std::map<std::string, std::int64_t> active_cases_by_track(const HistoryView& h, Micros now) {
-  std::map<std::string, std::int64_t> out;
-  out["none"] = 0;
-  for (const auto k : enum_names<Track>()) out[std::string{k}] = 0;
+  ActiveByTrack by_track{};
   for (const auto& [id, facts] : h.cases()) {
     const CaseAt c = History::case_at(facts.facts, now);
-    if (c.active()) ++out[std::string{track_key(c.track)}];
+    if (c.active()) ++by_track[code_of(c.track)];
   }
-  return out;
+  return by_track_name(by_track);
 }
 
 boost::json::object perspective_json(const HistoryView& h, Micros as_of, Days admitted_from,
                                      Days admitted_to) {
-  std::array<std::int64_t, kTrackSlots> by_track{};  // by code_of(track)
+  ActiveByTrack by_track{};  // by code_of(track)
   std::vector<std::int64_t> days_to_track;
   for (const auto& [id, facts] : h.cases()) {
     const CaseAt c = History::case_at(facts.facts, as_of);
