@@ -74,6 +74,9 @@ struct AppendResult {
   std::uint64_t position = 0;  // position of the last event of the request
   bool duplicate = false;      // every event was already stored: nothing appended
   std::vector<Envelope> events;
+  // The write stored the request's new_data_key (the stream had no key and no erasure
+  // marker before it).
+  bool data_key_stored = false;
 };
 
 using AppendCallback = std::function<void(Result<AppendResult>)>;

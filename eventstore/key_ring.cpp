@@ -42,6 +42,12 @@ Result<KeyRing::Lookup> KeyRing::unwrap(std::string_view stream, std::string_vie
   return Lookup{State::present, std::move(*key)};
 }
 
+std::optional<SecretKey> KeyRing::cached(std::string_view stream) const {
+  ReaderLock lock(cache_mu_);
+  if (auto it = cache_.find(std::string{stream}); it != cache_.end()) return it->second;
+  return std::nullopt;
+}
+
 Result<KeyRing::Lookup> KeyRing::find(std::string_view stream) const {
   const std::string name{stream};
   for (;;) {
@@ -72,15 +78,20 @@ Result<KeyRing::Lookup> KeyRing::find(std::string_view stream) const {
 }
 
 Result<KeyRing::DataKey> KeyRing::get_or_create(std::string_view stream) {
-  auto found = find(stream);
-  if (!found) return found.take_error();
-  if (found->state == State::present) return DataKey{std::move(found->key), {}};
+  if (auto key = cached(stream)) return DataKey{std::move(*key), {}};
   MutexLock create(create_mu_);
   if (auto it = pending_.find(std::string{stream}); it != pending_.end()) {
     ++it->second.users;  // another request's new key, not stored yet: use it too
     return DataKey{it->second.key, it->second.wrapped};
   }
-  found = find(stream);  // another request may have stored one meanwhile
+  std::uint64_t generation = 0;
+  {
+    ReaderLock lock(cache_mu_);
+    generation = generation_;
+  }
+  // The store's key (one creator at a time: none can be stored between this read and the
+  // pending key below, as appends carry only keys from pending_).
+  auto found = find(stream);
   if (!found) return found.take_error();
   if (found->state == State::present) return DataKey{std::move(found->key), {}};
   if (found->state == State::erased) {
@@ -90,20 +101,33 @@ Result<KeyRing::DataKey> KeyRing::get_or_create(std::string_view stream) {
     e.rule = "personal-data-erased";
     return e;
   }
-  Pending p{secret_random_bytes(kKeyBytes), {}, 1};
+  Pending p{secret_random_bytes(kKeyBytes), {}, 1, generation};
   p.wrapped = wrap(stream, p.key, keys_.current);
   DataKey out{p.key, p.wrapped};
   pending_.emplace(std::string{stream}, std::move(p));
   return out;
 }
 
-void KeyRing::release(std::string_view stream, bool appended) {
-  MutexLock create(create_mu_);
-  const auto it = pending_.find(std::string{stream});
-  if (it == pending_.end()) return;
-  // Once appended, the key is read back from the store (where it may also have met an
-  // erasure marker); unused, nothing was stored with it.
-  if (appended || --it->second.users <= 0) pending_.erase(it);
+void KeyRing::release(std::string_view stream, bool appended, bool key_stored) {
+  Pending stored;
+  {
+    MutexLock create(create_mu_);
+    const auto it = pending_.find(std::string{stream});
+    if (it == pending_.end()) return;
+    // Once appended, the key is read back from the store (where it may also have met an
+    // erasure marker) unless it goes into the cache below; unused, nothing was stored with
+    // it.
+    if (!appended && --it->second.users > 0) return;
+    if (appended && key_stored) stored = std::move(it->second);
+    pending_.erase(it);
+  }
+  if (stored.users == 0) return;
+  WriterLock lock(cache_mu_);
+  // A forget() since the key was made: an erasure may follow the append; the next find()
+  // reads the store.
+  if (stored.generation != generation_) return;
+  if (cache_.size() >= kMaxCached) cache_.clear();
+  cache_.emplace(std::string{stream}, std::move(stored.key));
 }
 
 void KeyRing::forget(std::string_view stream) {

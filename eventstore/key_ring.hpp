@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -53,8 +54,11 @@ class KeyRing {
 
   // The append that carried a pending key is answered: `appended` (then the key is in the
   // store, or the stream was erased meanwhile and the key is void) or refused. A pending key
-  // nobody uses any more is dropped: no event was stored with it.
-  void release(std::string_view stream, bool appended);
+  // nobody uses any more is dropped: no event was stored with it. `key_stored`: the append's
+  // own write stored the key (AppendResult::data_key_stored), so no erasure marker preceded
+  // it; then the key goes into the cache, unless a forget() ran since it was made (an
+  // erasure after the append), and the reply's find() needs no store read and no unwrap.
+  void release(std::string_view stream, bool appended, bool key_stored = false);
 
   // Drops a stream from the cache (after its erasure is durable); a find() under way that
   // read the key before the erasure does not put it back.
@@ -88,6 +92,7 @@ class KeyRing {
 
  private:
   Result<Lookup> unwrap(std::string_view stream, std::string_view stored) const;
+  std::optional<SecretKey> cached(std::string_view stream) const;
   std::string wrap(std::string_view stream, const SecretKey& key, const std::string& master) const;
 
   SideTable& table_;
@@ -96,6 +101,7 @@ class KeyRing {
     SecretKey key;
     std::string wrapped;
     int users = 0;
+    std::uint64_t generation = 0;  // generation_ before the store read that found no key
   };
   Mutex create_mu_;  // one creator at a time, so a stream never gets two keys
   std::unordered_map<std::string, Pending> pending_ GUARDED_BY(create_mu_);  // never evicted

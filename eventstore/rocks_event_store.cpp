@@ -466,6 +466,7 @@ Result<AppendResult> RocksEventStore::admit(const AppendRequest& request, GroupS
   result.version = envelopes.back().version;
   result.position = envelopes.back().position;
   result.events = std::move(envelopes);
+  result.data_key_stored = *put_data_key;
   return result;
 }
 

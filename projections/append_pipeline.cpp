@@ -11,8 +11,8 @@ PendingKeys::PendingKeys(PendingKeys&& other) noexcept
   other.uses_ = 0;
 }
 
-void PendingKeys::settle(bool appended) {
-  for (; uses_ > 0; --uses_) ring_->release(stream_, appended);
+void PendingKeys::settle(bool appended, bool key_stored) {
+  for (; uses_ > 0; --uses_) ring_->release(stream_, appended, key_stored);
 }
 
 namespace {

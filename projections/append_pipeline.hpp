@@ -53,8 +53,9 @@ class PendingKeys {
   ~PendingKeys() { settle(false); }
 
   void add() { ++uses_; }
-  // Gives the keys back: `appended` when the append stored the events that use them.
-  void settle(bool appended);
+  // Gives the keys back: `appended` when the append stored the events that use them,
+  // `key_stored` when its write also stored the new key (privacy::KeyRing::release).
+  void settle(bool appended, bool key_stored = false);
 
  private:
   privacy::KeyRing* ring_ = nullptr;
@@ -71,7 +72,9 @@ struct AppendOutcome {
 
   // Gives the data keys back, as used when the append stored new events. Call on the
   // caller's thread once the outcome is there (the store's thread must not wait on the ring).
-  void settle() { keys.settle(result.ok() && !result->duplicate); }
+  void settle() {
+    keys.settle(result.ok() && !result->duplicate, result.ok() && result->data_key_stored);
+  }
 };
 
 // An append authorized, sealed and hashed, ready for the store; or refused on the way

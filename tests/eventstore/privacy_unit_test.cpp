@@ -196,6 +196,42 @@ TEST_P(RingTest, OneKeyPerStreamUntilErased) {
   EXPECT_EQ(refused.error().rule, "personal-data-erased");
 }
 
+// A new key costs one store read; once its own append stored it, the reply's find() is
+// answered from the cache. Not when the write stored no key (an erasure marker came first),
+// nor when a forget() ran after the key was made (the ring does not know which erasure).
+TEST_P(RingTest, AKeyItsOwnAppendStoredIsCachedUnlessAForgetCameBetween) {
+  int reads = 0;
+  ring_->pause_after_store_read_for_testing([&](std::string_view) { ++reads; });
+  const auto a = ring_->get_or_create("case-a");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(reads, 1);
+  store_key("case-a", a->wrapped);
+  ring_->release("case-a", true, true);
+  const auto found = ring_->find("case-a");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->state, KeyRing::State::present);
+  EXPECT_EQ(found->key, a->key);
+  EXPECT_EQ(reads, 1);
+
+  const auto b = ring_->get_or_create("case-b");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(reads, 2);
+  store_key("case-b", std::string{keys::kErasedDataKey});
+  ring_->release("case-b", true, false);
+  EXPECT_EQ(ring_->find("case-b")->state, KeyRing::State::erased);
+  EXPECT_EQ(reads, 3);
+
+  const auto c = ring_->get_or_create("case-c");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(reads, 4);
+  store_key("case-c", c->wrapped);
+  ring_->forget("case-x");
+  ring_->release("case-c", true, true);
+  EXPECT_EQ(ring_->find("case-c")->key, c->key);
+  EXPECT_EQ(reads, 5);
+  ring_->pause_after_store_read_for_testing({});
+}
+
 // find() reads a key, then (before caching it) an erasure is written and forget() runs: the
 // key read before the erasure must neither be cached nor returned.
 TEST_P(RingTest, AForgetDuringAFindLeavesNoKeyBehind) {
@@ -309,21 +345,24 @@ TEST_P(StoreRingTest, TheStoreWritesANewKeyOnlyWhereThereIsNone) {
         Actor{"s", "o", Role::intake}};
     r.new_data_key = key;
     r.shred_data_key = shred;
-    std::promise<bool> done;
-    store_->append(std::move(r), [&](Result<AppendResult> res) { done.set_value(res.ok()); });
+    // Whether the write stored the carried key (nullopt: refused).
+    std::promise<std::optional<bool>> done;
+    store_->append(std::move(r), [&](Result<AppendResult> res) {
+      done.set_value(res.ok() ? std::optional<bool>{res->data_key_stored} : std::nullopt);
+    });
     return done.get_future().get();
   };
   const auto stored = [&] {
     const auto v = table().get("case-k");
     return v.ok() && *v ? **v : "-";
   };
-  ASSERT_TRUE(append("first", false));
+  EXPECT_EQ(append("first", false), std::optional<bool>{true});
   EXPECT_EQ(stored(), "first");
-  ASSERT_TRUE(append("second", false));
+  EXPECT_EQ(append("second", false), std::optional<bool>{false});
   EXPECT_EQ(stored(), "first");
-  ASSERT_TRUE(append("", true));
+  EXPECT_EQ(append("", true), std::optional<bool>{false});
   EXPECT_EQ(stored(), std::string{keys::kErasedDataKey});
-  ASSERT_TRUE(append("third", false));
+  EXPECT_EQ(append("third", false), std::optional<bool>{false});
   EXPECT_EQ(stored(), std::string{keys::kErasedDataKey});
 }
 
