@@ -18,10 +18,18 @@ deploy/install-deps.sh
 # The Node.js test dependencies, exactly as locked (tests/js/package-lock.json).
 npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
 jobs=${PERSPECTIEF_JOBS:-2}
+# Each stage's time, so a slow CI run says where its minutes went.
+stage_done() {
+  echo "== $1: took $((SECONDS - stage_start)) s (total $SECONDS s)"
+  stage_start=$SECONDS
+}
+stage_start=0
+stage_done "install-deps and npm ci"
 for preset in ${PERSPECTIEF_PRESETS:-release asan-ubsan tsan fuzz container}; do
   if [ "$preset" = container ]; then
     echo "== container: build the image and check the server in it"
     PERSPECTIEF_JOBS=$jobs deploy/container-check.sh
+    stage_done container
     continue
   fi
   echo "== $preset: configure and build"
@@ -31,12 +39,15 @@ for preset in ${PERSPECTIEF_PRESETS:-release asan-ubsan tsan fuzz container}; do
     cmake --preset "$preset" -DPERSPECTIEF_BUILD_TESTS=ON >/dev/null
   fi
   cmake --build --preset "$preset" -j "$jobs"
+  stage_done "$preset build"
   echo "== $preset: test"
   only=()
   if [ "$preset" = tsan ]; then only=(-L concurrency); fi
   ctest --test-dir "build/$preset" --output-on-failure -j "$jobs" --timeout 600 "${only[@]}" "$@"
+  stage_done "$preset test"
   if [ "$preset" = release ]; then
     echo "== release: clang-tidy over the changed files"
     PERSPECTIEF_JOBS=$jobs tests/clang_tidy.sh
+    stage_done "release clang-tidy"
   fi
 done
