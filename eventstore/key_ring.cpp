@@ -42,23 +42,22 @@ Result<KeyRing::Lookup> KeyRing::unwrap(std::string_view stream, std::string_vie
   return Lookup{State::present, std::move(*key)};
 }
 
-std::optional<SecretKey> KeyRing::cached(std::string_view stream) const {
+std::optional<SecretKey> KeyRing::cached(std::string_view stream, std::uint64_t& generation) const {
   ReaderLock lock(cache_mu_);
+  generation = generation_;
   if (auto it = cache_.find(std::string{stream}); it != cache_.end()) return it->second;
   return std::nullopt;
 }
 
+void KeyRing::remember(std::string stream, SecretKey key) const {
+  if (cache_.size() >= kMaxCached) cache_.clear();
+  cache_.emplace(std::move(stream), std::move(key));
+}
+
 Result<KeyRing::Lookup> KeyRing::find(std::string_view stream) const {
-  const std::string name{stream};
   for (;;) {
     std::uint64_t generation = 0;
-    {
-      ReaderLock lock(cache_mu_);
-      if (auto it = cache_.find(name); it != cache_.end()) {
-        return Lookup{State::present, it->second};
-      }
-      generation = generation_;
-    }
+    if (auto key = cached(stream, generation)) return Lookup{State::present, std::move(*key)};
     // Nothing stored: no key yet (or a store from before encryption at rest).
     auto stored = table_.get(stream);
     if (!stored) return store_error(stored.take_error());
@@ -69,25 +68,19 @@ Result<KeyRing::Lookup> KeyRing::find(std::string_view stream) const {
     // A forget() since the read: the read may predate an erasure. Read again (the
     // erasure is durable before forget() runs, so the next read sees its marker).
     if (generation != generation_) continue;
-    if (found->state == State::present) {
-      if (cache_.size() >= kMaxCached) cache_.clear();
-      cache_.emplace(name, found->key);
-    }
+    if (found->state == State::present) remember(std::string{stream}, found->key);
     return found;
   }
 }
 
 Result<KeyRing::DataKey> KeyRing::get_or_create(std::string_view stream) {
-  if (auto key = cached(stream)) return DataKey{std::move(*key), {}};
+  // The generation before the store read below (no later), for release().
+  std::uint64_t generation = 0;
+  if (auto key = cached(stream, generation)) return DataKey{std::move(*key), {}};
   MutexLock create(create_mu_);
   if (auto it = pending_.find(std::string{stream}); it != pending_.end()) {
     ++it->second.users;  // another request's new key, not stored yet: use it too
     return DataKey{it->second.key, it->second.wrapped};
-  }
-  std::uint64_t generation = 0;
-  {
-    ReaderLock lock(cache_mu_);
-    generation = generation_;
   }
   // The store's key (one creator at a time: none can be stored between this read and the
   // pending key below, as appends carry only keys from pending_).
@@ -109,7 +102,7 @@ Result<KeyRing::DataKey> KeyRing::get_or_create(std::string_view stream) {
 }
 
 void KeyRing::release(std::string_view stream, bool appended, bool key_stored) {
-  Pending stored;
+  std::optional<Pending> stored;  // the key, when it goes into the cache
   {
     MutexLock create(create_mu_);
     const auto it = pending_.find(std::string{stream});
@@ -121,13 +114,12 @@ void KeyRing::release(std::string_view stream, bool appended, bool key_stored) {
     if (appended && key_stored) stored = std::move(it->second);
     pending_.erase(it);
   }
-  if (stored.users == 0) return;
+  if (!stored) return;
   WriterLock lock(cache_mu_);
   // A forget() since the key was made: an erasure may follow the append; the next find()
   // reads the store.
-  if (stored.generation != generation_) return;
-  if (cache_.size() >= kMaxCached) cache_.clear();
-  cache_.emplace(std::string{stream}, std::move(stored.key));
+  if (stored->generation != generation_) return;
+  remember(std::string{stream}, std::move(stored->key));
 }
 
 void KeyRing::forget(std::string_view stream) {

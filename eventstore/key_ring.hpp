@@ -92,7 +92,10 @@ class KeyRing {
 
  private:
   Result<Lookup> unwrap(std::string_view stream, std::string_view stored) const;
-  std::optional<SecretKey> cached(std::string_view stream) const;
+  // The stream's cached key, if any; `generation` is set to generation_ at the lookup.
+  std::optional<SecretKey> cached(std::string_view stream, std::uint64_t& generation) const;
+  // Into the bounded cache (cleared when full); a key already there stays.
+  void remember(std::string stream, SecretKey key) const REQUIRES(cache_mu_);
   std::string wrap(std::string_view stream, const SecretKey& key, const std::string& master) const;
 
   SideTable& table_;
