@@ -18,7 +18,10 @@
 #          commit or tree: `PERSPECTIEF_CONTAINER_REV=$(git stash create)` for uncommitted
 #          changes to tracked files (git stash create prints nothing when there are none).
 #          The compile in the image takes PERSPECTIEF_JOBS cores (default 2), so the build
-#          holds /tmp/perspectief-build.lock (flock): other builds that take it wait;
+#          holds /tmp/perspectief-build.lock (flock): other builds that take it wait. The
+#          host's ccache directory is mounted into the build stage (off with
+#          PERSPECTIEF_CONTAINER_CCACHE=0), so what a release build of the same sources
+#          compiled is not compiled again;
 #   run    the server from the image with `buildah run --isolation=chroot` (an OCI runtime
 #          such as podman's cannot set rlimits on these machines), with a new store, keys
 #          directory and tokens file mounted where the image expects them, on
@@ -153,7 +156,18 @@ fi
 started=$SECONDS
 echo "$name: build: buildah bud -f deploy/Containerfile (git archive $rev, $jobs jobs)"
 # 8>&- 9>&-: the locks are this shell's, not held on by anything the build leaves running.
-bah bud --isolation=chroot --pull=never --build-arg "PERSPECTIEF_JOBS=$jobs" \
+# The host's compiler cache, lent to the build stage: with the source root as base_dir on
+# both sides (tests/run.sh sets the same for its builds), what the release build compiled
+# from the same sources is not compiled again. PERSPECTIEF_CONTAINER_CCACHE=0 builds
+# without it.
+lend=()
+if [ "${PERSPECTIEF_CONTAINER_CCACHE:-1}" != 0 ] && command -v ccache >/dev/null; then
+  ccache_dir=$(ccache -k cache_dir)
+  mkdir -p "$ccache_dir"
+  lend=(--volume "$ccache_dir:/ccache" --build-arg CCACHE_DIR=/ccache)
+  echo "$name: build: the compiler cache $ccache_dir lent to the build stage"
+fi
+bah bud --isolation=chroot --pull=never --build-arg "PERSPECTIEF_JOBS=$jobs" "${lend[@]}" \
   -f deploy/Containerfile -t "$image" "$tmp/context" >"$tmp/bud.log" 2>&1 8>&- 9>&- || {
   show_log "$tmp/bud.log" 60
   fail "buildah bud of deploy/Containerfile failed"

@@ -18,6 +18,11 @@ deploy/install-deps.sh
 # The Node.js test dependencies, exactly as locked (tests/js/package-lock.json).
 npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
 jobs=${PERSPECTIEF_JOBS:-2}
+# ccache (CMakeLists.txt uses it when present) with paths relative to the source root and
+# compilers compared by content: the container stage's compile, of the same sources under
+# /src in the image with the same settings (deploy/Containerfile), then finds the release
+# build's objects in the cache lent to it instead of compiling them again.
+export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=true CCACHE_COMPILERCHECK=content
 # Each stage's time, so a slow CI run says where its minutes went.
 stage_done() {
   echo "== $1: took $((SECONDS - stage_start)) s (total $SECONDS s)"

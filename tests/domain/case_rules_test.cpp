@@ -15,6 +15,7 @@
 #include "domain/location.hpp"
 #include "domain/programme.hpp"
 #include "domain/time.hpp"
+#include "tests/support/test_times.hpp"
 
 // The case rules 1-11 of spec/domain.md ("Case states and rules"), the occurredAt rules and
 // the calendar arithmetic of the stay limit, driven through decide() and evolve().
@@ -22,8 +23,8 @@
 namespace perspectief {
 namespace {
 
-constexpr Micros kT0 = 1614592800LL * kMicrosPerSecond;  // 2021-03-01T10:00:00Z
-constexpr Micros kMinute = 60 * kMicrosPerSecond;
+using testing::kMinute;
+using testing::kT0;
 
 Micros at_utc(int year, unsigned month, unsigned day) {
   return days_from_civil({year, month, day}) * kMicrosPerDay + 10 * 3600 * kMicrosPerSecond;

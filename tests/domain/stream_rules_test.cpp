@@ -18,6 +18,7 @@
 #include "domain/role.hpp"
 #include "domain/time.hpp"
 #include "domain/upcasters.hpp"
+#include "tests/support/test_times.hpp"
 
 // The rules of the location, activity and programme streams, the housing organisations'
 // scope (authorization.hpp) and the upcasters.
@@ -25,8 +26,8 @@
 namespace perspectief {
 namespace {
 
-constexpr Micros kT0 = 1614592800LL * kMicrosPerSecond;  // 2021-03-01T10:00:00Z
-constexpr Micros kMinute = 60 * kMicrosPerSecond;
+using testing::kMinute;
+using testing::kT0;
 
 struct Step {
   std::string type;

@@ -13,10 +13,6 @@ namespace {
 
 using Ids = std::vector<std::string>;
 
-std::string ev(const std::string& type, const std::string& at, const std::string& data = "{}") {
-  return R"({"type":")" + type + R"(","occurredAt":")" + at + R"(","data":)" + data + "}";
-}
-
 // The caseId of every entry of the list `member` in the answer.
 Ids case_ids(const HttpResult& r, const char* member) {
   Ids out;
@@ -47,38 +43,38 @@ class HousingScope : public ServerTest {
   void admit(const std::string& id) {
     const std::string target = "/v1/cases/" + id + "/events";
     ok(post(target, "intake",
-            ev("CaseRegistered", "2021-02-01T10:00:00Z", R"({"person":{"name":"P Q"}})")));
+            ev_at("CaseRegistered", "2021-02-01T10:00:00Z", R"({"person":{"name":"P Q"}})")));
     ok(post(target, "intake",
-            ev("IntakeCompleted", "2021-02-10T10:00:00Z", R"({"eligible":true})")));
+            ev_at("IntakeCompleted", "2021-02-10T10:00:00Z", R"({"eligible":true})")));
     ok(post(target, "intake",
-            ev("PlacementDecided", "2021-02-20T10:00:00Z",
-               R"({"decision":"admitted","funding":"lvv"})")));
+            ev_at("PlacementDecided", "2021-02-20T10:00:00Z",
+                  R"({"decision":"admitted","funding":"lvv"})")));
   }
 
   void seed() {
     ok(post("/v1/programme/events", "regie",
-            ev("ProgrammeCapacitySet", "2021-01-01T00:00:00Z",
-               R"({"places":10,"lvvPlaces":8,"maxStayMonths":18})")));
+            ev_at("ProgrammeCapacitySet", "2021-01-01T00:00:00Z",
+                  R"({"places":10,"lvvPlaces":8,"maxStayMonths":18})")));
     ok(post("/v1/locations/loc-a/events", "housing",
-            ev("LocationOpened", "2021-01-02T09:00:00Z",
-               R"({"name":"Locatie A","operator":"org-housing","beds":5})")));
+            ev_at("LocationOpened", "2021-01-02T09:00:00Z",
+                  R"({"name":"Locatie A","operator":"org-housing","beds":5})")));
     ok(client_->post("/v1/locations/loc-b/events", "t-housing2",
-                     ev("LocationOpened", "2021-01-02T09:00:00Z",
-                        R"({"name":"Locatie B","operator":"org-other","beds":5})")));
+                     ev_at("LocationOpened", "2021-01-02T09:00:00Z",
+                           R"({"name":"Locatie B","operator":"org-other","beds":5})")));
     ok(client_->post("/v1/locations/loc-b/events", "t-housing2",
-                     ev("LocationCapacityChanged", "2021-01-03T09:00:00Z", R"({"beds":6})")));
+                     ev_at("LocationCapacityChanged", "2021-01-03T09:00:00Z", R"({"beds":6})")));
     for (const char* id : {"c-a", "c-b", "c-wait"}) ASSERT_NO_FATAL_FAILURE(admit(id));
     ok(post("/v1/cases/c-a/events", "housing",
-            ev("BedAssigned", "2021-03-01T10:00:00Z", R"({"locationId":"loc-a"})")));
+            ev_at("BedAssigned", "2021-03-01T10:00:00Z", R"({"locationId":"loc-a"})")));
     ok(client_->post("/v1/cases/c-b/events", "t-housing2",
-                     ev("BedAssigned", "2021-03-01T10:00:00Z", R"({"locationId":"loc-b"})")));
+                     ev_at("BedAssigned", "2021-03-01T10:00:00Z", R"({"locationId":"loc-b"})")));
     for (const char* id : {"c-a", "c-b"}) {
       ok(post(std::string{"/v1/cases/"} + id + "/events", "intake",
-              ev("EscalationRaised", "2021-04-01T10:00:00Z",
-                 R"({"escalationId":"e-1","reason":"non_cooperation","level":"warning"})")));
+              ev_at("EscalationRaised", "2021-04-01T10:00:00Z",
+                    R"({"escalationId":"e-1","reason":"non_cooperation","level":"warning"})")));
     }
     ok(post("/v1/cases/c-reg/events", "intake",
-            ev("CaseRegistered", "2021-02-01T10:00:00Z", R"({"person":{"name":"R S"}})")));
+            ev_at("CaseRegistered", "2021-02-01T10:00:00Z", R"({"person":{"name":"R S"}})")));
   }
 };
 
@@ -93,14 +89,14 @@ TEST_F(HousingScope, AnOutOfScopeAppendGetsTheSame403WhateverItsIfMatch) {
   const std::vector<Target> targets{
       // c-b: housed at org-other's location (version 5); c-reg: registered only (version 1).
       {"/v1/cases/c-b/events",
-       ev("LivingAllowancePaid", "2021-03-05T10:00:00Z",
-          R"({"amountCents":5000,"period":"2021-03"})"),
+       ev_at("LivingAllowancePaid", "2021-03-05T10:00:00Z",
+             R"({"amountCents":5000,"period":"2021-03"})"),
        "5"},
       {"/v1/cases/c-reg/events",
-       ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})"), "1"},
+       ev_at("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})"), "1"},
       // loc-b: run by org-other (version 2).
       {"/v1/locations/loc-b/events",
-       ev("NeighbourhoodContactRecorded", "2021-03-05T10:00:00Z", R"({"kind":"meeting"})"), "2"},
+       ev_at("NeighbourhoodContactRecorded", "2021-03-05T10:00:00Z", R"({"kind":"meeting"})"), "2"},
   };
   for (const auto& t : targets) {
     const auto plain = post(t.path, "housing", t.body);
@@ -115,8 +111,8 @@ TEST_F(HousingScope, AnOutOfScopeAppendGetsTheSame403WhateverItsIfMatch) {
   }
   // In scope, If-Match is checked as before: 412 with the version.
   const auto mismatch = post("/v1/cases/c-a/events", "housing",
-                             ev("LivingAllowancePaid", "2021-03-05T10:00:00Z",
-                                R"({"amountCents":5000,"period":"2021-03"})"),
+                             ev_at("LivingAllowancePaid", "2021-03-05T10:00:00Z",
+                                   R"({"amountCents":5000,"period":"2021-03"})"),
                              {{"If-Match", "\"1\""}});
   EXPECT_EQ(mismatch.status, 412) << mismatch.body;
   EXPECT_EQ(mismatch.json().at("detail").as_string(), "expected stream version 1, but it is 5");

@@ -16,10 +16,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string ev(const std::string& type, const std::string& at, const std::string& data) {
-  return R"({"type":")" + type + R"(","occurredAt":")" + at + R"(","data":)" + data + "}";
-}
-
 class KnownAt : public ServerTest {
  protected:
   void ok(const HttpResult& r) { ASSERT_EQ(r.status, 201) << r.body; }
@@ -29,14 +25,14 @@ class KnownAt : public ServerTest {
     const std::string d = "2026-10-" + std::string(day < 10 ? "0" : "") + std::to_string(day);
     const std::string bed_day =
         "2026-10-" + std::string(day + 2 < 10 ? "0" : "") + std::to_string(day + 2);
-    ok(post(
-        "/v1/cases/" + id + "/events", "intake",
-        "[" + ev("CaseRegistered", d + "T09:00:00Z", R"({"person":{"name":"N"}})") + "," +
-            ev("IntakeCompleted", d + "T10:00:00Z", R"({"eligible":true})") + "," +
-            ev("PlacementDecided", d + "T11:00:00Z", R"({"decision":"admitted","funding":"lvv"})") +
-            "]"));
+    ok(post("/v1/cases/" + id + "/events", "intake",
+            "[" + ev_at("CaseRegistered", d + "T09:00:00Z", R"({"person":{"name":"N"}})") + "," +
+                ev_at("IntakeCompleted", d + "T10:00:00Z", R"({"eligible":true})") + "," +
+                ev_at("PlacementDecided", d + "T11:00:00Z",
+                      R"({"decision":"admitted","funding":"lvv"})") +
+                "]"));
     ok(post("/v1/cases/" + id + "/events", "housing",
-            ev("BedAssigned", bed_day + "T12:00:00Z", R"({"locationId":"l1"})")));
+            ev_at("BedAssigned", bed_day + "T12:00:00Z", R"({"locationId":"l1"})")));
   }
 
   // A location opened in September; c-1, c-2 and c-3 admitted on 1, 3 and 5 October and
@@ -44,13 +40,13 @@ class KnownAt : public ServerTest {
   // after all of it and before anything recorded next.
   std::string record_october() {
     ok(post("/v1/locations/l1/events", "housing",
-            ev("LocationOpened", "2026-09-01T09:00:00Z",
-               R"({"name":"L","operator":"org-housing","beds":10})")));
+            ev_at("LocationOpened", "2026-09-01T09:00:00Z",
+                  R"({"name":"L","operator":"org-housing","beds":10})")));
     housed("c-1", 1);
     housed("c-2", 3);
     housed("c-3", 5);
     ok(post("/v1/cases/c-1/events", "intake",
-            ev("StayEnded", "2026-10-20T10:00:00Z", R"({"outcome":"independent_return"})")));
+            ev_at("StayEnded", "2026-10-20T10:00:00Z", R"({"outcome":"independent_return"})")));
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     const std::string known = now_text();
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -87,7 +83,7 @@ TEST_F(KnownAt, ReadsWithAnEarlierKnownAtIgnoreLateEntries) {
 
   // Late entries for October: c-2 left on the 25th, c-4 came in and got a bed on the 28th.
   ok(post("/v1/cases/c-2/events", "intake",
-          ev("StayEnded", "2026-10-25T10:00:00Z", R"({"outcome":"left_unknown"})")));
+          ev_at("StayEnded", "2026-10-25T10:00:00Z", R"({"outcome":"left_unknown"})")));
   housed("c-4", 26);
 
   for (std::size_t i = 0; i < reads.size(); ++i) {
@@ -169,7 +165,7 @@ TEST_F(KnownAt, TheMonthlyReportOfASettledKnownAtIsImmutableAndSignedByItsDigest
   EXPECT_EQ(get(october + "&knownAt=" + known, "researcher").body, reported.body);
 
   ok(post("/v1/cases/c-2/events", "intake",
-          ev("StayEnded", "2026-10-25T10:00:00Z", R"({"outcome":"left_unknown"})")));
+          ev_at("StayEnded", "2026-10-25T10:00:00Z", R"({"outcome":"left_unknown"})")));
   housed("c-4", 26);
   const auto again = get(october + "&knownAt=" + known, "regie");
   EXPECT_EQ(again.body, reported.body);  // byte for byte
@@ -244,7 +240,7 @@ TEST_F(KnownAt, TheSeriesCountsEachMonthAndIgnoresLateEntriesAtAnEarlierKnownAt)
   EXPECT_EQ(before.json().at("to"), "2026-11");
 
   ok(post("/v1/cases/c-2/events", "intake",
-          ev("StayEnded", "2026-10-25T10:00:00Z", R"({"outcome":"left_unknown"})")));
+          ev_at("StayEnded", "2026-10-25T10:00:00Z", R"({"outcome":"left_unknown"})")));
   housed("c-4", 26);  // bed 28 October
   EXPECT_EQ(get(query + "&knownAt=" + known, "regie").body, before.body);
   const auto after = get(query, "regie");
@@ -269,8 +265,8 @@ TEST_F(KnownAt, BeforeTheFirstEventNothingIsKnownAndABadKnownAtIs400) {
   const std::string before = now_text();
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
   ok(post("/v1/locations/l1/events", "housing",
-          ev("LocationOpened", "2026-09-01T09:00:00Z",
-             R"({"name":"L","operator":"org-housing","beds":10})")));
+          ev_at("LocationOpened", "2026-09-01T09:00:00Z",
+                R"({"name":"L","operator":"org-housing","beds":10})")));
   housed("c-1", 1);
   const auto nothing = get("/v1/occupancy?asOf=2026-10-31&knownAt=" + before, "regie").json();
   EXPECT_EQ(nothing.at("position"), 0);

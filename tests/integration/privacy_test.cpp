@@ -46,10 +46,6 @@ std::vector<std::string> files_containing(const fs::path& dir, std::string_view 
   return found;
 }
 
-std::string ev(const std::string& type, const std::string& data = "{}") {
-  return R"({"type":")" + type + R"(","data":)" + data + "}";
-}
-
 std::string registration() {
   return ev("CaseRegistered", std::string{R"({"person":{"name":")"} + kName +
                                   R"(","nationality":"XX"},"referralSource":")" + kReferral +

@@ -17,10 +17,6 @@ using Ids = std::vector<std::string>;
 constexpr const char* kForbidden = "urn:perspectief:problem:forbidden";
 
 // One event as a client sends it; business times are explicit so dates are exact.
-std::string ev(const std::string& type, const std::string& at, const std::string& data = "{}") {
-  return R"({"type":")" + type + R"(","occurredAt":")" + at + R"(","data":)" + data + "}";
-}
-
 // A top-level string field of a JSON object, or "<none>".
 std::string field_text(const boost::json::value& v, const char* key) {
   if (!v.is_object()) return "<none>";
@@ -126,50 +122,53 @@ class Roles : public ServerTest {
 
   void admit(const std::string& id, const std::string& name, const std::string& funding) {
     const std::string target = "/v1/cases/" + id + "/events";
-    ASSERT_TRUE(has_status(post(target, "intake",
-                                ev("CaseRegistered", "2021-02-01T10:00:00Z",
-                                   R"({"person":{"name":")" + name + R"(","nationality":"GH"}})")),
-                           201));
     ASSERT_TRUE(
         has_status(post(target, "intake",
-                        ev("IntakeCompleted", "2021-02-10T10:00:00Z", R"({"eligible":true})")),
+                        ev_at("CaseRegistered", "2021-02-01T10:00:00Z",
+                              R"({"person":{"name":")" + name + R"(","nationality":"GH"}})")),
+                   201));
+    ASSERT_TRUE(
+        has_status(post(target, "intake",
+                        ev_at("IntakeCompleted", "2021-02-10T10:00:00Z", R"({"eligible":true})")),
                    201));
     ASSERT_TRUE(has_status(post(target, "intake",
-                                ev("PlacementDecided", "2021-02-20T10:00:00Z",
-                                   R"({"decision":"admitted","funding":")" + funding + R"("})")),
+                                ev_at("PlacementDecided", "2021-02-20T10:00:00Z",
+                                      R"({"decision":"admitted","funding":")" + funding + R"("})")),
                            201));
   }
 
   void seed() {
     ASSERT_TRUE(has_status(post("/v1/programme/events", "regie",
-                                ev("ProgrammeCapacitySet", "2021-01-01T00:00:00Z",
-                                   R"({"places":10,"lvvPlaces":8,"maxStayMonths":18})")),
+                                ev_at("ProgrammeCapacitySet", "2021-01-01T00:00:00Z",
+                                      R"({"places":10,"lvvPlaces":8,"maxStayMonths":18})")),
                            201));
     ASSERT_TRUE(has_status(post("/v1/locations/loc-a/events", "housing",
-                                ev("LocationOpened", "2021-01-02T09:00:00Z",
-                                   R"({"name":"Locatie A","operator":"org-housing","beds":5})")),
+                                ev_at("LocationOpened", "2021-01-02T09:00:00Z",
+                                      R"({"name":"Locatie A","operator":"org-housing","beds":5})")),
                            201));
-    ASSERT_TRUE(has_status(post("/v1/locations/loc-a2/events", "housing",
-                                ev("LocationOpened", "2021-01-02T09:00:00Z",
-                                   R"({"name":"Locatie A2","operator":"org-housing","beds":1})")),
-                           201));
+    ASSERT_TRUE(
+        has_status(post("/v1/locations/loc-a2/events", "housing",
+                        ev_at("LocationOpened", "2021-01-02T09:00:00Z",
+                              R"({"name":"Locatie A2","operator":"org-housing","beds":1})")),
+                   201));
     ASSERT_TRUE(has_status(post2("/v1/locations/loc-b/events",
-                                 ev("LocationOpened", "2021-01-02T09:00:00Z",
-                                    R"({"name":"Locatie B","operator":"org-other","beds":5})")),
+                                 ev_at("LocationOpened", "2021-01-02T09:00:00Z",
+                                       R"({"name":"Locatie B","operator":"org-other","beds":5})")),
                            201));
     ASSERT_NO_FATAL_FAILURE(admit("c-a", "Amina A", "lvv"));
     ASSERT_TRUE(
         has_status(post("/v1/cases/c-a/events", "housing",
-                        ev("BedAssigned", "2021-03-01T10:00:00Z", R"({"locationId":"loc-a"})")),
+                        ev_at("BedAssigned", "2021-03-01T10:00:00Z", R"({"locationId":"loc-a"})")),
                    201));
     ASSERT_NO_FATAL_FAILURE(admit("c-b", "Bilal B", "municipal"));
-    ASSERT_TRUE(has_status(post2("/v1/cases/c-b/events", ev("BedAssigned", "2021-03-01T10:00:00Z",
-                                                            R"({"locationId":"loc-b"})")),
-                           201));
+    ASSERT_TRUE(
+        has_status(post2("/v1/cases/c-b/events",
+                         ev_at("BedAssigned", "2021-03-01T10:00:00Z", R"({"locationId":"loc-b"})")),
+                   201));
     ASSERT_NO_FATAL_FAILURE(admit("c-wait", "Dana D", "lvv"));
     ASSERT_TRUE(has_status(
         post("/v1/cases/c-reg/events", "intake",
-             ev("CaseRegistered", "2021-02-01T10:00:00Z", R"({"person":{"name":"Chris C"}})")),
+             ev_at("CaseRegistered", "2021-02-01T10:00:00Z", R"({"person":{"name":"Chris C"}})")),
         201));
   }
 
@@ -213,7 +212,7 @@ TEST_F(Roles, IntakeAppendsRegistrationPlacementEscalationsAndEndings) {
   // Allowed: its own case events, on any case (intake is not scoped to locations).
   const auto reg =
       post("/v1/cases/c-new/events", "intake",
-           ev("CaseRegistered", "2021-03-01T10:00:00Z", R"({"person":{"name":"Eli E"}})"));
+           ev_at("CaseRegistered", "2021-03-01T10:00:00Z", R"({"person":{"name":"Eli E"}})"));
   ASSERT_TRUE(has_status(reg, 201));
   {
     const auto v = reg.json();
@@ -224,33 +223,33 @@ TEST_F(Roles, IntakeAppendsRegistrationPlacementEscalationsAndEndings) {
   }
   EXPECT_TRUE(
       has_status(post("/v1/cases/c-reg/events", "intake",
-                      ev("IntakeCompleted", "2021-03-01T10:00:00Z", R"({"eligible":false})")),
+                      ev_at("IntakeCompleted", "2021-03-01T10:00:00Z", R"({"eligible":false})")),
                  201));
   EXPECT_TRUE(has_status(post("/v1/cases/c-reg/events", "intake",
-                              ev("PlacementDecided", "2021-03-02T10:00:00Z",
-                                 R"({"decision":"rejected","reason":"not eligible"})")),
+                              ev_at("PlacementDecided", "2021-03-02T10:00:00Z",
+                                    R"({"decision":"rejected","reason":"not eligible"})")),
                          201));
   EXPECT_EQ(case_status("c-reg"), "rejected");
   EXPECT_TRUE(has_status(post("/v1/cases/c-b/events", "intake",
-                              ev("CaseManagerAssigned", "2021-03-02T10:00:00Z",
-                                 R"({"caseManager":"Els","organisation":"ACO"})")),
+                              ev_at("CaseManagerAssigned", "2021-03-02T10:00:00Z",
+                                    R"({"caseManager":"Els","organisation":"ACO"})")),
                          201));
-  EXPECT_TRUE(
-      has_status(post("/v1/cases/c-b/events", "intake",
-                      ev("EscalationRaised", "2021-04-01T10:00:00Z",
-                         R"({"escalationId":"e-1","reason":"non_cooperation","level":"warning"})")),
-                 201));
+  EXPECT_TRUE(has_status(
+      post("/v1/cases/c-b/events", "intake",
+           ev_at("EscalationRaised", "2021-04-01T10:00:00Z",
+                 R"({"escalationId":"e-1","reason":"non_cooperation","level":"warning"})")),
+      201));
   EXPECT_TRUE(has_status(post("/v1/cases/c-b/events", "intake",
-                              ev("EscalationResolved", "2021-04-15T10:00:00Z",
-                                 R"({"escalationId":"e-1","resolution":"resolved"})")),
+                              ev_at("EscalationResolved", "2021-04-15T10:00:00Z",
+                                    R"({"escalationId":"e-1","resolution":"resolved"})")),
                          201));
   EXPECT_TRUE(
       has_status(post("/v1/cases/c-b/events", "intake",
-                      ev("StayEnded", "2021-05-01T10:00:00Z", R"({"outcome":"left_unknown"})")),
+                      ev_at("StayEnded", "2021-05-01T10:00:00Z", R"({"outcome":"left_unknown"})")),
                  201));
   EXPECT_TRUE(
       has_status(post("/v1/cases/c-b/events", "intake",
-                      ev("ExitInterviewHeld", "2021-05-02T10:00:00Z", R"({"declined":true})")),
+                      ev_at("ExitInterviewHeld", "2021-05-02T10:00:00Z", R"({"declined":true})")),
                  201));
   EXPECT_EQ(case_status("c-b"), "ended");
   EXPECT_EQ(case_version("c-b"), 9);
@@ -262,28 +261,29 @@ TEST_F(Roles, IntakeAppendsRegistrationPlacementEscalationsAndEndings) {
       "intake",
       {
           {"/v1/cases/c-wait/events",
-           ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})")},
+           ev_at("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})")},
           {"/v1/cases/c-a/events",
-           ev("Transferred", "2021-03-05T10:00:00Z", R"({"toLocationId":"loc-a2"})")},
-          {"/v1/cases/c-a/events", ev("LivingAllowancePaid", "2021-03-05T10:00:00Z",
-                                      R"({"amountCents":5000,"period":"2021-03"})")},
+           ev_at("Transferred", "2021-03-05T10:00:00Z", R"({"toLocationId":"loc-a2"})")},
+          {"/v1/cases/c-a/events", ev_at("LivingAllowancePaid", "2021-03-05T10:00:00Z",
+                                         R"({"amountCents":5000,"period":"2021-03"})")},
           {"/v1/cases/c-a/events",
-           ev("LegalStepRecorded", "2021-03-05T10:00:00Z", R"({"step":"appeal"})")},
+           ev_at("LegalStepRecorded", "2021-03-05T10:00:00Z", R"({"step":"appeal"})")},
           {"/v1/cases/c-a/events",
-           ev("ReturnStepRecorded", "2021-03-05T10:00:00Z", R"({"step":"orientation"})")},
+           ev_at("ReturnStepRecorded", "2021-03-05T10:00:00Z", R"({"step":"orientation"})")},
           {"/v1/cases/c-a/events",
-           ev("PerspectiveChosen", "2021-03-05T10:00:00Z", R"({"track":"return"})")},
-          {"/v1/cases/c-a/events", ev("ParticipationRecorded", "2021-03-05T10:00:00Z",
-                                      R"({"activity":"a","organisation":"o"})")},
+           ev_at("PerspectiveChosen", "2021-03-05T10:00:00Z", R"({"track":"return"})")},
+          {"/v1/cases/c-a/events", ev_at("ParticipationRecorded", "2021-03-05T10:00:00Z",
+                                         R"({"activity":"a","organisation":"o"})")},
           {"/v1/cases/c-a/events",
-           ev("StayExtended", "2021-03-05T10:00:00Z", R"({"until":"2023-01-01","reason":"r"})")},
-          {"/v1/locations/loc-x/events", ev("LocationOpened", "2021-03-05T10:00:00Z",
-                                            R"({"name":"X","operator":"org-intake","beds":1})")},
-          {"/v1/programme/events", ev("ProgrammeCapacitySet", "2021-03-05T10:00:00Z",
-                                      R"({"places":1,"lvvPlaces":1,"maxStayMonths":1})")},
+           ev_at("StayExtended", "2021-03-05T10:00:00Z", R"({"until":"2023-01-01","reason":"r"})")},
+          {"/v1/locations/loc-x/events", ev_at("LocationOpened", "2021-03-05T10:00:00Z",
+                                               R"({"name":"X","operator":"org-intake","beds":1})")},
+          {"/v1/programme/events", ev_at("ProgrammeCapacitySet", "2021-03-05T10:00:00Z",
+                                         R"({"places":1,"lvvPlaces":1,"maxStayMonths":1})")},
           {"/v1/activities/act-1/events",
-           ev("ActivityScheduled", "2021-03-05T10:00:00Z",
-              R"({"title":"t","organisation":"o","category":"sport","startsAt":"2021-03-08T10:00:00Z"})")},
+           ev_at(
+               "ActivityScheduled", "2021-03-05T10:00:00Z",
+               R"({"title":"t","organisation":"o","category":"sport","startsAt":"2021-03-08T10:00:00Z"})")},
       });
   EXPECT_EQ(feed_size(), before);
   EXPECT_EQ(case_version("c-a"), before_a);
@@ -297,62 +297,62 @@ TEST_F(Roles, HousingActsOnlyForItsOwnLocationsAndResidents) {
       "housing",
       {
           // A location with another operator, and org-other's location.
-          {"/v1/locations/loc-x/events", ev("LocationOpened", "2021-03-05T10:00:00Z",
-                                            R"({"name":"X","operator":"org-other","beds":3})")},
+          {"/v1/locations/loc-x/events", ev_at("LocationOpened", "2021-03-05T10:00:00Z",
+                                               R"({"name":"X","operator":"org-other","beds":3})")},
           {"/v1/locations/loc-b/events",
-           ev("LocationCapacityChanged", "2021-03-05T10:00:00Z", R"({"beds":6})")},
+           ev_at("LocationCapacityChanged", "2021-03-05T10:00:00Z", R"({"beds":6})")},
           {"/v1/locations/loc-b/events",
-           ev("NeighbourhoodContactRecorded", "2021-03-05T10:00:00Z", R"({"kind":"meeting"})")},
-          {"/v1/locations/loc-b/events", ev("LocationClosed", "2021-03-05T10:00:00Z")},
+           ev_at("NeighbourhoodContactRecorded", "2021-03-05T10:00:00Z", R"({"kind":"meeting"})")},
+          {"/v1/locations/loc-b/events", ev_at("LocationClosed", "2021-03-05T10:00:00Z")},
           // A bed in org-other's location.
           {"/v1/cases/c-wait/events",
-           ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-b"})")},
+           ev_at("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-b"})")},
           // org-other's resident.
-          {"/v1/cases/c-b/events", ev("LivingAllowancePaid", "2021-03-31T10:00:00Z",
-                                      R"({"amountCents":5000,"period":"2021-03"})")},
+          {"/v1/cases/c-b/events", ev_at("LivingAllowancePaid", "2021-03-31T10:00:00Z",
+                                         R"({"amountCents":5000,"period":"2021-03"})")},
           {"/v1/cases/c-b/events",
-           ev("StayEnded", "2021-03-31T10:00:00Z", R"({"outcome":"left_unknown"})")},
+           ev_at("StayEnded", "2021-03-31T10:00:00Z", R"({"outcome":"left_unknown"})")},
           {"/v1/cases/c-b/events",
-           ev("EscalationRaised", "2021-03-31T10:00:00Z",
-              R"({"escalationId":"e-9","reason":"house_rules","level":"warning"})")},
+           ev_at("EscalationRaised", "2021-03-31T10:00:00Z",
+                 R"({"escalationId":"e-9","reason":"house_rules","level":"warning"})")},
           {"/v1/cases/c-b/events",
-           ev("Transferred", "2021-03-31T10:00:00Z", R"({"toLocationId":"loc-a"})")},
+           ev_at("Transferred", "2021-03-31T10:00:00Z", R"({"toLocationId":"loc-a"})")},
           // A case waiting for a bed is nobody's resident yet.
           {"/v1/cases/c-wait/events",
-           ev("EscalationRaised", "2021-03-31T10:00:00Z",
-              R"({"escalationId":"e-9","reason":"house_rules","level":"warning"})")},
+           ev_at("EscalationRaised", "2021-03-31T10:00:00Z",
+                 R"({"escalationId":"e-9","reason":"house_rules","level":"warning"})")},
           {"/v1/cases/c-wait/events",
-           ev("StayEnded", "2021-03-31T10:00:00Z", R"({"outcome":"left_unknown"})")},
+           ev_at("StayEnded", "2021-03-31T10:00:00Z", R"({"outcome":"left_unknown"})")},
           // Its own resident, but to org-other's location.
           {"/v1/cases/c-a/events",
-           ev("Transferred", "2021-03-31T10:00:00Z", R"({"toLocationId":"loc-b"})")},
+           ev_at("Transferred", "2021-03-31T10:00:00Z", R"({"toLocationId":"loc-b"})")},
           // Not housing's events at all.
           {"/v1/cases/c-reg/events",
-           ev("IntakeCompleted", "2021-03-31T10:00:00Z", R"({"eligible":true})")},
-          {"/v1/cases/c-a/events", ev("EscalationResolved", "2021-03-31T10:00:00Z",
-                                      R"({"escalationId":"e-1","resolution":"resolved"})")},
+           ev_at("IntakeCompleted", "2021-03-31T10:00:00Z", R"({"eligible":true})")},
+          {"/v1/cases/c-a/events", ev_at("EscalationResolved", "2021-03-31T10:00:00Z",
+                                         R"({"escalationId":"e-1","resolution":"resolved"})")},
           {"/v1/cases/c-a/events",
-           ev("StayExtended", "2021-03-31T10:00:00Z", R"({"until":"2023-01-01","reason":"r"})")},
+           ev_at("StayExtended", "2021-03-31T10:00:00Z", R"({"until":"2023-01-01","reason":"r"})")},
           {"/v1/cases/c-a/events",
-           ev("LegalStepRecorded", "2021-03-31T10:00:00Z", R"({"step":"appeal"})")},
-          {"/v1/programme/events", ev("ProgrammeCapacitySet", "2021-03-31T10:00:00Z",
-                                      R"({"places":1,"lvvPlaces":1,"maxStayMonths":1})")},
+           ev_at("LegalStepRecorded", "2021-03-31T10:00:00Z", R"({"step":"appeal"})")},
+          {"/v1/programme/events", ev_at("ProgrammeCapacitySet", "2021-03-31T10:00:00Z",
+                                         R"({"places":1,"lvvPlaces":1,"maxStayMonths":1})")},
       });
   // org-other, the other way round.
   expect_all_forbidden(
       "", {
+              {"/v1/locations/loc-a/events", ev_at("NeighbourhoodContactRecorded",
+                                                   "2021-03-05T10:00:00Z", R"({"kind":"visit"})")},
               {"/v1/locations/loc-a/events",
-               ev("NeighbourhoodContactRecorded", "2021-03-05T10:00:00Z", R"({"kind":"visit"})")},
-              {"/v1/locations/loc-a/events",
-               ev("LocationCapacityChanged", "2021-03-05T10:00:00Z", R"({"beds":9})")},
+               ev_at("LocationCapacityChanged", "2021-03-05T10:00:00Z", R"({"beds":9})")},
               {"/v1/cases/c-wait/events",
-               ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})")},
-              {"/v1/cases/c-a/events", ev("LivingAllowancePaid", "2021-03-31T10:00:00Z",
-                                          R"({"amountCents":5000,"period":"2021-03"})")},
+               ev_at("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})")},
+              {"/v1/cases/c-a/events", ev_at("LivingAllowancePaid", "2021-03-31T10:00:00Z",
+                                             R"({"amountCents":5000,"period":"2021-03"})")},
               {"/v1/cases/c-a/events",
-               ev("StayEnded", "2021-03-31T10:00:00Z", R"({"outcome":"left_unknown"})")},
+               ev_at("StayEnded", "2021-03-31T10:00:00Z", R"({"outcome":"left_unknown"})")},
               {"/v1/cases/c-b/events",
-               ev("Transferred", "2021-03-31T10:00:00Z", R"({"toLocationId":"loc-a"})")},
+               ev_at("Transferred", "2021-03-31T10:00:00Z", R"({"toLocationId":"loc-a"})")},
           });
   EXPECT_EQ(feed_size(), before);
   EXPECT_EQ(get("/v1/locations/loc-x/events", "regie").status, 404);
@@ -362,25 +362,25 @@ TEST_F(Roles, HousingActsOnlyForItsOwnLocationsAndResidents) {
 
   // Allowed: its own locations.
   EXPECT_TRUE(has_status(post("/v1/locations/loc-c/events", "housing",
-                              ev("LocationOpened", "2021-03-05T10:00:00Z",
-                                 R"({"name":"Locatie C","operator":"org-housing","beds":2})")),
+                              ev_at("LocationOpened", "2021-03-05T10:00:00Z",
+                                    R"({"name":"Locatie C","operator":"org-housing","beds":2})")),
                          201));
   EXPECT_TRUE(has_status(post("/v1/locations/loc-a/events", "housing",
-                              ev("NeighbourhoodContactRecorded", "2021-03-05T10:00:00Z",
-                                 R"({"kind":"visit","notes":"open day"})")),
+                              ev_at("NeighbourhoodContactRecorded", "2021-03-05T10:00:00Z",
+                                    R"({"kind":"visit","notes":"open day"})")),
                          201));
   EXPECT_TRUE(
       has_status(post("/v1/locations/loc-a/events", "housing",
-                      ev("LocationCapacityChanged", "2021-03-06T10:00:00Z", R"({"beds":6})")),
+                      ev_at("LocationCapacityChanged", "2021-03-06T10:00:00Z", R"({"beds":6})")),
                  201));
-  EXPECT_TRUE(has_status(
-      post2("/v1/locations/loc-b/events",
-            ev("NeighbourhoodContactRecorded", "2021-03-05T10:00:00Z", R"({"kind":"compliment"})")),
-      201));
+  EXPECT_TRUE(has_status(post2("/v1/locations/loc-b/events",
+                               ev_at("NeighbourhoodContactRecorded", "2021-03-05T10:00:00Z",
+                                     R"({"kind":"compliment"})")),
+                         201));
 
   // A case waiting for a bed gets one in its own location.
   const auto bed = post("/v1/cases/c-wait/events", "housing",
-                        ev("BedAssigned", "2021-03-10T10:00:00Z", R"({"locationId":"loc-a"})"));
+                        ev_at("BedAssigned", "2021-03-10T10:00:00Z", R"({"locationId":"loc-a"})"));
   ASSERT_TRUE(has_status(bed, 201));
   {
     const auto v = bed.json();
@@ -392,12 +392,12 @@ TEST_F(Roles, HousingActsOnlyForItsOwnLocationsAndResidents) {
 
   // Its own residents.
   EXPECT_TRUE(has_status(post("/v1/cases/c-a/events", "housing",
-                              ev("LivingAllowancePaid", "2021-03-31T10:00:00Z",
-                                 R"({"amountCents":5000,"period":"2021-03"})")),
+                              ev_at("LivingAllowancePaid", "2021-03-31T10:00:00Z",
+                                    R"({"amountCents":5000,"period":"2021-03"})")),
                          201));
   const auto paid2 =
-      post2("/v1/cases/c-b/events", ev("LivingAllowancePaid", "2021-03-31T10:00:00Z",
-                                       R"({"amountCents":5000,"period":"2021-03"})"));
+      post2("/v1/cases/c-b/events", ev_at("LivingAllowancePaid", "2021-03-31T10:00:00Z",
+                                          R"({"amountCents":5000,"period":"2021-03"})"));
   ASSERT_TRUE(has_status(paid2, 201));
   {
     const auto v = paid2.json();
@@ -408,25 +408,27 @@ TEST_F(Roles, HousingActsOnlyForItsOwnLocationsAndResidents) {
   }
   EXPECT_TRUE(
       has_status(post("/v1/cases/c-a/events", "housing",
-                      ev("EscalationRaised", "2021-04-01T10:00:00Z",
-                         R"({"escalationId":"e-1","reason":"house_rules","level":"warning"})")),
+                      ev_at("EscalationRaised", "2021-04-01T10:00:00Z",
+                            R"({"escalationId":"e-1","reason":"house_rules","level":"warning"})")),
                  201));
   // Transferred between its own locations.
   EXPECT_TRUE(
       has_status(post("/v1/cases/c-a/events", "housing",
-                      ev("Transferred", "2021-04-02T10:00:00Z", R"({"toLocationId":"loc-a2"})")),
+                      ev_at("Transferred", "2021-04-02T10:00:00Z", R"({"toLocationId":"loc-a2"})")),
                  201));
   EXPECT_EQ(str_or_null(case_file("c-a").at("locationId")), "loc-a2");
   // org-other may not take that resident over.
-  EXPECT_TRUE(is_forbidden(post2("/v1/cases/c-a/events", ev("Transferred", "2021-04-03T10:00:00Z",
-                                                            R"({"toLocationId":"loc-b"})"))));
-  EXPECT_TRUE(has_status(
-      post("/v1/cases/c-a/events", "housing",
-           ev("StayEnded", "2021-05-01T10:00:00Z", R"({"outcome":"transferred_other_shelter"})")),
-      201));
-  EXPECT_TRUE(has_status(post2("/v1/cases/c-b/events", ev("StayEnded", "2021-05-01T10:00:00Z",
-                                                          R"({"outcome":"independent_return"})")),
+  EXPECT_TRUE(
+      is_forbidden(post2("/v1/cases/c-a/events", ev_at("Transferred", "2021-04-03T10:00:00Z",
+                                                       R"({"toLocationId":"loc-b"})"))));
+  EXPECT_TRUE(has_status(post("/v1/cases/c-a/events", "housing",
+                              ev_at("StayEnded", "2021-05-01T10:00:00Z",
+                                    R"({"outcome":"transferred_other_shelter"})")),
                          201));
+  EXPECT_TRUE(has_status(
+      post2("/v1/cases/c-b/events",
+            ev_at("StayEnded", "2021-05-01T10:00:00Z", R"({"outcome":"independent_return"})")),
+      201));
   EXPECT_EQ(case_status("c-a"), "ended");
   EXPECT_EQ(case_status("c-b"), "ended");
   EXPECT_EQ(feed_size(), before + 11);
@@ -434,16 +436,16 @@ TEST_F(Roles, HousingActsOnlyForItsOwnLocationsAndResidents) {
 
 TEST_F(Roles, LegalRecordsLegalStepsTracksAndCaseManagers) {
   EXPECT_TRUE(has_status(post("/v1/cases/c-a/events", "legal",
-                              ev("LegalStepRecorded", "2021-03-05T10:00:00Z",
-                                 R"({"step":"repeat_asylum_application","result":"pending"})")),
+                              ev_at("LegalStepRecorded", "2021-03-05T10:00:00Z",
+                                    R"({"step":"repeat_asylum_application","result":"pending"})")),
                          201));
   EXPECT_TRUE(has_status(
       post("/v1/cases/c-b/events", "legal",
-           ev("PerspectiveChosen", "2021-03-06T10:00:00Z", R"({"track":"legal_stay_nl"})")),
+           ev_at("PerspectiveChosen", "2021-03-06T10:00:00Z", R"({"track":"legal_stay_nl"})")),
       201));
   EXPECT_TRUE(has_status(post("/v1/cases/c-wait/events", "legal",
-                              ev("CaseManagerAssigned", "2021-03-07T10:00:00Z",
-                                 R"({"caseManager":"Joost","organisation":"ASKV"})")),
+                              ev_at("CaseManagerAssigned", "2021-03-07T10:00:00Z",
+                                    R"({"caseManager":"Joost","organisation":"ASKV"})")),
                          201));
 
   const auto before = feed_size();
@@ -451,24 +453,24 @@ TEST_F(Roles, LegalRecordsLegalStepsTracksAndCaseManagers) {
       "legal",
       {
           {"/v1/cases/c-a/events",
-           ev("ReturnStepRecorded", "2021-03-08T10:00:00Z", R"({"step":"orientation"})")},
+           ev_at("ReturnStepRecorded", "2021-03-08T10:00:00Z", R"({"step":"orientation"})")},
           {"/v1/cases/c-new/events",
-           ev("CaseRegistered", "2021-03-08T10:00:00Z", R"({"person":{"name":"N"}})")},
+           ev_at("CaseRegistered", "2021-03-08T10:00:00Z", R"({"person":{"name":"N"}})")},
           {"/v1/cases/c-reg/events",
-           ev("IntakeCompleted", "2021-03-08T10:00:00Z", R"({"eligible":true})")},
+           ev_at("IntakeCompleted", "2021-03-08T10:00:00Z", R"({"eligible":true})")},
           {"/v1/cases/c-wait/events",
-           ev("BedAssigned", "2021-03-08T10:00:00Z", R"({"locationId":"loc-a"})")},
+           ev_at("BedAssigned", "2021-03-08T10:00:00Z", R"({"locationId":"loc-a"})")},
           {"/v1/cases/c-a/events",
-           ev("EscalationRaised", "2021-03-08T10:00:00Z",
-              R"({"escalationId":"e-1","reason":"other","level":"warning"})")},
+           ev_at("EscalationRaised", "2021-03-08T10:00:00Z",
+                 R"({"escalationId":"e-1","reason":"other","level":"warning"})")},
           {"/v1/cases/c-a/events",
-           ev("StayEnded", "2021-03-08T10:00:00Z", R"({"outcome":"residence_permit"})")},
-          {"/v1/cases/c-a/events", ev("ParticipationRecorded", "2021-03-08T10:00:00Z",
-                                      R"({"activity":"a","organisation":"o"})")},
+           ev_at("StayEnded", "2021-03-08T10:00:00Z", R"({"outcome":"residence_permit"})")},
+          {"/v1/cases/c-a/events", ev_at("ParticipationRecorded", "2021-03-08T10:00:00Z",
+                                         R"({"activity":"a","organisation":"o"})")},
           {"/v1/cases/c-a/events",
-           ev("StayExtended", "2021-03-08T10:00:00Z", R"({"until":"2023-01-01","reason":"r"})")},
-          {"/v1/locations/loc-x/events", ev("LocationOpened", "2021-03-08T10:00:00Z",
-                                            R"({"name":"X","operator":"org-legal","beds":1})")},
+           ev_at("StayExtended", "2021-03-08T10:00:00Z", R"({"until":"2023-01-01","reason":"r"})")},
+          {"/v1/locations/loc-x/events", ev_at("LocationOpened", "2021-03-08T10:00:00Z",
+                                               R"({"name":"X","operator":"org-legal","beds":1})")},
       });
   EXPECT_EQ(feed_size(), before);
   EXPECT_EQ(case_status("c-a"), "housed");
@@ -476,16 +478,16 @@ TEST_F(Roles, LegalRecordsLegalStepsTracksAndCaseManagers) {
 
 TEST_F(Roles, ReturnRecordsReturnStepsTracksAndCaseManagers) {
   EXPECT_TRUE(has_status(post("/v1/cases/c-a/events", "return",
-                              ev("ReturnStepRecorded", "2021-03-05T10:00:00Z",
-                                 R"({"step":"travel_documents_requested","country":"GH"})")),
+                              ev_at("ReturnStepRecorded", "2021-03-05T10:00:00Z",
+                                    R"({"step":"travel_documents_requested","country":"GH"})")),
                          201));
   EXPECT_TRUE(
       has_status(post("/v1/cases/c-a/events", "return",
-                      ev("PerspectiveChosen", "2021-03-06T10:00:00Z", R"({"track":"return"})")),
+                      ev_at("PerspectiveChosen", "2021-03-06T10:00:00Z", R"({"track":"return"})")),
                  201));
   EXPECT_TRUE(has_status(post("/v1/cases/c-a/events", "return",
-                              ev("CaseManagerAssigned", "2021-03-07T10:00:00Z",
-                                 R"({"caseManager":"Sanne","organisation":"Goedwerk"})")),
+                              ev_at("CaseManagerAssigned", "2021-03-07T10:00:00Z",
+                                    R"({"caseManager":"Sanne","organisation":"Goedwerk"})")),
                          201));
 
   const auto before = feed_size();
@@ -493,17 +495,18 @@ TEST_F(Roles, ReturnRecordsReturnStepsTracksAndCaseManagers) {
       "return",
       {
           {"/v1/cases/c-a/events",
-           ev("LegalStepRecorded", "2021-03-08T10:00:00Z", R"({"step":"appeal"})")},
-          {"/v1/cases/c-a/events", ev("EscalationResolved", "2021-03-08T10:00:00Z",
-                                      R"({"escalationId":"e-1","resolution":"resolved"})")},
+           ev_at("LegalStepRecorded", "2021-03-08T10:00:00Z", R"({"step":"appeal"})")},
+          {"/v1/cases/c-a/events", ev_at("EscalationResolved", "2021-03-08T10:00:00Z",
+                                         R"({"escalationId":"e-1","resolution":"resolved"})")},
           {"/v1/cases/c-a/events",
-           ev("StayEnded", "2021-03-08T10:00:00Z", R"({"outcome":"independent_return"})")},
-          {"/v1/cases/c-a/events", ev("ExitInterviewHeld", "2021-03-08T10:00:00Z")},
-          {"/v1/cases/c-a/events", ev("LivingAllowancePaid", "2021-03-08T10:00:00Z",
-                                      R"({"amountCents":100,"period":"2021-03"})")},
+           ev_at("StayEnded", "2021-03-08T10:00:00Z", R"({"outcome":"independent_return"})")},
+          {"/v1/cases/c-a/events", ev_at("ExitInterviewHeld", "2021-03-08T10:00:00Z")},
+          {"/v1/cases/c-a/events", ev_at("LivingAllowancePaid", "2021-03-08T10:00:00Z",
+                                         R"({"amountCents":100,"period":"2021-03"})")},
           {"/v1/activities/act-1/events",
-           ev("ActivityScheduled", "2021-03-08T10:00:00Z",
-              R"({"title":"t","organisation":"o","category":"information","startsAt":"2021-03-09T10:00:00Z"})")},
+           ev_at(
+               "ActivityScheduled", "2021-03-08T10:00:00Z",
+               R"({"title":"t","organisation":"o","category":"information","startsAt":"2021-03-09T10:00:00Z"})")},
       });
   EXPECT_EQ(feed_size(), before);
 }
@@ -512,12 +515,13 @@ TEST_F(Roles, ParticipationRecordsParticipationAndActivities) {
   EXPECT_TRUE(has_status(
       post(
           "/v1/activities/act-1/events", "participation",
-          ev("ActivityScheduled", "2021-03-01T10:00:00Z",
-             R"({"title":"Dutch lessons","organisation":"BOOST","category":"language","startsAt":"2021-03-08T14:00:00Z","coDesigned":true})")),
+          ev_at(
+              "ActivityScheduled", "2021-03-01T10:00:00Z",
+              R"({"title":"Dutch lessons","organisation":"BOOST","category":"language","startsAt":"2021-03-08T14:00:00Z","coDesigned":true})")),
       201));
   EXPECT_TRUE(has_status(post("/v1/activities/act-1/events", "participation",
-                              ev("ActivityHeld", "2021-03-08T16:00:00Z",
-                                 R"({"residents":7,"volunteers":2,"neighbours":1})")),
+                              ev_at("ActivityHeld", "2021-03-08T16:00:00Z",
+                                    R"({"residents":7,"volunteers":2,"neighbours":1})")),
                          201));
   EXPECT_TRUE(has_status(
       post(
@@ -528,8 +532,9 @@ TEST_F(Roles, ParticipationRecordsParticipationAndActivities) {
   EXPECT_TRUE(has_status(
       post(
           "/v1/cases/c-a/events", "participation",
-          ev("ParticipationRecorded", "2021-03-08T16:00:00Z",
-             R"({"activity":"Dutch lessons","organisation":"BOOST","hours":2,"activityId":"act-1"})")),
+          ev_at(
+              "ParticipationRecorded", "2021-03-08T16:00:00Z",
+              R"({"activity":"Dutch lessons","organisation":"BOOST","hours":2,"activityId":"act-1"})")),
       201));
 
   const auto before = feed_size();
@@ -537,18 +542,18 @@ TEST_F(Roles, ParticipationRecordsParticipationAndActivities) {
       "participation",
       {
           {"/v1/cases/c-a/events",
-           ev("PerspectiveChosen", "2021-03-09T10:00:00Z", R"({"track":"undecided"})")},
-          {"/v1/cases/c-a/events", ev("CaseManagerAssigned", "2021-03-09T10:00:00Z",
-                                      R"({"caseManager":"X","organisation":"BOOST"})")},
+           ev_at("PerspectiveChosen", "2021-03-09T10:00:00Z", R"({"track":"undecided"})")},
+          {"/v1/cases/c-a/events", ev_at("CaseManagerAssigned", "2021-03-09T10:00:00Z",
+                                         R"({"caseManager":"X","organisation":"BOOST"})")},
           {"/v1/cases/c-new/events",
-           ev("CaseRegistered", "2021-03-09T10:00:00Z", R"({"person":{"name":"N"}})")},
+           ev_at("CaseRegistered", "2021-03-09T10:00:00Z", R"({"person":{"name":"N"}})")},
           {"/v1/cases/c-a/events",
-           ev("EscalationRaised", "2021-03-09T10:00:00Z",
-              R"({"escalationId":"e-1","reason":"behaviour","level":"warning"})")},
+           ev_at("EscalationRaised", "2021-03-09T10:00:00Z",
+                 R"({"escalationId":"e-1","reason":"behaviour","level":"warning"})")},
           {"/v1/locations/loc-a/events",
-           ev("NeighbourhoodContactRecorded", "2021-03-09T10:00:00Z", R"({"kind":"meeting"})")},
-          {"/v1/programme/events", ev("ProgrammeCapacitySet", "2021-03-09T10:00:00Z",
-                                      R"({"places":1,"lvvPlaces":1,"maxStayMonths":1})")},
+           ev_at("NeighbourhoodContactRecorded", "2021-03-09T10:00:00Z", R"({"kind":"meeting"})")},
+          {"/v1/programme/events", ev_at("ProgrammeCapacitySet", "2021-03-09T10:00:00Z",
+                                         R"({"places":1,"lvvPlaces":1,"maxStayMonths":1})")},
       });
   EXPECT_EQ(feed_size(), before);
 }
@@ -556,50 +561,52 @@ TEST_F(Roles, ParticipationRecordsParticipationAndActivities) {
 TEST_F(Roles, RegieMayAppendEverythingExceptErasureByPost) {
   const auto before = feed_size();
   const std::vector<Attempt> allowed{
-      {"/v1/programme/events", ev("ProgrammeCapacitySet", "2021-03-01T00:00:00Z",
-                                  R"({"places":12,"lvvPlaces":8,"maxStayMonths":18})")},
+      {"/v1/programme/events", ev_at("ProgrammeCapacitySet", "2021-03-01T00:00:00Z",
+                                     R"({"places":12,"lvvPlaces":8,"maxStayMonths":18})")},
       // Not scoped to any operator.
-      {"/v1/locations/loc-r/events", ev("LocationOpened", "2021-03-01T00:00:00Z",
-                                        R"({"name":"Locatie R","operator":"org-third","beds":2})")},
+      {"/v1/locations/loc-r/events",
+       ev_at("LocationOpened", "2021-03-01T00:00:00Z",
+             R"({"name":"Locatie R","operator":"org-third","beds":2})")},
       {"/v1/locations/loc-b/events",
-       ev("LocationCapacityChanged", "2021-03-02T00:00:00Z", R"({"beds":7})")},
+       ev_at("LocationCapacityChanged", "2021-03-02T00:00:00Z", R"({"beds":7})")},
       {"/v1/locations/loc-a/events",
-       ev("NeighbourhoodContactRecorded", "2021-03-02T00:00:00Z", R"({"kind":"complaint"})")},
+       ev_at("NeighbourhoodContactRecorded", "2021-03-02T00:00:00Z", R"({"kind":"complaint"})")},
       {"/v1/cases/c-new/events",
-       ev("CaseRegistered", "2021-03-01T10:00:00Z", R"({"person":{"name":"Eli E"}})")},
+       ev_at("CaseRegistered", "2021-03-01T10:00:00Z", R"({"person":{"name":"Eli E"}})")},
       {"/v1/cases/c-reg/events",
-       ev("IntakeCompleted", "2021-03-01T10:00:00Z", R"({"eligible":true})")},
+       ev_at("IntakeCompleted", "2021-03-01T10:00:00Z", R"({"eligible":true})")},
       {"/v1/cases/c-reg/events",
-       ev("PlacementDecided", "2021-03-02T10:00:00Z", R"({"decision":"waitlisted"})")},
+       ev_at("PlacementDecided", "2021-03-02T10:00:00Z", R"({"decision":"waitlisted"})")},
       {"/v1/cases/c-wait/events",
-       ev("BedAssigned", "2021-03-02T10:00:00Z", R"({"locationId":"loc-b"})")},
+       ev_at("BedAssigned", "2021-03-02T10:00:00Z", R"({"locationId":"loc-b"})")},
       {"/v1/cases/c-a/events",
-       ev("Transferred", "2021-03-03T10:00:00Z", R"({"toLocationId":"loc-b"})")},
-      {"/v1/cases/c-a/events", ev("LivingAllowancePaid", "2021-03-31T10:00:00Z",
-                                  R"({"amountCents":5000,"period":"2021-03"})")},
-      {"/v1/cases/c-a/events", ev("CaseManagerAssigned", "2021-04-01T10:00:00Z",
-                                  R"({"caseManager":"R","organisation":"Regie"})")},
-      {"/v1/cases/c-a/events", ev("LegalStepRecorded", "2021-04-01T10:00:00Z",
-                                  R"({"step":"ind_decision","result":"rejected"})")},
+       ev_at("Transferred", "2021-03-03T10:00:00Z", R"({"toLocationId":"loc-b"})")},
+      {"/v1/cases/c-a/events", ev_at("LivingAllowancePaid", "2021-03-31T10:00:00Z",
+                                     R"({"amountCents":5000,"period":"2021-03"})")},
+      {"/v1/cases/c-a/events", ev_at("CaseManagerAssigned", "2021-04-01T10:00:00Z",
+                                     R"({"caseManager":"R","organisation":"Regie"})")},
+      {"/v1/cases/c-a/events", ev_at("LegalStepRecorded", "2021-04-01T10:00:00Z",
+                                     R"({"step":"ind_decision","result":"rejected"})")},
       {"/v1/cases/c-a/events",
-       ev("ReturnStepRecorded", "2021-04-01T10:00:00Z", R"({"step":"orientation"})")},
+       ev_at("ReturnStepRecorded", "2021-04-01T10:00:00Z", R"({"step":"orientation"})")},
       {"/v1/cases/c-a/events",
-       ev("PerspectiveChosen", "2021-04-01T10:00:00Z", R"({"track":"onward_migration"})")},
-      {"/v1/cases/c-a/events", ev("ParticipationRecorded", "2021-04-01T10:00:00Z",
-                                  R"({"activity":"a","organisation":"o"})")},
+       ev_at("PerspectiveChosen", "2021-04-01T10:00:00Z", R"({"track":"onward_migration"})")},
+      {"/v1/cases/c-a/events", ev_at("ParticipationRecorded", "2021-04-01T10:00:00Z",
+                                     R"({"activity":"a","organisation":"o"})")},
       {"/v1/cases/c-a/events",
-       ev("EscalationRaised", "2021-04-02T10:00:00Z",
-          R"({"escalationId":"e-1","reason":"other","level":"final_warning"})")},
-      {"/v1/cases/c-a/events", ev("EscalationResolved", "2021-04-03T10:00:00Z",
-                                  R"({"escalationId":"e-1","resolution":"resolved"})")},
-      {"/v1/cases/c-a/events",
-       ev("StayExtended", "2021-04-04T10:00:00Z", R"({"until":"2023-03-01","reason":"medical"})")},
-      {"/v1/cases/c-b/events", ev("ExitInterviewHeld", "2021-05-01T10:00:00Z")},
+       ev_at("EscalationRaised", "2021-04-02T10:00:00Z",
+             R"({"escalationId":"e-1","reason":"other","level":"final_warning"})")},
+      {"/v1/cases/c-a/events", ev_at("EscalationResolved", "2021-04-03T10:00:00Z",
+                                     R"({"escalationId":"e-1","resolution":"resolved"})")},
+      {"/v1/cases/c-a/events", ev_at("StayExtended", "2021-04-04T10:00:00Z",
+                                     R"({"until":"2023-03-01","reason":"medical"})")},
+      {"/v1/cases/c-b/events", ev_at("ExitInterviewHeld", "2021-05-01T10:00:00Z")},
       {"/v1/cases/c-b/events",
-       ev("StayEnded", "2021-05-01T10:00:00Z", R"({"outcome":"onward_migration"})")},
+       ev_at("StayEnded", "2021-05-01T10:00:00Z", R"({"outcome":"onward_migration"})")},
       {"/v1/activities/act-1/events",
-       ev("ActivityScheduled", "2021-03-01T10:00:00Z",
-          R"({"title":"t","organisation":"o","category":"culture","startsAt":"2021-03-09T10:00:00Z"})")},
+       ev_at(
+           "ActivityScheduled", "2021-03-01T10:00:00Z",
+           R"({"title":"t","organisation":"o","category":"culture","startsAt":"2021-03-09T10:00:00Z"})")},
   };
   for (const auto& a : allowed) {
     EXPECT_TRUE(has_status(post(a.target, "regie", a.body), 201)) << a.target << " " << a.body;
@@ -615,34 +622,36 @@ TEST_F(Roles, RegieMayAppendEverythingExceptErasureByPost) {
 
   // Nobody appends PersonalDataErased by POST, not even regie: erasure is its own operation.
   const auto erase =
-      post("/v1/cases/c-a/events", "regie", ev("PersonalDataErased", "2021-05-01T10:00:00Z"));
+      post("/v1/cases/c-a/events", "regie", ev_at("PersonalDataErased", "2021-05-01T10:00:00Z"));
   EXPECT_EQ(erase.status, 400) << erase.body;
   EXPECT_EQ(problem_type(erase), "urn:perspectief:problem:invalid-request");
-  EXPECT_EQ(post("/v1/cases/c-a/events", "intake", ev("PersonalDataErased", "2021-05-01T10:00:00Z"))
-                .status,
-            400);
+  EXPECT_EQ(
+      post("/v1/cases/c-a/events", "intake", ev_at("PersonalDataErased", "2021-05-01T10:00:00Z"))
+          .status,
+      400);
   EXPECT_EQ(feed_size(), before + allowed.size());
 }
 
 TEST_F(Roles, ResearcherAndOpsMayAppendNothing) {
   const std::vector<Attempt> attempts{
-      {"/v1/programme/events", ev("ProgrammeCapacitySet", "2021-03-01T00:00:00Z",
-                                  R"({"places":12,"lvvPlaces":8,"maxStayMonths":18})")},
-      {"/v1/locations/loc-r/events", ev("LocationOpened", "2021-03-01T00:00:00Z",
-                                        R"({"name":"R","operator":"org-researcher","beds":2})")},
+      {"/v1/programme/events", ev_at("ProgrammeCapacitySet", "2021-03-01T00:00:00Z",
+                                     R"({"places":12,"lvvPlaces":8,"maxStayMonths":18})")},
+      {"/v1/locations/loc-r/events", ev_at("LocationOpened", "2021-03-01T00:00:00Z",
+                                           R"({"name":"R","operator":"org-researcher","beds":2})")},
       {"/v1/locations/loc-a/events",
-       ev("NeighbourhoodContactRecorded", "2021-03-02T00:00:00Z", R"({"kind":"visit"})")},
+       ev_at("NeighbourhoodContactRecorded", "2021-03-02T00:00:00Z", R"({"kind":"visit"})")},
       {"/v1/cases/c-new/events",
-       ev("CaseRegistered", "2021-03-01T10:00:00Z", R"({"person":{"name":"N"}})")},
+       ev_at("CaseRegistered", "2021-03-01T10:00:00Z", R"({"person":{"name":"N"}})")},
       {"/v1/cases/c-a/events",
-       ev("PerspectiveChosen", "2021-04-01T10:00:00Z", R"({"track":"return"})")},
-      {"/v1/cases/c-a/events", ev("ParticipationRecorded", "2021-04-01T10:00:00Z",
-                                  R"({"activity":"a","organisation":"o"})")},
+       ev_at("PerspectiveChosen", "2021-04-01T10:00:00Z", R"({"track":"return"})")},
+      {"/v1/cases/c-a/events", ev_at("ParticipationRecorded", "2021-04-01T10:00:00Z",
+                                     R"({"activity":"a","organisation":"o"})")},
       {"/v1/cases/c-wait/events",
-       ev("BedAssigned", "2021-04-01T10:00:00Z", R"({"locationId":"loc-a"})")},
+       ev_at("BedAssigned", "2021-04-01T10:00:00Z", R"({"locationId":"loc-a"})")},
       {"/v1/activities/act-1/events",
-       ev("ActivityScheduled", "2021-03-01T10:00:00Z",
-          R"({"title":"t","organisation":"o","category":"health","startsAt":"2021-03-09T10:00:00Z"})")},
+       ev_at(
+           "ActivityScheduled", "2021-03-01T10:00:00Z",
+           R"({"title":"t","organisation":"o","category":"health","startsAt":"2021-03-09T10:00:00Z"})")},
   };
   const auto before = feed_size();
   expect_all_forbidden("researcher", attempts);
@@ -731,7 +740,7 @@ TEST_F(Roles, CaseFileReadsFollowTheRoleAndTheHousingScope) {
   // Once the resident moves to org-other's location, org-housing loses sight of the case.
   ASSERT_TRUE(
       has_status(post("/v1/cases/c-a/events", "regie",
-                      ev("Transferred", "2021-04-01T10:00:00Z", R"({"toLocationId":"loc-b"})")),
+                      ev_at("Transferred", "2021-04-01T10:00:00Z", R"({"toLocationId":"loc-b"})")),
                  201));
   EXPECT_TRUE(is_forbidden(get("/v1/cases/c-a", "housing")));
   EXPECT_EQ(person_name(get2("/v1/cases/c-a")), "Amina A");
@@ -936,27 +945,28 @@ TEST_F(Roles, TheCaseFileFollowsTheTrajectory) {
 
   const std::string t = "/v1/cases/c-a/events";
   ASSERT_TRUE(has_status(post(t, "legal",
-                              ev("CaseManagerAssigned", "2021-03-02T10:00:00Z",
-                                 R"({"caseManager":"Els de Vries","organisation":"ASKV"})")),
+                              ev_at("CaseManagerAssigned", "2021-03-02T10:00:00Z",
+                                    R"({"caseManager":"Els de Vries","organisation":"ASKV"})")),
                          201));
   ASSERT_TRUE(has_status(
       post(
           t, "legal",
-          ev("LegalStepRecorded", "2021-03-10T10:00:00Z",
-             R"({"step":"repeat_asylum_application","result":"pending","notes":"lawyer appointed"})")),
+          ev_at(
+              "LegalStepRecorded", "2021-03-10T10:00:00Z",
+              R"({"step":"repeat_asylum_application","result":"pending","notes":"lawyer appointed"})")),
       201));
   ASSERT_TRUE(has_status(post(t, "return",
-                              ev("ReturnStepRecorded", "2021-03-11T10:00:00Z",
-                                 R"({"step":"orientation","country":"GH"})")),
+                              ev_at("ReturnStepRecorded", "2021-03-11T10:00:00Z",
+                                    R"({"step":"orientation","country":"GH"})")),
                          201));
   ASSERT_TRUE(has_status(
       post(t, "legal",
-           ev("PerspectiveChosen", "2021-03-12T10:00:00Z", R"({"track":"legal_stay_nl"})")),
+           ev_at("PerspectiveChosen", "2021-03-12T10:00:00Z", R"({"track":"legal_stay_nl"})")),
       201));
   ASSERT_TRUE(
       has_status(post(t, "housing",
-                      ev("EscalationRaised", "2021-05-01T10:00:00Z",
-                         R"({"escalationId":"e-1","reason":"house_rules","level":"warning"})")),
+                      ev_at("EscalationRaised", "2021-05-01T10:00:00Z",
+                            R"({"escalationId":"e-1","reason":"house_rules","level":"warning"})")),
                  201));
   {
     const auto r = get("/v1/cases/c-a", "legal");
@@ -988,23 +998,24 @@ TEST_F(Roles, TheCaseFileFollowsTheTrajectory) {
   }
 
   ASSERT_TRUE(has_status(post(t, "intake",
-                              ev("EscalationResolved", "2021-05-10T10:00:00Z",
-                                 R"({"escalationId":"e-1","resolution":"resolved"})")),
+                              ev_at("EscalationResolved", "2021-05-10T10:00:00Z",
+                                    R"({"escalationId":"e-1","resolution":"resolved"})")),
                          201));
+  ASSERT_TRUE(
+      has_status(post(t, "return",
+                      ev_at("PerspectiveChosen", "2021-06-01T10:00:00Z", R"({"track":"return"})")),
+                 201));
   ASSERT_TRUE(has_status(
-      post(t, "return", ev("PerspectiveChosen", "2021-06-01T10:00:00Z", R"({"track":"return"})")),
-      201));
-  ASSERT_TRUE(has_status(
-      post(t, "legal", ev("LegalStepRecorded", "2021-06-02T10:00:00Z", R"({"step":"appeal"})")),
+      post(t, "legal", ev_at("LegalStepRecorded", "2021-06-02T10:00:00Z", R"({"step":"appeal"})")),
       201));
   ASSERT_TRUE(has_status(
       post(t, "intake",
-           ev("EscalationRaised", "2021-07-01T10:00:00Z",
-              R"({"escalationId":"e-2","reason":"non_cooperation","level":"final_warning"})")),
+           ev_at("EscalationRaised", "2021-07-01T10:00:00Z",
+                 R"({"escalationId":"e-2","reason":"non_cooperation","level":"final_warning"})")),
       201));
   ASSERT_TRUE(has_status(post(t, "regie",
-                              ev("StayExtended", "2021-07-02T10:00:00Z",
-                                 R"({"until":"2022-12-31","reason":"medical"})")),
+                              ev_at("StayExtended", "2021-07-02T10:00:00Z",
+                                    R"({"until":"2022-12-31","reason":"medical"})")),
                          201));
   {
     const auto v = case_file("c-a");
@@ -1025,14 +1036,15 @@ TEST_F(Roles, TheCaseFileFollowsTheTrajectory) {
     EXPECT_EQ(v.at("version").as_int64(), 14);
   }
 
-  ASSERT_TRUE(has_status(post(t, "housing",
-                              ev("StayEnded", "2021-08-31T10:00:00Z",
-                                 R"({"outcome":"independent_return","destinationCountry":"GH"})")),
-                         201));
   ASSERT_TRUE(
-      has_status(post(t, "intake",
-                      ev("ExitInterviewHeld", "2021-09-01T10:00:00Z", R"({"notes":"went home"})")),
+      has_status(post(t, "housing",
+                      ev_at("StayEnded", "2021-08-31T10:00:00Z",
+                            R"({"outcome":"independent_return","destinationCountry":"GH"})")),
                  201));
+  ASSERT_TRUE(has_status(
+      post(t, "intake",
+           ev_at("ExitInterviewHeld", "2021-09-01T10:00:00Z", R"({"notes":"went home"})")),
+      201));
   {
     const auto r = get("/v1/cases/c-a", "regie");
     ASSERT_TRUE(has_status(r, 200));
@@ -1058,7 +1070,7 @@ TEST_F(Roles, TheCaseFileFollowsTheTrajectory) {
   EXPECT_TRUE(is_forbidden(get("/v1/cases/c-a", "housing")));
   // And no housing or legal event is accepted after the end.
   EXPECT_TRUE(is_refused(
-      post(t, "legal", ev("LegalStepRecorded", "2021-09-02T10:00:00Z", R"({"step":"appeal"})")),
+      post(t, "legal", ev_at("LegalStepRecorded", "2021-09-02T10:00:00Z", R"({"step":"appeal"})")),
       "stay-ended"));
   EXPECT_EQ(case_version("c-a"), 16);
 }
@@ -1076,71 +1088,75 @@ TEST_F(Roles, DomainRulesRefuseWith409NamingTheRuleAndAppendNothing) {
   const std::vector<Refusal> refusals{
       // Rule 5: a bed only for an admitted case (housing is in scope: loc-a is its own).
       {"regie", "/v1/cases/c-reg/events",
-       ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})"), "bed-when-admitted"},
+       ev_at("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})"),
+       "bed-when-admitted"},
       {"regie", "/v1/cases/c-a/events",
-       ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})"), "bed-when-admitted"},
+       ev_at("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-a"})"),
+       "bed-when-admitted"},
       // Rule 1.
       {"intake", "/v1/cases/c-a/events",
-       ev("CaseRegistered", "2021-03-05T10:00:00Z", R"({"person":{"name":"Again"}})"),
+       ev_at("CaseRegistered", "2021-03-05T10:00:00Z", R"({"person":{"name":"Again"}})"),
        "case-registered-first"},
       {"intake", "/v1/cases/c-none/events",
-       ev("IntakeCompleted", "2021-03-05T10:00:00Z", R"({"eligible":true})"),
+       ev_at("IntakeCompleted", "2021-03-05T10:00:00Z", R"({"eligible":true})"),
        "case-registered-first"},
       // Rule 2.
       {"intake", "/v1/cases/c-a/events",
-       ev("IntakeCompleted", "2021-03-05T10:00:00Z", R"({"eligible":true})"),
+       ev_at("IntakeCompleted", "2021-03-05T10:00:00Z", R"({"eligible":true})"),
        "intake-when-registered"},
       // Rule 3.
       {"intake", "/v1/cases/c-reg/events",
-       ev("PlacementDecided", "2021-03-05T10:00:00Z", R"({"decision":"admitted","funding":"lvv"})"),
+       ev_at("PlacementDecided", "2021-03-05T10:00:00Z",
+             R"({"decision":"admitted","funding":"lvv"})"),
        "placement-after-intake"},
       // Rule 6.
       {"housing", "/v1/cases/c-a/events",
-       ev("Transferred", "2021-03-05T10:00:00Z", R"({"toLocationId":"loc-a"})"),
+       ev_at("Transferred", "2021-03-05T10:00:00Z", R"({"toLocationId":"loc-a"})"),
        "transfer-same-location"},
       {"regie", "/v1/cases/c-wait/events",
-       ev("Transferred", "2021-03-05T10:00:00Z", R"({"toLocationId":"loc-a"})"),
+       ev_at("Transferred", "2021-03-05T10:00:00Z", R"({"toLocationId":"loc-a"})"),
        "transfer-when-housed"},
       // Rule 7.
       {"regie", "/v1/cases/c-wait/events",
-       ev("LivingAllowancePaid", "2021-03-05T10:00:00Z",
-          R"({"amountCents":5000,"period":"2021-03"})"),
+       ev_at("LivingAllowancePaid", "2021-03-05T10:00:00Z",
+             R"({"amountCents":5000,"period":"2021-03"})"),
        "allowance-when-housed"},
       // Rule 8.
       {"legal", "/v1/cases/c-reg/events",
-       ev("LegalStepRecorded", "2021-03-05T10:00:00Z", R"({"step":"appeal"})"), "only-when-active"},
+       ev_at("LegalStepRecorded", "2021-03-05T10:00:00Z", R"({"step":"appeal"})"),
+       "only-when-active"},
       {"participation", "/v1/cases/c-reg/events",
-       ev("ParticipationRecorded", "2021-03-05T10:00:00Z",
-          R"({"activity":"a","organisation":"o"})"),
+       ev_at("ParticipationRecorded", "2021-03-05T10:00:00Z",
+             R"({"activity":"a","organisation":"o"})"),
        "only-when-active"},
       // Rule 9.
       {"intake", "/v1/cases/c-a/events",
-       ev("EscalationResolved", "2021-03-05T10:00:00Z",
-          R"({"escalationId":"e-none","resolution":"resolved"})"),
+       ev_at("EscalationResolved", "2021-03-05T10:00:00Z",
+             R"({"escalationId":"e-none","resolution":"resolved"})"),
        "escalation-not-open"},
       // Rule 10: until must lie after 2022-09-01.
       {"regie", "/v1/cases/c-a/events",
-       ev("StayExtended", "2021-03-05T10:00:00Z", R"({"until":"2022-09-01","reason":"r"})"),
+       ev_at("StayExtended", "2021-03-05T10:00:00Z", R"({"until":"2022-09-01","reason":"r"})"),
        "extension-after-limit"},
       {"regie", "/v1/cases/c-wait/events",
-       ev("StayExtended", "2021-03-05T10:00:00Z", R"({"until":"2023-09-01","reason":"r"})"),
+       ev_at("StayExtended", "2021-03-05T10:00:00Z", R"({"until":"2023-09-01","reason":"r"})"),
        "extension-when-housed"},
       // Rule 11.
       {"intake", "/v1/cases/c-reg/events",
-       ev("StayEnded", "2021-03-05T10:00:00Z", R"({"outcome":"other"})"), "end-when-active"},
+       ev_at("StayEnded", "2021-03-05T10:00:00Z", R"({"outcome":"other"})"), "end-when-active"},
       // Location rules.
-      {"housing", "/v1/locations/loc-a/events", ev("LocationClosed", "2021-03-05T10:00:00Z"),
+      {"housing", "/v1/locations/loc-a/events", ev_at("LocationClosed", "2021-03-05T10:00:00Z"),
        "location-occupied"},
       {"housing", "/v1/locations/loc-a/events",
-       ev("LocationCapacityChanged", "2021-03-05T10:00:00Z", R"({"beds":0})"),
+       ev_at("LocationCapacityChanged", "2021-03-05T10:00:00Z", R"({"beds":0})"),
        "capacity-below-occupancy"},
       {"housing", "/v1/locations/loc-a/events",
-       ev("LocationOpened", "2021-03-05T10:00:00Z",
-          R"({"name":"A","operator":"org-housing","beds":1})"),
+       ev_at("LocationOpened", "2021-03-05T10:00:00Z",
+             R"({"name":"A","operator":"org-housing","beds":1})"),
        "location-opened-first"},
       // Business time never goes back within a stream.
       {"legal", "/v1/cases/c-a/events",
-       ev("LegalStepRecorded", "2021-02-28T10:00:00Z", R"({"step":"appeal"})"),
+       ev_at("LegalStepRecorded", "2021-02-28T10:00:00Z", R"({"step":"appeal"})"),
        "occurred-at-order"},
   };
   const auto before = feed_size();
@@ -1152,11 +1168,11 @@ TEST_F(Roles, DomainRulesRefuseWith409NamingTheRuleAndAppendNothing) {
   // scope (the location is not one it runs): 403, not a domain refusal.
   EXPECT_TRUE(is_forbidden(
       post("/v1/cases/c-wait/events", "housing",
-           ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-gone"})"))));
+           ev_at("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-gone"})"))));
   // regie is not scoped, so there it is the domain rule.
   EXPECT_TRUE(
       is_refused(post("/v1/cases/c-wait/events", "regie",
-                      ev("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-gone"})")),
+                      ev_at("BedAssigned", "2021-03-05T10:00:00Z", R"({"locationId":"loc-gone"})")),
                  "location-unknown"));
   EXPECT_EQ(feed_size(), before);
   EXPECT_EQ(case_version("c-a"), 4);
@@ -1168,29 +1184,29 @@ TEST_F(Roles, DomainRulesRefuseWith409NamingTheRuleAndAppendNothing) {
   // Capacity: loc-a2 has one bed; the first transfer takes it, the next bed there is refused.
   ASSERT_TRUE(
       has_status(post("/v1/cases/c-a/events", "housing",
-                      ev("Transferred", "2021-03-06T10:00:00Z", R"({"toLocationId":"loc-a2"})")),
+                      ev_at("Transferred", "2021-03-06T10:00:00Z", R"({"toLocationId":"loc-a2"})")),
                  201));
   EXPECT_TRUE(
       is_refused(post("/v1/cases/c-wait/events", "housing",
-                      ev("BedAssigned", "2021-03-06T10:00:00Z", R"({"locationId":"loc-a2"})")),
+                      ev_at("BedAssigned", "2021-03-06T10:00:00Z", R"({"locationId":"loc-a2"})")),
                  "bed-capacity"));
   // Allowance once per period.
   ASSERT_TRUE(has_status(post("/v1/cases/c-a/events", "housing",
-                              ev("LivingAllowancePaid", "2021-03-31T10:00:00Z",
-                                 R"({"amountCents":5000,"period":"2021-03"})")),
+                              ev_at("LivingAllowancePaid", "2021-03-31T10:00:00Z",
+                                    R"({"amountCents":5000,"period":"2021-03"})")),
                          201));
   EXPECT_TRUE(is_refused(post("/v1/cases/c-a/events", "housing",
-                              ev("LivingAllowancePaid", "2021-03-31T11:00:00Z",
-                                 R"({"amountCents":5000,"period":"2021-03"})")),
+                              ev_at("LivingAllowancePaid", "2021-03-31T11:00:00Z",
+                                    R"({"amountCents":5000,"period":"2021-03"})")),
                          "allowance-once-per-period"));
   // Admission needs an eligible intake.
   ASSERT_TRUE(
       has_status(post("/v1/cases/c-reg/events", "intake",
-                      ev("IntakeCompleted", "2021-03-01T10:00:00Z", R"({"eligible":false})")),
+                      ev_at("IntakeCompleted", "2021-03-01T10:00:00Z", R"({"eligible":false})")),
                  201));
   EXPECT_TRUE(is_refused(post("/v1/cases/c-reg/events", "intake",
-                              ev("PlacementDecided", "2021-03-02T10:00:00Z",
-                                 R"({"decision":"admitted","funding":"municipal"})")),
+                              ev_at("PlacementDecided", "2021-03-02T10:00:00Z",
+                                    R"({"decision":"admitted","funding":"municipal"})")),
                          "admission-needs-eligibility"));
   EXPECT_EQ(feed_size(), before + 3);
   EXPECT_EQ(case_status("c-wait"), "admitted");
@@ -1246,8 +1262,8 @@ TEST_F(Roles, ARefusedArrayAppendsNothing) {
   EXPECT_EQ(ok.json().at("version").as_int64(), 5);
   EXPECT_EQ(ok.header("etag"), "\"5\"");
   EXPECT_TRUE(has_status(post("/v1/cases/c-a/events", "regie",
-                              ev("LivingAllowancePaid", "2021-03-31T10:00:00Z",
-                                 R"({"amountCents":5000,"period":"2021-03"})")),
+                              ev_at("LivingAllowancePaid", "2021-03-31T10:00:00Z",
+                                    R"({"amountCents":5000,"period":"2021-03"})")),
                          201));
   EXPECT_EQ(feed_size(), before + 3);
 }

@@ -89,11 +89,7 @@ struct Cursor {
   std::vector<json::object> seen;
 };
 
-std::string ev(const std::string& type, const std::string& data = "{}") {
-  return R"({"type":")" + type + R"(","data":)" + data + "}";
-}
-
-std::string registration(const std::string& name) {
+std::string referred_registration(const std::string& name) {
   return ev("CaseRegistered", R"({"person":{"name":")" + name +
                                   R"(","nationality":"XX"},"referralSource":"walk-in desk"})");
 }
@@ -119,7 +115,7 @@ class ScopedFeed : public ServerTest {
   }
 
   void admit(const std::string& id, const std::string& decision = "admitted") {
-    ASSERT_NO_FATAL_FAILURE(case_event("t-intake", id, registration("Person " + id)));
+    ASSERT_NO_FATAL_FAILURE(case_event("t-intake", id, referred_registration("Person " + id)));
     ASSERT_NO_FATAL_FAILURE(case_event(
         "t-intake", id, ev("IntakeCompleted", R"({"eligible":true,"notes":"slept outside"})")));
     const std::string funding = decision == "admitted" ? R"(,"funding":"lvv")" : "";

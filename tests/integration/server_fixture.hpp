@@ -58,6 +58,17 @@ class ServerTest : public ::testing::Test {
   std::unique_ptr<HttpClient> client_;
 };
 
+// One event of an append's body, without occurredAt (the server takes the time of the
+// append) and with it; `data` is a JSON text.
+inline std::string ev(const std::string& type, const std::string& data = "{}") {
+  return R"({"type":")" + type + R"(","data":)" + data + "}";
+}
+
+inline std::string ev_at(const std::string& type, const std::string& at,
+                         const std::string& data = "{}") {
+  return R"({"type":")" + type + R"(","occurredAt":")" + at + R"(","data":)" + data + "}";
+}
+
 inline std::string registered(const char* name = "Test Person") {
   return std::string{R"({"type":"CaseRegistered","data":{"person":{"name":")"} + name + R"("}}})";
 }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <functional>
 #include <iostream>
 #include <string>
@@ -88,12 +89,13 @@ class SubscriptionTest : public ServerTest {
   }
 };
 
-inline std::string ev(const std::string& type, const std::string& data = "{}") {
-  return R"({"type":")" + type + R"(","data":)" + data + "}";
-}
-
 inline std::string registration(const std::string& name) {
   return ev("CaseRegistered", R"({"person":{"name":")" + name + R"(","nationality":"XX"}})");
+}
+
+// The log position of an event of a feed page or a webhook batch.
+inline std::uint64_t position_of(const boost::json::value& event) {
+  return event.at("position").to_number<std::uint64_t>();
 }
 
 // The field named by the first entry of a problem's "errors" ("" when there is none).

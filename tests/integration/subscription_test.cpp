@@ -21,10 +21,6 @@ std::string pull_body(const std::string& id, const std::string& extra = "") {
          R"("delivery":{"kind":"pull"}})";
 }
 
-std::uint64_t position_of(const json::value& event) {
-  return event.at("position").to_number<std::uint64_t>();
-}
-
 json::value expected_pull(const std::string& organisation, const std::string& role,
                           std::uint64_t checkpoint, std::uint64_t lag,
                           const std::string& state = "active") {

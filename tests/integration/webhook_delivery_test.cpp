@@ -17,10 +17,6 @@ namespace {
 namespace json = boost::json;
 using std::chrono::seconds;
 
-std::uint64_t position_of(const json::value& event) {
-  return event.at("position").to_number<std::uint64_t>();
-}
-
 TEST_F(WebhookTest, BatchesOfAtMostMaxBatchInPositionOrderSignedWithTheSecret) {
   WebhookReceiver receiver;
   for (const char* id : {"c-1", "c-2", "c-3"}) {

@@ -15,6 +15,7 @@
 #include "projections/feed_scope.hpp"
 #include "tests/projections/append_event.hpp"
 #include "tests/support/fake_event_store.hpp"
+#include "tests/support/test_times.hpp"
 
 // The feed index (spec/integrations.md, "Scoped feed"): what the read side's fold records of
 // each event, who may see it, its snapshot bytes, and the pages read through it. Every test
@@ -26,7 +27,7 @@ namespace {
 
 using Positions = std::vector<std::uint64_t>;
 
-constexpr Micros kT0 = 1614592800LL * kMicrosPerSecond;  // 2021-03-01T10:00:00Z
+using testing::kT0;
 
 // The log of every test: two housing organisations, one case through its whole stay, an
 // activity, the programme, and a stream of no kind of the programme.

@@ -15,11 +15,12 @@
 #include "projections/snapshot_store.hpp"
 #include "tests/projections/append_event.hpp"
 #include "tests/support/fake_event_store.hpp"
+#include "tests/support/test_times.hpp"
 
 namespace perspectief {
 namespace {
 
-constexpr Micros kT0 = 1614592800LL * kMicrosPerSecond;  // 2021-03-01T10:00:00Z
+using testing::kT0;
 const ProgrammeState kDefaults = initial_programme(500, 360, 18);
 
 // The read models and the feed index, as the server keeps them.

@@ -14,6 +14,7 @@
 #include "domain/programme.hpp"
 #include "domain/role.hpp"
 #include "eventstore/envelope.hpp"
+#include "tests/support/test_times.hpp"
 
 // The write model: rule 12 (capacity across streams, all-or-nothing appends), the housing
 // scope, and replay (apply) agreeing with admit.
@@ -21,8 +22,8 @@
 namespace perspectief {
 namespace {
 
-constexpr Micros kT0 = 1614592800LL * kMicrosPerSecond;  // 2021-03-01T10:00:00Z
-constexpr Micros kMinute = 60 * kMicrosPerSecond;
+using testing::kMinute;
+using testing::kT0;
 
 using Events = std::vector<std::pair<std::string, std::string>>;  // (type, data json)
 

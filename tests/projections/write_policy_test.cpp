@@ -13,11 +13,12 @@
 #include "eventstore/rocks_event_store.hpp"
 #include "eventstore/sha256.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_times.hpp"
 
 namespace perspectief {
 namespace {
 
-constexpr Micros kT0 = 1614592800LL * kMicrosPerSecond;  // 2021-03-01T10:00:00Z
+using testing::kT0;
 
 AppendRequest request(const std::string& stream,
                       const std::vector<std::pair<std::string, std::string>>& events) {
