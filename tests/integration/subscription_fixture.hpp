@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/integration/feed_model.hpp"
 #include "tests/integration/server_fixture.hpp"
 
 namespace perspectief::testing {
@@ -91,11 +92,6 @@ class SubscriptionTest : public ServerTest {
 
 inline std::string registration(const std::string& name) {
   return ev("CaseRegistered", R"({"person":{"name":")" + name + R"(","nationality":"XX"}})");
-}
-
-// The log position of an event of a feed page or a webhook batch.
-inline std::uint64_t position_of(const boost::json::value& event) {
-  return event.at("position").to_number<std::uint64_t>();
 }
 
 // The field named by the first entry of a problem's "errors" ("" when there is none).
