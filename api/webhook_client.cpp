@@ -31,7 +31,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view kUserAgent = "perspectief-webhooks";
@@ -71,7 +71,8 @@ std::string network_error(const boost::system::error_code& ec, std::chrono::mill
 
 // The addresses of the target that may be connected to, or the lastError if none may.
 asio::awaitable<std::string> resolve(const WebhookAllowList& allow, const WebhookTarget& target,
-                                     Clock::time_point deadline, std::chrono::milliseconds timeout,
+                                     SteadyClock::time_point deadline,
+                                     std::chrono::milliseconds timeout,
                                      std::vector<tcp::endpoint>& out) {
   const auto ex = co_await asio::this_coro::executor;
   auto resolver = std::make_shared<tcp::resolver>(ex);
@@ -149,7 +150,7 @@ struct Exchanged {
 // not kept.
 template <class Stream>
 asio::awaitable<Exchanged> exchange(Stream& stream, const WebhookRequest& request,
-                                    Clock::time_point deadline) {
+                                    SteadyClock::time_point deadline) {
   beast::get_lowest_layer(stream).expires_at(deadline);
   const auto req = make_request(request);
   auto [write_ec, written] = co_await http::async_write(stream, req, kTuple);
@@ -182,7 +183,8 @@ asio::awaitable<Exchanged> exchange(Stream& stream, const WebhookRequest& reques
 template <class Stream>
 asio::awaitable<std::string> connect_stream(Stream& stream, const std::vector<tcp::endpoint>& to,
                                             std::chrono::milliseconds timeout,
-                                            Clock::time_point deadline, tcp::endpoint& connected) {
+                                            SteadyClock::time_point deadline,
+                                            tcp::endpoint& connected) {
   auto& socket = beast::get_lowest_layer(stream);
   socket.expires_at(deadline);
   auto [connect_ec, endpoint] = co_await socket.async_connect(to, kTuple);
@@ -242,7 +244,8 @@ bool serves(const WebhookConnection::Open& open, const WebhookAllowList& allow,
 // Resolves the target, connects and for TLS shakes hands, by `deadline`; on success the
 // connection holds the new stream. The lastError if it fails.
 asio::awaitable<std::string> connect(const WebhookAllowList& allow, ssl::context& tls,
-                                     const WebhookRequest& request, Clock::time_point deadline,
+                                     const WebhookRequest& request,
+                                     SteadyClock::time_point deadline,
                                      WebhookConnection& connection) {
   const WebhookTarget& target = *request.target;
   std::vector<tcp::endpoint> endpoints;
@@ -269,7 +272,7 @@ asio::awaitable<std::string> connect(const WebhookAllowList& allow, ssl::context
 }
 
 asio::awaitable<Exchanged> exchange_on(WebhookConnection::Open& open, const WebhookRequest& request,
-                                       Clock::time_point deadline) {
+                                       SteadyClock::time_point deadline) {
   if (open.secure) {
     co_return co_await exchange(*open.secure, request, deadline);
   }
@@ -286,7 +289,7 @@ WebhookResponse finish(WebhookConnection& connection, Exchanged exchanged) {
 asio::awaitable<WebhookResponse> post_webhook(const WebhookAllowList& allow, ssl::context& tls,
                                               WebhookRequest request,
                                               WebhookConnection& connection) {
-  const auto deadline = Clock::now() + request.timeout;
+  const auto deadline = SteadyClock::now() + request.timeout;
   if (connection.is_open() && !serves(*connection.open(), allow, *request.target)) {
     connection.close();
   }

@@ -156,15 +156,16 @@ fi
 started=$SECONDS
 echo "$name: build: buildah bud -f deploy/Containerfile (git archive $rev, $jobs jobs)"
 # 8>&- 9>&-: the locks are this shell's, not held on by anything the build leaves running.
-# The host's compiler cache, lent to the build stage: with the source root as base_dir on
-# both sides (tests/run.sh sets the same for its builds), what the release build compiled
-# from the same sources is not compiled again. PERSPECTIEF_CONTAINER_CCACHE=0 builds
+# The host's compiler cache, lent to the build stage, and the sources built at the host's
+# path: with the same paths and the source root as base_dir on both sides (tests/run.sh sets
+# the same for its builds), what the release build compiled from the same sources is not
+# compiled again. PERSPECTIEF_CONTAINER_CCACHE=0 builds
 # without it.
 lend=()
 if [ "${PERSPECTIEF_CONTAINER_CCACHE:-1}" != 0 ] && command -v ccache >/dev/null; then
   ccache_dir=$(ccache -k cache_dir)
   mkdir -p "$ccache_dir"
-  lend=(--volume "$ccache_dir:/ccache" --build-arg CCACHE_DIR=/ccache)
+  lend=(--volume "$ccache_dir:/ccache" --build-arg CCACHE_DIR=/ccache --build-arg "SRC_DIR=$root")
   echo "$name: build: the compiler cache $ccache_dir lent to the build stage"
 fi
 bah bud --isolation=chroot --pull=never --build-arg "PERSPECTIEF_JOBS=$jobs" "${lend[@]}" \

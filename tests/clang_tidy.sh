@@ -55,13 +55,38 @@ main() {
     exit 0
   fi
 
+  logs=$(mktemp -d)
+  trap 'rm -rf "$logs"' EXIT
+  # The build compiles its sources a few at a time (unity build, PERSPECTIEF_UNITY): its
+  # database names the unit files (Unity/unity_N_cxx.cxx), not the sources they include.
+  # clang-tidy analyses each source alone, with its unit's command (one target, one set of
+  # flags), from a database written here with one entry per source.
+  python3 -c 'if True:
+    import json, os, re, sys
+    out = []
+    for e in json.load(open(sys.argv[1])):
+        unit = os.path.join(e["directory"], e["file"])
+        if "/Unity/unity_" not in unit:
+            out.append(e)
+            continue
+        for source in re.findall(r"^#include \"(.+)\"$", open(unit).read(), re.M):
+            f = dict(e, file=source)
+            for key in ("command", "arguments"):
+                if key in e:
+                    f[key] = (e[key].replace(e["file"], source) if key == "command"
+                              else [a.replace(e["file"], source) for a in e[key]])
+            f.pop("output", None)
+            out.append(f)
+    json.dump(out, open(sys.argv[2], "w"), indent=1)
+  ' "$build/compile_commands.json" "$logs/compile_commands.json"
+
   # The translation units in the compile database (one per line, repo-relative).
   units=$(python3 -c 'if True:
     import json, os, sys
     root = sys.argv[1]
     for e in json.load(open(sys.argv[2])):
         print(os.path.relpath(os.path.join(e["directory"], e["file"]), root))
-  ' "$root" "$build/compile_commands.json" | sort -u)
+  ' "$root" "$logs/compile_commands.json" | sort -u)
 
   # The translation unit that analyses a header: its .cpp file, else one that includes it,
   # directly or through other headers of the service.
@@ -110,13 +135,11 @@ main() {
     header_filter="^$root/($(printf '%s\n' "${headers[@]}" | sed 's/[.]/\\./g' | paste -sd '|'))\$"
   fi
 
-  logs=$(mktemp -d)
-  trap 'rm -rf "$logs"' EXIT
   echo "clang-tidy: ${#to_run[@]} translation units for $(wc -w <<<"$files") files, $jobs at once" >&2
   printf '%s\n' "${to_run[@]}" | xargs -P "$jobs" -I{} sh -c \
     '"$0" -p "$1" --quiet --header-filter="$2" --extra-arg=-Wno-unknown-warning-option "$3" \
        >"$4/$(echo "$3" | tr / _).log" 2>&1 || true' \
-    "$tidy" "$build" "$header_filter" {} "$logs"
+    "$tidy" "$logs" "$header_filter" {} "$logs"
 
   # One line per finding in a changed file; the same header finding from several units once.
   findings=$(cat "$logs"/*.log |
