@@ -53,6 +53,12 @@ void CaseFiles::apply_all(std::span<const Envelope> envelopes) {
   model_.apply_all(envelopes, observer_);
 }
 
+void CaseFiles::apply_parsed(std::span<const Envelope> envelopes,
+                             std::span<const ParsedEnvelope> parsed) {
+  std::unique_lock lock(mu_);
+  model_.apply_all(envelopes, parsed, observer_);
+}
+
 CaseFileView CaseFiles::view(const std::string& id, const CaseState& state) const {
   CaseFileView v{id, state, limit_on(state, model_.programme().max_stay_months), {}};
   if (const auto* loc = model_.location(state.location_id)) v.location_operator = loc->operator_id;

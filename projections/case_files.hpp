@@ -66,6 +66,8 @@ class CaseFiles final : public Projection {
   std::string_view name() const override { return "case-files"; }
   void apply(const Envelope& envelope) override;
   void apply_all(std::span<const Envelope> envelopes) override;
+  void apply_parsed(std::span<const Envelope> envelopes,
+                    std::span<const ParsedEnvelope> parsed) override;
 
   // Tells `observer` where each folded event left its stream (the feed index); set before
   // the projector starts.

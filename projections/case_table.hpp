@@ -19,6 +19,12 @@ namespace perspectief {
 // and the entry, and both can be prefetched: a fold over a page of the log looks many cases
 // up ahead of use (prefetch_slot, then prefetch_entry), so their cache misses overlap instead
 // of coming one after another (the rebuild is bound by them: docs/performance.md).
+// The hash of a case id in every CaseTable (an event's stream is parsed and hashed once for
+// all the read models that fold it: parsed_envelope.hpp).
+inline std::uint64_t case_id_hash(std::string_view id) {
+  return std::hash<std::string_view>{}(id);
+}
+
 template <class StorageT>
 class CaseTable {
  public:
@@ -26,7 +32,7 @@ class CaseTable {
   using Entry = typename Storage::value_type;  // a pair: the id, then the state
   using Value = typename Entry::second_type;
 
-  static std::uint64_t hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+  static std::uint64_t hash(std::string_view id) { return case_id_hash(id); }
 
   CaseTable() = default;
   CaseTable(const CaseTable& other) : entries_(other.entries_) { reindex(); }

@@ -175,16 +175,24 @@ CapacityFacts History::capacity_at(Micros t) const {
 
 void History::apply(const Envelope& e) {
   std::unique_lock lock(mu_);
-  apply_locked(e, parse_for_fold<Cases>(e.stream));
+  apply_locked(e, parse_envelope(e));
 }
 
 void History::apply_all(std::span<const Envelope> envelopes) {
   std::unique_lock lock(mu_);
   fold_page(cases_, envelopes,
-            [this](const Envelope& e, const ParsedStream& s) { apply_locked(e, s); });
+            [this](const Envelope& e, const ParsedEnvelope& p) { apply_locked(e, p); });
 }
 
-void History::apply_locked(const Envelope& e, const ParsedStream& stream) {
+void History::apply_parsed(std::span<const Envelope> envelopes,
+                           std::span<const ParsedEnvelope> parsed) {
+  std::unique_lock lock(mu_);
+  fold_page(cases_, envelopes, parsed,
+            [this](const Envelope& e, const ParsedEnvelope& p) { apply_locked(e, p); });
+}
+
+void History::apply_locked(const Envelope& e, const ParsedEnvelope& parsed) {
+  const ParsedStream& stream = parsed.stream;
   assert(e.position > position_ || position_ == 0);  // folded once each, in log order
   position_ = e.position;
   latest_occurred_at_ = std::max(latest_occurred_at_, e.occurred_at);
@@ -195,20 +203,20 @@ void History::apply_locked(const Envelope& e, const ParsedStream& stream) {
   const HistoryFold fold{*this, e.occurred_at};
   switch (name->kind) {
     case StreamKind::programme:
-      if (const auto t = parse_event<ProgrammeEvent>(e.type, e.data)) std::visit(fold, *t);
+      if (const auto* t = std::get_if<ProgrammeEvent>(&parsed.event)) std::visit(fold, *t);
       return;
     case StreamKind::location:
-      if (const auto t = parse_event<LocationEvent>(e.type, e.data)) {
+      if (const auto* t = std::get_if<LocationEvent>(&parsed.event)) {
         if (std::holds_alternative<LocationOpened>(*t)) intern(name->id);
         std::visit(HistoryFold::Location{locations_[std::string{name->id}], e.occurred_at}, *t);
       }
       return;
     case StreamKind::activity:
-      if (const auto t = parse_event<ActivityEvent>(e.type, e.data))
+      if (const auto* t = std::get_if<ActivityEvent>(&parsed.event))
         std::visit(HistoryFold::Activity{activities_[std::string{name->id}], e.occurred_at}, *t);
       return;
     case StreamKind::case_file:
-      if (const auto t = parse_event<CaseEvent>(e.type, e.data)) {
+      if (const auto* t = std::get_if<CaseEvent>(&parsed.event)) {
         CaseFacts& c = cases_.get(name->id, stream.case_hash);
         if (const auto f = std::visit(fold, *t)) {
           if (counted_all_) note_touched(c);

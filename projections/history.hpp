@@ -23,7 +23,7 @@
 
 namespace perspectief {
 
-struct ParsedStream;
+struct ParsedEnvelope;
 
 constexpr Micros kNever = std::numeric_limits<Micros>::max();
 
@@ -146,6 +146,8 @@ class History final : public Projection {
   void restore(History&& other);
   void apply(const Envelope& envelope) override;
   void apply_all(std::span<const Envelope> envelopes) override;
+  void apply_parsed(std::span<const Envelope> envelopes,
+                    std::span<const ParsedEnvelope> parsed) override;
 
   // Runs `fn(const History&)` under a shared lock.
   template <class Fn>
@@ -187,7 +189,7 @@ class History final : public Projection {
   friend struct HistoryFold;
   std::uint32_t intern(std::string_view s);
 
-  void apply_locked(const Envelope& envelope, const ParsedStream& stream);
+  void apply_locked(const Envelope& envelope, const ParsedEnvelope& parsed);
   // The fold's note for active_by_track: `c` gets a fact.
   void note_touched(const CaseFacts& c);
   mutable std::shared_mutex mu_;

@@ -67,16 +67,14 @@ Status admit_each(State& state, const std::vector<DomainEvent>& events, Micros n
 }
 
 // Folds a stored event into a stream's state: an event that does not parse as one of the
-// stream (damaged data) counts in the version only, so the store's head, If-Match and ETags
-// agree, and changes nothing else.
+// stream (damaged data: no typed event) counts in the version only, so the store's head,
+// If-Match and ETags agree, and changes nothing else.
 template <class Variant, class State>
-void fold(State& state, const Envelope& envelope) {
-  const auto typed =
-      envelope.data_damaged ? std::nullopt : parse_event<Variant>(envelope.type, envelope.data);
-  if (typed) {
-    evolve_in_place(state, *typed, envelope.occurred_at);
+void fold(State& state, const ParsedEnvelope& parsed, Micros occurred_at) {
+  if (const auto* typed = std::get_if<Variant>(&parsed.event)) {
+    evolve_in_place(state, *typed, occurred_at);
   } else {
-    count_event(state, envelope.occurred_at);
+    count_event(state, occurred_at);
   }
 }
 
@@ -180,12 +178,20 @@ Status ProgrammeModel::admit_case(const Actor& actor, const std::string& id,
 }
 
 void ProgrammeModel::apply(const Envelope& envelope, FoldObserver* observer) {
-  apply(envelope, parse_for_fold<Cases>(envelope.stream), observer);
+  apply(envelope, parse_envelope(envelope), observer);
 }
 
 void ProgrammeModel::apply_all(std::span<const Envelope> envelopes, FoldObserver* observer) {
-  fold_page(cases_, envelopes,
-            [this, observer](const Envelope& e, const ParsedStream& s) { apply(e, s, observer); });
+  fold_page(cases_, envelopes, [this, observer](const Envelope& e, const ParsedEnvelope& p) {
+    apply(e, p, observer);
+  });
+}
+
+void ProgrammeModel::apply_all(std::span<const Envelope> envelopes,
+                               std::span<const ParsedEnvelope> parsed, FoldObserver* observer) {
+  fold_page(
+      cases_, envelopes, parsed,
+      [this, observer](const Envelope& e, const ParsedEnvelope& p) { apply(e, p, observer); });
 }
 
 std::string_view ProgrammeModel::housing_operator(const CaseState& state) const {
@@ -194,8 +200,9 @@ std::string_view ProgrammeModel::housing_operator(const CaseState& state) const 
   return at == nullptr ? std::string_view{} : std::string_view{at->operator_id};
 }
 
-void ProgrammeModel::apply(const Envelope& envelope, const ParsedStream& stream,
+void ProgrammeModel::apply(const Envelope& envelope, const ParsedEnvelope& parsed,
                            FoldObserver* observer) {
+  const ParsedStream& stream = parsed.stream;
   assert(envelope.position > position_ || position_ == 0);  // folded in log order
   position_ = envelope.position;
   const auto& name = stream.name;
@@ -204,21 +211,21 @@ void ProgrammeModel::apply(const Envelope& envelope, const ParsedStream& stream,
   if (name) {
     switch (name->kind) {
       case StreamKind::programme:
-        fold<ProgrammeEvent>(programme_, envelope);
+        fold<ProgrammeEvent>(programme_, parsed, envelope.occurred_at);
         break;
       case StreamKind::location: {
         LocationState& location = locations_[std::string{name->id}];
-        fold<LocationEvent>(location, envelope);
+        fold<LocationEvent>(location, parsed, envelope.occurred_at);
         where.housing_after = location.operator_id;
         break;
       }
       case StreamKind::activity:
-        fold<ActivityEvent>(activities_[std::string{name->id}], envelope);
+        fold<ActivityEvent>(activities_[std::string{name->id}], parsed, envelope.occurred_at);
         break;
       case StreamKind::case_file: {
         CaseState& state = cases_.get(name->id, stream.case_hash);
         where.housing_before = housing_operator(state);
-        apply_case(state, name->id, envelope);
+        apply_case(state, name->id, std::get_if<CaseEvent>(&parsed.event), envelope.occurred_at);
         where.housing_after = housing_operator(state);
         where.waiting_after = state.status == CaseStatus::admitted;
         break;
@@ -228,17 +235,16 @@ void ProgrammeModel::apply(const Envelope& envelope, const ParsedStream& stream,
   if (observer != nullptr) observer->folded(envelope, where);
 }
 
-void ProgrammeModel::apply_case(CaseState& state, std::string_view id, const Envelope& envelope) {
-  const auto typed =
-      envelope.data_damaged ? std::nullopt : parse_event<CaseEvent>(envelope.type, envelope.data);
-  if (!typed) {
-    count_event(state, envelope.occurred_at);
+void ProgrammeModel::apply_case(CaseState& state, std::string_view id, const CaseEvent* typed,
+                                Micros occurred_at) {
+  if (typed == nullptr) {
+    count_event(state, occurred_at);
     return;
   }
   Occupancy{locations_, housed_lvv_, housed_municipal_}.apply(state, *typed);
   const auto open_before = count_open(state);
   const bool was_housed = state.status == CaseStatus::housed;
-  evolve_in_place(state, *typed, envelope.occurred_at);
+  evolve_in_place(state, *typed, occurred_at);
   open_escalations_ += count_open(state) - open_before;
   const bool is_housed = state.status == CaseStatus::housed;
   if (is_housed && !was_housed) housed_.emplace(id);

@@ -20,7 +20,7 @@
 
 namespace perspectief {
 
-struct ParsedStream;
+struct ParsedEnvelope;
 
 // Where a folded event left its stream, for the housing organisations' feeds (FeedIndex):
 // told of every event the read side folds, in position order.
@@ -55,6 +55,9 @@ class ProgrammeModel {
   // `observer`, if given, is told where each event left its stream.
   void apply(const Envelope& envelope, FoldObserver* observer = nullptr);
   void apply_all(std::span<const Envelope> envelopes, FoldObserver* observer = nullptr);
+  // The same with the page parsed once for every read model that folds it (parse_page).
+  void apply_all(std::span<const Envelope> envelopes, std::span<const ParsedEnvelope> parsed,
+                 FoldObserver* observer = nullptr);
 
   const ProgrammeState& programme() const { return programme_; }
   const std::map<std::string, LocationState>& locations() const { return locations_; }
@@ -80,8 +83,9 @@ class ProgrammeModel {
   Status admit_location(const Actor& actor, const std::string& id,
                         const std::vector<DomainEvent>& events, Micros now);
 
-  void apply(const Envelope& envelope, const ParsedStream& stream, FoldObserver* observer);
-  void apply_case(CaseState& state, std::string_view id, const Envelope& envelope);
+  void apply(const Envelope& envelope, const ParsedEnvelope& parsed, FoldObserver* observer);
+  void apply_case(CaseState& state, std::string_view id, const CaseEvent* event,
+                  Micros occurred_at);
   // The operator of the location `state` is housed in; empty if not housed.
   std::string_view housing_operator(const CaseState& state) const;
 

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "eventstore/envelope.hpp"
+#include "projections/parsed_envelope.hpp"
 
 namespace perspectief {
 
@@ -16,6 +17,12 @@ class Projection {
   // Several in position order (a page of the log): a projection may take its lock once.
   virtual void apply_all(std::span<const Envelope> envelopes) {
     for (const auto& e : envelopes) apply(e);
+  }
+  // The same with the page's streams and typed events parsed once for every projection
+  // (parse_page, by the Projector): a projection that folds typed events overrides it.
+  virtual void apply_parsed(std::span<const Envelope> envelopes,
+                            std::span<const ParsedEnvelope> /*parsed*/) {
+    apply_all(envelopes);
   }
 };
 

@@ -1,6 +1,8 @@
 #include "projections/projector.hpp"
 
+#include <algorithm>
 #include <cassert>
+#include <cstddef>
 
 namespace perspectief {
 
@@ -37,7 +39,14 @@ void Projector::fold(std::span<const Envelope> page) {
     }
     return true;
   }());
-  for (auto* p : projections_) p->apply_all(page);
+  // A chunk at a time: each envelope parsed once for every projection, and still in the
+  // cache when they fold it.
+  constexpr std::size_t kChunk = 256;
+  for (std::size_t start = 0; start < page.size(); start += kChunk) {
+    const auto chunk = page.subspan(start, std::min(kChunk, page.size() - start));
+    parse_page(chunk, parsed_);
+    for (auto* p : projections_) p->apply_parsed(chunk, parsed_);
+  }
   position_.store(page.back().position);
 }
 

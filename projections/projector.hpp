@@ -53,6 +53,8 @@ class Projector {
   EventStore& store_;
   std::vector<Projection*> projections_;
   Mutex mu_;
+  // The page being folded, parsed once for every projection (its capacity kept for the next).
+  std::vector<ParsedEnvelope> parsed_ GUARDED_BY(mu_);
   std::atomic<std::uint64_t> position_{0};
   std::uint64_t subscription_ = 0;
   bool subscribed_ = false;

@@ -131,7 +131,8 @@ TEST(PageFold, FoldsEveryEventInOrderWithItsParsedStream) {
   }
   std::uint64_t expected_position = 1;
   int missing = 0;
-  fold_page(cases, page, [&](const Envelope& e, const ParsedStream& s) {
+  fold_page(cases, page, [&](const Envelope& e, const ParsedEnvelope& p) {
+    const ParsedStream& s = p.stream;
     EXPECT_EQ(e.position, expected_position++);
     if (e.position == 302) {  // not a stream name: skipped by the folds
       EXPECT_FALSE(s.name.has_value());

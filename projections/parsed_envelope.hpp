@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "domain/events.hpp"
+#include "domain/stream_name.hpp"
+#include "eventstore/envelope.hpp"
+
+namespace perspectief {
+
+// An event's stream as a fold needs it: its name (nullopt: not a stream of the programme,
+// the event is skipped), and for a case stream the hash of its id in a CaseTable (0 for
+// other streams).
+struct ParsedStream {
+  std::optional<StreamNameView> name;
+  std::uint64_t case_hash = 0;
+};
+
+// An envelope as the folds read it, parsed once for all of them (Projector folds a page
+// into every read model): its stream, and its data as a typed event of that stream's kind.
+// No event (monostate) when the stream is not one of the programme, the data is damaged
+// (Envelope::data_damaged), or the data does not parse as an event of the stream's kind.
+// The typed event refers to the envelope's data: it lives no longer than the envelope.
+struct ParsedEnvelope {
+  ParsedStream stream;
+  std::variant<std::monostate, ProgrammeEvent, LocationEvent, ActivityEvent, CaseEvent> event;
+};
+
+ParsedStream parse_stream_for_fold(std::string_view stream);
+ParsedEnvelope parse_envelope(const Envelope& envelope);
+
+// Parses a page of envelopes into `out` (resized to the page; its capacity is kept for the
+// next page).
+void parse_page(std::span<const Envelope> page, std::vector<ParsedEnvelope>& out);
+
+}  // namespace perspectief
