@@ -166,6 +166,10 @@ if [ "${PERSPECTIEF_CONTAINER_CCACHE:-1}" != 0 ] && command -v ccache >/dev/null
   ccache_dir=$(ccache -k cache_dir)
   mkdir -p "$ccache_dir"
   lend=(--volume "$ccache_dir:/ccache" --build-arg CCACHE_DIR=/ccache --build-arg "SRC_DIR=$root")
+  # ccache hashes these: the same values as the host's builds, or no object is found.
+  for var in LANG LC_ALL LC_CTYPE LC_MESSAGES; do
+    if [ -n "${!var+set}" ]; then lend+=(--build-arg "$var=${!var}"); fi
+  done
   echo "$name: build: the compiler cache $ccache_dir lent to the build stage"
 fi
 bah bud --isolation=chroot --pull=never --build-arg "PERSPECTIEF_JOBS=$jobs" "${lend[@]}" \
