@@ -1,6 +1,5 @@
 #pragma once
 
-#include <algorithm>
 #include <cassert>
 #include <cstddef>
 #include <span>
@@ -36,13 +35,11 @@ void fold_page(const Table& cases, std::span<const Envelope> page,
 // The same for a page no other read model folds: parsed here, a chunk at a time.
 template <class Table, class Fold>
 void fold_page(const Table& cases, std::span<const Envelope> page, Fold&& fold) {
-  constexpr std::size_t kChunk = 256;
   std::vector<ParsedEnvelope> parsed;
-  for (std::size_t start = 0; start < page.size(); start += kChunk) {
-    const auto chunk = page.subspan(start, std::min(kChunk, page.size() - start));
-    parse_page(chunk, parsed);
-    fold_page(cases, chunk, parsed, fold);
-  }
+  fold_parsed_chunks(page, parsed,
+                     [&](std::span<const Envelope> chunk, std::span<const ParsedEnvelope> p) {
+                       fold_page(cases, chunk, p, fold);
+                     });
 }
 
 }  // namespace perspectief

@@ -11,13 +11,13 @@ void parse_as(const Envelope& e, ParsedEnvelope& out) {
   if (auto typed = parse_event<Variant>(e.type, e.data)) out.event = std::move(*typed);
 }
 
-}  // namespace
-
 ParsedStream parse_stream_for_fold(std::string_view stream) {
   ParsedStream s{parse_stream_view(stream)};
   if (s.name && s.name->kind == StreamKind::case_file) s.case_hash = case_id_hash(s.name->id);
   return s;
 }
+
+}  // namespace
 
 ParsedEnvelope parse_envelope(const Envelope& envelope) {
   ParsedEnvelope out{parse_stream_for_fold(envelope.stream), std::monostate{}};

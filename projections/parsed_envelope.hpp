@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -31,11 +33,23 @@ struct ParsedEnvelope {
   std::variant<std::monostate, ProgrammeEvent, LocationEvent, ActivityEvent, CaseEvent> event;
 };
 
-ParsedStream parse_stream_for_fold(std::string_view stream);
 ParsedEnvelope parse_envelope(const Envelope& envelope);
 
 // Parses a page of envelopes into `out` (resized to the page; its capacity is kept for the
 // next page).
 void parse_page(std::span<const Envelope> page, std::vector<ParsedEnvelope>& out);
+
+// Parses `page` 256 envelopes at a time into `parsed` and calls `fold(chunk, parsed)` for
+// each chunk: what the folds read of an envelope is still in the cache when they fold it.
+template <class Fold>
+void fold_parsed_chunks(std::span<const Envelope> page, std::vector<ParsedEnvelope>& parsed,
+                        Fold&& fold) {
+  constexpr std::size_t kChunk = 256;
+  for (std::size_t start = 0; start < page.size(); start += kChunk) {
+    const auto chunk = page.subspan(start, std::min(kChunk, page.size() - start));
+    parse_page(chunk, parsed);
+    fold(chunk, std::span<const ParsedEnvelope>{parsed});
+  }
+}
 
 }  // namespace perspectief

@@ -1,8 +1,6 @@
 #include "projections/projector.hpp"
 
-#include <algorithm>
 #include <cassert>
-#include <cstddef>
 
 namespace perspectief {
 
@@ -39,14 +37,12 @@ void Projector::fold(std::span<const Envelope> page) {
     }
     return true;
   }());
-  // A chunk at a time: each envelope parsed once for every projection, and still in the
-  // cache when they fold it.
-  constexpr std::size_t kChunk = 256;
-  for (std::size_t start = 0; start < page.size(); start += kChunk) {
-    const auto chunk = page.subspan(start, std::min(kChunk, page.size() - start));
-    parse_page(chunk, parsed_);
-    for (auto* p : projections_) p->apply_parsed(chunk, parsed_);
-  }
+  // Each envelope parsed once for every projection.
+  fold_parsed_chunks(
+      page, parsed_,
+      [this](std::span<const Envelope> chunk, std::span<const ParsedEnvelope> parsed) {
+        for (auto* p : projections_) p->apply_parsed(chunk, parsed);
+      });
   position_.store(page.back().position);
 }
 
