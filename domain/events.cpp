@@ -105,8 +105,10 @@ PersonalDataErased read(FieldReader& /*r*/, std::type_identity<PersonalDataErase
 
 }  // namespace
 
-template <class Variant>
-std::optional<Variant> parse_event(std::string_view type, const boost::json::object& data) {
+namespace {
+
+template <class Variant, class Data>
+std::optional<Variant> parse_event_from(std::string_view type, const Data& data) {
   std::optional<Variant> out;
   detail::for_each_alternative<Variant>([&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -118,10 +120,26 @@ std::optional<Variant> parse_event(std::string_view type, const boost::json::obj
   return out;
 }
 
+}  // namespace
+
+template <class Variant>
+std::optional<Variant> parse_event(std::string_view type, const boost::json::object& data) {
+  return parse_event_from<Variant>(type, data);
+}
+
+template <class Variant>
+std::optional<Variant> parse_event(std::string_view type, FlatFields data) {
+  return parse_event_from<Variant>(type, data);
+}
+
 template std::optional<ProgrammeEvent> parse_event(std::string_view, const boost::json::object&);
 template std::optional<LocationEvent> parse_event(std::string_view, const boost::json::object&);
 template std::optional<ActivityEvent> parse_event(std::string_view, const boost::json::object&);
 template std::optional<CaseEvent> parse_event(std::string_view, const boost::json::object&);
+template std::optional<ProgrammeEvent> parse_event(std::string_view, FlatFields);
+template std::optional<LocationEvent> parse_event(std::string_view, FlatFields);
+template std::optional<ActivityEvent> parse_event(std::string_view, FlatFields);
+template std::optional<CaseEvent> parse_event(std::string_view, FlatFields);
 
 std::vector<std::string_view> fields_read(std::string_view type) {
   const boost::json::object empty;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/enumerations.hpp"
+#include "domain/flat_fields.hpp"
 #include "domain/stream_name.hpp"
 #include "domain/time.hpp"
 
@@ -30,6 +31,7 @@ namespace perspectief {
 // --- programme ---
 struct ProgrammeCapacitySet {
   static constexpr std::string_view kType = "ProgrammeCapacitySet";
+  bool operator==(const ProgrammeCapacitySet&) const = default;
   std::int64_t places = 0;
   std::int64_t lvv_places = 0;
   std::int64_t max_stay_months = 0;
@@ -38,25 +40,30 @@ struct ProgrammeCapacitySet {
 // --- location ---
 struct LocationOpened {
   static constexpr std::string_view kType = "LocationOpened";
+  bool operator==(const LocationOpened&) const = default;
   std::string_view name;
   std::string_view operator_id;
   std::int64_t beds = 0;
 };
 struct LocationCapacityChanged {
   static constexpr std::string_view kType = "LocationCapacityChanged";
+  bool operator==(const LocationCapacityChanged&) const = default;
   std::int64_t beds = 0;
 };
 struct LocationClosed {
   static constexpr std::string_view kType = "LocationClosed";
+  bool operator==(const LocationClosed&) const = default;
 };
 struct NeighbourhoodContactRecorded {
   static constexpr std::string_view kType = "NeighbourhoodContactRecorded";
+  bool operator==(const NeighbourhoodContactRecorded&) const = default;
   ContactKind kind{};
 };
 
 // --- activity ---
 struct ActivityScheduled {
   static constexpr std::string_view kType = "ActivityScheduled";
+  bool operator==(const ActivityScheduled&) const = default;
   std::string_view title;
   std::string_view organisation;
   ActivityCategory category{};
@@ -65,6 +72,7 @@ struct ActivityScheduled {
 };
 struct ActivityHeld {
   static constexpr std::string_view kType = "ActivityHeld";
+  bool operator==(const ActivityHeld&) const = default;
   std::int64_t residents = 0;
   std::int64_t volunteers = 0;
   std::int64_t neighbours = 0;
@@ -72,56 +80,68 @@ struct ActivityHeld {
 };
 struct ActivityCancelled {
   static constexpr std::string_view kType = "ActivityCancelled";
+  bool operator==(const ActivityCancelled&) const = default;
 };
 
 // --- case ---
 struct CaseRegistered {
   static constexpr std::string_view kType = "CaseRegistered";
+  bool operator==(const CaseRegistered&) const = default;
   std::string_view previous_case_id;  // empty: a first case (spec/evaluation.md, "Returns")
 };
 struct IntakeCompleted {
   static constexpr std::string_view kType = "IntakeCompleted";
+  bool operator==(const IntakeCompleted&) const = default;
   bool eligible = false;
 };
 struct PlacementDecided {
   static constexpr std::string_view kType = "PlacementDecided";
+  bool operator==(const PlacementDecided&) const = default;
   Decision decision{};
   std::optional<Funding> funding;
 };
 struct CaseManagerAssigned {
   static constexpr std::string_view kType = "CaseManagerAssigned";
+  bool operator==(const CaseManagerAssigned&) const = default;
   std::string_view case_manager;
   std::string_view organisation;
 };
 struct BedAssigned {
   static constexpr std::string_view kType = "BedAssigned";
+  bool operator==(const BedAssigned&) const = default;
   std::string_view location_id;
 };
 struct Transferred {
   static constexpr std::string_view kType = "Transferred";
+  bool operator==(const Transferred&) const = default;
   std::string_view to_location_id;
 };
 struct LivingAllowancePaid {
   static constexpr std::string_view kType = "LivingAllowancePaid";
+  bool operator==(const LivingAllowancePaid&) const = default;
   std::int64_t amount_cents = 0;
   std::int32_t period = 0;  // the month paid for, as year * 12 + month - 1
 };
 struct LegalStepRecorded {
   static constexpr std::string_view kType = "LegalStepRecorded";
+  bool operator==(const LegalStepRecorded&) const = default;
   LegalStepKind step{};
   std::optional<LegalResult> result;
 };
 struct PerspectiveChosen {
   static constexpr std::string_view kType = "PerspectiveChosen";
+  bool operator==(const PerspectiveChosen&) const = default;
   Track track{};
 };
 struct ReturnStepRecorded {
   static constexpr std::string_view kType = "ReturnStepRecorded";
+  bool operator==(const ReturnStepRecorded&) const = default;
   ReturnStepKind step{};
   std::string_view country;  // empty when not given
 };
 struct ParticipationRecorded {
   static constexpr std::string_view kType = "ParticipationRecorded";
+  bool operator==(const ParticipationRecorded&) const = default;
   std::string_view activity;
   std::string_view organisation;
   double hours = 0;
@@ -129,30 +149,36 @@ struct ParticipationRecorded {
 };
 struct EscalationRaised {
   static constexpr std::string_view kType = "EscalationRaised";
+  bool operator==(const EscalationRaised&) const = default;
   std::string_view escalation_id;
   EscalationReason reason{};
   EscalationLevel level{};
 };
 struct EscalationResolved {
   static constexpr std::string_view kType = "EscalationResolved";
+  bool operator==(const EscalationResolved&) const = default;
   std::string_view escalation_id;
   Resolution resolution{};
 };
 struct StayExtended {
   static constexpr std::string_view kType = "StayExtended";
+  bool operator==(const StayExtended&) const = default;
   Days until = 0;
 };
 struct ExitInterviewHeld {
   static constexpr std::string_view kType = "ExitInterviewHeld";
+  bool operator==(const ExitInterviewHeld&) const = default;
   bool declined = false;
 };
 struct StayEnded {
   static constexpr std::string_view kType = "StayEnded";
+  bool operator==(const StayEnded&) const = default;
   Outcome outcome{};
   std::string_view destination_country;  // empty when not given
 };
 struct PersonalDataErased {
   static constexpr std::string_view kType = "PersonalDataErased";
+  bool operator==(const PersonalDataErased&) const = default;
 };
 
 using ProgrammeEvent = std::variant<ProgrammeCapacitySet>;
@@ -190,6 +216,10 @@ struct StreamOf<CaseEvent> {
 // fields (damaged: the folds skip it). Instantiated for the four variants above.
 template <class Variant>
 std::optional<Variant> parse_event(std::string_view type, const boost::json::object& data);
+// The same from the members of a flat object read from the stored text of the data: the same
+// event as from the object those members make.
+template <class Variant>
+std::optional<Variant> parse_event(std::string_view type, FlatFields data);
 
 // The names of the fields the parser of `type` reads, in order (tests check them against the
 // catalogue's non-personal fields).

@@ -2,14 +2,18 @@
 
 namespace perspectief {
 
-const boost::json::value* FieldReader::find(std::string_view name) {
+FieldReader::Value FieldReader::find(std::string_view name) {
   if (names_ != nullptr) names_->push_back(name);
+  return object_ != nullptr ? find_in_object(name) : find_in_flat(name);
+}
+
+FieldReader::Value FieldReader::find_in_object(std::string_view name) const {
   // An event's data has a few members: a scan that compares lengths first, inlined, costs
   // less than Boost.JSON's out-of-line lookup (callgrind: the rebuild's field reads).
   constexpr std::size_t kScanUpTo = 16;
   const boost::json::value* v = nullptr;
-  if (data_.size() <= kScanUpTo) {
-    for (const auto& member : data_) {
+  if (object_->size() <= kScanUpTo) {
+    for (const auto& member : *object_) {
       const auto key = member.key();
       if (key.size() == name.size() && std::string_view{key.data(), key.size()} == name) {
         v = &member.value();
@@ -17,9 +21,53 @@ const boost::json::value* FieldReader::find(std::string_view name) {
       }
     }
   } else {
-    v = data_.if_contains(name);
+    v = object_->if_contains(name);
   }
-  return v == nullptr || v->is_null() ? nullptr : v;
+  Value out;
+  if (v == nullptr || v->is_null()) return out;
+  if (v->is_string()) {
+    out.kind = Value::Kind::text;
+    out.text = {v->get_string().data(), v->get_string().size()};
+  } else if (v->is_int64()) {
+    out.kind = Value::Kind::integer;
+    out.integer = v->get_int64();
+    out.number = v->to_number<double>();
+  } else if (v->is_number()) {
+    out.kind = Value::Kind::number;
+    out.number = v->to_number<double>();
+  } else if (v->is_bool()) {
+    out.kind = Value::Kind::boolean;
+    out.flag = v->get_bool();
+  } else {
+    out.kind = Value::Kind::other;
+  }
+  return out;
+}
+
+FieldReader::Value FieldReader::find_in_flat(std::string_view name) const {
+  Value out;
+  for (const auto& f : flat_) {
+    if (f.key.size() != name.size() || f.key != name) continue;
+    switch (f.kind) {
+      case FlatField::Kind::text:
+        out.kind = Value::Kind::text;
+        out.text = f.text;
+        break;
+      case FlatField::Kind::integer:
+        out.kind = Value::Kind::integer;
+        out.integer = f.integer;
+        out.number = static_cast<double>(f.integer);
+        break;
+      case FlatField::Kind::boolean:
+        out.kind = Value::Kind::boolean;
+        out.flag = f.flag;
+        break;
+      case FlatField::Kind::null:
+        break;
+    }
+    break;
+  }
+  return out;
 }
 
 std::string_view FieldReader::text(std::string_view name) {
@@ -33,43 +81,42 @@ std::string_view FieldReader::optional_text(std::string_view name) {
 }
 
 std::optional<std::string_view> FieldReader::present_text(std::string_view name) {
-  const auto* v = find(name);
-  if (v == nullptr) return std::nullopt;
-  if (!v->is_string()) {
+  const Value v = find(name);
+  if (v.kind == Value::Kind::absent) return std::nullopt;
+  if (v.kind != Value::Kind::text) {
     ok_ = false;
     return std::nullopt;
   }
-  const auto& s = v->get_string();
-  return std::string_view{s.data(), s.size()};
+  return v.text;
 }
 
 std::int64_t FieldReader::integer(std::string_view name) {
-  const auto* v = find(name);
-  if (v == nullptr || !v->is_int64()) {
+  const Value v = find(name);
+  if (v.kind != Value::Kind::integer) {
     ok_ = false;
     return 0;
   }
-  return v->get_int64();
+  return v.integer;
 }
 
 double FieldReader::decimal(std::string_view name) {
-  const auto* v = find(name);
-  if (v == nullptr) return 0;
-  if (!v->is_number()) {
+  const Value v = find(name);
+  if (v.kind == Value::Kind::absent) return 0;
+  if (v.kind != Value::Kind::integer && v.kind != Value::Kind::number) {
     ok_ = false;
     return 0;
   }
-  return v->to_number<double>();
+  return v.number;
 }
 
 bool FieldReader::boolean(std::string_view name) {
-  const auto* v = find(name);
-  if (v == nullptr) return false;
-  if (!v->is_bool()) {
+  const Value v = find(name);
+  if (v.kind == Value::Kind::absent) return false;
+  if (v.kind != Value::Kind::boolean) {
     ok_ = false;
     return false;
   }
-  return v->get_bool();
+  return v.flag;
 }
 
 Days FieldReader::date(std::string_view name) {

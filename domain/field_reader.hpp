@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "domain/enumerations.hpp"
+#include "domain/flat_fields.hpp"
 #include "domain/time.hpp"
 
 namespace perspectief {
@@ -16,12 +17,14 @@ namespace perspectief {
 // it is valid (validated on append, upcast on read); a field that does not hold its kind
 // marks the whole event as not parsed (ok() false) instead of taking a default, so a damaged
 // value never becomes another one. Every read goes on after a failure, so that `names`, when
-// given, lists every field a parser reads.
+// given, lists every field a parser reads. The data is a JSON object, or the members of a flat
+// one read from its stored text (FlatFields); both give the same event.
 class FieldReader {
  public:
   explicit FieldReader(const boost::json::object& data,
                        std::vector<std::string_view>* names = nullptr)
-      : data_(data), names_(names) {}
+      : object_(&data), names_(names) {}
+  explicit FieldReader(FlatFields data) : flat_(data) {}
 
   bool ok() const { return ok_; }
 
@@ -55,13 +58,25 @@ class FieldReader {
   }
 
  private:
+  // A member's value as the readers look at it.
+  struct Value {
+    enum class Kind : std::uint8_t { absent, text, integer, number, boolean, other };
+    Kind kind = Kind::absent;  // absent: not there, or JSON null
+    std::string_view text;
+    std::int64_t integer = 0;  // an integer that fits (Boost.JSON's int64)
+    double number = 0;         // any number (integer too)
+    bool flag = false;
+  };
+
   // The text of a member that is there (even empty); none when absent or null.
   std::optional<std::string_view> present_text(std::string_view name);
-  // The member `name`; null when absent or JSON null.
-  const boost::json::value* find(std::string_view name);
+  Value find(std::string_view name);
+  Value find_in_object(std::string_view name) const;
+  Value find_in_flat(std::string_view name) const;
 
-  const boost::json::object& data_;
-  std::vector<std::string_view>* names_;
+  const boost::json::object* object_ = nullptr;  // or, when null:
+  FlatFields flat_;
+  std::vector<std::string_view>* names_ = nullptr;
   bool ok_ = true;
 };
 

@@ -31,6 +31,10 @@ struct Envelope {
   // NUL bytes, or damaged on disk): `data` is empty, to_json says so, folds skip the event
   // and `perspectief verify` reports its position. Readers keep serving the rest of the log.
   bool data_damaged = false;
+  // Only from scans for folds (Decoding::for_folds, projections/fold_scan.hpp): the stored
+  // canonical JSON of `data`, with `data` left empty; the fold reads it into typed events
+  // without building `data`. Empty otherwise.
+  std::string data_text;
 };
 
 // The API shape: camelCase, RFC 3339 times; `"dataDamaged": true` after `data` when the stored

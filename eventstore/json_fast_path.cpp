@@ -1,7 +1,10 @@
 #include "eventstore/json_fast_path.hpp"
 
+#include <array>
 #include <bit>
 #include <limits>
+
+#include "eventstore/utf8.hpp"
 
 namespace perspectief::fast_json {
 namespace {
@@ -56,7 +59,8 @@ unsigned digit_run(std::uint64_t w, std::uint64_t& values) {
   return not_digit == 0 ? 8 : first_hit(not_digit);
 }
 
-constexpr std::uint64_t kPowers[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+constexpr std::array<std::uint64_t, 9> kPowers{1,      10,      100,      1000,     10000,
+                                               100000, 1000000, 10000000, 100000000};
 
 bool digit(char c) {
   return c >= '0' && c <= '9';
@@ -107,8 +111,8 @@ bool signed_integer(std::string_view& in, T& out) {
 
 bool is_hex64(const char* p) {
   std::uint64_t bad = 0;
-  for (int i = 0; i < 8; ++i) {
-    const std::uint64_t w = load8(p + 8 * i);
+  for (std::ptrdiff_t i = 0; i < 8; ++i) {
+    const std::uint64_t w = load8(p + (8 * i));
     // For bytes below 128, the high bit of w + (128 - lo) is set where the byte is >= lo.
     const std::uint64_t digits = (w + kOnes * (0x80 - '0')) & ~(w + kOnes * (0x80 - '9' - 1));
     const std::uint64_t af = (w + kOnes * (0x80 - 'a')) & ~(w + kOnes * (0x80 - 'f' - 1));
@@ -136,26 +140,32 @@ bool Cursor::text(std::string_view& out) {
   if (in.empty() || in.front() != '"') return false;
   const char* const begin = in.data() + 1;
   const char* const end = in.data() + in.size();
-  // One pass for the closing quote and anything before it that is not plain ASCII.
+  // One pass for the closing quote and anything before it that is not plain ASCII. A byte of a
+  // multi-byte UTF-8 sequence is never a quote, a backslash or a control character.
   const char* close = nullptr;
   const char* p = begin;
+  std::uint64_t high = 0;
   for (; end - p >= 8; p += 8) {
     const std::uint64_t w = load8(p);
-    const std::uint64_t hits = any_special(w) | (w & kHighs) | any_below(w ^ (kOnes * '"'), 1);
+    const std::uint64_t hits = any_special(w) | any_below(w ^ (kOnes * '"'), 1);
     if (hits != 0) {
+      high |= w & kHighs & ((std::uint64_t{1} << (8 * first_hit(hits))) - 1);
       p += first_hit(hits);
       break;
     }
+    high |= w & kHighs;
   }
   for (; p != end; ++p) {
     if (*p == '"') {
       close = p;
       break;
     }
-    if (special(*p) || static_cast<unsigned char>(*p) >= 0x80) return false;
+    if (special(*p)) return false;
+    high |= static_cast<unsigned char>(*p) & 0x80U;
   }
   if (close == nullptr) return false;
   out = {begin, static_cast<std::size_t>(close - begin)};
+  if (high != 0 && !valid_utf8(out)) return false;  // Boost.JSON decides (and refuses)
   in.remove_prefix(static_cast<std::size_t>(close + 1 - in.data()));
   return true;
 }
@@ -167,37 +177,67 @@ bool Cursor::text(std::string& out) {
   return true;
 }
 
-bool flat_object(std::string_view text, boost::json::object& out) {
-  out.clear();
+namespace {
+
+// Reads `text` as one flat object (flat_object below), calling add(key, FlatField) for each
+// member in order; add answers false for a repeated key. False on anything else.
+template <class Add>
+bool scan_flat(std::string_view text, Add&& add) {
   Cursor c{text};
   if (!c.literal("{")) return false;
   if (c.literal("}")) return c.in.empty();
   for (;;) {
-    std::string_view key;
-    if (!c.text(key) || !c.literal(":") || c.in.empty()) return false;
+    FlatField f;
+    if (!c.text(f.key) || !c.literal(":") || c.in.empty()) return false;
     const char first = c.in.front();
-    bool added = false;  // false for a repeated key: the general parse decides
     if (first == '"') {
-      std::string_view value;
-      if (!c.text(value)) return false;
-      added = out.emplace(key, value).second;
+      f.kind = FlatField::Kind::text;
+      if (!c.text(f.text)) return false;
     } else if (first == '-' || digit(first)) {
-      std::int64_t value = 0;
-      if (!c.integer(value)) return false;
-      added = out.emplace(key, value).second;
+      f.kind = FlatField::Kind::integer;
+      if (!c.integer(f.integer)) return false;
     } else if (c.literal("true")) {
-      added = out.emplace(key, true).second;
+      f.kind = FlatField::Kind::boolean;
+      f.flag = true;
     } else if (c.literal("false")) {
-      added = out.emplace(key, false).second;
-    } else if (c.literal("null")) {
-      added = out.emplace(key, nullptr).second;
-    } else {
+      f.kind = FlatField::Kind::boolean;
+    } else if (!c.literal("null")) {
       return false;  // an object, an array, or not JSON
     }
-    if (!added) return false;
+    if (!add(f)) return false;  // a repeated key: the general parse decides
     if (c.literal("}")) return c.in.empty();
     if (!c.literal(",")) return false;
   }
+}
+
+}  // namespace
+
+bool flat_object(std::string_view text, boost::json::object& out) {
+  out.clear();
+  return scan_flat(text, [&](const FlatField& f) {
+    switch (f.kind) {
+      case FlatField::Kind::text:
+        return out.emplace(f.key, f.text).second;
+      case FlatField::Kind::integer:
+        return out.emplace(f.key, f.integer).second;
+      case FlatField::Kind::boolean:
+        return out.emplace(f.key, f.flag).second;
+      case FlatField::Kind::null:
+        return out.emplace(f.key, nullptr).second;
+    }
+    return false;
+  });
+}
+
+bool flat_members(std::string_view text, std::vector<FlatField>& out) {
+  out.clear();
+  return scan_flat(text, [&](const FlatField& f) {
+    for (const auto& seen : out) {
+      if (seen.key == f.key) return false;
+    }
+    out.push_back(f);
+    return true;
+  });
 }
 
 }  // namespace perspectief::fast_json

@@ -42,7 +42,7 @@ std::string encode_json_record(const Envelope& e, std::string_view data_json,
   out += std::to_string(e.occurred_at);
   out += ",\"recordedAt\":";
   out += std::to_string(e.recorded_at);
-  out += ",\"actor\":{\"subject\":";
+  out += R"(,"actor":{"subject":)";
   append_json_string(out, e.actor.subject);
   out += ",\"organisation\":";
   append_json_string(out, e.actor.organisation);
@@ -51,11 +51,11 @@ std::string encode_json_record(const Envelope& e, std::string_view data_json,
   out += "},\"data\":";
   out += data_json;
   if (!e.sealed.empty()) {
-    out += ",\"pii\":\"";
+    out += R"(,"pii":")";
     out += base64_encode(e.sealed);
     out += '"';
   }
-  out += ",\"prev\":\"";
+  out += R"(,"prev":")";
   out += prev_hash_hex;
   out += "\"}";
   return out;
@@ -70,21 +70,30 @@ Result<StoredRecord> decode_record(std::string_view bytes) {
 
 // `data` sits two levels inside a record: the same nesting limit as the general parse of the
 // whole record (Boost.JSON's default of 32).
-RecordDecoder::RecordDecoder()
-    : parser_(boost::json::storage_ptr{}, [] {
-        boost::json::parse_options o;
-        o.max_depth = 30;
-        return o;
-      }()) {}
+RecordDecoder::RecordDecoder(Decoding decoding)
+    : parser_(boost::json::storage_ptr{},
+              [] {
+                boost::json::parse_options o;
+                o.max_depth = 30;
+                return o;
+              }()),
+      decoding_(decoding) {}
 
 bool RecordDecoder::read_data(std::string_view text, Envelope& e) {
   e.data_damaged = false;
+  e.data_text.clear();
   if (parse_data(text, e.data)) return true;
   // The record is whole (its envelope decodes) but its data is not JSON: keep the envelope,
   // so that readers serve the rest of the log, and say so (Envelope::data_damaged).
   e.data.clear();
   e.data_damaged = true;
   return true;
+}
+
+void RecordDecoder::read_data_text(Envelope& e) {
+  if (e.data_text.empty()) return;
+  const std::string text = std::move(e.data_text);
+  (void)read_data(text, e);
 }
 
 bool RecordDecoder::parse_data(std::string_view text, boost::json::object& out) {
@@ -102,19 +111,30 @@ bool RecordDecoder::parse_data(std::string_view text, boost::json::object& out) 
 
 bool RecordDecoder::decode_binary(std::string_view bytes, Envelope& e, std::string* prev_hash_hex) {
   binary_record::Parts parts;
-  if (!binary_record::split(bytes, parts) || !read_data(parts.data, e)) return false;
+  if (!binary_record::split(bytes, parts)) return false;
   e.position = parts.position;
   e.stream.assign(parts.stream);
   e.version = parts.version;
-  e.event_id.assign(parts.event_id);
   e.type.assign(parts.type);
   e.schema_version = parts.schema_version;
   e.occurred_at = parts.occurred_at;
   e.recorded_at = parts.recorded_at;
-  e.actor.subject.assign(parts.subject);
-  e.actor.organisation.assign(parts.organisation);
   e.actor.role = parts.role;
-  e.sealed.assign(parts.pii);
+  if (decoding_ == Decoding::for_folds && !parts.data.empty()) {  // empty: damaged (read_data)
+    e.data.clear();
+    e.data_damaged = false;
+    e.data_text.assign(parts.data);
+    e.event_id.clear();
+    e.actor.subject.clear();
+    e.actor.organisation.clear();
+    e.sealed.clear();
+  } else {
+    if (!read_data(parts.data, e)) return false;
+    e.event_id.assign(parts.event_id);
+    e.actor.subject.assign(parts.subject);
+    e.actor.organisation.assign(parts.organisation);
+    e.sealed.assign(parts.pii);
+  }
   if (prev_hash_hex != nullptr) {
     *prev_hash_hex =
         to_hex(reinterpret_cast<const std::uint8_t*>(parts.prev.data()), parts.prev.size());

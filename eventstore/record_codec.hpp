@@ -34,6 +34,12 @@ std::string encode_json_record(const Envelope& e, std::string_view data_json,
 // Either format. unavailable if the bytes are neither.
 Result<StoredRecord> decode_record(std::string_view bytes);
 
+// What RecordDecoder gives of a record: every field, the data as the JSON object `data` (every
+// reader); or, for folds that read the data into typed events (projections/fold_scan.hpp),
+// the data as its stored text (`data_text`) and only the fields folds read: the event id, the
+// actor and the sealed personal fields are left empty. Format 1 records decode whole.
+enum class Decoding { whole, for_folds };
+
 // Decodes records one after another into the same StoredRecord, reusing its strings and the
 // JSON parser's buffers (scans and rebuilds). Format 2 records are taken apart at their
 // offsets; `data`, when it is a flat object (most events), is read without a JSON parser,
@@ -42,12 +48,16 @@ Result<StoredRecord> decode_record(std::string_view bytes);
 // any other format 1 record takes the general parse, so both give the same envelope.
 class RecordDecoder {
  public:
-  RecordDecoder();
+  explicit RecordDecoder(Decoding decoding = Decoding::whole);
   [[nodiscard]] Status decode(std::string_view bytes, StoredRecord& out);
   [[nodiscard]] Status decode(std::string_view bytes, Envelope& envelope,
                               std::string& prev_hash_hex);
   // Without the previous record's hash (scans and reads that do not check the chain).
   [[nodiscard]] Status decode(std::string_view bytes, Envelope& envelope);
+  // An envelope decoded for folds with its data as the JSON object: `data` from `data_text`
+  // (data_damaged when that is not a JSON object), `data_text` emptied. Nothing when
+  // `data_text` is empty.
+  void read_data_text(Envelope& envelope);
 
  private:
   Status decode_into(std::string_view bytes, Envelope& envelope, std::string* prev_hash_hex);
@@ -59,6 +69,7 @@ class RecordDecoder {
   bool parse_data(std::string_view text, boost::json::object& out);
   boost::json::parser parser_;
   std::string role_;
+  Decoding decoding_;
 };
 
 // The hash of the empty chain: the `prev` of position 1.

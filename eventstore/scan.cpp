@@ -30,9 +30,11 @@ Status scan_store(ReadOnlyStore& store, std::uint64_t after,
   });
 }
 
-Status scan_store_pages(ReadOnlyStore& store, std::uint64_t after,
-                        const std::function<void(Envelope&)>& upcast,
-                        const std::function<void(std::span<Envelope>)>& visit) {
+namespace {
+
+Status scan_pages(ReadOnlyStore& store, std::uint64_t after,
+                  const std::function<void(Envelope&)>& upcast, Decoding decoding,
+                  const std::function<void(std::span<Envelope>)>& visit) {
   constexpr std::size_t kPage = 256;
   Status result = Ok{};
   if (after == std::numeric_limits<std::uint64_t>::max()) return result;  // nothing beyond it
@@ -50,7 +52,7 @@ Status scan_store_pages(ReadOnlyStore& store, std::uint64_t after,
     read.fill_cache = false;
     read.readahead_size = 4 << 20;
     std::unique_ptr<rocksdb::Iterator> it{store.db().NewIterator(read, store.cf(1))};
-    RecordDecoder decoder;
+    RecordDecoder decoder{decoding};
     std::vector<Envelope> page(kPage);
     std::size_t n = 0;
     std::uint64_t expected = after + 1;
@@ -81,6 +83,19 @@ Status scan_store_pages(ReadOnlyStore& store, std::uint64_t after,
     }
   }
   return result;
+}
+
+}  // namespace
+
+Status scan_store_pages(ReadOnlyStore& store, std::uint64_t after,
+                        const std::function<void(Envelope&)>& upcast,
+                        const std::function<void(std::span<Envelope>)>& visit) {
+  return scan_pages(store, after, upcast, Decoding::whole, visit);
+}
+
+Status scan_store_text_pages(ReadOnlyStore& store, std::uint64_t after,
+                             const std::function<void(std::span<Envelope>)>& visit) {
+  return scan_pages(store, after, {}, Decoding::for_folds, visit);
 }
 
 Result<Envelope> envelope_from_json(const boost::json::object& o) {

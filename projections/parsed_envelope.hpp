@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "domain/events.hpp"
+#include "domain/flat_fields.hpp"
 #include "domain/stream_name.hpp"
 #include "eventstore/envelope.hpp"
 
@@ -34,6 +35,9 @@ struct ParsedEnvelope {
 };
 
 ParsedEnvelope parse_envelope(const Envelope& envelope);
+// The same with the envelope's data given as the members of its stored text (fold_scan.hpp):
+// the typed event refers to that text.
+ParsedEnvelope parse_envelope(const Envelope& envelope, FlatFields data);
 
 // Parses a page of envelopes into `out` (resized to the page; its capacity is kept for the
 // next page).

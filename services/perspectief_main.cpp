@@ -28,6 +28,7 @@
 #include "eventstore/scan.hpp"
 #include "eventstore/sealer.hpp"
 #include "eventstore/verify.hpp"
+#include "projections/fold_scan.hpp"
 #include "projections/history.hpp"
 #include "projections/read_models.hpp"
 #include "projections/start_up.hpp"
@@ -345,14 +346,16 @@ Status fold_log(const Flags& flags, Micros known_at, History& history, Micros& l
   if (const auto dir = flags.get("data-dir")) {
     auto store = ReadOnlyStore::open(*dir);
     if (!store) return replay_failure(store.error().message + " (" + store.error().internal + ")");
-    const auto s = scan_store_pages(**store, 0, upcast_envelope, [&](std::span<Envelope> page) {
-      // recordedAt never decreases along the log: the events known then are a prefix
-      const auto known = std::find_if(page.begin(), page.end(),
-                                      [&](const Envelope& e) { return e.recorded_at > known_at; });
-      const auto folded = page.first(static_cast<std::size_t>(known - page.begin()));
-      if (!folded.empty()) last_recorded = std::max(last_recorded, folded.back().recorded_at);
-      history.apply_all(folded);
-    });
+    const auto s = scan_for_folds(
+        **store, 0, [&](std::span<const Envelope> page, std::span<const ParsedEnvelope> parsed) {
+          // recordedAt never decreases along the log: the events known then are a prefix
+          const auto known = std::find_if(page.begin(), page.end(), [&](const Envelope& e) {
+            return e.recorded_at > known_at;
+          });
+          const auto n = static_cast<std::size_t>(known - page.begin());
+          if (n > 0) last_recorded = std::max(last_recorded, page[n - 1].recorded_at);
+          history.apply_parsed(page.first(n), parsed.first(n));
+        });
     if (!s) return replay_failure(s.error().message + " (" + s.error().internal + ")");
     return Ok{};
   }

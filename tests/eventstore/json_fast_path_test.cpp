@@ -11,12 +11,12 @@
 namespace perspectief::fast_json {
 namespace {
 
+// The oracle: Boost.JSON reads the string, and it has no escape (the fast reader takes none).
 bool naive_plain(std::string_view s) {
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\\' || u < 0x20 || u >= 0x80) return false;
-  }
-  return true;
+  if (s.find('\\') != std::string_view::npos) return false;
+  boost::system::error_code ec;
+  (void)boost::json::parse("\"" + std::string{s} + "\"", ec);
+  return !ec;
 }
 
 bool naive_hex64(std::string_view s) {
@@ -27,7 +27,8 @@ bool naive_hex64(std::string_view s) {
 }
 
 // Every byte value at every position of string bodies of 1-20 bytes (whole words and
-// tails): taken when plain ASCII up to the first quote, and then exactly up to that quote.
+// tails): taken when Boost.JSON reads it, without escapes, up to the first quote, and then
+// exactly up to that quote.
 TEST(JsonFastPath, TextAgreesWithACharacterByCharacterCheck) {
   for (std::size_t length = 1; length <= 20; ++length) {
     for (std::size_t at = 0; at < length; ++at) {
@@ -52,6 +53,84 @@ TEST(JsonFastPath, TextAgreesWithACharacterByCharacterCheck) {
   Cursor unterminated{"\"abcdefghijklmnop"};
   std::string_view v;
   EXPECT_FALSE(unterminated.text(v));
+}
+
+// UTF-8 sequences, well-formed and not (overlong, surrogates, beyond U+10FFFF, cut short, a
+// stray continuation byte), at every position of bodies of 0-17 bytes: taken exactly when
+// Boost.JSON reads the string.
+TEST(JsonFastPath, TextTakesWellFormedUtf8AsBoostJsonDoes) {
+  const char* const sequences[] = {"\xc3\xa9",
+                                   "\xe2\x82\xac",
+                                   "\xf0\x9d\x84\x9e",
+                                   "\xf4\x8f\xbf\xbf",
+                                   "\xed\x9f\xbf",
+                                   "\xee\x80\x80",
+                                   "\xc0\x80",
+                                   "\xc1\xbf",
+                                   "\xe0\x80\x80",
+                                   "\xe0\x9f\xbf",
+                                   "\xed\xa0\x80",
+                                   "\xed\xbf\xbf",
+                                   "\xf0\x80\x80\x80",
+                                   "\xf4\x90\x80\x80",
+                                   "\xf5\x80\x80\x80",
+                                   "\xff",
+                                   "\xc3",
+                                   "\xe2\x82",
+                                   "\xa9",
+                                   "\xc3\x28",
+                                   "\xe2\x28\xa1"};
+  int taken = 0;
+  for (const char* sequence : sequences) {
+    for (std::size_t length = 0; length <= 17; ++length) {
+      for (std::size_t at = 0; at <= length; ++at) {
+        std::string body(length, 'x');
+        body.insert(at, sequence);
+        const std::string input = "\"" + body + "\",1";
+        Cursor c{input};
+        std::string_view got;
+        const bool expected = naive_plain(body);
+        ASSERT_EQ(c.text(got), expected) << sequence << " " << length << " " << at;
+        if (expected) {
+          ++taken;
+          EXPECT_EQ(got, body);
+          EXPECT_EQ(c.in, ",1");
+        }
+      }
+    }
+  }
+  EXPECT_EQ(taken, 6 * 171);  // the six well-formed sequences, in every place
+}
+
+// Every one- and two-byte string, and three- and four-byte ones around every lead byte's
+// limits: the reader takes a string exactly when Boost.JSON reads it.
+TEST(JsonFastPath, TextAgreesWithBoostJsonOnEveryShortByteString) {
+  std::vector<std::string> bodies;
+  for (int a = 0; a < 256; ++a) {
+    bodies.emplace_back(1, static_cast<char>(a));
+    for (int b = 0; b < 256; ++b) {
+      bodies.push_back({static_cast<char>(a), static_cast<char>(b)});
+      if (a < 0xE0) continue;
+      for (const int c : {0x7F, 0x80, 0xBF, 0xC0}) {
+        bodies.push_back({static_cast<char>(a), static_cast<char>(b), static_cast<char>(c)});
+        if (a >= 0xF0) {
+          bodies.push_back({static_cast<char>(a), static_cast<char>(b), static_cast<char>(c),
+                            static_cast<char>(0x80)});
+        }
+      }
+    }
+  }
+  int taken = 0;
+  for (const auto& body : bodies) {
+    if (body.find('"') != std::string::npos) continue;  // the quote ends it: the test above
+    const std::string input = "\"" + body + "\"";
+    Cursor c{input};
+    std::string_view got;
+    const bool expected = naive_plain(body);
+    ASSERT_EQ(c.text(got), expected) << ::testing::PrintToString(body);
+    taken += expected ? 1 : 0;
+  }
+  EXPECT_GT(taken, 95 * 95);  // not vacuous: the printable pairs at least
 }
 
 TEST(JsonFastPath, Hex64AgreesWithACharacterByCharacterCheck) {
@@ -123,7 +202,9 @@ TEST(JsonFastPath, FlatObjectsReadAsBoostJsonDoes) {
   for (const char* text : {R"({})", R"({"a":1})", R"({"amountCents":24000,"period":"2021-02"})",
                            R"({"eligible":true,"x":false,"y":null,"n":-17})",
                            R"({"locationId":"loc-1","bedLabel":"B 12"})", R"({"":""})",
-                           R"({"big":123456789012345678,"neg":-123456789012345678})"}) {
+                           R"({"big":123456789012345678,"neg":-123456789012345678})",
+                           "{\"activity\":\"Taalcaf\xc3\xa9\",\"hours\":2}",
+                           "{\"\xc3\xa9\":\"\xe2\x82\xac \xf0\x9d\x84\x9e\"}"}) {
     boost::json::object fast;
     ASSERT_TRUE(flat_object(text, fast)) << text;
     EXPECT_EQ(boost::json::serialize(fast), boost::json::serialize(boost::json::parse(text)))
@@ -131,13 +212,41 @@ TEST(JsonFastPath, FlatObjectsReadAsBoostJsonDoes) {
   }
 }
 
+// flat_members reads what flat_object reads, member for member, as views into the text.
+TEST(JsonFastPath, FlatMembersAreTheMembersOfTheFlatObject) {
+  const std::string text =
+      R"({"activity":"Taalcaf\u00e9","hours":2,"eligible":true,"declined":false,"x":null})";
+  std::vector<FlatField> members{FlatField{}};  // reused: replaced
+  EXPECT_FALSE(flat_members(text, members));    // an escape: the general parse
+  const std::string plain =
+      "{\"activity\":\"Taalcaf\xc3\xa9\",\"hours\":-2,\"eligible\":true,\"declined\":false,"
+      "\"x\":null}";
+  ASSERT_TRUE(flat_members(plain, members));
+  ASSERT_EQ(members.size(), 5U);
+  EXPECT_EQ(members[0].key, "activity");
+  EXPECT_EQ(members[0].kind, FlatField::Kind::text);
+  EXPECT_EQ(members[0].text, "Taalcaf\xc3\xa9");
+  EXPECT_EQ(members[0].text.data(), plain.data() + 13);  // a view into the text
+  EXPECT_EQ(members[1].kind, FlatField::Kind::integer);
+  EXPECT_EQ(members[1].integer, -2);
+  EXPECT_EQ(members[2].kind, FlatField::Kind::boolean);
+  EXPECT_TRUE(members[2].flag);
+  EXPECT_EQ(members[3].kind, FlatField::Kind::boolean);
+  EXPECT_FALSE(members[3].flag);
+  EXPECT_EQ(members[4].key, "x");
+  EXPECT_EQ(members[4].kind, FlatField::Kind::null);
+  EXPECT_FALSE(flat_members(R"({"a":1,"a":2})", members));  // a repeated key
+  ASSERT_TRUE(flat_members("{}", members));
+  EXPECT_TRUE(members.empty());
+}
+
 TEST(JsonFastPath, LeavesEverythingElseToTheGeneralParse) {
   for (const char* text : {R"({"a":{"b":1}})",              // nested
                            R"({"a":[1]})",                  // array
                            R"({"a":"x\ny"})",               // escape
                            R"({"a":"caf\u00e9"})",          // escape
-                           "{\"a\":\"caf\xc3\xa9\"}",       // not ASCII
-                           "{\"\xc3\xa9\":1}",              // not ASCII key
+                           "{\"a\":\"caf\xc3\"}",           // UTF-8 cut short
+                           "{\"\xed\xa0\x80\":1}",          // a surrogate in a key
                            R"({"a":1.5})",                  // fraction
                            R"({"a":1e3})",                  // exponent
                            R"({"a":-0})",                   // negative zero
@@ -218,7 +327,29 @@ TEST(JsonFastPath, NeverDiffersFromBoostJsonOnRandomAndDamagedInput) {
     }
     for (const auto& input : inputs) {
       boost::json::object fast{{"stale", 1}};  // a reused object: its members are replaced
-      if (!flat_object(input, fast)) continue;
+      std::vector<FlatField> members;
+      const bool flat = flat_object(input, fast);
+      ASSERT_EQ(flat_members(input, members), flat) << input;
+      if (!flat) continue;
+      ASSERT_EQ(members.size(), fast.size()) << input;
+      for (std::size_t i = 0; i < members.size(); ++i) {
+        const auto& [key, value] = *(fast.begin() + static_cast<std::ptrdiff_t>(i));
+        ASSERT_EQ(members[i].key, std::string_view(key)) << input;
+        switch (members[i].kind) {
+          case FlatField::Kind::text:
+            ASSERT_EQ(members[i].text, std::string_view(value.as_string())) << input;
+            break;
+          case FlatField::Kind::integer:
+            ASSERT_EQ(members[i].integer, value.as_int64()) << input;
+            break;
+          case FlatField::Kind::boolean:
+            ASSERT_EQ(members[i].flag, value.as_bool()) << input;
+            break;
+          case FlatField::Kind::null:
+            ASSERT_TRUE(value.is_null()) << input;
+            break;
+        }
+      }
       ++taken;
       boost::system::error_code ec;
       const auto general = boost::json::parse(input, ec);

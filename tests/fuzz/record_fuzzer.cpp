@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "eventstore/binary_record.hpp"
 #include "eventstore/json_fast_path.hpp"
@@ -56,15 +57,35 @@ void whole_record(std::string_view input) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace perspectief::fast_json;
+  using perspectief::FlatField;
   const std::string_view input{reinterpret_cast<const char*>(data), size};
   if (!input.empty()) whole_record(input);
 
   boost::json::object fast{{"stale", 1}};
-  if (flat_object(input, fast)) {
+  std::vector<FlatField> members;
+  const bool flat = flat_object(input, fast);
+  // The folds' reader of the stored text takes exactly what flat_object takes, member for
+  // member.
+  if (flat_members(input, members) != flat) __builtin_trap();
+  if (flat) {
     boost::system::error_code ec;
     const auto general = boost::json::parse(input, ec);
     if (ec || !general.is_object()) __builtin_trap();
     if (boost::json::serialize(fast) != boost::json::serialize(general)) __builtin_trap();
+    if (members.size() != fast.size()) __builtin_trap();
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      const auto& member = *(fast.begin() + static_cast<std::ptrdiff_t>(i));
+      if (members[i].key != std::string_view(member.key())) __builtin_trap();
+      const auto& v = member.value();
+      const FlatField& f = members[i];
+      const bool same =
+          (f.kind == FlatField::Kind::text && v.is_string() &&
+           f.text == std::string_view(v.get_string())) ||
+          (f.kind == FlatField::Kind::integer && v.is_int64() && f.integer == v.get_int64()) ||
+          (f.kind == FlatField::Kind::boolean && v.is_bool() && f.flag == v.get_bool()) ||
+          (f.kind == FlatField::Kind::null && v.is_null());
+      if (!same) __builtin_trap();
+    }
   }
 
   // What an integer reader takes is a JSON integer, and Boost.JSON reads the same number.
