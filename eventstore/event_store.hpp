@@ -48,6 +48,13 @@ class EventStore {
   // Events with position > after, in position order, at most `limit`. Errors as read_stream.
   [[nodiscard]] virtual Result<std::vector<Envelope>> read_all(std::uint64_t after,
                                                                std::size_t limit) const = 0;
+  // The same for folds (the projector): a store may decode them for folds
+  // (Decoding::for_folds: the data as its stored text, without the event id, the actor's
+  // names and the sealed fields; upcast by the fold), which projections/fold_parser.hpp reads.
+  [[nodiscard]] virtual Result<std::vector<Envelope>> read_all_for_folds(std::uint64_t after,
+                                                                         std::size_t limit) const {
+    return read_all(after, limit);
+  }
 
   // The committed stream version (0 = no such stream). Errors as read_stream: a failed
   // read is never taken for "no such stream".

@@ -231,6 +231,11 @@ Result<std::vector<Envelope>> FollowerStore::read_all(std::uint64_t after,
   return reads_->read_all(after, limit, last_position_.load());
 }
 
+Result<std::vector<Envelope>> FollowerStore::read_all_for_folds(std::uint64_t after,
+                                                                std::size_t limit) const {
+  return reads_->read_all(after, limit, last_position_.load(), Decoding::for_folds);
+}
+
 Result<std::uint64_t> FollowerStore::stream_version(std::string_view stream) const {
   return reads_->stream_version(stream, last_position_.load());
 }

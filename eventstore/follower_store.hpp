@@ -79,6 +79,8 @@ class FollowerStore final : public EventStore {
                                             std::size_t max_count,
                                             Direction direction) const override;
   Result<std::vector<Envelope>> read_all(std::uint64_t after, std::size_t limit) const override;
+  Result<std::vector<Envelope>> read_all_for_folds(std::uint64_t after,
+                                                   std::size_t limit) const override;
   Result<std::uint64_t> stream_version(std::string_view stream) const override;
   bool writable() const override { return false; }
   // Serving while it keeps up: its last catch-up succeeded, less than kStale ago, and the

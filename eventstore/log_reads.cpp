@@ -105,11 +105,11 @@ Result<std::vector<Envelope>> LogReads::read_stream(std::string_view stream,
 }
 
 Result<std::vector<Envelope>> LogReads::read_all(std::uint64_t after, std::size_t limit,
-                                                 std::uint64_t durable) const {
+                                                 std::uint64_t durable, Decoding decoding) const {
   std::vector<Envelope> out;
   if (after == std::numeric_limits<std::uint64_t>::max()) return out;  // nothing lies beyond
   std::unique_ptr<rocksdb::Iterator> it{db_.NewIterator({}, events_)};
-  RecordDecoder decoder;
+  RecordDecoder decoder{decoding};
   for (it->Seek(keys::encode_u64(after + 1)); it->Valid() && out.size() < limit; it->Next()) {
     const std::uint64_t position = keys::decode_u64({it->key().data(), it->key().size()});
     if (position > durable) break;
@@ -117,7 +117,7 @@ Result<std::vector<Envelope>> LogReads::read_all(std::uint64_t after, std::size_
     if (auto s = decoder.decode({it->value().data(), it->value().size()}, e); !s) {
       return corrupt_record(position, s.error());
     }
-    if (upcast_) upcast_(e);
+    if (upcast_ && e.data_text.empty()) upcast_(e);  // text: upcast by the fold, if at all
   }
   if (!it->status().ok()) return store_error(it->status());
   return out;

@@ -10,6 +10,7 @@
 #include "domain/result.hpp"
 #include "eventstore/envelope.hpp"
 #include "eventstore/event_store.hpp"
+#include "eventstore/record_codec.hpp"
 #include "eventstore/store_stats.hpp"
 
 namespace rocksdb {
@@ -56,8 +57,11 @@ class LogReads {
                                                           std::size_t max_count,
                                                           Direction direction,
                                                           std::uint64_t durable) const;
+  // `decoding`: Decoding::for_folds for EventStore::read_all_for_folds (upcast only the
+  // envelopes decoded whole).
   [[nodiscard]] Result<std::vector<Envelope>> read_all(std::uint64_t after, std::size_t limit,
-                                                       std::uint64_t durable) const;
+                                                       std::uint64_t durable,
+                                                       Decoding decoding = Decoding::whole) const;
   [[nodiscard]] Result<std::uint64_t> stream_version(std::string_view stream,
                                                      std::uint64_t durable) const;
   // The events at these positions, in this order (the streams index named each one).

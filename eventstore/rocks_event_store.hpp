@@ -106,6 +106,8 @@ class RocksEventStore final : public EventStore {
                                             std::size_t max_count,
                                             Direction direction) const override;
   Result<std::vector<Envelope>> read_all(std::uint64_t after, std::size_t limit) const override;
+  Result<std::vector<Envelope>> read_all_for_folds(std::uint64_t after,
+                                                   std::size_t limit) const override;
   Result<std::uint64_t> stream_version(std::string_view stream) const override;
   std::uint64_t last_position() const override { return last_position_.load(); }
   StoreStats engine_stats() const override;

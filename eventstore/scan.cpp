@@ -70,7 +70,7 @@ Status scan_pages(ReadOnlyStore& store, std::uint64_t after,
         break;
       }
       ++expected;
-      if (upcast) upcast(e);
+      if (upcast && e.data_text.empty()) upcast(e);  // text: upcast by the fold, if at all
       if (++n == kPage) {
         visit(std::span<Envelope>{page.data(), n});
         n = 0;
@@ -94,8 +94,9 @@ Status scan_store_pages(ReadOnlyStore& store, std::uint64_t after,
 }
 
 Status scan_store_text_pages(ReadOnlyStore& store, std::uint64_t after,
+                             const std::function<void(Envelope&)>& upcast,
                              const std::function<void(std::span<Envelope>)>& visit) {
-  return scan_pages(store, after, {}, Decoding::for_folds, visit);
+  return scan_pages(store, after, upcast, Decoding::for_folds, visit);
 }
 
 Result<Envelope> envelope_from_json(const boost::json::object& o) {

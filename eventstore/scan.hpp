@@ -31,9 +31,11 @@ Status scan_store_pages(ReadOnlyStore& store, std::uint64_t after,
                         const std::function<void(std::span<Envelope>)>& visit);
 
 // The same decoded for folds (Decoding::for_folds: the data as its stored text in
-// Envelope::data_text, no event id, actor or sealed fields), without upcasting: for folds
-// that read the text into typed events (projections/fold_scan.hpp).
+// Envelope::data_text, no event id, actor or sealed fields), for folds that read the text
+// into typed events (projections/fold_parser.hpp); `upcast` is applied only to the envelopes
+// decoded whole (format 1 records), those with a `data` object.
 Status scan_store_text_pages(ReadOnlyStore& store, std::uint64_t after,
+                             const std::function<void(Envelope&)>& upcast,
                              const std::function<void(std::span<Envelope>)>& visit);
 
 // The API shape back into an envelope (for JSON Lines exports). invalid if a field is missing.

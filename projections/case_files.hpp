@@ -66,6 +66,8 @@ class CaseFiles final : public Projection {
   std::string_view name() const override { return "case-files"; }
   void apply(const Envelope& envelope) override;
   void apply_all(std::span<const Envelope> envelopes) override;
+  // So does the observer (FeedIndex::folded: the position and the type).
+  bool folds_typed_events() const override { return true; }
   void apply_parsed(std::span<const Envelope> envelopes,
                     std::span<const ParsedEnvelope> parsed) override;
 

@@ -146,6 +146,7 @@ class History final : public Projection {
   void restore(History&& other);
   void apply(const Envelope& envelope) override;
   void apply_all(std::span<const Envelope> envelopes) override;
+  bool folds_typed_events() const override { return true; }
   void apply_parsed(std::span<const Envelope> envelopes,
                     std::span<const ParsedEnvelope> parsed) override;
 

@@ -43,17 +43,30 @@ ParsedEnvelope parse_envelope(const Envelope& envelope, FlatFields data);
 // next page).
 void parse_page(std::span<const Envelope> page, std::vector<ParsedEnvelope>& out);
 
-// Parses `page` 256 envelopes at a time into `parsed` and calls `fold(chunk, parsed)` for
-// each chunk: what the folds read of an envelope is still in the cache when they fold it.
-template <class Fold>
-void fold_parsed_chunks(std::span<const Envelope> page, std::vector<ParsedEnvelope>& parsed,
-                        Fold&& fold) {
+// Calls fold(chunk, parse(chunk)) for each 256 envelopes of `page`, where parse returns the
+// chunk's ParsedEnvelopes: what the folds read of an envelope is still in the cache when they
+// fold it.
+template <class Envelopes, class Parse, class Fold>
+void fold_in_chunks(std::span<Envelopes> page, Parse&& parse, Fold&& fold) {
   constexpr std::size_t kChunk = 256;
   for (std::size_t start = 0; start < page.size(); start += kChunk) {
     const auto chunk = page.subspan(start, std::min(kChunk, page.size() - start));
-    parse_page(chunk, parsed);
-    fold(chunk, std::span<const ParsedEnvelope>{parsed});
+    const std::span<const ParsedEnvelope> parsed = parse(chunk);
+    fold(chunk, parsed);
   }
+}
+
+// The same with each chunk parsed by parse_page into `parsed`.
+template <class Fold>
+void fold_parsed_chunks(std::span<const Envelope> page, std::vector<ParsedEnvelope>& parsed,
+                        Fold&& fold) {
+  fold_in_chunks(
+      page,
+      [&](std::span<const Envelope> chunk) {
+        parse_page(chunk, parsed);
+        return std::span<const ParsedEnvelope>{parsed};
+      },
+      fold);
 }
 
 }  // namespace perspectief

@@ -24,6 +24,11 @@ class Projection {
                             std::span<const ParsedEnvelope> /*parsed*/) {
     apply_all(envelopes);
   }
+  // True when apply_parsed reads of an envelope only its position, stream, version, type,
+  // schema version, times and role, and its typed event: never `data`, the event id, the
+  // actor's names or the sealed fields. The projector then reads the log decoded for folds
+  // (EventStore::read_all_for_folds) when every projection says so.
+  virtual bool folds_typed_events() const { return false; }
 };
 
 }  // namespace perspectief

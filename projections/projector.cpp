@@ -1,5 +1,6 @@
 #include "projections/projector.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 namespace perspectief {
@@ -19,15 +20,18 @@ Status Projector::start(std::uint64_t from) {
 
 Status Projector::catch_up() {
   MutexLock lock(mu_);
+  const bool for_folds = std::all_of(projections_.begin(), projections_.end(),
+                                     [](const Projection* p) { return p->folds_typed_events(); });
   for (;;) {
-    auto page = store_.read_all(position_.load(), 10'000);
+    auto page = for_folds ? store_.read_all_for_folds(position_.load(), 10'000)
+                          : store_.read_all(position_.load(), 10'000);
     if (!page) return page.take_error();
     if (page->empty()) return Ok{};
     fold(*page);
   }
 }
 
-void Projector::fold(std::span<const Envelope> page) {
+void Projector::fold(std::span<Envelope> page) {
   // The log is gapless: a fold sees every position once, each one more than the last, so
   // no read model skips or repeats an event.
   assert([&] {
@@ -38,11 +42,10 @@ void Projector::fold(std::span<const Envelope> page) {
     return true;
   }());
   // Each envelope parsed once for every projection.
-  fold_parsed_chunks(
-      page, parsed_,
-      [this](std::span<const Envelope> chunk, std::span<const ParsedEnvelope> parsed) {
-        for (auto* p : projections_) p->apply_parsed(chunk, parsed);
-      });
+  fold_parsed_chunks(page, parser_, parsed_,
+                     [this](std::span<Envelope> chunk, std::span<const ParsedEnvelope> parsed) {
+                       for (auto* p : projections_) p->apply_parsed(chunk, parsed);
+                     });
   position_.store(page.back().position);
 }
 

@@ -8,6 +8,7 @@
 #include "domain/mutex.hpp"
 #include "domain/thread_annotations.hpp"
 #include "eventstore/event_store.hpp"
+#include "projections/fold_parser.hpp"
 #include "projections/projection.hpp"
 
 namespace perspectief {
@@ -48,13 +49,14 @@ class Projector {
  private:
   Status catch_up() EXCLUDES(mu_);
   // Folds one page of the log (in position order, starting right after position()).
-  void fold(std::span<const Envelope> page) REQUIRES(mu_);
+  void fold(std::span<Envelope> page) REQUIRES(mu_);
 
   EventStore& store_;
   std::vector<Projection*> projections_;
   Mutex mu_;
   // The page being folded, parsed once for every projection (its capacity kept for the next).
   std::vector<ParsedEnvelope> parsed_ GUARDED_BY(mu_);
+  FoldParser parser_ GUARDED_BY(mu_);
   std::atomic<std::uint64_t> position_{0};
   std::uint64_t subscription_ = 0;
   bool subscribed_ = false;

@@ -1,6 +1,8 @@
 // Rebuilding the read models from the store: events per second on one core, from the RocksDB
 // scan through record decoding to the folds (History and the case-file model), and each part
 // alone. The store is a generated programme history (perspectief demo).
+// BM_ProjectorStart: the server's start-up fold without a snapshot, the log read decoded for
+// folds or whole.
 // Run: build/release/tests/bench/rebuild_bench --benchmark_repetitions=3
 #include <benchmark/benchmark.h>
 
@@ -14,8 +16,10 @@
 #include "projections/case_files.hpp"
 #include "projections/fold_scan.hpp"
 #include "projections/history.hpp"
+#include "projections/projector.hpp"
 #include "projections/start_up.hpp"
 #include "projections/write_policy.hpp"
+#include "services/storage.hpp"
 #include "tests/bench/bench_store.hpp"
 
 namespace perspectief {
@@ -97,9 +101,53 @@ void BM_FoldsOnly(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * events.size()));
 }
 
+// A projection that reads whole envelopes (it does nothing with them): beside it the projector
+// reads the log whole, as it did before read_all_for_folds.
+class WholeEnvelopes final : public Projection {
+ public:
+  std::string_view name() const override { return "whole"; }
+  void apply(const Envelope& /*envelope*/) override {}
+};
+
+// The server's start-up without a snapshot: the projector folds the whole log into both read
+// models from a store opened for writing (a copy of the demo store), reading it decoded for
+// folds (for_folds:1) or whole (for_folds:0, with WholeEnvelopes beside the two models).
+void BM_ProjectorStart(benchmark::State& state) {
+  auto& d = demo();
+  const std::filesystem::path copy = d.dir.string() + "-projector-copy";
+  std::filesystem::remove_all(copy);
+  std::filesystem::copy(d.dir, copy, std::filesystem::copy_options::recursive);
+  {
+    auto storage = Storage::open(copy.string(), initial_programme(500, 360, 18));
+    if (!storage) {
+      state.SkipWithError("the copy of the store does not open");
+    } else {
+      for (auto _ : state) {
+        History history{500, 360, 18};
+        CaseFiles case_files{initial_programme(500, 360, 18)};
+        WholeEnvelopes whole;
+        Projector projector{(*storage)->log()};
+        projector.add(case_files);
+        projector.add(history);
+        if (state.range(0) == 0) projector.add(whole);
+        if (!projector.start(0)) state.SkipWithError("the fold failed");
+        benchmark::DoNotOptimize(history.position());
+      }
+    }
+  }
+  std::filesystem::remove_all(copy);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * d.events));
+}
+
 BENCHMARK(BM_ScanAndDecode)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_RebuildAllReadModels)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_FoldsOnly)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_ProjectorStart)
+    ->ArgName("for_folds")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2.0);
 
 }  // namespace
 }  // namespace perspectief

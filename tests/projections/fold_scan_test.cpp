@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "eventstore/scan.hpp"
 #include "projections/case_files.hpp"
 #include "projections/history.hpp"
+#include "projections/projector.hpp"
 #include "projections/snapshot.hpp"
 #include "projections/start_up.hpp"
 #include "tests/eventstore/store_fixture.hpp"
@@ -70,11 +72,11 @@ class FoldScanTest : public StoreTest {
                at("PlacementDecided", R"({"decision":"admitted","funding":"municipal"})", 9),
                at("BedAssigned", R"({"locationId":"loc-1"})", 10),
                at("StayEnded", R"({"reason":"returned"})", 50, 0)}));
-    store_->close();
   }
 
   // As before the text reader: every envelope's data as a JSON object, upcast, parsed.
   void fold_objects(Folded& f) {
+    store_->close();
     auto store = ReadOnlyStore::open(dir_.sub("db"));
     ASSERT_TRUE(store.ok());
     std::vector<ParsedEnvelope> parsed;
@@ -87,6 +89,7 @@ class FoldScanTest : public StoreTest {
   }
 
   void fold_text(Folded& f, std::uint64_t after = 0) {
+    store_->close();
     auto store = ReadOnlyStore::open(dir_.sub("db"));
     ASSERT_TRUE(store.ok());
     ASSERT_TRUE(
@@ -128,6 +131,46 @@ TEST_F(FoldScanTest, FoldsToTheSameReadModelsAsTheObjects) {
   EXPECT_EQ(c2->state.status, CaseStatus::ended);
   ASSERT_TRUE(c2->state.outcome.has_value());
   EXPECT_EQ(*c2->state.outcome, Outcome::independent_return);
+}
+
+// The server's projector reads the log decoded for folds (read_all_for_folds) when every
+// projection folds typed events, at start and after each commit: the same read models.
+TEST_F(FoldScanTest, TheProjectorFoldsTheSameFromTheLogDecodedForFolds) {
+  fill();
+  const auto for_folds = store_->read_all_for_folds(0, 100);
+  ASSERT_TRUE(for_folds.ok());
+  ASSERT_EQ(for_folds->size(), 14U);
+  std::size_t as_text = 0;
+  for (const auto& e : *for_folds) {
+    as_text += e.data.empty() && !e.data_text.empty() && e.event_id.empty() ? 1 : 0;
+  }
+  EXPECT_EQ(as_text, 14U);  // every record: whether its data is flat is the fold's to find
+  const auto whole = store_->read_all(0, 100);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_TRUE(std::all_of(whole->begin(), whole->end(), [](const Envelope& e) {
+    return e.data_text.empty() && !e.event_id.empty();
+  }));
+
+  Folded projected;
+  {
+    Projector projector{*store_};
+    projector.add(projected.case_files);
+    projector.add(projected.history);
+    ASSERT_TRUE(projector.start(0).ok());
+    EXPECT_EQ(projector.position(), 14U);
+    // After a commit, as on the append path.
+    ASSERT_TRUE(append("case-c-3",
+                       {at("CaseRegistered", R"({})", 60),
+                        at("IntakeCompleted", "{\"eligible\":false,\"note\":\"caf\xc3\xa9\"}", 61)})
+                    .ok());
+    EXPECT_EQ(projector.position(), 16U);
+  }
+  projected.events = 16;
+  Folded objects;
+  fold_objects(objects);
+  EXPECT_EQ(objects.events, 16U);
+  EXPECT_EQ(projected.snapshot(), objects.snapshot());
+  EXPECT_TRUE(projected.case_files.get("c-3").has_value());
 }
 
 TEST_F(FoldScanTest, StartsAfterAPosition) {
