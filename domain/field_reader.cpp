@@ -31,7 +31,6 @@ FieldReader::Value FieldReader::find_in_object(std::string_view name) const {
   } else if (v->is_int64()) {
     out.kind = Value::Kind::integer;
     out.integer = v->get_int64();
-    out.number = v->to_number<double>();
   } else if (v->is_number()) {
     out.kind = Value::Kind::number;
     out.number = v->to_number<double>();
@@ -56,7 +55,6 @@ FieldReader::Value FieldReader::find_in_flat(std::string_view name) const {
       case FlatField::Kind::integer:
         out.kind = Value::Kind::integer;
         out.integer = f.integer;
-        out.number = static_cast<double>(f.integer);
         break;
       case FlatField::Kind::boolean:
         out.kind = Value::Kind::boolean;
@@ -102,7 +100,8 @@ std::int64_t FieldReader::integer(std::string_view name) {
 double FieldReader::decimal(std::string_view name) {
   const Value v = find(name);
   if (v.kind == Value::Kind::absent) return 0;
-  if (v.kind != Value::Kind::integer && v.kind != Value::Kind::number) {
+  if (v.kind == Value::Kind::integer) return static_cast<double>(v.integer);
+  if (v.kind != Value::Kind::number) {
     ok_ = false;
     return 0;
   }

@@ -64,7 +64,7 @@ class FieldReader {
     Kind kind = Kind::absent;  // absent: not there, or JSON null
     std::string_view text;
     std::int64_t integer = 0;  // an integer that fits (Boost.JSON's int64)
-    double number = 0;         // any number (integer too)
+    double number = 0;         // any other number
     bool flag = false;
   };
 
