@@ -69,21 +69,16 @@ std::uint8_t role_code(Role role) {
   throw std::invalid_argument("not a role");  // a value outside the enum
 }
 
-std::string encode(const Envelope& e, std::string_view data_json, std::string_view prev_hash_hex) {
-  const auto prev = from_hex(prev_hash_hex);
-  if (!prev || prev->size() != kHashSize) {
-    throw std::invalid_argument("the previous record's hash is not 64 hex digits");
-  }
-  const std::array<std::string_view, kParts> parts{
-      e.stream,  e.event_id, e.type, e.actor.subject, e.actor.organisation,
-      data_json, e.sealed,   *prev};
+namespace {
+
+void append(std::string& out, const Envelope& e,
+            const std::array<std::string_view, kParts>& parts) {
   std::size_t total = kHeaderSize;
   for (const auto part : parts) {
     if (part.size() > UINT32_MAX) throw std::length_error("a record part exceeds 4 GiB");
     total += part.size();
   }
-  std::string out;
-  out.reserve(total);
+  out.reserve(out.size() + total);
   out += kTag;
   put<std::uint64_t>(out, e.position);
   put<std::uint64_t>(out, e.version);
@@ -93,7 +88,27 @@ std::string encode(const Envelope& e, std::string_view data_json, std::string_vi
   put<std::uint8_t>(out, role_code(e.actor.role));
   for (const auto part : parts) put<std::uint32_t>(out, static_cast<std::uint32_t>(part.size()));
   for (const auto part : parts) out += part;
+}
+
+}  // namespace
+
+std::string encode(const Envelope& e, std::string_view data_json, std::string_view prev_hash_hex) {
+  const auto prev = from_hex(prev_hash_hex);
+  if (!prev || prev->size() != kHashSize) {
+    throw std::invalid_argument("the previous record's hash is not 64 hex digits");
+  }
+  std::string out;
+  append(out, e,
+         {e.stream, e.event_id, e.type, e.actor.subject, e.actor.organisation, data_json, e.sealed,
+          *prev});
   return out;
+}
+
+std::size_t append_for_folds(std::string& out, const Envelope& e, std::string_view data_json) {
+  static constexpr std::array<char, kHashSize> kNoHash{};
+  const std::size_t before = out.size();
+  append(out, e, {e.stream, {}, e.type, {}, {}, data_json, {}, {kNoHash.data(), kNoHash.size()}});
+  return out.size() - before;
 }
 
 bool split(std::string_view bytes, Parts& out) {

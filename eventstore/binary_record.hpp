@@ -36,6 +36,11 @@ std::uint8_t role_code(Role role);
 // 4 GiB (neither can come from a request).
 std::string encode(const Envelope& e, std::string_view data_json, std::string_view prev_hash_hex);
 
+// Appends to `out` the record of `e` as a fold page holds it (eventstore/fold_pages.hpp): the
+// same layout without the event id, the actor's subject and organisation and the sealed
+// personal fields, and with 32 zero bytes for `prev` (pages are not chained). Returns its size.
+std::size_t append_for_folds(std::string& out, const Envelope& e, std::string_view data_json);
+
 // A format 2 record taken apart: views into its bytes.
 struct Parts {
   std::uint64_t position = 0;

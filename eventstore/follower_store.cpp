@@ -47,7 +47,7 @@ Result<std::unique_ptr<FollowerStore>> FollowerStore::open(FollowerOptions optio
   store->writer_ = std::move(writer).value();
   store->reads_ = std::make_unique<LogReads>(store->writer_->db(), store->writer_->cf(kEventsCf),
                                              store->writer_->cf(kStreamsCf), store->options_.upcast,
-                                             FailLookup{});
+                                             FailLookup{}, store->writer_->cf(kFoldPagesCf));
 
   rocksdb::Options local_options;
   local_options.create_if_missing = true;

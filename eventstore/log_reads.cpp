@@ -8,6 +8,7 @@
 #include <map>
 
 #include "eventstore/keys.hpp"
+#include "eventstore/log_cursor.hpp"
 #include "eventstore/record_codec.hpp"
 #include "eventstore/rocks_event_store.hpp"
 
@@ -32,10 +33,11 @@ Error corrupt_record(std::uint64_t position, const Error& cause) {
 
 LogReads::LogReads(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* events,
                    rocksdb::ColumnFamilyHandle* streams, std::function<void(Envelope&)> upcast,
-                   FailLookup fail_lookup)
+                   FailLookup fail_lookup, rocksdb::ColumnFamilyHandle* fold_pages)
     : db_(db),
       events_(events),
       streams_(streams),
+      fold_pages_(fold_pages),
       upcast_(std::move(upcast)),
       fail_lookup_(std::move(fail_lookup)) {}
 
@@ -108,18 +110,13 @@ Result<std::vector<Envelope>> LogReads::read_all(std::uint64_t after, std::size_
                                                  std::uint64_t durable, Decoding decoding) const {
   std::vector<Envelope> out;
   if (after == std::numeric_limits<std::uint64_t>::max()) return out;  // nothing lies beyond
-  std::unique_ptr<rocksdb::Iterator> it{db_.NewIterator({}, events_)};
-  RecordDecoder decoder{decoding};
-  for (it->Seek(keys::encode_u64(after + 1)); it->Valid() && out.size() < limit; it->Next()) {
-    const std::uint64_t position = keys::decode_u64({it->key().data(), it->key().size()});
-    if (position > durable) break;
-    Envelope& e = out.emplace_back();
-    if (auto s = decoder.decode({it->value().data(), it->value().size()}, e); !s) {
-      return corrupt_record(position, s.error());
-    }
+  LogCursor cursor{db_, events_, fold_pages_, {}, after, decoding};
+  Envelope e;
+  while (out.size() < limit && cursor.next(e) && e.position <= durable) {
     if (upcast_ && e.data_text.empty()) upcast_(e);  // text: upcast by the fold, if at all
+    out.push_back(std::move(e));
   }
-  if (!it->status().ok()) return store_error(it->status());
+  if (!cursor.status()) return cursor.status().error();
   return out;
 }
 

@@ -49,7 +49,7 @@ class LogReads {
   // envelope read; `fail_lookup` (optional) is the tests' fault seam.
   LogReads(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* events,
            rocksdb::ColumnFamilyHandle* streams, std::function<void(Envelope&)> upcast,
-           FailLookup fail_lookup);
+           FailLookup fail_lookup, rocksdb::ColumnFamilyHandle* fold_pages = nullptr);
 
   // As EventStore::read_stream, read_all and stream_version, up to `durable`.
   [[nodiscard]] Result<std::vector<Envelope>> read_stream(std::string_view stream,
@@ -75,6 +75,7 @@ class LogReads {
   rocksdb::DB& db_;
   rocksdb::ColumnFamilyHandle* events_;
   rocksdb::ColumnFamilyHandle* streams_;
+  rocksdb::ColumnFamilyHandle* fold_pages_;  // null: the store has none (eventstore/fold_pages.hpp)
   std::function<void(Envelope&)> upcast_;
   FailLookup fail_lookup_;
 };

@@ -13,7 +13,9 @@
 #include <map>
 #include <unordered_set>
 
+#include "domain/canonical_json.hpp"
 #include "eventstore/keys.hpp"
+#include "eventstore/log_cursor.hpp"
 #include "eventstore/record_codec.hpp"
 #include "eventstore/rocks_side_table.hpp"
 
@@ -131,14 +133,15 @@ Result<std::unique_ptr<RocksEventStore>> RocksEventStore::open(RocksStoreOptions
   for (const char* name : kColumnFamilies) {
     const std::string n{name};
     const bool lookups = n == "event_ids" || n == "heads" || n == "streams" || n == "data_keys";
-    cfs.emplace_back(n, cf_options(lookups, n == "events"));
+    cfs.emplace_back(n, cf_options(lookups, n == "events" || n == "fold_pages"));
   }
   rocksdb::DB* raw = nullptr;
   const auto s = rocksdb::DB::Open(db_options(), store->options_.path, cfs, &store->cf_, &raw);
   if (!s.ok()) return store_error(s);
   store->db_.reset(raw);
   store->reads_ = std::make_unique<LogReads>(*raw, store->cf_[kEvents], store->cf_[kStreams],
-                                             store->options_.upcast, store->options_.fail_lookup);
+                                             store->options_.upcast, store->options_.fail_lookup,
+                                             store->cf_[kFoldPagesCf]);
   store->data_keys_ = std::make_unique<RocksSideTable>(*raw, store->cf_[kDataKeysCf], store->cf_);
   store->access_log_ = std::make_unique<RocksSideTable>(*raw, store->cf_[kAccessLogCf], store->cf_);
   store->subscriptions_ =
@@ -159,6 +162,7 @@ Result<std::unique_ptr<RocksEventStore>> RocksEventStore::open(RocksStoreOptions
   }
   if (!it->status().ok()) return store_error(it->status());
   store->written_position_ = store->last_position_.load();
+  store->start_fold_page();
   store->writer_ = std::thread([s = store.get()] { s->writer_loop(); });
   store->syncer_ = std::thread([s = store.get()] { s->syncer_loop(); });
   return store;
@@ -400,6 +404,7 @@ void RocksEventStore::write_group(std::vector<Pending>& work) {
     }
     if (!s.ok()) {
       failed_ = true;
+      fold_page_.abandon();
       for (auto& r : written.results) {
         if (r->ok()) r.emplace(store_error(s));
       }
@@ -528,9 +533,27 @@ Result<bool> RocksEventStore::puts_data_key(const AppendRequest& request,
   return s.IsNotFound();
 }
 
+void RocksEventStore::start_fold_page() {
+  const std::uint64_t last = last_position_.load();
+  if (last == 0 || fold_pages::starts_page(last + 1)) return;
+  const std::uint64_t first = fold_pages::page_start(last);
+  // The data as stored, not upcast: format 2 records give its text; format 1 records (written
+  // before format 2) give the object, whose canonical JSON is the text they hold.
+  LogCursor cursor{*db_, cf_[kEvents], nullptr, {}, first - 1, Decoding::for_folds};
+  Envelope e;
+  while (cursor.next(e) && e.position <= last) {
+    if (e.data_damaged) break;
+    if (e.data_text.empty()) e.data_text = canonical_json(boost::json::value(e.data));
+    fold_page_.add(e, e.data_text);
+  }
+  // A damaged record opens as before (reads name it, verify reports it); its page is never
+  // written, and its readers read the events.
+  if (!cursor.status() || e.data_damaged || e.position != last) fold_page_.abandon();
+}
+
 void RocksEventStore::add_to_batch(const AppendRequest& request,
                                    const std::vector<Envelope>& envelopes, bool put_data_key,
-                                   GroupState& group) const {
+                                   GroupState& group) {
   for (std::size_t i = 0; i < envelopes.size(); ++i) {
     const Envelope& env = envelopes[i];
     const NewEvent& e = request.events[i];
@@ -544,6 +567,11 @@ void RocksEventStore::add_to_batch(const AppendRequest& request,
     const keys::EventIdEntry entry{env.position, env.occurred_at, e.content_hash};
     group.batch.Put(cf_[kEventIds], e.event_id, keys::encode_event_id_entry(entry));
     group.ids[e.event_id] = {entry, env};
+    fold_page_.add(env, e.data_json);
+    if (auto page = fold_page_.take_full()) {
+      group.batch.Put(cf_[kFoldPagesCf], keys::encode_u64(fold_pages::page_start(env.position)),
+                      *page);
+    }
   }
   const std::uint64_t version = envelopes.back().version;
   group.batch.Put(cf_[kHeads], request.stream, keys::encode_u64(version));

@@ -18,6 +18,7 @@
 #include "eventstore/append_policy.hpp"
 #include "eventstore/clock.hpp"
 #include "eventstore/event_store.hpp"
+#include "eventstore/fold_pages.hpp"
 #include "eventstore/keys.hpp"
 #include "eventstore/log_reads.hpp"
 #include "eventstore/side_table.hpp"
@@ -53,15 +54,17 @@ struct RocksStoreOptions {
 // checkpoints (name -> bytes), data_keys (stream -> its data key wrapped with the master key,
 // or the erasure marker; eventstore/key_ring.hpp), access_log (reads of personal data;
 // eventstore/access_log.hpp), subscriptions (the partners' server-side cursors and parked
-// webhook batches; projections/subscriptions.hpp).
-inline constexpr std::array<const char*, 9> kColumnFamilies = {
-    "default",     "events",    "streams",    "event_ids",    "heads",
-    "checkpoints", "data_keys", "access_log", "subscriptions"};
+// webhook batches; projections/subscriptions.hpp), fold_pages (first position -> the page's
+// events as folds read them; eventstore/fold_pages.hpp).
+inline constexpr std::array<const char*, 10> kColumnFamilies = {
+    "default",     "events",    "streams",    "event_ids",     "heads",
+    "checkpoints", "data_keys", "access_log", "subscriptions", "fold_pages"};
 inline constexpr std::size_t kEventsCf = 1;
 inline constexpr std::size_t kStreamsCf = 2;
 inline constexpr std::size_t kDataKeysCf = 6;
 inline constexpr std::size_t kAccessLogCf = 7;
 inline constexpr std::size_t kSubscriptionsCf = 8;
+inline constexpr std::size_t kFoldPagesCf = 9;
 
 // Key in the default column family: the last position (8 bytes) and the hex SHA-256 of its
 // record, so that verify can tell whether the newest record was altered.
@@ -178,7 +181,9 @@ class RocksEventStore final : public EventStore {
   // Adds the admitted events (records, indexes), the stream head and the data key or
   // erasure marker to the group's batch.
   void add_to_batch(const AppendRequest& request, const std::vector<Envelope>& envelopes,
-                    bool put_data_key, GroupState& group) const;
+                    bool put_data_key, GroupState& group);
+  // The fold page being filled at open: the events of the last page after the last full one.
+  void start_fold_page();
   Result<AppendResult> resend_result(const AppendRequest& request, GroupState& group,
                                      const std::vector<std::uint64_t>& positions);
   Result<std::uint64_t> head_of(const std::string& stream, const GroupState& group);
@@ -214,6 +219,7 @@ class RocksEventStore final : public EventStore {
   // Writer-thread state (written, not necessarily durable).
   std::unordered_map<std::string, std::uint64_t> heads_;
   std::string last_hash_hex_;
+  fold_pages::PageBuilder fold_page_;  // the writer's
   std::uint64_t written_position_ = 0;
   // The recordedAt of the last request admitted: the next one's is later (also when the clock
   // steps back), so recordedAt increases along the log (the events of one request share it),

@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "eventstore/keys.hpp"
+#include "eventstore/log_cursor.hpp"
 #include "eventstore/read_only_store.hpp"
 #include "eventstore/record_codec.hpp"
 #include "eventstore/rocks_event_store.hpp"
@@ -51,17 +51,13 @@ Status scan_pages(ReadOnlyStore& store, std::uint64_t after,
     rocksdb::ReadOptions read;
     read.fill_cache = false;
     read.readahead_size = 4 << 20;
-    std::unique_ptr<rocksdb::Iterator> it{store.db().NewIterator(read, store.cf(1))};
-    RecordDecoder decoder{decoding};
+    LogCursor cursor{store.db(), store.cf(kEventsCf), store.cf(kFoldPagesCf), read, after,
+                     decoding};
     std::vector<Envelope> page(kPage);
     std::size_t n = 0;
     std::uint64_t expected = after + 1;
-    for (it->Seek(keys::encode_u64(after + 1)); it->Valid(); it->Next()) {
+    while (cursor.next(page[n])) {
       Envelope& e = page[n];
-      if (auto s = decoder.decode({it->value().data(), it->value().size()}, e); !s) {
-        result = std::move(s);
-        break;
-      }
       // The log is gapless: a missing position is a damaged store or a torn view of a store
       // being written, never something to pass over in silence.
       if (e.position != expected) {
@@ -78,9 +74,7 @@ Status scan_pages(ReadOnlyStore& store, std::uint64_t after,
     }
     // Also before an error: what decoded before the bad record is visited, as it is read.
     if (n > 0) visit(std::span<Envelope>{page.data(), n});
-    if (result && !it->status().ok()) {
-      result = make_error(ErrorCode::unavailable, "the store could not be read to the end");
-    }
+    if (result && !cursor.status()) result = cursor.status();
   }
   return result;
 }

@@ -9,6 +9,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "domain/canonical_json.hpp"
+#include "eventstore/binary_record.hpp"
+#include "eventstore/fold_pages.hpp"
 #include "eventstore/keys.hpp"
 #include "eventstore/read_only_store.hpp"
 #include "eventstore/record_codec.hpp"
@@ -47,6 +50,8 @@ VerifyReport verify_once(const std::string& path) {
   std::unordered_map<std::string, std::uint64_t> versions;
   std::string prev = genesis_hash_hex();
   std::uint64_t expected = 1;
+  auto* pages = handles.size() > kFoldPagesCf ? handles[kFoldPagesCf] : nullptr;
+  fold_pages::PageBuilder page;
   std::unique_ptr<rocksdb::Iterator> it{db->NewIterator({}, events)};
   for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected) {
     const auto key = view(it->key());
@@ -83,6 +88,25 @@ VerifyReport verify_once(const std::string& path) {
       return fault(report, position, "eventId index does not point at the record");
     }
     ++report.events;
+    if (pages == nullptr) continue;
+    // The page the writer made of these events, from each record's stored data text.
+    if (e.data_damaged) {
+      page.abandon();
+      continue;
+    }
+    binary_record::Parts parts;
+    page.add(e, binary_record::split(bytes, parts) ? std::string{parts.data}
+                                                   : canonical_json(boost::json::value(e.data)));
+    if (auto made = page.take_full()) {
+      const std::uint64_t first = fold_pages::page_start(position);
+      std::string stored;
+      const auto s = db->Get({}, pages, keys::encode_u64(first), &stored);
+      if (s.ok() && stored != *made) {
+        return fault(report, first,
+                     "fold page at " + std::to_string(first) + " does not match its events");
+      }
+      if (s.ok()) ++report.fold_pages;
+    }
   }
   if (!it->status().ok()) return fault(report, expected, "read failed: " + it->status().ToString());
 
@@ -97,6 +121,16 @@ VerifyReport verify_once(const std::string& path) {
       return fault(report, report.events,
                    "hash chain broken: record " + std::to_string(report.events) +
                        " does not match the chain head");
+    }
+  }
+
+  if (pages != nullptr) {
+    std::unique_ptr<rocksdb::Iterator> pit{db->NewIterator({}, pages)};
+    pit->SeekToLast();
+    if (pit->Valid() &&
+        keys::decode_u64(view(pit->key())) + fold_pages::kEvents - 1 > report.events) {
+      const auto first = keys::decode_u64(view(pit->key()));
+      return fault(report, first, "fold page at " + std::to_string(first) + " without its events");
     }
   }
 

@@ -10,6 +10,7 @@ struct VerifyReport {
   bool ok = true;
   std::uint64_t events = 0;        // records checked
   std::uint64_t streams = 0;       // distinct streams
+  std::uint64_t fold_pages = 0;    // fold pages checked against their events
   std::uint64_t bad_position = 0;  // the first position at fault (0 if none or not positional)
   std::string problem;             // what is wrong there; never event content
   // Records whose envelope and chain are whole but whose `data` is not valid JSON
@@ -25,7 +26,9 @@ std::string damaged_data_problem(const VerifyReport& report);
 // positions 1..N gapless; each record decodes, names its own position and carries the
 // SHA-256 of the record before it; stream versions 1..n per stream, each indexed at the
 // record's position; the eventId index points at the record; stream heads equal the last
-// version; no index entry without a record; every record's data is valid JSON.
+// version; no index entry without a record; every record's data is valid JSON; every fold
+// page (eventstore/fold_pages.hpp) holds exactly what its events give, and none lies beyond
+// the last full page of events (a store may lack pages: one written before them).
 VerifyReport verify_store(const std::string& path);
 
 }  // namespace perspectief

@@ -23,8 +23,10 @@ Status Projector::catch_up() {
   const bool for_folds = std::all_of(projections_.begin(), projections_.end(),
                                      [](const Projection* p) { return p->folds_typed_events(); });
   for (;;) {
-    auto page = for_folds ? store_.read_all_for_folds(position_.load(), 10'000)
-                          : store_.read_all(position_.load(), 10'000);
+    // 40 fold pages (eventstore/fold_pages.hpp): reads after the first start on a page.
+    constexpr std::size_t kRead = 10'240;
+    auto page = for_folds ? store_.read_all_for_folds(position_.load(), kRead)
+                          : store_.read_all(position_.load(), kRead);
     if (!page) return page.take_error();
     if (page->empty()) return Ok{};
     fold(*page);

@@ -109,7 +109,8 @@ int verify(const Flags& flags) {
     return 1;
   }
   std::cout << "ok: " << r.events << " events in " << r.streams
-            << " streams, positions gapless, indexes consistent, hash chain intact\n";
+            << " streams, positions gapless, indexes consistent, hash chain intact, "
+            << r.fold_pages << " fold pages match their events\n";
   return 0;
 }
 

@@ -84,6 +84,60 @@ TEST_F(VerifyTest, AStoreWrittenInBothRecordFormatsPasses) {
   EXPECT_EQ(r.events, 7U);
 }
 
+TEST_F(VerifyTest, ChecksEveryFoldPageAgainstItsEvents) {
+  fill(600);
+  store_->close();
+  const auto r = verify_store(dir_.sub("db"));
+  EXPECT_TRUE(r.ok) << r.problem;
+  EXPECT_EQ(r.events, 600U);
+  EXPECT_EQ(r.fold_pages, 2U);  // 1-256 and 257-512; 513-600 still fills
+}
+
+// A page begun over records of format 1 (read back at open) and finished with format 2 ones.
+TEST_F(VerifyTest, AFoldPageOverBothRecordFormatsMatchesItsEvents) {
+  store_.reset();
+  auto o = options(dir_.sub("db"), &clock_);
+  o.json_records = true;
+  auto old = RocksEventStore::open(std::move(o));
+  ASSERT_TRUE(old.ok());
+  store_ = std::move(old).value();
+  fill(100);
+  reopen();
+  fill(200);
+  store_->close();
+  const auto r = verify_store(dir_.sub("db"));
+  EXPECT_TRUE(r.ok) << r.problem;
+  EXPECT_EQ(r.events, 300U);
+  EXPECT_EQ(r.fold_pages, 1U);
+}
+
+TEST_F(VerifyTest, FindsAFoldPageThatDiffersFromItsEvents) {
+  fill(600);
+  tamper([](rocksdb::DB& db, auto& h) {
+    std::string first;
+    ASSERT_TRUE(db.Get({}, h[kFoldPagesCf], keys::encode_u64(1), &first).ok());
+    // A whole page, under another page's key.
+    ASSERT_TRUE(db.Put({}, h[kFoldPagesCf], keys::encode_u64(257), first).ok());
+  });
+  const auto r = verify_store(dir_.sub("db"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.bad_position, 257U);
+  EXPECT_EQ(r.problem, "fold page at 257 does not match its events");
+}
+
+TEST_F(VerifyTest, FindsAFoldPageBeyondTheEvents) {
+  fill(600);
+  tamper([](rocksdb::DB& db, auto& h) {
+    std::string first;
+    ASSERT_TRUE(db.Get({}, h[kFoldPagesCf], keys::encode_u64(1), &first).ok());
+    ASSERT_TRUE(db.Put({}, h[kFoldPagesCf], keys::encode_u64(513), first).ok());
+  });
+  const auto r = verify_store(dir_.sub("db"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.bad_position, 513U);
+  EXPECT_EQ(r.problem, "fold page at 513 without its events");
+}
+
 TEST_F(VerifyTest, AnEmptyStorePasses) {
   store_->close();
   const auto r = verify_store(dir_.sub("db"));

@@ -26,7 +26,8 @@ TEST_F(VerifyTool, PassesOnAStoreWrittenOverHttp) {
   EXPECT_EQ(live.exit_code, 0) << live.output;
   EXPECT_EQ(
       live.output,
-      "ok: 4 events in 3 streams, positions gapless, indexes consistent, hash chain intact\n");
+      "ok: 4 events in 3 streams, positions gapless, indexes consistent, hash chain intact, 0 "
+      "fold pages match their events\n");
   server_->stop(SIGTERM);
   const auto stopped =
       run(std::string{PERSPECTIEF_TOOL_BIN} + " verify --data-dir " + dir_.sub("data"));
