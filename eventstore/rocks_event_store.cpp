@@ -13,9 +13,8 @@
 #include <map>
 #include <unordered_set>
 
-#include "domain/canonical_json.hpp"
+#include "eventstore/fold_page_fill.hpp"
 #include "eventstore/keys.hpp"
-#include "eventstore/log_cursor.hpp"
 #include "eventstore/record_codec.hpp"
 #include "eventstore/rocks_side_table.hpp"
 
@@ -163,6 +162,10 @@ Result<std::unique_ptr<RocksEventStore>> RocksEventStore::open(RocksStoreOptions
   if (!it->status().ok()) return store_error(it->status());
   store->written_position_ = store->last_position_.load();
   store->start_fold_page();
+  auto backfilled = fold_pages::backfill(*store->db_, store->cf_[kEvents], store->cf_[kFoldPagesCf],
+                                         store->last_position_.load());
+  if (!backfilled) return backfilled.take_error();
+  store->backfilled_fold_pages_ = *backfilled;
   store->writer_ = std::thread([s = store.get()] { s->writer_loop(); });
   store->syncer_ = std::thread([s = store.get()] { s->syncer_loop(); });
   return store;
@@ -536,19 +539,9 @@ Result<bool> RocksEventStore::puts_data_key(const AppendRequest& request,
 void RocksEventStore::start_fold_page() {
   const std::uint64_t last = last_position_.load();
   if (last == 0 || fold_pages::starts_page(last + 1)) return;
-  const std::uint64_t first = fold_pages::page_start(last);
-  // The data as stored, not upcast: format 2 records give its text; format 1 records (written
-  // before format 2) give the object, whose canonical JSON is the text they hold.
-  LogCursor cursor{*db_, cf_[kEvents], nullptr, {}, first - 1, Decoding::for_folds};
-  Envelope e;
-  while (cursor.next(e) && e.position <= last) {
-    if (e.data_damaged) break;
-    if (e.data_text.empty()) e.data_text = canonical_json(boost::json::value(e.data));
-    fold_page_.add(e, e.data_text);
-  }
-  // A damaged record opens as before (reads name it, verify reports it); its page is never
+  // A damaged record opens as before (reads name it, verify reports it): its page is never
   // written, and its readers read the events.
-  if (!cursor.status() || e.data_damaged || e.position != last) fold_page_.abandon();
+  (void)fold_pages::fill(*db_, cf_[kEvents], fold_pages::page_start(last), last, fold_page_);
 }
 
 void RocksEventStore::add_to_batch(const AppendRequest& request,

@@ -104,6 +104,10 @@ class RocksEventStore final : public EventStore {
   // RocksDB fails.
   [[nodiscard]] Status compact();
 
+  // The fold pages this open wrote for a store written before them (eventstore/
+  // fold_page_fill.hpp); 0 for a store that had them.
+  std::uint64_t backfilled_fold_pages() const { return backfilled_fold_pages_; }
+
   void append(AppendRequest request, AppendCallback done) override;
   Result<std::vector<Envelope>> read_stream(std::string_view stream, std::uint64_t from_version,
                                             std::size_t max_count,
@@ -220,6 +224,7 @@ class RocksEventStore final : public EventStore {
   std::unordered_map<std::string, std::uint64_t> heads_;
   std::string last_hash_hex_;
   fold_pages::PageBuilder fold_page_;  // the writer's
+  std::uint64_t backfilled_fold_pages_ = 0;
   std::uint64_t written_position_ = 0;
   // The recordedAt of the last request admitted: the next one's is later (also when the clock
   // steps back), so recordedAt increases along the log (the events of one request share it),

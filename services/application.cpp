@@ -184,6 +184,10 @@ Status Application::open_store() {
   auto storage = Storage::open(dir, config_.defaults);
   if (!storage) return failure("cannot open the store at " + dir + ": " + storage.error().internal);
   storage_ = std::move(storage).value();
+  if (const auto pages = storage_->store().backfilled_fold_pages(); pages > 0) {
+    std::cerr << "perspectief-server: wrote " << pages
+              << " fold pages for the events stored before them\n";
+  }
   return Ok{};
 }
 

@@ -1,7 +1,8 @@
 // Fold pages (eventstore/fold_pages.hpp): the log once more, 256 events to a value, written
 // with the event that completes a page and read by scans and read_all_for_folds in place of
-// the events; a store without them (or with a stretch without them) reads the events.
+// the events; a store without them reads the events, and gets them at its next open.
 #include "eventstore/fold_pages.hpp"
+#include "eventstore/fold_page_fill.hpp"
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
@@ -227,7 +228,7 @@ TEST_F(FoldPagesStoreTest, ReadAllForFoldsReadsThePagesAsTheEvents) {
   EXPECT_EQ(paged, from_events(*store));
 }
 
-TEST_F(FoldPagesStoreTest, AStoreWrittenBeforePagesIsReadFromItsEventsUntilItsPagesBegin) {
+TEST_F(FoldPagesStoreTest, AStoreWrittenBeforePagesIsReadFromItsEventsAndGetsThemAtItsNextOpen) {
   fill(1, 600);
   tamper([](rocksdb::DB& db, std::vector<rocksdb::ColumnFamilyHandle*>& cfs) {
     ASSERT_TRUE(db.DropColumnFamily(cfs[kFoldPagesCf]).ok());
@@ -237,13 +238,46 @@ TEST_F(FoldPagesStoreTest, AStoreWrittenBeforePagesIsReadFromItsEventsUntilItsPa
     EXPECT_EQ(store->cf(kFoldPagesCf), nullptr);
     EXPECT_EQ(scanned(*store), from_events(*store));
   }
-  reopen();  // makes the column family again: pages from the one being filled on
+  reopen();  // makes the column family and the two full pages; 513-600 fills
+  EXPECT_EQ(store_->backfilled_fold_pages(), 2U);
   fill(601, 800);
   auto store = read_only();
-  EXPECT_EQ(page_keys(*store), std::vector<std::uint64_t>{513});
+  EXPECT_EQ(page_keys(*store), (std::vector<std::uint64_t>{1, 257, 513}));
   const auto events = from_events(*store);
   ASSERT_EQ(events.size(), 800U);
   EXPECT_EQ(scanned(*store), events);
+}
+
+TEST_F(FoldPagesStoreTest, AnOpenWritesThePagesBelowTheFirstOneInBatchesFromTheTop) {
+  // 66 full pages: one batch of 64, then one of 2.
+  const std::uint64_t n = (fold_pages::kPagesPerBatch + 2) * kEvents + 10;
+  for (std::uint64_t p = 1; p <= n; p += 100) {
+    std::vector<NewEvent> events;
+    for (std::uint64_t i = p; i < p + 100 && i <= n; ++i) {
+      events.push_back(event("PerspectiveChosen", R"({"track":"return"})"));
+    }
+    ASSERT_TRUE(append("case-" + std::to_string(p % 13), std::move(events)).ok());
+  }
+  // As if a stop had come after the first batch: only the top 64 pages are there.
+  tamper([](rocksdb::DB& db, std::vector<rocksdb::ColumnFamilyHandle*>& cfs) {
+    ASSERT_TRUE(db.Delete({}, cfs[kFoldPagesCf], keys::encode_u64(1)).ok());
+    ASSERT_TRUE(db.Delete({}, cfs[kFoldPagesCf], keys::encode_u64(257)).ok());
+  });
+  reopen();
+  EXPECT_EQ(store_->backfilled_fold_pages(), 2U);
+  reopen();
+  EXPECT_EQ(store_->backfilled_fold_pages(), 0U);
+  auto store = read_only();
+  EXPECT_EQ(page_keys(*store).size(), fold_pages::kPagesPerBatch + 2);
+  EXPECT_EQ(scanned(*store), from_events(*store));
+  // And all of them from nothing.
+  tamper([](rocksdb::DB& db, std::vector<rocksdb::ColumnFamilyHandle*>& cfs) {
+    ASSERT_TRUE(db.DropColumnFamily(cfs[kFoldPagesCf]).ok());
+  });
+  reopen();
+  EXPECT_EQ(store_->backfilled_fold_pages(), fold_pages::kPagesPerBatch + 2);
+  store = read_only();
+  EXPECT_EQ(scanned(*store), from_events(*store));
 }
 
 TEST_F(FoldPagesStoreTest, ADamagedPageIsReportedByItsPosition) {
