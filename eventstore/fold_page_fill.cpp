@@ -14,40 +14,47 @@
 namespace perspectief::fold_pages {
 namespace {
 
-// Reads `first`..`last` into `builder`, handing over each page it completes. False at a
-// record that does not decode or a gap (the page is abandoned); a record with damaged data
-// abandons its page only.
+// Reads `first`..`last` into `builder`, handing over each page it completes. false at a
+// record that does not decode or a gap (the page is abandoned); unavailable if the store
+// cannot be read.
 template <class OnPage>
-bool read_into(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* events, std::uint64_t first,
-               std::uint64_t last, PageBuilder& builder, OnPage on_page) {
-  // The data as stored, not upcast: format 2 records give its text; format 1 records
-  // (written before format 2) give the object, whose canonical JSON is the text they hold.
+Result<bool> read_into(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* events, std::uint64_t first,
+                       std::uint64_t last, PageBuilder& builder, OnPage on_page) {
   rocksdb::ReadOptions read;
   read.fill_cache = false;
-  LogCursor cursor{db, events, nullptr, read, first - 1, Decoding::for_folds};
+  LogCursor cursor{db, events, nullptr, read, first - 1, Decoding::for_folds, last};
   Envelope e;
   std::uint64_t expected = first;
-  while (expected <= last && cursor.next(e)) {
-    if (e.position != expected) break;
+  while (cursor.next(e) && e.position == expected) {
     ++expected;
-    if (e.data_damaged) {
-      builder.abandon();
-      continue;
-    }
-    if (e.data_text.empty()) e.data_text = canonical_json(boost::json::value(e.data));
-    builder.add(e, e.data_text);
+    add_stored(builder, e);
     if (auto page = builder.take_full()) on_page(page_start(e.position), std::move(*page));
   }
-  if (expected <= last) builder.abandon();
-  return expected > last;
+  if (expected > last) return true;
+  builder.abandon();
+  if (!cursor.status() && cursor.status().error().code != ErrorCode::corrupt) {
+    return cursor.status().error();
+  }
+  return false;
 }
 
 }  // namespace
 
+void add_stored(PageBuilder& builder, Envelope& e) {
+  if (e.data_damaged) {
+    builder.abandon();
+    return;
+  }
+  if (e.data_text.empty()) e.data_text = canonical_json(boost::json::value(e.data));
+  builder.add(e, e.data_text);
+}
+
 bool fill(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* events, std::uint64_t first,
           std::uint64_t last, PageBuilder& builder) {
   // `last` ends no page, so no page is completed here.
-  return read_into(db, events, first, last, builder, [](std::uint64_t, std::string&&) {});
+  const auto whole =
+      read_into(db, events, first, last, builder, [](std::uint64_t, std::string&&) {});
+  return whole && *whole;
 }
 
 Result<std::uint64_t> backfill(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* events,
@@ -67,12 +74,13 @@ Result<std::uint64_t> backfill(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* eve
     rocksdb::WriteBatch batch;
     std::uint64_t in_batch = 0;
     PageBuilder builder;
-    const bool whole =
+    const auto whole =
         read_into(db, events, first, end, builder, [&](std::uint64_t start, std::string&& page) {
           batch.Put(pages, keys::encode_u64(start), page);
           ++in_batch;
         });
-    if (!whole) break;
+    if (!whole) return whole.error();
+    if (!*whole) break;  // a damaged record: this batch and the ones below it stay unwritten
     if (const auto s = db.Write({}, &batch); !s.ok()) return store_error(s);
     written += in_batch;
     end = first - 1;

@@ -29,13 +29,14 @@ Error damaged_page(std::uint64_t key, std::uint64_t position, std::string_view w
 
 LogCursor::LogCursor(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* events,
                      rocksdb::ColumnFamilyHandle* pages, rocksdb::ReadOptions read,
-                     std::uint64_t after, Decoding decoding)
+                     std::uint64_t after, Decoding decoding, std::uint64_t last)
     : db_(db),
       events_(events),
       pages_(decoding == Decoding::for_folds ? pages : nullptr),
       read_(std::move(read)),
       decoder_(decoding),
-      next_(after + 1) {}
+      next_(after + 1),
+      last_(last) {}
 
 LogCursor::~LogCursor() = default;
 
@@ -45,7 +46,8 @@ bool LogCursor::fail(Status s) {
 }
 
 bool LogCursor::next(Envelope& e) {
-  if (!status_ || next_ == 0) return false;  // next_ 0: the position after UINT64_MAX
+  // next_ 0: the position after UINT64_MAX.
+  if (ended_ || !status_ || next_ == 0 || next_ > last_) return false;
   if (page_ && !page_->done()) return from_page(e);
   if (pages_ != nullptr && fold_pages::starts_page(next_) && open_page()) return from_page(e);
   if (!status_) return false;
@@ -96,9 +98,14 @@ bool LogCursor::from_events(Envelope& e) {
   }
   if (!events_it_->Valid()) {
     if (!events_it_->status().ok()) return fail(store_error(events_it_->status()));
+    ended_ = true;  // a Next() on an iterator past its end is not allowed
     return false;
   }
   const std::uint64_t position = keys::decode_u64(view(events_it_->key()));
+  if (position > last_) {
+    ended_ = true;
+    return false;
+  }
   if (auto s = decoder_.decode(view(events_it_->value()), e); !s) {
     return fail(corrupt_record(position, s.error()));
   }

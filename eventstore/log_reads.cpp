@@ -110,9 +110,9 @@ Result<std::vector<Envelope>> LogReads::read_all(std::uint64_t after, std::size_
                                                  std::uint64_t durable, Decoding decoding) const {
   std::vector<Envelope> out;
   if (after == std::numeric_limits<std::uint64_t>::max()) return out;  // nothing lies beyond
-  LogCursor cursor{db_, events_, fold_pages_, {}, after, decoding};
+  LogCursor cursor{db_, events_, fold_pages_, {}, after, decoding, durable};
   Envelope e;
-  while (out.size() < limit && cursor.next(e) && e.position <= durable) {
+  while (out.size() < limit && cursor.next(e)) {
     if (upcast_ && e.data_text.empty()) upcast_(e);  // text: upcast by the fold, if at all
     out.push_back(std::move(e));
   }

@@ -15,7 +15,8 @@ class ReadOnlyStore;
 // Reads every event of the store at `path` after `after`, in position order, without taking
 // the store's lock (RocksDB read-only), so tools can read a store a running server holds.
 // `upcast` (optional) is applied to each envelope first. unavailable if the store cannot be
-// opened or a record does not decode.
+// opened or read; corrupt, naming the position, if a record (or a fold page,
+// eventstore/fold_pages.hpp) does not decode or a position is missing.
 Status scan_store(const std::string& path, std::uint64_t after,
                   const std::function<void(Envelope&)>& upcast,
                   const std::function<void(Envelope&)>& visit);

@@ -9,9 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "domain/canonical_json.hpp"
-#include "eventstore/binary_record.hpp"
-#include "eventstore/fold_pages.hpp"
+#include "eventstore/fold_page_fill.hpp"
 #include "eventstore/keys.hpp"
 #include "eventstore/read_only_store.hpp"
 #include "eventstore/record_codec.hpp"
@@ -52,6 +50,8 @@ VerifyReport verify_once(const std::string& path) {
   std::uint64_t expected = 1;
   auto* pages = handles.size() > kFoldPagesCf ? handles[kFoldPagesCf] : nullptr;
   fold_pages::PageBuilder page;
+  RecordDecoder folds{Decoding::for_folds};
+  Envelope for_folds;
   std::unique_ptr<rocksdb::Iterator> it{db->NewIterator({}, events)};
   for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected) {
     const auto key = view(it->key());
@@ -89,18 +89,19 @@ VerifyReport verify_once(const std::string& path) {
     }
     ++report.events;
     if (pages == nullptr) continue;
-    // The page the writer made of these events, from each record's stored data text.
-    if (e.data_damaged) {
+    // The page the writer made of these events, from each record as folds read it.
+    if (folds.decode(bytes, for_folds)) {
+      fold_pages::add_stored(page, for_folds);
+    } else {
       page.abandon();
-      continue;
     }
-    binary_record::Parts parts;
-    page.add(e, binary_record::split(bytes, parts) ? std::string{parts.data}
-                                                   : canonical_json(boost::json::value(e.data)));
     if (auto made = page.take_full()) {
       const std::uint64_t first = fold_pages::page_start(position);
       std::string stored;
       const auto s = db->Get({}, pages, keys::encode_u64(first), &stored);
+      if (!s.ok() && !s.IsNotFound()) {
+        return fault(report, first, "fold page at " + std::to_string(first) + " cannot be read");
+      }
       if (s.ok() && stored != *made) {
         return fault(report, first,
                      "fold page at " + std::to_string(first) + " does not match its events");

@@ -7,11 +7,14 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include <algorithm>
+#include <limits>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "eventstore/keys.hpp"
+#include "eventstore/log_cursor.hpp"
 #include "eventstore/read_only_store.hpp"
 #include "eventstore/record_codec.hpp"
 #include "eventstore/scan.hpp"
@@ -278,6 +281,24 @@ TEST_F(FoldPagesStoreTest, AnOpenWritesThePagesBelowTheFirstOneInBatchesFromTheT
   EXPECT_EQ(store_->backfilled_fold_pages(), fold_pages::kPagesPerBatch + 2);
   store = read_only();
   EXPECT_EQ(scanned(*store), from_events(*store));
+}
+
+TEST_F(FoldPagesStoreTest, ACursorStopsAtItsLastPositionOrTheEndAndStaysStopped) {
+  fill(1, 300);
+  auto store = read_only();
+  for (const std::uint64_t last : {std::uint64_t{5}, std::uint64_t{256}, std::uint64_t{300},
+                                   std::numeric_limits<std::uint64_t>::max()}) {
+    LogCursor cursor{
+        store->db(), store->cf(kEventsCf), store->cf(kFoldPagesCf), {}, 0, Decoding::for_folds,
+        last};
+    Envelope e;
+    std::uint64_t n = 0;
+    while (cursor.next(e)) EXPECT_EQ(e.position, ++n);
+    EXPECT_EQ(n, std::min<std::uint64_t>(last, 300)) << last;
+    EXPECT_FALSE(cursor.next(e));  // and again: never past the end of an iterator
+    EXPECT_FALSE(cursor.next(e));
+    EXPECT_TRUE(cursor.status().ok()) << cursor.status().error().message;
+  }
 }
 
 TEST_F(FoldPagesStoreTest, ADamagedPageIsReportedByItsPosition) {
