@@ -177,20 +177,6 @@ class FoldPagesStoreTest : public StoreTest {
     EXPECT_TRUE(r.ok()) << r.error().message;
     return std::move(r).value();
   }
-
-  // Opens the raw database (store closed) and lets `edit` change it.
-  template <class Fn>
-  void tamper(Fn edit) {
-    store_.reset();
-    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (const char* name : kColumnFamilies) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions{});
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options{}, dir_.sub("db"), cfs, &handles, &db).ok());
-    edit(*db, handles);
-    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-    delete db;
-  }
 };
 
 TEST_F(FoldPagesStoreTest, ThePageIsWrittenInTheBatchOfTheEventThatCompletesIt) {

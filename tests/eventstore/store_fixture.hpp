@@ -1,10 +1,12 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 #include <boost/json/parse.hpp>
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "eventstore/clock.hpp"
 #include "eventstore/rocks_event_store.hpp"
@@ -50,6 +52,20 @@ class StoreTest : public ::testing::Test {
   Result<AppendResult> append(const std::string& stream, std::vector<NewEvent> events,
                               ExpectedVersion expected = ExpectedVersion::any()) {
     return store_->append_sync(request(stream, std::move(events), expected));
+  }
+
+  // Opens the raw database (store closed) and lets `edit` change it.
+  template <class Fn>
+  void tamper(Fn edit) {
+    store_.reset();
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    for (const char* name : kColumnFamilies) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions{});
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options{}, dir_.sub("db"), cfs, &handles, &db).ok());
+    edit(*db, handles);
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    delete db;
   }
 
   TempDir dir_;
