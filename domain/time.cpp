@@ -57,6 +57,43 @@ std::optional<Days> parse_date_at(std::string_view s, std::size_t& pos, bool in_
   return days_from_civil({y, static_cast<unsigned>(m), static_cast<unsigned>(d)});
 }
 
+// Writes v as exactly `width` decimal digits (v < 10^width); returns the end.
+char* put_digits(char* p, unsigned v, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return p + width;
+}
+
+bool has_four_digit_year(const CivilDate& c) {
+  return c.year >= 0 && c.year <= 9999;
+}
+
+// The forms of printf's %04d for a year outside 0-9999 (a sign, or more digits), for instants
+// outside the range the API accepts.
+std::string format_date_slowly(const CivilDate& c) {
+  std::array<char, 24> buf{};
+  std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02u", c.year, c.month, c.day);
+  return buf.data();
+}
+
+std::string format_rfc3339_slowly(const CivilDate& c, unsigned secs, unsigned frac) {
+  std::string out = format_date_slowly(c);
+  std::array<char, 24> buf{};
+  std::snprintf(buf.data(), buf.size(), "T%02u:%02u:%02u", secs / 3600, secs / 60 % 60, secs % 60);
+  out += buf.data();
+  if (frac != 0) {
+    if (frac % 1000 == 0) {
+      std::snprintf(buf.data(), buf.size(), ".%03u", frac / 1000);
+    } else {
+      std::snprintf(buf.data(), buf.size(), ".%06u", frac);
+    }
+    out += buf.data();
+  }
+  return out + "Z";
+}
+
 }  // namespace
 
 // Howard Hinnant's days_from_civil / civil_from_days.
@@ -178,32 +215,40 @@ std::optional<Days> parse_stored_date(std::string_view text) {
 
 std::string format_date(Days d) {
   const CivilDate c = civil_from_days(d);
-  std::array<char, 16> buf{};
-  std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02u", c.year, c.month, c.day);
-  return buf.data();
+  if (!has_four_digit_year(c)) return format_date_slowly(c);
+  std::string out(10, '-');
+  put_digits(out.data(), static_cast<unsigned>(c.year), 4);
+  put_digits(out.data() + 5, c.month, 2);
+  put_digits(out.data() + 8, c.day, 2);
+  return out;
 }
 
 std::string format_rfc3339(Micros t) {
   const Days d = day_of(t);
   const Micros in_day = t - d * kMicrosPerDay;
-  const auto secs = in_day / kMicrosPerSecond;
-  const auto frac = in_day % kMicrosPerSecond;
-  std::array<char, 48> buf{};
+  const auto secs = static_cast<unsigned>(in_day / kMicrosPerSecond);
+  const auto frac = static_cast<unsigned>(in_day % kMicrosPerSecond);
   const CivilDate c = civil_from_days(d);
-  int n = std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02d", c.year, c.month,
-                        c.day, static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
-                        static_cast<int>(secs % 60));
+  if (!has_four_digit_year(c)) return format_rfc3339_slowly(c, secs, frac);
+  // yyyy-mm-ddThh:mm:ss, then .mmm or .uuuuuu when there is a fraction, then Z.
+  std::array<char, 28> buf{};
+  char* p = put_digits(buf.data(), static_cast<unsigned>(c.year), 4);
+  *p++ = '-';
+  p = put_digits(p, c.month, 2);
+  *p++ = '-';
+  p = put_digits(p, c.day, 2);
+  *p++ = 'T';
+  p = put_digits(p, secs / 3600, 2);
+  *p++ = ':';
+  p = put_digits(p, secs / 60 % 60, 2);
+  *p++ = ':';
+  p = put_digits(p, secs % 60, 2);
   if (frac != 0) {
-    if (frac % 1000 == 0) {
-      n += std::snprintf(buf.data() + n, buf.size() - static_cast<std::size_t>(n), ".%03d",
-                         static_cast<int>(frac / 1000));
-    } else {
-      n += std::snprintf(buf.data() + n, buf.size() - static_cast<std::size_t>(n), ".%06d",
-                         static_cast<int>(frac));
-    }
+    *p++ = '.';
+    p = frac % 1000 == 0 ? put_digits(p, frac / 1000, 3) : put_digits(p, frac, 6);
   }
-  std::snprintf(buf.data() + n, buf.size() - static_cast<std::size_t>(n), "Z");
-  return buf.data();
+  *p++ = 'Z';
+  return {buf.data(), p};
 }
 
 }  // namespace perspectief

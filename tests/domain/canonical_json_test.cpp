@@ -3,8 +3,13 @@
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <cstdint>
+#include <limits>
 
 #include <string>
+#include <vector>
 
 namespace perspectief {
 namespace {
@@ -54,6 +59,43 @@ TEST(JsonText, TwoDecimalNumbersReadBackExactly) {
     const auto back = boost::json::parse(json_text(v));
     ASSERT_EQ(back.to_number<double>(), v.to_number<double>()) << sent;
   }
+}
+
+// Strings, integers, booleans and null come out byte for byte as Boost.JSON's serializer
+// writes them (stored JSON records and replies written before json_text wrote them itself
+// must not change): every byte value alone and inside text, and the integer extremes.
+TEST(JsonText, ScalarsAsBoostJsonWritesThem) {
+  for (int c = 0; c < 256; ++c) {
+    const std::string s{static_cast<char>(c)};
+    std::vector<std::string> texts{s, "ab" + s + "cd" + s + s};
+    // Every offset in and across the eight-byte words the writer skips plain text by.
+    for (std::size_t at = 0; at < 17; ++at)
+      texts.push_back(std::string(at, 'a') + s + "bcdefghijklmnop");
+    texts.push_back("caf\u00e9 " + s + " \u00e9\u00e9\u00e9\u00e9\u00e9\u00e9" + s);
+    for (const std::string& text : texts) {
+      const boost::json::value v(text);
+      ASSERT_EQ(json_text(v), boost::json::serialize(v)) << "byte " << c;
+      std::string out = "x";
+      append_json_string(out, text);
+      ASSERT_EQ(out, "x" + boost::json::serialize(v)) << "byte " << c;
+    }
+  }
+  EXPECT_EQ(json_text(boost::json::value("tab\there \"q\" \u00e9")), R"("tab\there \"q\" )"
+                                                                     "\u00e9"
+                                                                     R"(")");
+  const boost::json::value values = {std::numeric_limits<std::int64_t>::min(),
+                                     std::numeric_limits<std::int64_t>::max(),
+                                     std::numeric_limits<std::uint64_t>::max(),
+                                     0,
+                                     -1,
+                                     true,
+                                     false,
+                                     nullptr,
+                                     boost::json::object{{"k\n", {1, "v"}}}};
+  EXPECT_EQ(json_text(values), boost::json::serialize(values));
+  EXPECT_EQ(
+      json_text(values),
+      R"([-9223372036854775808,9223372036854775807,18446744073709551615,0,-1,true,false,null,{"k\n":[1,"v"]}])");
 }
 
 }  // namespace

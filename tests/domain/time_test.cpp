@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <random>
+#include <string>
+
 namespace perspectief {
 namespace {
 
@@ -93,6 +99,44 @@ TEST(TimeRange, StoredDatesAndTimesAreReadInAnyYear) {
 TEST(TimeRange, BoundsAreTheCalendarsYears) {
   EXPECT_EQ(days_from_civil({1900, 1, 1}), -25'567);
   EXPECT_EQ(days_from_civil({10000, 1, 1}), 2'932'897);
+}
+
+// The digit writer against printf's forms, over instants from 1900 to 9999 with and without
+// fractions, and beyond: years below 0 or above 9999 keep printf's forms (a sign, more digits).
+std::string printf_form(Micros t) {
+  const Days d = day_of(t);
+  const Micros in_day = t - d * kMicrosPerDay;
+  const auto secs = static_cast<int>(in_day / kMicrosPerSecond);
+  const auto frac = static_cast<int>(in_day % kMicrosPerSecond);
+  const CivilDate c = civil_from_days(d);
+  std::array<char, 64> buf{};
+  int n = std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02d", c.year, c.month,
+                        c.day, secs / 3600, secs / 60 % 60, secs % 60);
+  if (frac != 0 && frac % 1000 == 0) n += std::snprintf(buf.data() + n, 16, ".%03d", frac / 1000);
+  if (frac != 0 && frac % 1000 != 0) n += std::snprintf(buf.data() + n, 16, ".%06d", frac);
+  std::snprintf(buf.data() + n, 4, "Z");
+  return buf.data();
+}
+
+TEST(Time, FormatsAsPrintfWould) {
+  std::mt19937_64 random(21);
+  std::uniform_int_distribution<Micros> instant(-25'567 * kMicrosPerDay,
+                                                2'932'897 * kMicrosPerDay - 1);
+  for (int i = 0; i < 200'000; ++i) {
+    Micros t = instant(random);
+    if (i % 3 == 1) t -= t % kMicrosPerSecond;  // whole seconds
+    if (i % 3 == 2) t -= t % 1000;              // milliseconds
+    ASSERT_EQ(format_rfc3339(t), printf_form(t)) << t;
+    ASSERT_EQ(format_date(day_of(t)), printf_form(t).substr(0, 10)) << t;
+  }
+  for (const Micros t :
+       {Micros{0}, Micros{-1}, -719'528 * kMicrosPerDay, -719'529 * kMicrosPerDay + 1,
+        2'932'897 * kMicrosPerDay, INT64_C(9'000'000) * kMicrosPerDay}) {
+    EXPECT_EQ(format_rfc3339(t), printf_form(t)) << t;
+  }
+  EXPECT_EQ(format_rfc3339(-719'529 * kMicrosPerDay), "-001-12-31T00:00:00Z");
+  EXPECT_EQ(format_rfc3339(2'932'897 * kMicrosPerDay + 1000), "10000-01-01T00:00:00.001Z");
+  EXPECT_EQ(format_date(-719'528), "0000-01-01");
 }
 
 }  // namespace
