@@ -184,12 +184,13 @@ std::optional<Micros> parse_rfc3339_in(std::string_view s, bool in_range) {
         oh > 23 || om > 59) {
       return std::nullopt;
     }
-    offset = sign * (static_cast<Micros>(oh) * 3600 + om * 60) * kMicrosPerSecond;
+    offset =
+        sign * (static_cast<Micros>(oh) * 3600 + static_cast<Micros>(om) * 60) * kMicrosPerSecond;
   } else {
     return std::nullopt;
   }
   if (pos != s.size()) return std::nullopt;
-  const Micros secs = static_cast<Micros>(hh) * 3600 + mm * 60 + ss;
+  const Micros secs = static_cast<Micros>(hh) * 3600 + static_cast<Micros>(mm) * 60 + ss;
   const Micros t = *day * kMicrosPerDay + secs * kMicrosPerSecond + frac - offset;
   // The offset can carry a time on the first or last day of the range out of it.
   if (in_range && (t < kMinInstant || t > kMaxInstant)) return std::nullopt;
