@@ -75,6 +75,9 @@ TEST(JsonText, ScalarsAsBoostJsonWritesThem) {
     for (const std::string& text : texts) {
       const boost::json::value v(text);
       ASSERT_EQ(json_text(v), boost::json::serialize(v)) << "byte " << c;
+      // Beside a double json_text writes the whole value itself.
+      const boost::json::value with_double = {1.5, text};
+      ASSERT_EQ(json_text(with_double), "[1.5," + boost::json::serialize(v) + "]") << "byte " << c;
       std::string out = "x";
       append_json_string(out, text);
       ASSERT_EQ(out, "x" + boost::json::serialize(v)) << "byte " << c;
@@ -93,6 +96,11 @@ TEST(JsonText, ScalarsAsBoostJsonWritesThem) {
                                      nullptr,
                                      boost::json::object{{"k\n", {1, "v"}}}};
   EXPECT_EQ(json_text(values), boost::json::serialize(values));
+  boost::json::array mixed = values.get_array();
+  mixed.emplace_back(0.25);
+  EXPECT_EQ(
+      json_text(mixed),
+      R"([-9223372036854775808,9223372036854775807,18446744073709551615,0,-1,true,false,null,{"k\n":[1,"v"]},0.25])");
   EXPECT_EQ(
       json_text(values),
       R"([-9223372036854775808,9223372036854775807,18446744073709551615,0,-1,true,false,null,{"k\n":[1,"v"]}])");
