@@ -73,17 +73,24 @@ Result<KeyRing::Lookup> KeyRing::find(std::string_view stream) const {
   }
 }
 
+Mutex& KeyRing::creator_of(std::string_view stream) {
+  return create_mu_[std::hash<std::string_view>{}(stream) % kCreateStripes];
+}
+
 Result<KeyRing::DataKey> KeyRing::get_or_create(std::string_view stream) {
   // The generation before the store read below (no later), for release().
   std::uint64_t generation = 0;
   if (auto key = cached(stream, generation)) return DataKey{std::move(*key), {}};
-  MutexLock create(create_mu_);
-  if (auto it = pending_.find(std::string{stream}); it != pending_.end()) {
-    ++it->second.users;  // another request's new key, not stored yet: use it too
-    return DataKey{it->second.key, it->second.wrapped};
+  MutexLock create(creator_of(stream));
+  {
+    MutexLock lock(pending_mu_);
+    if (auto it = pending_.find(std::string{stream}); it != pending_.end()) {
+      ++it->second.users;  // another request's new key, not stored yet: use it too
+      return DataKey{it->second.key, it->second.wrapped};
+    }
   }
-  // The store's key (one creator at a time: none can be stored between this read and the
-  // pending key below, as appends carry only keys from pending_).
+  // The store's key (one creator per stream at a time: none can be stored between this read
+  // and the pending key below, as appends carry only keys from pending_).
   auto found = find(stream);
   if (!found) return found.take_error();
   if (found->state == State::present) return DataKey{std::move(found->key), {}};
@@ -97,6 +104,7 @@ Result<KeyRing::DataKey> KeyRing::get_or_create(std::string_view stream) {
   Pending p{secret_random_bytes(kKeyBytes), {}, 1, generation};
   p.wrapped = wrap(stream, p.key, keys_.current);
   DataKey out{p.key, p.wrapped};
+  MutexLock lock(pending_mu_);
   pending_.emplace(std::string{stream}, std::move(p));
   return out;
 }
@@ -104,7 +112,7 @@ Result<KeyRing::DataKey> KeyRing::get_or_create(std::string_view stream) {
 void KeyRing::release(std::string_view stream, bool appended, bool key_stored) {
   std::optional<Pending> stored;  // the key, when it goes into the cache
   {
-    MutexLock create(create_mu_);
+    MutexLock lock(pending_mu_);
     const auto it = pending_.find(std::string{stream});
     if (it == pending_.end()) return;
     // Once appended, the key is read back from the store (where it may also have met an
@@ -124,7 +132,8 @@ void KeyRing::release(std::string_view stream, bool appended, bool key_stored) {
 
 void KeyRing::forget(std::string_view stream) {
   {
-    MutexLock create(create_mu_);
+    MutexLock create(creator_of(stream));  // after a creator's store read and its pending key
+    MutexLock lock(pending_mu_);
     pending_.erase(std::string{stream});
   }
   WriterLock lock(cache_mu_);

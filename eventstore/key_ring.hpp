@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -109,8 +110,14 @@ class KeyRing {
     int users = 0;
     std::uint64_t generation = 0;  // generation_ before the store read that found no key
   };
-  Mutex create_mu_;  // one creator at a time, so a stream never gets two keys
-  std::unordered_map<std::string, Pending> pending_ GUARDED_BY(create_mu_);  // never evicted
+  // One creator per stream at a time, so a stream never gets two keys: held across the store
+  // read and the new key, by stream (a stripe of kCreateStripes), so new cases on other
+  // connections do not wait for each other's store reads. Taken before pending_mu_.
+  Mutex& creator_of(std::string_view stream);
+  static constexpr std::size_t kCreateStripes = 64;
+  std::array<Mutex, kCreateStripes> create_mu_;
+  Mutex pending_mu_;
+  std::unordered_map<std::string, Pending> pending_ GUARDED_BY(pending_mu_);  // never evicted
   mutable SharedMutex cache_mu_;
   // Bounded: cleared when full.
   mutable std::unordered_map<std::string, SecretKey> cache_ GUARDED_BY(cache_mu_);
