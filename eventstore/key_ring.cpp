@@ -98,7 +98,7 @@ Result<KeyRing::DataKey> KeyRing::get_or_create(std::string_view stream) {
     Error e = make_error(ErrorCode::conflict,
                          "the personal data of this case was erased: new events may not carry "
                          "personal data or free text");
-    e.rule = std::string{kErasedRule};
+    e.rule = "personal-data-erased";
     return e;
   }
   Pending p{secret_random_bytes(kKeyBytes), {}, 1, generation};

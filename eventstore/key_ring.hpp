@@ -17,9 +17,6 @@
 
 namespace perspectief::privacy {
 
-// The rule of the conflict get_or_create() answers for a stream whose personal data was erased.
-inline constexpr std::string_view kErasedRule = "personal-data-erased";
-
 // The per-stream data keys (one per case, and one per location or activity stream that holds
 // free text), kept in a SideTable (the store's `data_keys` column family, or memory in unit
 // tests) wrapped with a master key:
@@ -52,7 +49,7 @@ class KeyRing {
     std::string wrapped;  // empty once the key is in the store
   };
 
-  // The stream's key, creating a pending one if there is none. conflict (rule kErasedRule,
+  // The stream's key, creating a pending one if there is none. conflict (rule
   // personal-data-erased) if the stream's personal data was erased.
   Result<DataKey> get_or_create(std::string_view stream);
 

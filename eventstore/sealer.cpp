@@ -26,16 +26,16 @@ Result<std::string> Sealer::seal(std::string_view stream, NewEvent& e, std::stri
     (is_personal_field(spec, name) ? personal : rest)[name] = value;
   }
   if (personal.empty()) return std::string{};
-  // One key lookup (a new case's is a store read): the key, a new pending one, or the
-  // erasure marker.
-  auto key = ring_.get_or_create(stream);
-  if (!key && key.error().rule == kErasedRule) {
+  auto found = ring_.find(stream);
+  if (!found) return found.take_error();
+  if (found->state == KeyRing::State::erased) {
     // The person asked to be forgotten: what is sent about them now is not kept either.
     e.data = std::move(rest);
     e.data_json = canonical_json(e.data);
     e.content_hash = content_hash(e.type, e.schema_version, e.data_json, "personal data dropped");
     return std::string{};
   }
+  auto key = ring_.get_or_create(stream);
   if (!key) return key.take_error();
   const std::string personal_json = canonical_json(personal);
   e.sealed = aes_gcm_seal(key->key, associated_data(stream, e.event_id), personal_json);
