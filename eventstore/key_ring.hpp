@@ -109,7 +109,10 @@ class KeyRing {
   };
   // One creator per stream at a time, so a stream never gets two keys: held across the store
   // read and the new key, by stream (a stripe of kCreateStripes), so new cases on other
-  // connections do not wait for each other's store reads. Taken before pending_mu_.
+  // connections do not wait for each other's store reads. Taken before pending_mu_ and
+  // cache_mu_ (find() takes it under the stripe). A stream enters pending_ only under its
+  // stripe: the annotations cannot say so (the stripe depends on the stream), the code does
+  // (get_or_create).
   Mutex& creator_of(std::string_view stream);
   static constexpr std::size_t kCreateStripes = 64;
   std::array<Mutex, kCreateStripes> create_mu_;

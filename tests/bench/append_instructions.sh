@@ -19,7 +19,7 @@ work=$(mktemp -d)
 out=${3:-$work/callgrind.out}
 pid=
 trap 'kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
-for tool in wrk valgrind callgrind_control callgrind_annotate; do
+for tool in wrk curl valgrind callgrind_control callgrind_annotate; do
   command -v "$tool" >/dev/null || { echo "$tool is not installed" >&2; exit 1; }
 done
 cat >"$work/tokens.json" <<'JSON'
@@ -30,16 +30,20 @@ valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out" \
   "$build/services/perspectief-server" --tokens "$work/tokens.json" --data-dir "$work/data" \
   --keys-dir "$work/keys" --listen 127.0.0.1:0 --threads 2 >"$work/out" 2>"$work/err" &
 pid=$!
-for _ in $(seq 600); do grep -q "listening on" "$work/out" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 600); do
+  grep -q "listening on" "$work/out" 2>/dev/null && break
+  kill -0 "$pid" 2>/dev/null || break  # valgrind or the server ended
+  sleep 0.1
+done
 url=$(sed -n 's/^listening on //p' "$work/out")
 [ -n "$url" ] || { echo "the server did not start:" >&2; cat "$work/err" >&2; exit 1; }
 position() { curl -s "$url/readyz" | sed -n 's/.*"position":\([0-9]*\).*/\1/p'; }
 load() { wrk -t 2 -c 64 -d "$1" -s "$root/tests/bench/new_case.lua" "$url"; }
-load 3s >/dev/null 2>&1
+load 3s >"$work/warm" 2>&1 || { echo "the warm-up run failed:" >&2; cat "$work/warm" >&2; exit 1; }
 before=$(position)
-callgrind_control -i on "$pid" >/dev/null 2>&1
-load "${seconds}s" >"$work/wrk" 2>&1
-callgrind_control -i off "$pid" >/dev/null 2>&1
+callgrind_control -i on "$pid" >"$work/control" 2>&1 || { cat "$work/control" >&2; exit 1; }
+load "${seconds}s" >"$work/wrk" 2>&1 || { echo "wrk failed:" >&2; cat "$work/wrk" >&2; exit 1; }
+callgrind_control -i off "$pid" >"$work/control" 2>&1 || { cat "$work/control" >&2; exit 1; }
 after=$(position)
 if grep -q "Non-2xx" "$work/wrk"; then
   echo "wrk saw non-2xx answers:" >&2
@@ -49,7 +53,11 @@ fi
 kill "$pid"
 wait "$pid" 2>/dev/null || true
 pid=
-appends=$((after - before))
+appends=$(( ${after:-0} - ${before:-0} ))
+if [ "$appends" -le 0 ]; then
+  echo "no appends counted (log position ${before:-?} before, ${after:-?} after)" >&2
+  exit 1
+fi
 callgrind_annotate --inclusive=yes "$out" >"$work/annotated" 2>/dev/null
 total=$(awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}' "$work/annotated")
 echo "$appends appends, $((total / appends)) instructions per append"

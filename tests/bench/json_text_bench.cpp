@@ -26,6 +26,8 @@ const boost::json::value& reply() {
   return v;
 }
 
+// The reply as it is: no double, so json_text hands it to the serializer (after looking for
+// a double).
 void BM_ReplyJsonText(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(perspectief::json_text(reply()));
 }
@@ -35,6 +37,27 @@ void BM_ReplyBoostSerialize(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(boost::json::serialize(reply()));
 }
 BENCHMARK(BM_ReplyBoostSerialize);
+
+// The same reply with one double in it: json_text writes all of it itself (the fixed form
+// of the double), the serializer writes "2.5E-1".
+const boost::json::value& reply_with_double() {
+  static const boost::json::value v = [] {
+    boost::json::value r = reply();
+    r.as_object()["share"] = 0.25;
+    return r;
+  }();
+  return v;
+}
+
+void BM_ReplyWithDoubleJsonText(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(perspectief::json_text(reply_with_double()));
+}
+BENCHMARK(BM_ReplyWithDoubleJsonText);
+
+void BM_ReplyWithDoubleBoostSerialize(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(boost::json::serialize(reply_with_double()));
+}
+BENCHMARK(BM_ReplyWithDoubleBoostSerialize);
 
 // A request log line's strings: json_text's string writer against a serializer per string.
 const std::string kLogText = "POST /v1/cases/{caseId}/events intake d206307c2a276ce7";

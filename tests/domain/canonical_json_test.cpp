@@ -63,7 +63,10 @@ TEST(JsonText, TwoDecimalNumbersReadBackExactly) {
 
 // Strings, integers, booleans and null come out byte for byte as Boost.JSON's serializer
 // writes them (stored JSON records and replies written before json_text wrote them itself
-// must not change): every byte value alone and inside text, and the integer extremes.
+// must not change). json_text hands a value without doubles to the serializer; beside a
+// double it writes the whole value itself, and append_json_string always does: those are
+// what is checked here, for every byte value alone and at every offset in text, two escapes
+// in one eight-byte word, and the integer extremes.
 TEST(JsonText, ScalarsAsBoostJsonWritesThem) {
   for (int c = 0; c < 256; ++c) {
     const std::string s{static_cast<char>(c)};
@@ -71,11 +74,10 @@ TEST(JsonText, ScalarsAsBoostJsonWritesThem) {
     // Every offset in and across the eight-byte words the writer skips plain text by.
     for (std::size_t at = 0; at < 17; ++at)
       texts.push_back(std::string(at, 'a') + s + "bcdefghijklmnop");
+    texts.push_back("\n\n\"\\abcdefgh" + s + "\t\x01\x7f\x1f");
     texts.push_back("caf\u00e9 " + s + " \u00e9\u00e9\u00e9\u00e9\u00e9\u00e9" + s);
     for (const std::string& text : texts) {
       const boost::json::value v(text);
-      ASSERT_EQ(json_text(v), boost::json::serialize(v)) << "byte " << c;
-      // Beside a double json_text writes the whole value itself.
       const boost::json::value with_double = {1.5, text};
       ASSERT_EQ(json_text(with_double), "[1.5," + boost::json::serialize(v) + "]") << "byte " << c;
       std::string out = "x";
@@ -95,7 +97,6 @@ TEST(JsonText, ScalarsAsBoostJsonWritesThem) {
                                      false,
                                      nullptr,
                                      boost::json::object{{"k\n", {1, "v"}}}};
-  EXPECT_EQ(json_text(values), boost::json::serialize(values));
   boost::json::array mixed = values.get_array();
   mixed.emplace_back(0.25);
   EXPECT_EQ(

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <random>
@@ -101,17 +102,22 @@ TEST(TimeRange, BoundsAreTheCalendarsYears) {
   EXPECT_EQ(days_from_civil({10000, 1, 1}), 2'932'897);
 }
 
-// The digit writer against printf's forms, over instants from 1900 to 9999 with and without
-// fractions, and beyond: years below 0 or above 9999 keep printf's forms (a sign, more digits).
+// The digit writer against printf's forms, the fields taken apart by std::chrono's calendar
+// (not by the code under test), over instants from 1900 to 9999 with and without fractions,
+// and beyond: years below 0 or above 9999 keep printf's forms (a sign, more digits).
 std::string printf_form(Micros t) {
-  const Days d = day_of(t);
-  const Micros in_day = t - d * kMicrosPerDay;
-  const auto secs = static_cast<int>(in_day / kMicrosPerSecond);
-  const auto frac = static_cast<int>(in_day % kMicrosPerSecond);
-  const CivilDate c = civil_from_days(d);
+  using namespace std::chrono;
+  const sys_time<microseconds> instant{microseconds{t}};
+  const auto day = floor<days>(instant);
+  const year_month_day date{day};
+  const hh_mm_ss<microseconds> time{instant - day};
+  const auto frac = static_cast<int>(time.subseconds().count());
   std::array<char, 64> buf{};
-  int n = std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02d", c.year, c.month,
-                        c.day, secs / 3600, secs / 60 % 60, secs % 60);
+  int n = std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02d",
+                        static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                        static_cast<unsigned>(date.day()), static_cast<int>(time.hours().count()),
+                        static_cast<int>(time.minutes().count()),
+                        static_cast<int>(time.seconds().count()));
   if (frac != 0 && frac % 1000 == 0) n += std::snprintf(buf.data() + n, 16, ".%03d", frac / 1000);
   if (frac != 0 && frac % 1000 != 0) n += std::snprintf(buf.data() + n, 16, ".%06d", frac);
   std::snprintf(buf.data() + n, 4, "Z");
