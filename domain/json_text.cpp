@@ -13,8 +13,6 @@ namespace perspectief {
 namespace {
 
 constexpr std::size_t kMaxFixedDouble = 400;
-// Room for a usual reply (an appended event is about 600 bytes) before the text grows.
-constexpr std::size_t kFirstReserve = 1024;
 
 // The escape of each byte below 0x80, as Boost.JSON's serializer writes it: 0 for none, 'u'
 // for \u00XX, otherwise the letter after the backslash. Bytes from 0x80 on (UTF-8) pass.
@@ -43,13 +41,6 @@ bool word_needs_escape(const char* p) {
   const auto has_zero = [](std::uint64_t x) { return (x - kOnes) & ~x & kHighs; };
   const std::uint64_t below_space = (w - kOnes * 0x20U) & ~w & kHighs;
   return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) != 0;
-}
-
-template <typename Int>
-void append_integer(std::string& out, Int n) {
-  std::array<char, 24> buf{};
-  const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), n);
-  out.append(buf.data(), r.ptr);
 }
 
 bool has_double(const boost::json::value& v) {
@@ -116,18 +107,8 @@ void write(const boost::json::value& v, std::string& out) {
     case boost::json::kind::string:
       append_json_string(out, v.get_string());
       break;
-    case boost::json::kind::int64:
-      append_integer(out, v.get_int64());
-      break;
-    case boost::json::kind::uint64:
-      append_integer(out, v.get_uint64());
-      break;
-    case boost::json::kind::bool_:
-      out += v.get_bool() ? "true" : "false";
-      break;
-    case boost::json::kind::null:
-      out += "null";
-      break;
+    default:  // integers, booleans, null
+      out += boost::json::serialize(v);
   }
 }
 
@@ -138,7 +119,6 @@ std::string json_text(const boost::json::value& v) {
   // no double. Doubles need the fixed form, and so the writer above.
   if (!has_double(v)) return boost::json::serialize(v);
   std::string out;
-  out.reserve(kFirstReserve);
   write(v, out);
   return out;
 }
