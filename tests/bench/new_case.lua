@@ -3,10 +3,17 @@
 -- wrk process: each thread draws a random tag from /dev/urandom, because LuaJIT's
 -- math.random starts from the same seed in every process, and a second run against the same
 -- store would otherwise repeat the first run's ids and get 409s (cheap, not appends).
+-- NEW_CASE_DELAY_MS=D (environment): each connection waits D ms before each request (wrk's
+-- delay()), which holds the rate below what the server can take, for latency at a set rate:
+-- with 64 connections about 64,000 / (D + the mean latency in ms) requests/s.
 local counter = 0
 local thread_id = 0
 local tag = ""
 local threads = {}
+local pause = tonumber(os.getenv("NEW_CASE_DELAY_MS") or "")
+if pause then
+  delay = function() return pause end
+end
 
 function setup(thread)
   thread:set("tid", #threads + 1)
