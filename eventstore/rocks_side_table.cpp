@@ -48,11 +48,7 @@ Status RocksSideTable::scan(
     std::string_view from,
     const std::function<bool(std::string_view key, std::string_view value)>& visit) const {
   if (family_ == nullptr) return Ok{};
-  // In key order across the whole table, also where its memtable is hashed by key
-  // (`data_keys`, eventstore/rocks_options.hpp).
-  rocksdb::ReadOptions read;
-  read.total_order_seek = true;
-  std::unique_ptr<rocksdb::Iterator> it{db_.NewIterator(read, family_)};
+  std::unique_ptr<rocksdb::Iterator> it{db_.NewIterator({}, family_)};
   for (it->Seek(rocksdb::Slice(from)); it->Valid(); it->Next()) {
     if (!visit(it->key().ToStringView(), it->value().ToStringView())) return Ok{};
   }
