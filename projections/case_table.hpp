@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -19,6 +20,12 @@ namespace perspectief {
 // and the entry, and both can be prefetched: a fold over a page of the log looks many cases
 // up ahead of use (prefetch_slot, then prefetch_entry), so their cache misses overlap instead
 // of coming one after another (the rebuild is bound by them: docs/performance.md).
+// The index grows by moving its slots to an array twice the size a few per add()
+// (kMovesPerAdd), not all at once: moving every case at once held the fold (History, on the
+// store's syncer thread) and the write model (on its writer thread) for tens of
+// milliseconds at 65,536, 131,072 and 262,144 cases, and every append waited behind them
+// ("Latency at a set rate" in docs/performance.md). While slots are moving, a lookup tries
+// the new array, then the old one; the entries themselves never move.
 // The hash of a case id in every CaseTable (an event's stream is parsed and hashed once for
 // all the read models that fold it: parsed_envelope.hpp).
 inline std::uint64_t case_id_hash(std::string_view id) {
@@ -50,6 +57,9 @@ class CaseTable {
     entries_.swap(other.entries_);
     slots_.swap(other.slots_);
     std::swap(mask_, other.mask_);
+    old_.swap(other.old_);
+    std::swap(old_mask_, other.old_mask_);
+    std::swap(moved_, other.moved_);
   }
 
   // In id order for a map, in order of first sight for a deque.
@@ -77,6 +87,8 @@ class CaseTable {
   void reserve(std::size_t n) {
     if (capacity_for(n) > slots_.size()) rehash(capacity_for(n));
   }
+  // Whether slots of the index are still moving to a larger array (for tests).
+  bool growing() const { return !old_.empty(); }
 
   void prefetch_slot(std::uint64_t h) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[h & mask_]);
@@ -109,9 +121,15 @@ class CaseTable {
 
   const Entry* find_entry(std::string_view id, std::uint64_t h) const {
     if (slots_.empty()) return nullptr;
+    if (const Entry* e = probe(slots_, mask_, id, h)) return e;
+    // A slot not moved yet is in the old array only (one moved is in both).
+    return old_.empty() ? nullptr : probe(old_, old_mask_, id, h);
+  }
+  static const Entry* probe(const std::vector<std::uint64_t>& slots, std::size_t mask,
+                            std::string_view id, std::uint64_t h) {
     const std::uint64_t tag = (h >> kTagShift) | 1;
-    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
-      const std::uint64_t s = slots_[i];
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      const std::uint64_t s = slots[i];
       if (s == 0) return nullptr;
       if ((s >> kTagShift) == tag) {
         const Entry* e = entry_of(s);
@@ -122,8 +140,9 @@ class CaseTable {
 
   Entry& add(std::string id, Value value, std::uint64_t h) {
     if (capacity_for(entries_.size() + 1) > slots_.size()) {
-      rehash(capacity_for(entries_.size() + 1));
+      grow(capacity_for(entries_.size() + 1));
     }
+    move_some(kMovesPerAdd);
     if constexpr (std::is_same_v<Storage, std::deque<Entry>>) {
       Entry& e = entries_.emplace_back(std::move(id), std::move(value));
       index_or_undo(e, h, [this] { entries_.pop_back(); });
@@ -155,7 +174,44 @@ class CaseTable {
     slots_[i] = slot;
   }
 
+  // The array grows from c to 2c slots at c / 2 entries and again at c entries; moving
+  // kMovesPerAdd slots per add() empties the old array after c / kMovesPerAdd adds, before
+  // the next growth (grow() moves what is left first all the same).
+  static constexpr std::size_t kMovesPerAdd = 4;
+
+  void grow(std::size_t capacity) {
+    if (slots_.empty()) {
+      slots_.assign(capacity, 0);
+      mask_ = capacity - 1;
+      return;
+    }
+    move_some(old_.size());
+    old_ = std::move(slots_);
+    old_mask_ = mask_;
+    moved_ = 0;
+    slots_.assign(capacity, 0);
+    mask_ = capacity - 1;
+  }
+
+  // Moves up to `n` slots of the old array into the current one (the same tagged pointer:
+  // its hash is that of the entry's id), and drops the old array once all are moved.
+  void move_some(std::size_t n) {
+    if (old_.empty()) return;
+    const std::size_t end = std::min(old_.size(), moved_ + n);
+    for (; moved_ < end; ++moved_) {
+      if (const std::uint64_t s = old_[moved_]; s != 0) place(s, hash(entry_of(s)->first));
+    }
+    if (moved_ == old_.size()) {
+      std::vector<std::uint64_t>().swap(old_);
+      old_mask_ = 0;
+      moved_ = 0;
+    }
+  }
+
   void rehash(std::size_t capacity) {
+    std::vector<std::uint64_t>().swap(old_);
+    old_mask_ = 0;
+    moved_ = 0;
     slots_.assign(capacity, 0);
     mask_ = capacity - 1;
     for (auto& e : entries_) {
@@ -166,12 +222,18 @@ class CaseTable {
   void reindex() {
     slots_.clear();
     mask_ = 0;
+    std::vector<std::uint64_t>().swap(old_);
+    moved_ = 0;
     if (!entries_.empty()) rehash(capacity_for(entries_.size()));
   }
 
   Storage entries_;
   std::vector<std::uint64_t> slots_;  // 0: empty; else tag << 48 | address of the entry
   std::size_t mask_ = 0;
+  // While the index grows: the array before, and how many of its slots have moved.
+  std::vector<std::uint64_t> old_;
+  std::size_t old_mask_ = 0;
+  std::size_t moved_ = 0;
 };
 
 }  // namespace perspectief

@@ -119,6 +119,71 @@ TEST(CaseTable, AddAfterReserveAsSnapshotsLoad) {
   EXPECT_EQ(t.find("s-500"), nullptr);
 }
 
+// Every id 0..n-1 is found with its value, and the next few ids are not.
+template <class Table>
+void expect_exactly(const Table& t, int n) {
+  for (int i = 0; i < n; ++i) {
+    const int* v = t.find("c-" + std::to_string(i));
+    ASSERT_NE(v, nullptr) << i << " of " << n;
+    EXPECT_EQ(*v, i);
+  }
+  for (int i = n; i < n + 5; ++i) EXPECT_EQ(t.find("c-" + std::to_string(i)), nullptr) << i;
+}
+
+TEST(CaseTable, TheIndexGrowsAFewSlotsPerAddAndFindsEveryEntryMeanwhile) {
+  for (const bool ordered : {false, true}) {
+    SCOPED_TRACE(ordered ? "map" : "deque");
+    Ordered o;
+    Unordered u;
+    const auto add = [&](int i) {
+      if (ordered)
+        o["c-" + std::to_string(i)] = i;
+      else
+        u["c-" + std::to_string(i)] = i;
+    };
+    const auto growing = [&] { return ordered ? o.growing() : u.growing(); };
+    const auto expect = [&](int n) {
+      if (ordered)
+        expect_exactly(o, n);
+      else
+        expect_exactly(u, n);
+    };
+    for (int i = 0; i < 16; ++i) add(i);  // 32 slots since the 9th, all moved by the 12th
+    EXPECT_FALSE(growing());
+    add(16);  // the 17th: 64 slots, the 32 before move 4 per add
+    EXPECT_TRUE(growing());
+    expect(17);
+    for (int i = 17; i < 23; ++i) {
+      add(i);
+      EXPECT_TRUE(growing()) << i;
+      expect(i + 1);
+    }
+    add(23);  // the 8th add since the growth moves the last 4 of the 32
+    EXPECT_FALSE(growing());
+    expect(24);
+  }
+}
+
+TEST(CaseTable, ACopyOrSwapWhileTheIndexGrowsFindsEveryEntry) {
+  Unordered t;
+  fill(t, 17);
+  ASSERT_TRUE(t.growing());
+  const Unordered copy(t);
+  EXPECT_FALSE(copy.growing());  // a copy indexes its own entries at once
+  expect_exactly(copy, 17);
+  Unordered other;
+  other.swap(t);
+  EXPECT_TRUE(other.growing());
+  expect_exactly(other, 17);
+  EXPECT_EQ(t.find("c-0"), nullptr);
+  EXPECT_FALSE(t.growing());
+  Unordered moved(std::move(other));
+  expect_exactly(moved, 17);
+  fill(moved, 100000);  // 18 more growths, each moved before the next
+  EXPECT_EQ(moved.size(), 100000U);
+  expect_exactly(moved, 100000);
+}
+
 TEST(PageFold, FoldsEveryEventInOrderWithItsParsedStream) {
   Unordered cases;
   fill(cases, 100);
