@@ -185,11 +185,13 @@ class CaseTable {
       mask_ = capacity - 1;
       return;
     }
+    // Allocated first: if that throws, the index is as it was.
+    std::vector<std::uint64_t> larger(capacity, 0);
     move_some(old_.size());
     old_ = std::move(slots_);
     old_mask_ = mask_;
     moved_ = 0;
-    slots_.assign(capacity, 0);
+    slots_ = std::move(larger);
     mask_ = capacity - 1;
   }
 
