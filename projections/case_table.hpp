@@ -180,11 +180,7 @@ class CaseTable {
   static constexpr std::size_t kMovesPerAdd = 4;
 
   void grow(std::size_t capacity) {
-    if (slots_.empty()) {
-      slots_.assign(capacity, 0);
-      mask_ = capacity - 1;
-      return;
-    }
+    if (slots_.empty()) return rehash(capacity);  // nothing to move
     // Allocated first: if that throws, the index is as it was.
     std::vector<std::uint64_t> larger(capacity, 0);
     move_some(old_.size());
@@ -203,17 +199,16 @@ class CaseTable {
     for (; moved_ < end; ++moved_) {
       if (const std::uint64_t s = old_[moved_]; s != 0) place(s, hash(entry_of(s)->first));
     }
-    if (moved_ == old_.size()) {
-      std::vector<std::uint64_t>().swap(old_);
-      old_mask_ = 0;
-      moved_ = 0;
-    }
+    if (moved_ == old_.size()) drop_old();
   }
-
-  void rehash(std::size_t capacity) {
+  void drop_old() {
     std::vector<std::uint64_t>().swap(old_);
     old_mask_ = 0;
     moved_ = 0;
+  }
+
+  void rehash(std::size_t capacity) {
+    drop_old();
     slots_.assign(capacity, 0);
     mask_ = capacity - 1;
     for (auto& e : entries_) {
@@ -224,8 +219,7 @@ class CaseTable {
   void reindex() {
     slots_.clear();
     mask_ = 0;
-    std::vector<std::uint64_t>().swap(old_);
-    moved_ = 0;
+    drop_old();
     if (!entries_.empty()) rehash(capacity_for(entries_.size()));
   }
 

@@ -130,37 +130,34 @@ void expect_exactly(const Table& t, int n) {
   for (int i = n; i < n + 5; ++i) EXPECT_EQ(t.find("c-" + std::to_string(i)), nullptr) << i;
 }
 
+// Adds c-0.. one at a time through a growth of the index, checking every entry at each step.
+template <class Table>
+void grows_a_few_slots_per_add() {
+  Table t;
+  const auto add = [&t](int i) { t["c-" + std::to_string(i)] = i; };
+  for (int i = 0; i < 16; ++i) add(i);  // 32 slots since the 9th, all moved by the 12th
+  EXPECT_FALSE(t.growing());
+  add(16);  // the 17th: 64 slots, the 32 before move 4 per add
+  EXPECT_TRUE(t.growing());
+  expect_exactly(t, 17);
+  for (int i = 17; i < 23; ++i) {
+    add(i);
+    EXPECT_TRUE(t.growing()) << i;
+    expect_exactly(t, i + 1);
+  }
+  add(23);  // the 8th add since the growth moves the last 4 of the 32
+  EXPECT_FALSE(t.growing());
+  expect_exactly(t, 24);
+}
+
 TEST(CaseTable, TheIndexGrowsAFewSlotsPerAddAndFindsEveryEntryMeanwhile) {
-  for (const bool ordered : {false, true}) {
-    SCOPED_TRACE(ordered ? "map" : "deque");
-    Ordered o;
-    Unordered u;
-    const auto add = [&](int i) {
-      if (ordered)
-        o["c-" + std::to_string(i)] = i;
-      else
-        u["c-" + std::to_string(i)] = i;
-    };
-    const auto growing = [&] { return ordered ? o.growing() : u.growing(); };
-    const auto expect = [&](int n) {
-      if (ordered)
-        expect_exactly(o, n);
-      else
-        expect_exactly(u, n);
-    };
-    for (int i = 0; i < 16; ++i) add(i);  // 32 slots since the 9th, all moved by the 12th
-    EXPECT_FALSE(growing());
-    add(16);  // the 17th: 64 slots, the 32 before move 4 per add
-    EXPECT_TRUE(growing());
-    expect(17);
-    for (int i = 17; i < 23; ++i) {
-      add(i);
-      EXPECT_TRUE(growing()) << i;
-      expect(i + 1);
-    }
-    add(23);  // the 8th add since the growth moves the last 4 of the 32
-    EXPECT_FALSE(growing());
-    expect(24);
+  {
+    SCOPED_TRACE("deque");
+    grows_a_few_slots_per_add<Unordered>();
+  }
+  {
+    SCOPED_TRACE("map");
+    grows_a_few_slots_per_add<Ordered>();
   }
 }
 
